@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { InternalController, SERVICE_API, type ServiceApi, type ServiceDefinition } from '#libs/runtime';
+import { ASSIGNMENT_ENTITIES } from './assignment.entities.js';
+import { AssignmentHandlers } from './assignment.handlers.js';
+import { AssignmentService } from './assignment.service.js';
+import { AssignmentInitial1700000000000 } from './migrations/1700000000000-assignment-initial.js';
+
+export function assignmentService(): ServiceDefinition {
+  @Module({
+    imports: [TypeOrmModule.forFeature(ASSIGNMENT_ENTITIES)],
+    controllers: [InternalController, AssignmentHandlers],
+    providers: [
+      AssignmentService,
+      {
+        provide: SERVICE_API,
+        inject: [AssignmentService],
+        useFactory: (s: AssignmentService): ServiceApi => ({
+          commands: { route: (c) => s.route(c), accept: (c) => s.accept(c) },
+          queries: {},
+        }),
+      },
+    ],
+  })
+  class AssignmentModule {}
+  return { name: 'assignment', module: AssignmentModule, entities: ASSIGNMENT_ENTITIES, migrations: [AssignmentInitial1700000000000] };
+}

@@ -1,0 +1,32 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** The case history this service computes deadlines from (facts, in order). */
+@Entity('deadline_case')
+export class DeadlineCase {
+  @PrimaryColumn({ type: 'varchar', length: 36 }) caseId: string;
+  @Column({ type: 'text' }) facts: string;
+  @Column({ type: 'datetime', precision: 3 }) updatedAt: Date;
+}
+
+/**
+ * Every deadline of every case: the source of truth. Timers in Redis (or in-process) are a
+ * cache of the near ones and can be rebuilt from this table at any time.
+ */
+@Entity('deadline')
+@Index('idx_deadline_state_due', ['state', 'dueAt'])
+export class DeadlineRow {
+  @PrimaryColumn({ type: 'varchar', length: 36 }) caseId: string;
+  @PrimaryColumn({ type: 'varchar', length: 20 }) kind: string;
+  @Column({ type: 'integer' }) revision: number;
+  @Column({ type: 'datetime', precision: 3 }) dueAt: Date;
+  @Column({ type: 'varchar', length: 10 }) lastDay: string;
+  @Column({ type: 'varchar', length: 10 }) state: string;
+  @Column({ type: 'varchar', length: 20 }) holder: string;
+  @Column({ type: 'text' }) basis: string;
+  /** `<revision>.<days>` of the last warning sent, so each warning goes out once per revision. */
+  @Column({ type: 'varchar', length: 20, nullable: true }) lastWarning: string | null;
+  /** Revision whose breach was announced; a breach goes out once per revision. */
+  @Column({ type: 'integer', default: -1 }) breachedRevision: number;
+}
+
+export const DEADLINE_ENTITIES = [DeadlineCase, DeadlineRow];

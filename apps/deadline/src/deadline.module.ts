@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { InternalController, SERVICE_API, type ServiceApi, type ServiceDefinition } from '#libs/runtime';
+import { DEADLINE_ENTITIES } from './deadline.entities.js';
+import { DeadlineHandlers } from './deadline.handlers.js';
+import { DeadlineService } from './deadline.service.js';
+import { DEADLINE_SETTINGS, type DeadlineSettings } from './deadline.settings.js';
+import { DeadlineInitial1700000000000 } from './migrations/1700000000000-deadline-initial.js';
+import { TIMER_SCHEDULER, type TimerScheduler } from './timers/timer-scheduler.js';
+
+export function deadlineService(settings: DeadlineSettings, scheduler: TimerScheduler): ServiceDefinition {
+  @Module({
+    imports: [TypeOrmModule.forFeature(DEADLINE_ENTITIES)],
+    controllers: [InternalController, DeadlineHandlers],
+    providers: [
+      { provide: DEADLINE_SETTINGS, useValue: settings },
+      { provide: TIMER_SCHEDULER, useValue: scheduler },
+      DeadlineService,
+      {
+        provide: SERVICE_API,
+        inject: [DeadlineService],
+        useFactory: (s: DeadlineService): ServiceApi => ({
+          commands: {},
+          queries: { reconcile: async () => ({ armed: await s.reconcile() }) },
+        }),
+      },
+    ],
+  })
+  class DeadlineModule {}
+  return { name: 'deadline', module: DeadlineModule, entities: DEADLINE_ENTITIES, migrations: [DeadlineInitial1700000000000] };
+}

@@ -1,0 +1,13 @@
+import type { DeadlinePolicy, PrcCalendar } from '#libs/regulation';
+
+export interface DeadlineSettings {
+  policy: DeadlinePolicy;
+  calendar: PrcCalendar;
+  /** Warnings go out this many days before each due instant. */
+  warnDaysBefore: number[];
+  /** Only timers firing within this many days are armed; the rest wait in the database. */
+  windowDays: number;
+  /** How often the database and the timer store are compared and missing timers recreated. */
+  reconcileIntervalMs: number;
+}
+export const DEADLINE_SETTINGS = Symbol('DEADLINE_SETTINGS');

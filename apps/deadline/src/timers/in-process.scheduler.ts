@@ -1,0 +1,53 @@
+import { Logger } from '@nestjs/common';
+import { timerId, type DeadlineTimer, type TimerScheduler } from './timer-scheduler.js';
+
+const MAX_DELAY = 2 ** 31 - 1; // setTimeout's limit (~24.8 days); longer timers re-arm
+
+/** Embedded mode: timers in this process, rebuilt from the deadline table at every start. */
+export class InProcessScheduler implements TimerScheduler {
+  private readonly logger = new Logger(InProcessScheduler.name);
+  private readonly handles = new Map<string, NodeJS.Timeout>();
+  private onFire: ((t: DeadlineTimer) => Promise<void>) | null = null;
+
+  async start(onFire: (t: DeadlineTimer) => Promise<void>): Promise<void> {
+    this.onFire = onFire;
+  }
+
+  async schedule(timers: DeadlineTimer[]): Promise<void> {
+    for (const t of timers) this.arm(t);
+  }
+
+  async cancel(ids: string[]): Promise<void> {
+    for (const id of ids) {
+      const h = this.handles.get(id);
+      if (h) clearTimeout(h);
+      this.handles.delete(id);
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const h of this.handles.values()) clearTimeout(h);
+    this.handles.clear();
+  }
+
+  size(): number {
+    return this.handles.size;
+  }
+
+  private arm(t: DeadlineTimer): void {
+    const id = timerId(t);
+    const existing = this.handles.get(id);
+    if (existing) clearTimeout(existing);
+    const delay = Math.max(0, new Date(t.fireAt).getTime() - Date.now());
+    const handle = setTimeout(
+      () => {
+        this.handles.delete(id);
+        if (delay > MAX_DELAY) return this.arm(t);
+        this.onFire?.(t).catch((e) => this.logger.error(`timer ${id} failed: ${(e as Error).message}`));
+      },
+      Math.min(delay, MAX_DELAY),
+    );
+    handle.unref();
+    this.handles.set(id, handle);
+  }
+}

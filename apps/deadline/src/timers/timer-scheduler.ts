@@ -1,0 +1,24 @@
+/** One timer: a warning some days before a deadline, or its breach at the due instant. */
+export interface DeadlineTimer {
+  caseId: string;
+  kind: string;
+  revision: number;
+  purpose: 'warn' | 'breach';
+  /** For warnings: how many days before the due instant. */
+  daysBefore?: number;
+  fireAt: string;
+}
+
+/** BullMQ refuses ':' in custom job ids; the revision is part of the id, so a stale timer never matches. */
+export function timerId(t: Pick<DeadlineTimer, 'caseId' | 'kind' | 'revision' | 'purpose' | 'daysBefore'>): string {
+  return `${t.caseId}.${t.kind}.r${t.revision}.${t.purpose}${t.purpose === 'warn' ? `.${t.daysBefore}` : ''}`;
+}
+
+/** Where timers live: BullMQ delayed jobs on Redis (distributed) or in-process (embedded). */
+export interface TimerScheduler {
+  start(onFire: (t: DeadlineTimer) => Promise<void>): Promise<void>;
+  schedule(timers: DeadlineTimer[]): Promise<void>;
+  cancel(ids: string[]): Promise<void>;
+  close(): Promise<void>;
+}
+export const TIMER_SCHEDULER = Symbol('TIMER_SCHEDULER');

@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { InProcessBus, InProcessTransport } from '#libs/messaging';
+import type { DatabaseConfig } from '#libs/persistence';
+import { deadlinePolicy, InProcessServiceClient, prcCalendar, startService, type EmbeddedConfig, type RunningService } from '#libs/runtime';
+import { assignmentService } from '../../assignment/src/assignment.module.js';
+import { closureService } from '../../closure/src/closure.module.js';
+import { deadlineService } from '../../deadline/src/deadline.module.js';
+import { InProcessScheduler } from '../../deadline/src/timers/in-process.scheduler.js';
+import { createGatewayApp } from '../../gateway/src/gateway.app.js';
+import { intakeService } from '../../intake/src/intake.module.js';
+import { reportingService } from '../../reporting/src/reporting.module.js';
+
+export interface EmbeddedPlatform {
+  url: string;
+  bus: InProcessBus;
+  services: RunningService[];
+  gateway: INestApplication;
+  close(): Promise<void>;
+}
+
+/** The JWT secret survives restarts (tokens stay valid) without anyone having to set one. */
+function persistentSecret(dataDir: string): string {
+  const file = join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}
+
+/**
+ * Embedded mode: the five services and the gateway in one process, each service with its own
+ * SQLite file, events on the in-process bus, timers in-process. The same modules as distributed.
+ */
+export async function startEmbedded(config: EmbeddedConfig): Promise<EmbeddedPlatform> {
+  const dataDir = resolve(config.DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  const db: DatabaseConfig = { driver: 'sqlite', dataDir };
+  const bus = new InProcessBus();
+  const policy = deadlinePolicy(config);
+  const calendar = prcCalendar(config);
+  const definitions = [
+    intakeService({ timeZone: config.TZ, groupVisitThreshold: config.GROUP_VISIT_THRESHOLD }),
+    assignmentService(),
+    deadlineService(
+      { policy, calendar, warnDaysBefore: config.DEADLINE_WARN_DAYS, windowDays: config.DEADLINE_WINDOW_DAYS, reconcileIntervalMs: config.RECONCILE_INTERVAL_MS },
+      new InProcessScheduler(),
+    ),
+    closureService(),
+    reportingService({ timeZone: config.TZ, policy, calendar, readYourWritesTimeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS }),
+  ];
+  const services: RunningService[] = [];
+  for (const def of definitions) {
+    services.push(
+      await startService(
+        def,
+        { service: def.name, db, transport: new InProcessTransport(bus), timeZone: config.TZ, catchUpTimeoutMs: config.CATCH_UP_TIMEOUT_MS, relayPollMs: 1000 },
+        { deferRelay: true },
+      ),
+    );
+  }
+  for (const s of services) s.relay.start();
+  const client = new InProcessServiceClient(Object.fromEntries(services.map((s) => [s.name, s.api])));
+  const gateway = await createGatewayApp(
+    { mode: 'embedded', jwtSecret: config.JWT_SECRET ?? persistentSecret(dataDir), jwtTtlSeconds: 12 * 3600, adminPassword: config.ADMIN_PASSWORD },
+    db,
+    client,
+  );
+  await gateway.listen(config.PORT, config.HOST);
+  const url = (await gateway.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+  return {
+    url,
+    bus,
+    services,
+    gateway,
+    close: async () => {
+      await gateway.close();
+      for (const s of [...services].reverse()) await s.close();
+    },
+  };
+}

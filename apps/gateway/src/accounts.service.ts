@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { hashPassword, verifyPassword, type TokenClaims } from '#libs/auth';
+import { InvalidInputError, StateConflictError, UnauthorizedError } from '#libs/common';
+import type { Role } from '#libs/runtime';
+import type { CreateUnitDto, CreateUserDto } from './dto/admin.dto.js';
+import { UnitRecord, UserRecord } from './gateway.entities.js';
+import { GATEWAY_SETTINGS, type GatewaySettings } from './gateway.settings.js';
+
+export interface UserView {
+  username: string;
+  displayName: string;
+  roles: Role[];
+  unitCode: string | null;
+}
+const view = (u: UserRecord): UserView => ({ username: u.username, displayName: u.displayName, roles: JSON.parse(u.roles), unitCode: u.unitCode });
+
+/** Users, units and tokens: the gateway's own data. */
+@Injectable()
+export class AccountsService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Accounts');
+  constructor(
+    @InjectRepository(UserRecord) private readonly users: Repository<UserRecord>,
+    @InjectRepository(UnitRecord) private readonly units: Repository<UnitRecord>,
+    private readonly jwt: JwtService,
+    @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
+  ) {}
+
+  /** First start with no users creates `admin`. */
+  async onApplicationBootstrap(): Promise<void> {
+    if ((await this.users.count()) > 0) return;
+    let password = this.settings.adminPassword;
+    if (!password) {
+      if (this.settings.mode !== 'embedded') throw new Error('configuration: ADMIN_PASSWORD is required on first start (no users yet)');
+      password = randomBytes(12).toString('base64url');
+      // Printed once, on the console only: it is never stored in clear.
+      process.stdout.write(`\n  First start: created user "admin" with password ${password}\n  (set ADMIN_PASSWORD to choose it; it is not shown again)\n\n`);
+    }
+    await this.users.insert({ username: 'admin', passwordHash: await hashPassword(password), displayName: '系统管理员', roles: JSON.stringify(['admin']), unitCode: null, createdAt: new Date() });
+    this.logger.log('created the admin user');
+  }
+
+  async login(username: string, password: string): Promise<{ accessToken: string; user: UserView }> {
+    const u = await this.users.findOneBy({ username });
+    // Compare even for an unknown user, so timing does not tell which usernames exist.
+    const ok = await verifyPassword(password, u?.passwordHash ?? '$2b$10$invalidinvalidinvalidinvalidinvalidinvalidinvalidinva');
+    if (!u || !ok) throw new UnauthorizedError('wrong username or password');
+    const user = view(u);
+    const claims: TokenClaims = { sub: u.username, roles: user.roles, unitCode: u.unitCode, name: u.displayName };
+    return { accessToken: await this.jwt.signAsync(claims), user };
+  }
+
+  async createUnit(dto: CreateUnitDto): Promise<{ code: string; name: string; parentCode: string | null }> {
+    if (dto.parentCode && !(await this.units.existsBy({ code: dto.parentCode }))) {
+      throw new InvalidInputError('invalid input: parentCode', [{ field: 'parentCode', messages: [`unit ${dto.parentCode} does not exist`] }]);
+    }
+    if (await this.units.existsBy({ code: dto.code })) throw new StateConflictError(`unit ${dto.code} already exists`);
+    const unit = { code: dto.code, name: dto.name, parentCode: dto.parentCode ?? null };
+    await this.units.insert({ ...unit, createdAt: new Date() });
+    return unit;
+  }
+
+  async listUnits() {
+    return (await this.units.find({ order: { code: 'ASC' } })).map((u) => ({ code: u.code, name: u.name, parentCode: u.parentCode }));
+  }
+
+  async assertUnit(code: string, field = 'unitCode'): Promise<void> {
+    if (!(await this.units.existsBy({ code }))) throw new InvalidInputError(`invalid input: ${field}`, [{ field, messages: [`unit ${code} does not exist`] }]);
+  }
+
+  async createUser(dto: CreateUserDto): Promise<UserView> {
+    if (dto.roles.includes('handler') && !dto.unitCode) {
+      throw new InvalidInputError('invalid input: unitCode', [{ field: 'unitCode', messages: ['a handler must belong to a unit'] }]);
+    }
+    if (dto.unitCode) await this.assertUnit(dto.unitCode);
+    if (await this.users.existsBy({ username: dto.username })) throw new StateConflictError(`user ${dto.username} already exists`);
+    const record: UserRecord = {
+      username: dto.username,
+      passwordHash: await hashPassword(dto.password),
+      displayName: dto.displayName,
+      roles: JSON.stringify([...new Set(dto.roles)]),
+      unitCode: dto.unitCode ?? null,
+      createdAt: new Date(),
+    };
+    await this.users.insert(record);
+    return view(record);
+  }
+
+  async listUsers(): Promise<UserView[]> {
+    return (await this.users.find({ order: { username: 'ASC' } })).map(view);
+  }
+}

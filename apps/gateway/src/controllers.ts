@@ -1,0 +1,141 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentCaller, Public, Roles } from '#libs/auth';
+import { InvalidInputError } from '#libs/common';
+import { CATEGORIES } from '#libs/contracts';
+import type { Caller } from '#libs/runtime';
+import { AccountsService } from './accounts.service.js';
+import { CreateUnitDto, CreateUserDto, LoginDto } from './dto/admin.dto.js';
+import { ActionDto, CloseDto, ListPetitionsDto, RegisterPetitionDto, RouteDto, SummaryQueryDto } from './dto/petition.dto.js';
+import { GATEWAY_SETTINGS, type GatewaySettings } from './gateway.settings.js';
+import { PetitionsFacade } from './petitions.facade.js';
+
+const CaseId = () => new ParseUUIDPipe({ exceptionFactory: () => new InvalidInputError('invalid input: id', [{ field: 'id', messages: ['id must be a case id (UUID)'] }]) });
+
+@ApiTags('health')
+@Controller('api/v1/health')
+export class HealthController {
+  constructor(@Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings) {}
+  @Public()
+  @Get()
+  health() {
+    return { status: 'ok', mode: this.settings.mode };
+  }
+}
+
+@ApiTags('auth')
+@Controller('api/v1/auth')
+export class AuthController {
+  constructor(private readonly accounts: AccountsService) {}
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Log in; returns a bearer token' })
+  login(@Body() dto: LoginDto) {
+    return this.accounts.login(dto.username, dto.password);
+  }
+}
+
+@ApiTags('administration')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class AdminController {
+  constructor(private readonly accounts: AccountsService) {}
+
+  @Post('units')
+  @Roles('admin')
+  createUnit(@Body() dto: CreateUnitDto) {
+    return this.accounts.createUnit(dto);
+  }
+
+  @Get('units')
+  listUnits() {
+    return this.accounts.listUnits();
+  }
+
+  @Post('users')
+  @Roles('admin')
+  createUser(@Body() dto: CreateUserDto) {
+    return this.accounts.createUser(dto);
+  }
+
+  @Get('users')
+  @Roles('admin')
+  listUsers() {
+    return this.accounts.listUsers();
+  }
+
+  @Get('categories')
+  @ApiOperation({ summary: 'Content categories (信访内容分类), first level' })
+  categories() {
+    return CATEGORIES;
+  }
+}
+
+@ApiTags('petitions')
+@ApiBearerAuth()
+@Controller('api/v1/petitions')
+export class PetitionsController {
+  constructor(
+    private readonly petitions: PetitionsFacade,
+    private readonly accounts: AccountsService,
+  ) {}
+
+  @Post()
+  @Roles('reception', 'office')
+  @ApiOperation({ summary: 'Register a contact: 201 with a new case, 200 with the open case it repeats (Art. 19(3))' })
+  async register(@Body() dto: RegisterPetitionDto, @CurrentCaller() caller: Caller, @Res({ passthrough: true }) res: { status(n: number): void }) {
+    const { created, view } = await this.petitions.register(dto, caller);
+    res.status(created ? 201 : 200);
+    return view;
+  }
+
+  @Get()
+  list(@Query() q: ListPetitionsDto, @CurrentCaller() caller: Caller) {
+    return this.petitions.list(q, caller);
+  }
+
+  @Get(':id')
+  get(@Param('id', CaseId()) id: string, @CurrentCaller() caller: Caller) {
+    return this.petitions.get(id, caller);
+  }
+
+  @Post(':id/route')
+  @HttpCode(200)
+  @Roles('office')
+  @ApiOperation({ summary: 'Route to the responsible unit: transfer 转送 or assign 交办 (Art. 22)' })
+  async route(@Param('id', CaseId()) id: string, @Body() dto: RouteDto, @CurrentCaller() caller: Caller) {
+    await this.accounts.assertUnit(dto.unitCode);
+    return this.petitions.act(id, 'assignment', 'route', { ...dto }, caller);
+  }
+
+  @Post(':id/accept')
+  @HttpCode(200)
+  @Roles('handler')
+  @ApiOperation({ summary: 'Accept (受理): starts the 60-day handling period (Art. 34)' })
+  accept(@Param('id', CaseId()) id: string, @Body() dto: ActionDto, @CurrentCaller() caller: Caller) {
+    return this.petitions.act(id, 'assignment', 'accept', { ...dto }, caller);
+  }
+
+  @Post(':id/close')
+  @HttpCode(200)
+  @Roles('handler')
+  @ApiOperation({ summary: 'Close with a written opinion (Art. 32)' })
+  close(@Param('id', CaseId()) id: string, @Body() dto: CloseDto, @CurrentCaller() caller: Caller) {
+    return this.petitions.act(id, 'closure', 'close', { ...dto }, caller);
+  }
+}
+
+@ApiTags('reports')
+@ApiBearerAuth()
+@Controller('api/v1/reports')
+export class ReportsController {
+  constructor(private readonly petitions: PetitionsFacade) {}
+
+  @Get('summary')
+  @Roles('leader', 'office')
+  summary(@Query() q: SummaryQueryDto, @CurrentCaller() caller: Caller) {
+    if (q.from > q.to) throw new InvalidInputError('invalid input: from', [{ field: 'from', messages: ['from must not be after to'] }]);
+    return this.petitions.summary(q, caller);
+  }
+}

@@ -1,0 +1,26 @@
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { INestApplication } from '@nestjs/common';
+import type { DatabaseConfig } from '#libs/persistence';
+import { createValidationPipe, ErrorBodyFilter, type ServiceClient } from '#libs/runtime';
+import { GatewayModule } from './gateway.module.js';
+import type { GatewaySettings } from './gateway.settings.js';
+
+/** Builds the gateway application (not yet listening). */
+export async function createGatewayApp(settings: GatewaySettings, db: DatabaseConfig, services: ServiceClient): Promise<INestApplication> {
+  const app = await NestFactory.create(GatewayModule.register(settings, db, services), { abortOnError: false });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ErrorBodyFilter());
+  app.enableShutdownHooks();
+  const doc = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('信访工作平台 API')
+      .setDescription('Petition handling under the 2022 《信访工作条例》: registration, routing, acceptance, closure and reports.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs-json' });
+  return app;
+}

@@ -1,0 +1,44 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ForbiddenError } from '#libs/common';
+import { SERVICE_CLIENT, type Caller, type CommandResult, type ServiceClient } from '#libs/runtime';
+
+type CaseView = Record<string, unknown> & { id: string };
+
+/**
+ * The gateway's one recipe for every action: learn what the caller has seen of the case (its
+ * newest event in the read model), let the owning service act once it has caught up with that,
+ * then answer with the case as the read model shows it after the action's events.
+ */
+@Injectable()
+export class PetitionsFacade {
+  constructor(@Inject(SERVICE_CLIENT) private readonly services: ServiceClient) {}
+
+  async register(body: object, caller: Caller): Promise<{ created: boolean; view: CaseView }> {
+    const result = await this.services.command('intake', 'register-petition', { actor: caller, body });
+    return { created: !!result.created, view: await this.readAfter(result, caller) };
+  }
+
+  async act(caseId: string, service: string, command: string, body: Record<string, unknown>, caller: Caller): Promise<CaseView> {
+    const { at, ...rest } = body as { at?: string };
+    if (at && !caller.roles.includes('admin')) throw new ForbiddenError('only admin may back-date an action (at)');
+    const head = await this.services.query<{ lastEventId: string }>('reporting', 'head', { id: caseId }, caller);
+    const result = await this.services.command(service, command, { caseId, actor: caller, body: rest, after: head.lastEventId, at: at ?? null });
+    return this.readAfter(result, caller);
+  }
+
+  get(caseId: string, caller: Caller): Promise<CaseView> {
+    return this.services.query('reporting', 'case', { id: caseId }, caller);
+  }
+
+  list(params: object, caller: Caller) {
+    return this.services.query('reporting', 'list', params, caller);
+  }
+
+  summary(params: object, caller: Caller) {
+    return this.services.query('reporting', 'summary', params, caller);
+  }
+
+  private readAfter(result: CommandResult, caller: Caller): Promise<CaseView> {
+    return this.services.query('reporting', 'case', { id: result.caseId, waitFor: result.eventIds.at(-1) }, caller);
+  }
+}

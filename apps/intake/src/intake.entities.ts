@@ -1,0 +1,44 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+@Entity('intake_case')
+export class IntakeCase {
+  @PrimaryColumn({ type: 'varchar', length: 36 }) id: string;
+  @Column({ type: 'varchar', length: 32, unique: true }) trackingNo: string;
+  @Column({ type: 'varchar', length: 60 }) category: string;
+  @Column({ type: 'varchar', length: 20 }) purpose: string;
+  /** Open while accepted or being handled: a repeat contact joins it (Art. 19(3)). */
+  @Column({ type: 'boolean', default: true }) open: boolean;
+  @Column({ type: 'datetime', precision: 3 }) receivedAt: Date;
+  @Column({ type: 'datetime', precision: 3 }) createdAt: Date;
+}
+
+/** Personal data stays with intake; it is masked wherever it leaves for a person to read. */
+@Entity('intake_petitioner')
+@Index('idx_petitioner_id_number', ['idNumber'])
+@Index('idx_petitioner_name_phone', ['name', 'phone'])
+export class IntakePetitioner {
+  @PrimaryColumn({ type: 'varchar', length: 36 }) id: string;
+  @Column({ type: 'varchar', length: 36 }) caseId: string;
+  @Column({ type: 'varchar', length: 100 }) name: string;
+  @Column({ type: 'varchar', length: 30, nullable: true }) idNumber: string | null;
+  @Column({ type: 'varchar', length: 30, nullable: true }) phone: string | null;
+  @Column({ type: 'varchar', length: 200, nullable: true }) address: string | null;
+}
+
+/** Every registration: the first contact of a case and each repeat. */
+@Entity('intake_contact')
+@Index('idx_contact_case', ['caseId'])
+export class IntakeContact {
+  @PrimaryColumn({ type: 'varchar', length: 36 }) id: string;
+  @Column({ type: 'varchar', length: 36 }) caseId: string;
+  @Column({ type: 'varchar', length: 10 }) channel: string;
+  @Column({ type: 'datetime', precision: 3 }) receivedAt: Date;
+  /** When it was typed in; differs from receivedAt for a late entry (补录). */
+  @Column({ type: 'datetime', precision: 3 }) enteredAt: Date;
+  @Column({ type: 'varchar', length: 60 }) enteredBy: string;
+  @Column({ type: 'integer' }) headcount: number;
+  @Column({ type: 'boolean', default: false }) repeat: boolean;
+  @Column({ type: 'varchar', length: 36, nullable: true }) receptionSessionId: string | null;
+}
+
+export const INTAKE_ENTITIES = [IntakeCase, IntakePetitioner, IntakeContact];

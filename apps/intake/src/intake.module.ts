@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { InternalController, SERVICE_API, type ServiceApi } from '#libs/runtime';
+import type { ServiceDefinition } from '#libs/runtime';
+import { CaseLifecycleHandler } from './case-lifecycle.handler.js';
+import { INTAKE_ENTITIES } from './intake.entities.js';
+import { INTAKE_SETTINGS, type IntakeSettings } from './intake.settings.js';
+import { IntakeInitial1700000000000 } from './migrations/1700000000000-intake-initial.js';
+import { RegisterPetitionService } from './register-petition.service.js';
+
+export function intakeService(settings: IntakeSettings): ServiceDefinition {
+  @Module({
+    imports: [TypeOrmModule.forFeature(INTAKE_ENTITIES)],
+    controllers: [InternalController, CaseLifecycleHandler],
+    providers: [
+      { provide: INTAKE_SETTINGS, useValue: settings },
+      RegisterPetitionService,
+      {
+        provide: SERVICE_API,
+        inject: [RegisterPetitionService],
+        useFactory: (register: RegisterPetitionService): ServiceApi => ({
+          commands: { 'register-petition': (cmd) => register.execute(cmd) },
+          queries: {},
+        }),
+      },
+    ],
+  })
+  class IntakeModule {}
+  return { name: 'intake', module: IntakeModule, entities: INTAKE_ENTITIES, migrations: [IntakeInitial1700000000000] };
+}

@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { CLOCK, InvalidInputError, type Clock } from '#libs/common';
+import { createEvent, type AssignedByData, type Channel, type PetitionerData, type Purpose } from '#libs/contracts';
+import { UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runtime';
+import { IntakeCase, IntakeContact, IntakePetitioner } from './intake.entities.js';
+import { INTAKE_SETTINGS, type IntakeSettings } from './intake.settings.js';
+
+export interface RegisterPetitionBody {
+  channel: Channel;
+  receivedAt?: string;
+  petitioners: PetitionerData[];
+  headcount?: number;
+  purpose: Purpose;
+  category: string;
+  summary: string;
+  content: string;
+  assignedBy?: AssignedByData;
+  backlog?: boolean;
+  receptionSessionId?: string;
+}
+
+/**
+ * Registers a contact. While a case of the same petitioner on the same category is open, the
+ * contact joins it as a repeat (Art. 19(3): the same matter is not accepted twice); otherwise a
+ * new case is opened.
+ */
+@Injectable()
+export class RegisterPetitionService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(INTAKE_SETTINGS) private readonly settings: IntakeSettings,
+  ) {}
+
+  async execute(cmd: ServiceCommand<RegisterPetitionBody>): Promise<CommandResult> {
+    const body = cmd.body;
+    const now = this.clock.now();
+    const receivedAt = body.receivedAt ? new Date(body.receivedAt) : now;
+    if (receivedAt.getTime() > now.getTime() + 60_000) {
+      throw new InvalidInputError('invalid input: receivedAt', [{ field: 'receivedAt', messages: ['receivedAt must not be in the future'] }]);
+    }
+    const headcount = body.headcount ?? body.petitioners.length;
+    const groupVisit = body.channel === 'visit' && headcount >= this.settings.groupVisitThreshold;
+    const contact = {
+      contactId: randomUUID(),
+      channel: body.channel,
+      receivedAt: receivedAt.toISOString(),
+      enteredAt: now.toISOString(),
+      headcount,
+      receptionSessionId: body.receptionSessionId ?? null,
+    };
+
+    const { result, eventIds } = await this.uow.run(async (m) => {
+      const open = await this.findOpenCase(m, body.petitioners, body.category);
+      await m.getRepository(IntakeContact).insert({
+        id: contact.contactId,
+        caseId: open?.id ?? '',
+        channel: body.channel,
+        receivedAt,
+        enteredAt: now,
+        enteredBy: cmd.actor.username,
+        headcount,
+        repeat: !!open,
+        receptionSessionId: contact.receptionSessionId,
+      });
+      if (open) {
+        const event = createEvent('case.contact-added', open.id, { contact, groupVisit }, cmd.actor, now);
+        return { result: { caseId: open.id, created: false }, events: [event] };
+      }
+      const caseId = randomUUID();
+      await m.getRepository(IntakeContact).update({ id: contact.contactId }, { caseId });
+      const trackingNo = this.trackingNo(receivedAt, caseId);
+      await m.getRepository(IntakeCase).insert({ id: caseId, trackingNo, category: body.category, purpose: body.purpose, open: true, receivedAt, createdAt: now });
+      await m.getRepository(IntakePetitioner).insert(
+        body.petitioners.map((p) => ({ id: randomUUID(), caseId, name: p.name, idNumber: p.idNumber ?? null, phone: p.phone ?? null, address: p.address ?? null })),
+      );
+      const event = createEvent(
+        'case.registered',
+        caseId,
+        {
+          trackingNo,
+          contact,
+          petitioners: body.petitioners.map((p) => ({ name: p.name, idNumber: p.idNumber ?? null, phone: p.phone ?? null, address: p.address ?? null })),
+          purpose: body.purpose,
+          category: body.category,
+          summary: body.summary,
+          content: body.content,
+          groupVisit,
+          assignedBy: body.assignedBy ?? null,
+          backlog: body.backlog ?? false,
+        },
+        cmd.actor,
+        now,
+      );
+      return { result: { caseId, created: true }, events: [event] };
+    });
+    return { ...result, eventIds };
+  }
+
+  /** Same identity number, or same name and phone, on the same category, case still open. */
+  private async findOpenCase(m: EntityManager, petitioners: PetitionerData[], category: string): Promise<IntakeCase | null> {
+    for (const p of petitioners) {
+      const qb = m
+        .getRepository(IntakeCase)
+        .createQueryBuilder('c')
+        .innerJoin(IntakePetitioner, 'p', 'p.caseId = c.id')
+        .where('c.open = :open AND c.category = :category', { open: true, category });
+      if (p.idNumber) qb.andWhere('p.idNumber = :idNumber', { idNumber: p.idNumber });
+      else if (p.phone) qb.andWhere('p.name = :name AND p.phone = :phone', { name: p.name, phone: p.phone });
+      else continue;
+      const found = await qb.orderBy('c.receivedAt', 'DESC').getOne();
+      if (found) return found;
+    }
+    return null;
+  }
+
+  /** XF + the local date received + 8 characters of the case id: readable over the phone. */
+  private trackingNo(receivedAt: Date, caseId: string): string {
+    const local = new Intl.DateTimeFormat('en-CA', { timeZone: this.settings.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(receivedAt);
+    return `XF${local.replaceAll('-', '')}${caseId.replaceAll('-', '').slice(0, 8).toUpperCase()}`;
+  }
+}

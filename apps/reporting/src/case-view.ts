@@ -1,0 +1,78 @@
+import { maskIdNumber, maskPhone } from '#libs/common';
+import type { PetitionerData } from '#libs/contracts';
+import { computeDeadlines, formatInstant, type Deadline } from '#libs/regulation';
+import type { Caller } from '#libs/runtime';
+import { deserializeFacts } from '#libs/contracts';
+import type { RptCase } from './reporting.entities.js';
+import type { TimelineEntry } from './projection.handlers.js';
+import type { ReportingSettings } from './reporting.settings.js';
+
+/** Deadlines as of `now`, from the case history (the same rules the deadline service enforces). */
+export function deadlinesOf(row: RptCase, now: Date, s: ReportingSettings): Deadline[] {
+  return computeDeadlines(deserializeFacts(row.facts), now, s.policy, s.calendar);
+}
+
+/** A deadline that was missed and is still not met. */
+export function isOverdue(deadlines: Deadline[]): boolean {
+  return deadlines.some((d) => d.state === 'breached' && !d.metAt);
+}
+
+/** The case in the API contract's shape; personal data masked unless the caller is admin. */
+export function toCaseView(row: RptCase, caller: Caller | null, now: Date, s: ReportingSettings) {
+  const tz = s.timeZone;
+  const fmt = (d: Date | null) => (d ? formatInstant(d, tz) : null);
+  const admin = !!caller?.roles.includes('admin');
+  const petitioners = (JSON.parse(row.petitioners) as PetitionerData[]).map((p) => ({
+    name: p.name,
+    idNumber: admin ? (p.idNumber ?? null) : maskIdNumber(p.idNumber),
+    phone: admin ? (p.phone ?? null) : maskPhone(p.phone),
+    address: p.address ?? null,
+  }));
+  const deadlines = deadlinesOf(row, now, s);
+  return {
+    id: row.id,
+    trackingNo: row.trackingNo,
+    status: row.status,
+    channel: row.channel,
+    purpose: row.purpose,
+    category: row.category,
+    summary: row.summary,
+    content: row.content,
+    headcount: row.headcount,
+    groupVisit: row.groupVisit,
+    petitioners,
+    assignedBy: row.authority ? { authority: row.authority, reference: row.assignedReference, feedbackDueAt: row.assignedFeedbackDueAt } : null,
+    backlog: row.backlog,
+    unitCode: row.unitCode,
+    routeMode: row.routeMode,
+    receivedAt: fmt(row.receivedAt),
+    routedAt: fmt(row.routedAt),
+    acceptedAt: fmt(row.acceptedAt),
+    closedAt: fmt(row.closedAt),
+    closure: row.closureKind ? { kind: row.closureKind, outcome: row.closureOutcome, opinion: row.closureOpinion } : null,
+    extension: null,
+    evaluation: null,
+    repeatContacts: row.repeatContacts,
+    supervised: row.supervised,
+    overdue: isOverdue(deadlines),
+    deadlines: deadlines.map((d) => ({
+      kind: d.kind,
+      dueAt: formatInstant(d.dueAt, tz),
+      lastDay: d.lastDay,
+      // The contract knows pending / met / breached: a petitioner's window that ran out unused
+      // is complete, not breached by anyone; `lapsed` says which.
+      state: d.state === 'lapsed' ? 'met' : d.state,
+      ...(d.state === 'lapsed' ? { lapsed: true } : {}),
+      metAt: d.metAt ? formatInstant(d.metAt, tz) : null,
+      article: d.article,
+      basis: d.basis,
+      revision: d.revision,
+    })),
+    timeline: (JSON.parse(row.timeline) as TimelineEntry[]).map((t) => ({
+      ...t,
+      at: formatInstant(new Date(t.at), tz),
+      ...(t.enteredAt ? { enteredAt: formatInstant(new Date(t.enteredAt), tz) } : {}),
+    })),
+  };
+}
+export type CaseView = ReturnType<typeof toCaseView>;

@@ -1,0 +1,195 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type SelectQueryBuilder } from 'typeorm';
+import { CLOCK, ForbiddenError, NotFoundError, UnavailableError, type Clock } from '#libs/common';
+import { waitForEvent } from '#libs/messaging';
+import { exclusive } from '#libs/persistence';
+import { endOfLocalDay, addDays } from '#libs/regulation';
+import type { Caller } from '#libs/runtime';
+import { deadlinesOf, isOverdue, toCaseView, type CaseView } from './case-view.js';
+import { RptCase, RptContact } from './reporting.entities.js';
+import { REPORTING_SETTINGS, type ReportingSettings } from './reporting.settings.js';
+
+export interface ListParams {
+  status?: string;
+  unitCode?: string;
+  authority?: string;
+  overdue?: boolean;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface SummaryParams {
+  from: string;
+  to: string;
+  unitCode?: string;
+  authority?: string;
+}
+
+export interface Rate {
+  numerator: number;
+  denominator: number;
+  rate: number | null;
+}
+const rate = (numerator: number, denominator: number): Rate => ({ numerator, denominator, rate: denominator ? numerator / denominator : null });
+
+/** Who may read which case: handlers their own unit's; everyone else with a role, all. */
+function scopeUnit(caller: Caller | null): string | null {
+  if (!caller) throw new ForbiddenError('no caller');
+  const wide = caller.roles.some((r) => r !== 'handler');
+  return wide ? null : (caller.unitCode ?? '__none__');
+}
+
+@Injectable()
+export class ReportingQueries {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(REPORTING_SETTINGS) private readonly settings: ReportingSettings,
+  ) {}
+
+  private get cases() {
+    return this.dataSource.getRepository(RptCase);
+  }
+
+  private async load(id: string, caller: Caller | null): Promise<RptCase> {
+    const unit = scopeUnit(caller);
+    const row = await exclusive(this.dataSource, () => this.cases.findOneBy({ id }));
+    if (!row) throw new NotFoundError(`case ${id} not found`);
+    if (unit && row.unitCode !== unit) throw new ForbiddenError(`case ${id} belongs to another unit`);
+    return row;
+  }
+
+  /** The case, after this read model has applied `waitFor` (the last event of a command). */
+  async getCase(params: { id: string; waitFor?: string }, caller: Caller | null): Promise<CaseView> {
+    if (params.waitFor && !(await waitForEvent(this.dataSource, params.waitFor, this.settings.readYourWritesTimeoutMs))) {
+      throw new UnavailableError(`the change was saved but the case view has not caught up yet; read the case again shortly (event ${params.waitFor})`);
+    }
+    return toCaseView(await this.load(params.id, caller), caller, this.clock.now(), this.settings);
+  }
+
+  /** The newest event of the case this read model has applied (the caller's causal token). */
+  async head(params: { id: string }, caller: Caller | null): Promise<{ id: string; lastEventId: string; status: string; unitCode: string | null }> {
+    const row = await this.load(params.id, caller);
+    return { id: row.id, lastEventId: row.lastEventId, status: row.status, unitCode: row.unitCode };
+  }
+
+  async list(params: ListParams, caller: Caller | null): Promise<{ items: unknown[]; total: number; page: number; pageSize: number }> {
+    const unit = scopeUnit(caller);
+    const page = Math.max(1, params.page ?? 1);
+    const pageSize = Math.min(200, Math.max(1, params.pageSize ?? 50));
+    const qb = this.cases.createQueryBuilder('c').orderBy('c.receivedAt', 'DESC').addOrderBy('c.id', 'ASC');
+    if (params.status) qb.andWhere('c.status = :status', { status: params.status });
+    if (unit) qb.andWhere('c.unitCode = :unit', { unit });
+    else if (params.unitCode) qb.andWhere('c.unitCode = :unitCode', { unitCode: params.unitCode });
+    if (params.authority) qb.andWhere('c.authority = :authority', { authority: params.authority });
+    const now = this.clock.now();
+    let rows: RptCase[];
+    let total: number;
+    if (params.overdue === undefined) {
+      [rows, total] = await exclusive(this.dataSource, () => qb.skip((page - 1) * pageSize).take(pageSize).getManyAndCount());
+    } else {
+      // Overdue is computed from the regulation, not stored: filter after computing.
+      const all = (await exclusive(this.dataSource, () => qb.getMany())).filter((r) => isOverdue(deadlinesOf(r, now, this.settings)) === params.overdue);
+      total = all.length;
+      rows = all.slice((page - 1) * pageSize, page * pageSize);
+    }
+    const items = rows.map((r) => {
+      const v = toCaseView(r, caller, now, this.settings);
+      const { content: _c, timeline: _t, petitioners, ...summary } = v;
+      return { ...summary, petitioners: petitioners.map((p) => ({ name: p.name })) };
+    });
+    return { items, total, page, pageSize };
+  }
+
+  async summary(params: SummaryParams, caller: Caller | null) {
+    scopeUnit(caller);
+    const tz = this.settings.timeZone;
+    const start = endOfLocalDay(addDays(params.from, -1), tz);
+    const end = endOfLocalDay(params.to, tz);
+    const inPeriod = (d: Date | null) => !!d && d >= start && d < end;
+    const now = this.clock.now();
+
+    const filter = (qb: SelectQueryBuilder<RptCase>) => {
+      if (params.unitCode) qb.andWhere('c.unitCode = :unitCode', { unitCode: params.unitCode });
+      if (params.authority) qb.andWhere('c.authority = :authority', { authority: params.authority });
+      return qb;
+    };
+    // Cases touching the period: received, routed, accepted or closed in it, or still open.
+    const cases = await exclusive(this.dataSource, () => filter(
+      this.cases
+        .createQueryBuilder('c')
+        .where('(c.receivedAt < :end AND (c.closedAt IS NULL OR c.closedAt >= :start))', { start, end })
+        .orWhere('(c.closedAt >= :start AND c.closedAt < :end)', { start, end }),
+    ).getMany());
+
+    const contactsQb = this.dataSource
+      .getRepository(RptContact)
+      .createQueryBuilder('k')
+      .innerJoin(RptCase, 'c', 'c.id = k.caseId')
+      .where('k.receivedAt >= :start AND k.receivedAt < :end', { start, end });
+    if (params.unitCode) contactsQb.andWhere('c.unitCode = :unitCode', { unitCode: params.unitCode });
+    if (params.authority) contactsQb.andWhere('c.authority = :authority', { authority: params.authority });
+    const contacts = await exclusive(this.dataSource, () => contactsQb.getMany());
+
+    const received = cases.filter((c) => inPeriod(c.receivedAt));
+    const closed = cases.filter((c) => inPeriod(c.closedAt));
+    const deadlines = new Map(cases.map((c) => [c.id, deadlinesOf(c, now, this.settings)]));
+    const dl = (c: RptCase, kind: string) => deadlines.get(c.id)!.find((d) => d.kind === kind);
+    const closedOnTime = (c: RptCase) => {
+      const h = dl(c, 'handling');
+      return !!c.closedAt && (!h || c.closedAt <= h.dueAt);
+    };
+
+    const byChannel = { visit: 0, letter: 0, online: 0, phone: 0, fax: 0 } as Record<string, number>;
+    for (const k of contacts) byChannel[k.channel] = (byChannel[k.channel] ?? 0) + 1;
+
+    const acceptanceDue = cases.filter((c) => inPeriod(dl(c, 'acceptance-notice')?.dueAt ?? null));
+    const handlingDue = cases.filter((c) => inPeriod(dl(c, 'handling')?.dueAt ?? null));
+    const mustClose = new Set([...handlingDue, ...closed]);
+    const closedByEnd = [...mustClose].filter((c) => c.closedAt && c.closedAt < end);
+    const withSession = contacts.filter((k) => k.receptionSessionId);
+
+    const assigned = Object.fromEntries(
+      (['central', 'provincial', 'municipal'] as const).map((authority) => {
+        const rec = received.filter((c) => c.authority === authority);
+        const s = rec.filter((c) => c.closureKind === 'substantive' && c.closedAt && c.closedAt < end).length;
+        const p = rec.filter((c) => c.closureKind === 'procedural' && c.closedAt && c.closedAt < end).length;
+        return [authority, { received: rec.length, closedSubstantive: s, closedProcedural: p, open: rec.length - s - p, resolution: rate(s + p, rec.length) }];
+      }),
+    );
+    const resolvedOfReceived = received.filter((c) => c.closedAt && c.closedAt < end);
+
+    return {
+      period: { from: params.from, to: params.to, timeZone: tz },
+      filters: { unitCode: params.unitCode ?? null, authority: params.authority ?? null },
+      received: {
+        cases: received.length,
+        contacts: contacts.length,
+        persons: contacts.reduce((n, k) => n + k.headcount, 0),
+        byChannel,
+      },
+      closed: {
+        total: closed.length,
+        substantive: closed.filter((c) => c.closureKind === 'substantive').length,
+        procedural: closed.filter((c) => c.closureKind === 'procedural').length,
+        onTime: closed.filter(closedOnTime).length,
+      },
+      reception: {
+        sessions: new Set(withSession.map((k) => k.receptionSessionId)).size,
+        persons: withSession.reduce((n, k) => n + k.headcount, 0),
+        cases: new Set(withSession.map((k) => k.caseId)).size,
+      },
+      rates: {
+        timelyAcceptance: rate(acceptanceDue.filter((c) => dl(c, 'acceptance-notice')!.state === 'met').length, acceptanceDue.length),
+        onTimeClosure: rate(handlingDue.filter(closedOnTime).length, handlingDue.length),
+        closure: rate(closedByEnd.length, mustClose.size),
+        resolution: rate(resolvedOfReceived.length, received.length),
+        substantiveResolution: rate(resolvedOfReceived.filter((c) => c.closureKind === 'substantive').length, received.length),
+        satisfaction: rate(0, 0),
+        participation: rate(0, 0),
+        repeat: rate(contacts.filter((k) => k.repeat).length, contacts.length),
+      },
+      assigned,
+    };
+  }
+}

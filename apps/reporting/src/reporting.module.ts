@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { InternalController, SERVICE_API, type ServiceApi, type ServiceDefinition } from '#libs/runtime';
+import { ReportingInitial1700000000000 } from './migrations/1700000000000-reporting-initial.js';
+import { ProjectionHandlers } from './projection.handlers.js';
+import { REPORTING_ENTITIES } from './reporting.entities.js';
+import { ReportingQueries } from './reporting-queries.service.js';
+import { REPORTING_SETTINGS, type ReportingSettings } from './reporting.settings.js';
+
+export function reportingService(settings: ReportingSettings): ServiceDefinition {
+  @Module({
+    imports: [TypeOrmModule.forFeature(REPORTING_ENTITIES)],
+    controllers: [InternalController, ProjectionHandlers],
+    providers: [
+      { provide: REPORTING_SETTINGS, useValue: settings },
+      ReportingQueries,
+      {
+        provide: SERVICE_API,
+        inject: [ReportingQueries],
+        useFactory: (q: ReportingQueries): ServiceApi => ({
+          commands: {},
+          queries: {
+            case: (p, a) => q.getCase(p, a),
+            head: (p, a) => q.head(p, a),
+            list: (p, a) => q.list(p, a),
+            summary: (p, a) => q.summary(p, a),
+          },
+        }),
+      },
+    ],
+  })
+  class ReportingModule {}
+  return { name: 'reporting', module: ReportingModule, entities: REPORTING_ENTITIES, migrations: [ReportingInitial1700000000000] };
+}

@@ -1,0 +1,33 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+
+export class ConfigError extends Error {}
+
+/**
+ * Builds one validated configuration object from the environment. The first bad or
+ * missing variable is reported in one line naming it; callers at the edge exit on it.
+ */
+export function loadConfig<T extends object>(cls: new () => T, env: Record<string, string | undefined> = process.env): T {
+  const defined = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const instance = plainToInstance(cls, defined, { enableImplicitConversion: true, exposeDefaultValues: true });
+  const errors = validateSync(instance, { whitelist: false, skipMissingProperties: false });
+  if (errors.length) {
+    const e = errors[0];
+    const why = Object.values(e.constraints ?? {})[0] ?? 'is invalid';
+    throw new ConfigError(`configuration: ${e.property} ${why.replace(new RegExp(`^${e.property}\\s*`), '')} (got ${JSON.stringify(env[e.property] ?? null)})`);
+  }
+  return instance;
+}
+
+/** At a process edge: load or print the one-line reason and stop. */
+export function loadConfigOrExit<T extends object>(cls: new () => T): T {
+  try {
+    return loadConfig(cls);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(e.message + '\n');
+      process.exit(78);
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,4 @@
+export * from './errors.js';
+export * from './mask.js';
+export * from './config.js';
+export * from './time.js';

@@ -1,0 +1,28 @@
+import { Type } from 'class-transformer';
+import { IsArray, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
+
+/** All case events travel on one topic, keyed by case id, so a case's history stays in order. */
+export const CASE_EVENTS_TOPIC = 'petition.case-events.v1';
+/** Messages a consumer could not accept, with the reason, so the partition moves on. */
+export const CASE_EVENTS_DLT = 'petition.case-events.v1.dlt';
+
+export class Actor {
+  @IsString() username: string;
+  @IsOptional() @IsArray() @IsString({ each: true }) roles?: string[];
+  @IsOptional() @IsString() unitCode?: string | null;
+}
+
+export class EventEnvelope<P = unknown> {
+  @IsUUID() eventId: string;
+  @IsString() type: string;
+  @IsInt() @Min(1) version: number;
+  @IsString() caseId: string;
+  @IsISO8601({ strict: true }) occurredAt: string;
+  @IsOptional() @ValidateNested() @Type(() => Actor) actor: Actor | null;
+  @IsObject() payload: P;
+}
+
+export const SERVICE_NAMES = ['intake', 'assignment', 'deadline', 'closure', 'reporting'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+export const isServiceName = (s: string): s is ServiceName => (SERVICE_NAMES as readonly string[]).includes(s);
+export const IsServiceName = () => IsIn(SERVICE_NAMES as unknown as string[]);

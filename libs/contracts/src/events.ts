@@ -1,0 +1,136 @@
+import { Type } from 'class-transformer';
+import {
+  IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested, ArrayMinSize,
+} from 'class-validator';
+
+/**
+ * One payload schema per event type and version. Events are facts, named in the past tense.
+ * The contracts are shared by every service; a consumer validates what it receives against them.
+ */
+export const CHANNELS = ['visit', 'letter', 'online', 'phone', 'fax'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const PURPOSES = ['accusation', 'suggestion', 'appeal'] as const; // 检举控告 / 意见建议 / 申诉求决
+export type Purpose = (typeof PURPOSES)[number];
+export const AUTHORITIES = ['central', 'provincial', 'municipal'] as const;
+export type Authority = (typeof AUTHORITIES)[number];
+export const CLOSURE_KINDS = ['substantive', 'procedural'] as const; // 实体性办结 / 程序性办结
+export type ClosureKind = (typeof CLOSURE_KINDS)[number];
+export const OUTCOMES = ['support', 'explain', 'not-support', 'mediated'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+export const ROUTE_MODES = ['transfer', 'assign'] as const; // 转送 / 交办
+export type RouteMode = (typeof ROUTE_MODES)[number];
+
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+export class PetitionerData {
+  @IsString() @MaxLength(100) name: string;
+  @IsOptional() @IsString() idNumber?: string | null;
+  @IsOptional() @IsString() phone?: string | null;
+  @IsOptional() @IsString() address?: string | null;
+}
+
+export class AssignedByData {
+  @IsIn(AUTHORITIES) authority: Authority;
+  @IsString() reference: string;
+  @IsOptional() @Matches(DATE_RE) feedbackDueAt?: string | null;
+}
+
+/** A contact (visit, letter, call…) as registered; a new case and a repeat both carry one. */
+export class ContactData {
+  @IsString() contactId: string;
+  @IsIn(CHANNELS) channel: Channel;
+  @IsISO8601() receivedAt: string;
+  @IsISO8601() enteredAt: string;
+  @IsInt() @Min(1) headcount: number;
+  @IsOptional() @IsString() receptionSessionId?: string | null;
+}
+
+export class CaseRegisteredV1 {
+  @IsString() trackingNo: string;
+  @ValidateNested() @Type(() => ContactData) contact: ContactData;
+  @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => PetitionerData) petitioners: PetitionerData[];
+  @IsIn(PURPOSES) purpose: Purpose;
+  @IsString() category: string;
+  @IsString() @MaxLength(200) summary: string;
+  @IsString() content: string;
+  @IsBoolean() groupVisit: boolean;
+  @IsOptional() @ValidateNested() @Type(() => AssignedByData) assignedBy?: AssignedByData | null;
+  @IsBoolean() backlog: boolean;
+}
+
+/** A contact that repeats an open case (Art. 19(3)): linked to it, not a new case. */
+export class CaseContactAddedV1 {
+  @ValidateNested() @Type(() => ContactData) contact: ContactData;
+  @IsBoolean() groupVisit: boolean;
+}
+
+export class CaseRoutedV1 {
+  @IsIn(ROUTE_MODES) mode: RouteMode;
+  @IsString() unitCode: string;
+  @IsOptional() @Matches(DATE_RE) feedbackDueAt?: string | null;
+  @IsISO8601() routedAt: string;
+}
+
+export class CaseAcceptedV1 {
+  @IsString() unitCode: string;
+  @IsISO8601() acceptedAt: string;
+}
+
+export class CaseClosedV1 {
+  @IsIn(CLOSURE_KINDS) kind: ClosureKind;
+  @IsIn(OUTCOMES) outcome: Outcome;
+  @IsString() opinion: string;
+  @IsISO8601() closedAt: string;
+}
+
+export class DeadlineEventV1 {
+  @IsString() kind: string;
+  @IsInt() @Min(0) revision: number;
+  @IsISO8601() dueAt: string;
+  @IsOptional() @IsString() basis?: string;
+}
+
+export class DeadlineWarnedV1 extends DeadlineEventV1 {
+  @IsInt() @Min(0) @Max(366) daysLeft: number;
+}
+
+export class CaseSupervisedV1 {
+  @IsString() note: string;
+  @IsBoolean() automatic: boolean;
+}
+
+/** The registry of every event type the platform publishes: `type` → version → payload schema. */
+export const EVENT_SCHEMAS = {
+  'case.registered': { 1: CaseRegisteredV1 },
+  'case.contact-added': { 1: CaseContactAddedV1 },
+  'case.routed': { 1: CaseRoutedV1 },
+  'case.accepted': { 1: CaseAcceptedV1 },
+  'case.closed': { 1: CaseClosedV1 },
+  'deadline.warned': { 1: DeadlineWarnedV1 },
+  'deadline.breached': { 1: DeadlineEventV1 },
+  'case.supervised': { 1: CaseSupervisedV1 },
+} as const;
+
+export type EventType = keyof typeof EVENT_SCHEMAS;
+
+/** Payload type of the latest version of each event. */
+export interface EventPayloads {
+  'case.registered': CaseRegisteredV1;
+  'case.contact-added': CaseContactAddedV1;
+  'case.routed': CaseRoutedV1;
+  'case.accepted': CaseAcceptedV1;
+  'case.closed': CaseClosedV1;
+  'deadline.warned': DeadlineWarnedV1;
+  'deadline.breached': DeadlineEventV1;
+  'case.supervised': CaseSupervisedV1;
+}
+export const LATEST_VERSION: { [K in EventType]: number } = {
+  'case.registered': 1,
+  'case.contact-added': 1,
+  'case.routed': 1,
+  'case.accepted': 1,
+  'case.closed': 1,
+  'deadline.warned': 1,
+  'deadline.breached': 1,
+  'case.supervised': 1,
+};

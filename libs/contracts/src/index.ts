@@ -1,0 +1,5 @@
+export * from './envelope.js';
+export * from './events.js';
+export * from './codec.js';
+export * from './facts.js';
+export * from './categories.js';

@@ -1,0 +1,154 @@
+import { Logger } from '@nestjs/common';
+import { BaseRpcContext, EventPattern, Server, type CustomTransportStrategy } from '@nestjs/microservices';
+import { lastValueFrom } from 'rxjs';
+import type { DataSource, EntityManager } from 'typeorm';
+import { CASE_EVENTS_DLT, CASE_EVENTS_TOPIC, decodeEvent, InvalidEventError, type EventEnvelope, type EventType } from '#libs/contracts';
+import { maskText } from '#libs/common';
+import { exclusive } from '#libs/persistence';
+import { ProcessedEventRecord } from './entities.js';
+import type { EventTransport, ReceivedMessage } from './transport.js';
+
+/** What an @EventPattern handler gets besides the event: the transaction its effect joins. */
+export class CaseEventContext extends BaseRpcContext<[EntityManager, EventEnvelope, Array<() => Promise<void>>]> {
+  get manager(): EntityManager {
+    return this.args[0];
+  }
+  get event(): EventEnvelope {
+    return this.args[1];
+  }
+  /** Runs once the handler's transaction has committed (e.g. arming timers it decided on). */
+  afterCommit(fn: () => Promise<void>): void {
+    this.args[2].push(fn);
+  }
+}
+
+export interface CaseEventServerOptions {
+  group: string;
+  transport: EventTransport;
+  dataSource: DataSource;
+  /** Attempts for a handler that throws before the message goes to the dead-letter topic. */
+  maxAttempts?: number;
+  /** Called after a handler's transaction has committed (the outbox relay's kick). */
+  afterCommit?: () => void;
+}
+
+/**
+ * A Nest microservice transport over the case-events topic, the same in both modes: the
+ * EventTransport underneath is Kafka or the in-process bus. For each message it validates the
+ * envelope and payload (a bad one goes to the dead-letter topic with the reason), then records
+ * the event id and runs the @EventPattern handler in one transaction, so a redelivered event is
+ * applied once. Events without a handler are still recorded: a service can then tell whether it
+ * has seen a given event (read-your-writes across services).
+ */
+export class CaseEventServer extends Server implements CustomTransportStrategy {
+  protected override readonly logger = new Logger(CaseEventServer.name);
+
+  constructor(private readonly options: CaseEventServerOptions) {
+    super();
+  }
+
+  async listen(callback: (...params: unknown[]) => void): Promise<void> {
+    try {
+      await this.options.transport.subscribe(this.options.group, CASE_EVENTS_TOPIC, (m) => this.receive(m));
+      callback();
+    } catch (e) {
+      callback(e);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.options.transport.close();
+  }
+
+  on(): void {
+    /* no transport-level events to expose */
+  }
+
+  unwrap<T>(): T {
+    return this.options.transport as T;
+  }
+
+  /** Public for tests: process one received message. Never throws. */
+  async receive(message: ReceivedMessage): Promise<void> {
+    let event: EventEnvelope;
+    try {
+      event = decodeEvent(message.value);
+    } catch (e) {
+      await this.deadLetter(message, e instanceof InvalidEventError ? e.message : String(e));
+      return;
+    }
+    const max = this.options.maxAttempts ?? 3;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const applied = await this.apply(event);
+        if (applied) this.options.afterCommit?.();
+        return;
+      } catch (e) {
+        const reason = maskText(e instanceof Error ? e.message : String(e));
+        if (attempt >= max) {
+          await this.deadLetter(message, `handler failed ${attempt} times: ${reason}`);
+          return;
+        }
+        this.logger.warn(`${this.options.group}: ${event.type} ${event.eventId} failed (attempt ${attempt}): ${reason}`);
+        await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+      }
+    }
+  }
+
+  private async apply(event: EventEnvelope): Promise<boolean> {
+    const handler = this.getHandlerByPattern(event.type);
+    const afterCommit: Array<() => Promise<void>> = [];
+    const applied = await exclusive(this.options.dataSource, () => this.options.dataSource.transaction(async (manager) => {
+      const seen = await manager.getRepository(ProcessedEventRecord).findOneBy({ eventId: event.eventId });
+      if (seen) return false;
+      await manager.getRepository(ProcessedEventRecord).insert({ eventId: event.eventId, type: event.type, processedAt: new Date() });
+      if (handler) {
+        const result = await handler(event, new CaseEventContext([manager, event, afterCommit]));
+        await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+      }
+      return true;
+    }));
+    for (const fn of afterCommit) {
+      await fn().catch((e) => this.logger.error(`${this.options.group}: after-commit step of ${event.type} failed: ${(e as Error).message}`));
+    }
+    return applied;
+  }
+
+  private async deadLetter(message: ReceivedMessage, reason: string): Promise<void> {
+    this.logger.error(`${this.options.group}: dead-lettered message at ${message.topic}[${message.partition}]@${message.offset}: ${reason}`);
+    const value = JSON.stringify({
+      reason,
+      group: this.options.group,
+      source: { topic: message.topic, partition: message.partition, offset: message.offset, key: message.key },
+      value: maskText(message.value ?? ''),
+      at: new Date().toISOString(),
+    });
+    for (;;) {
+      try {
+        await this.options.transport.publish([{ topic: CASE_EVENTS_DLT, key: message.key || 'unknown', value }]);
+        return;
+      } catch (e) {
+        // Never drop a message: hold the partition until the dead-letter topic takes it.
+        this.logger.error(`dead-letter publish failed, retrying: ${(e as Error).message}`);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  }
+}
+
+/** Waits until this service has applied the given event (bounded); true when it has. */
+export async function waitForEvent(dataSource: DataSource, eventId: string, timeoutMs: number): Promise<boolean> {
+  const repo = dataSource.getRepository(ProcessedEventRecord);
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
+    if (await exclusive(dataSource, () => repo.existsBy({ eventId }))) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, delay));
+  }
+}
+
+/**
+ * Marks a handler of one case event type: `(event, ctx: CaseEventContext)`. A thin typed
+ * wrapper of @EventPattern (the type name is checked against the contracts).
+ */
+export const OnCaseEvent = (type: EventType): MethodDecorator => EventPattern(type) as MethodDecorator;

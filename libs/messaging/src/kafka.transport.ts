@@ -1,0 +1,103 @@
+import { Kafka, logLevel, Partitioners, type Consumer, type Producer, type LogEntry } from 'kafkajs';
+import { Logger } from '@nestjs/common';
+import type { EventTransport, ReceivedMessage, TransportMessage } from './transport.js';
+
+export interface KafkaTransportOptions {
+  brokers: string[];
+  clientId: string;
+  /** Partitions of the topics this service creates if they are missing. */
+  partitions?: number;
+  sessionTimeoutMs?: number;
+}
+
+const LEVEL_NAMES: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'log',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/**
+ * kafkajs behind the EventTransport port: an idempotent producer (acks from all replicas) and
+ * one consumer per group that commits an offset only after the handler has returned.
+ */
+export class KafkaTransport implements EventTransport {
+  private readonly logger = new Logger(KafkaTransport.name);
+  private readonly kafka: Kafka;
+  private producer: Producer | null = null;
+  private readonly consumers: Consumer[] = [];
+  private readonly ensured = new Set<string>();
+
+  constructor(private readonly options: KafkaTransportOptions) {
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      logLevel: logLevel.WARN,
+      retry: { retries: 8, initialRetryTime: 200 },
+      logCreator: () => (entry: LogEntry) => {
+        const level = LEVEL_NAMES[entry.level] ?? 'log';
+        this.logger[level](`${entry.namespace}: ${entry.log.message}`);
+      },
+    });
+  }
+
+  async ensureTopics(topics: string[]): Promise<void> {
+    const missing = topics.filter((t) => !this.ensured.has(t));
+    if (!missing.length) return;
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const create = missing.filter((t) => !existing.has(t));
+      if (create.length) {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: create.map((topic) => ({ topic, numPartitions: this.options.partitions ?? 3, replicationFactor: 1 })),
+        });
+      }
+      missing.forEach((t) => this.ensured.add(t));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async publish(messages: TransportMessage[]): Promise<void> {
+    if (!messages.length) return;
+    if (!this.producer) {
+      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+      await producer.connect();
+      this.producer = producer;
+    }
+    await this.ensureTopics([...new Set(messages.map((m) => m.topic))]);
+    const byTopic = new Map<string, TransportMessage[]>();
+    for (const m of messages) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
+    await this.producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, ms]) => ({ topic, messages: ms.map((m) => ({ key: m.key, value: m.value })) })),
+    });
+  }
+
+  async subscribe(group: string, topic: string, onMessage: (m: ReceivedMessage) => Promise<void>): Promise<void> {
+    await this.ensureTopics([topic]);
+    const consumer = this.kafka.consumer({ groupId: group, sessionTimeout: this.options.sessionTimeoutMs ?? 10000, heartbeatInterval: 1000 });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: true,
+      eachMessage: async ({ topic: t, partition, message, heartbeat }) => {
+        const beat = setInterval(() => void heartbeat().catch(() => undefined), 1000);
+        try {
+          await onMessage({ topic: t, partition, offset: message.offset, key: message.key?.toString() ?? '', value: message.value?.toString() ?? '' });
+        } finally {
+          clearInterval(beat);
+        }
+      },
+    });
+    this.consumers.push(consumer);
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.consumers.map((c) => c.disconnect()));
+    if (this.producer) await this.producer.disconnect().catch(() => undefined);
+  }
+}

@@ -1,0 +1,102 @@
+import { Logger } from '@nestjs/common';
+import type { DataSource, EntityManager } from 'typeorm';
+import { IsNull } from 'typeorm';
+import { CASE_EVENTS_TOPIC, encodeEvent, type EventEnvelope } from '#libs/contracts';
+import { maskText } from '#libs/common';
+import { exclusive } from '#libs/persistence';
+import { OutboxRecord } from './entities.js';
+import type { EventTransport } from './transport.js';
+
+/** Writes events into the outbox inside the caller's transaction. */
+export async function appendToOutbox(manager: EntityManager, events: EventEnvelope[], now: Date): Promise<void> {
+  if (!events.length) return;
+  await manager.getRepository(OutboxRecord).insert(
+    events.map((e) => ({
+      eventId: e.eventId,
+      topic: CASE_EVENTS_TOPIC,
+      messageKey: e.caseId,
+      value: encodeEvent(e),
+      createdAt: now,
+      publishedAt: null,
+      attempts: 0,
+    })),
+  );
+}
+
+export interface OutboxRelayOptions {
+  pollIntervalMs: number;
+  batchSize: number;
+}
+
+/**
+ * Publishes committed outbox rows in the order they were written, then marks them. A crash
+ * between publish and mark publishes a row twice; consumers drop the second copy by event id.
+ */
+export class OutboxRelay {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transport: EventTransport,
+    private readonly options: OutboxRelayOptions,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.timer = setInterval(() => this.kick(), this.options.pollIntervalMs);
+    this.kick();
+  }
+
+  /** Runs a pass now (after a commit); passes never overlap. */
+  kick(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          while (!this.stopped && (await this.publishBatch()) === this.options.batchSize);
+        } while (this.again && !this.stopped);
+      } catch (e) {
+        this.logger.warn(`outbox relay pass failed, will retry: ${maskText(String((e as Error).message ?? e))}`);
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** Unpublished rows left (health and tests). */
+  pending(): Promise<number> {
+    return exclusive(this.dataSource, () => this.dataSource.getRepository(OutboxRecord).count({ where: { publishedAt: IsNull() } }));
+  }
+
+  private async publishBatch(): Promise<number> {
+    const repo = this.dataSource.getRepository(OutboxRecord);
+    const rows = await exclusive(this.dataSource, () => repo.find({ where: { publishedAt: IsNull() }, order: { seq: 'ASC' }, take: this.options.batchSize }));
+    if (!rows.length) return 0;
+    try {
+      // Not under the database lock: in embedded mode publishing waits for the consumers.
+      await this.transport.publish(rows.map((r) => ({ topic: r.topic, key: r.messageKey, value: r.value })));
+    } catch (e) {
+      await exclusive(this.dataSource, () => repo.increment({ seq: rows[0].seq }, 'attempts', 1));
+      throw e;
+    }
+    await exclusive(this.dataSource, () => repo.update(rows.map((r) => r.seq), { publishedAt: new Date() }));
+    return rows.length;
+  }
+}

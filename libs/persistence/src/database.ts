@@ -1,0 +1,73 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DataSourceOptions, MixedList } from 'typeorm';
+
+export type DatabaseConfig =
+  | { driver: 'sqlite'; dataDir: string }
+  | { driver: 'mysql'; host: string; port: number; user: string; password: string; databasePrefix: string };
+
+/** Each service owns a database of its own: one SQLite file, or one MySQL schema. */
+export function databaseName(db: DatabaseConfig, service: string): string {
+  return db.driver === 'sqlite' ? join(db.dataDir, `${service}.sqlite`) : `${db.databasePrefix}${service}`;
+}
+
+export function dataSourceOptions(
+  service: string,
+  db: DatabaseConfig,
+  entities: MixedList<Function>,
+  migrations: MixedList<Function>,
+): DataSourceOptions {
+  const common = { entities, migrations, migrationsRun: true, synchronize: false, logging: ['error', 'warn'] as ('error' | 'warn')[] };
+  if (db.driver === 'sqlite') {
+    mkdirSync(db.dataDir, { recursive: true });
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: databaseName(db, service),
+      // WAL lets the reader side (reports) run while a command commits.
+      prepareDatabase: (conn: { pragma(s: string): unknown }) => {
+        conn.pragma('journal_mode = WAL');
+        conn.pragma('busy_timeout = 5000');
+      },
+    };
+  }
+  return {
+    ...common,
+    type: 'mysql',
+    host: db.host,
+    port: db.port,
+    username: db.user,
+    password: db.password,
+    database: databaseName(db, service),
+    timezone: 'Z', // UTC in the database; the office's zone only at the edges
+    dateStrings: false,
+    charset: 'utf8mb4_unicode_ci',
+    extra: { connectionLimit: 10 },
+  };
+}
+
+/** MySQL: creates the service's schema if it is missing (SQLite creates its file itself). */
+export async function ensureDatabase(service: string, db: DatabaseConfig): Promise<void> {
+  if (db.driver !== 'mysql') return;
+  const mysql = await import('mysql2/promise');
+  const conn = await mysql.createConnection({ host: db.host, port: db.port, user: db.user, password: db.password });
+  try {
+    await conn.query(`CREATE DATABASE IF NOT EXISTS \`${databaseName(db, service)}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await conn.end();
+  }
+}
+
+/** Parses mysql://user:pass@host:port/prefix into a config. */
+export function mysqlConfigFromUrl(url: string): DatabaseConfig {
+  const u = new URL(url);
+  if (u.protocol !== 'mysql:') throw new Error(`DATABASE_URL must start with mysql:// (got ${u.protocol})`);
+  return {
+    driver: 'mysql',
+    host: u.hostname,
+    port: Number(u.port || 3306),
+    user: decodeURIComponent(u.username || 'root'),
+    password: decodeURIComponent(u.password),
+    databasePrefix: u.pathname.replace(/^\//, '') || 'petition_',
+  };
+}

@@ -1,0 +1,3 @@
+export * from './database.js';
+export * from './migration-helpers.js';
+export * from './exclusive.js';

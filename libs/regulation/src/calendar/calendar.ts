@@ -1,0 +1,198 @@
+/**
+ * The PRC working calendar: statutory holiday breaks and make-up working weekends (调休),
+ * kept as data so that a new State Council notice can be loaded without a release.
+ */
+import { readFileSync } from 'node:fs';
+import { isLocalDate, isWeekend, yearOf, type LocalDate } from '../dates/local-date.js';
+import { PRC_CALENDAR_DATA } from './prc-calendar.data.js';
+
+export interface CalendarYear {
+  /** Every day off of each announced break, including the weekend days joined to it. */
+  holidays: LocalDate[];
+  /** Make-up working days (调休上班): Saturdays or Sundays that are working days. */
+  workdays: LocalDate[];
+  /** The notice(s) the year was taken from (free text, optional). */
+  notice?: string;
+}
+
+export interface CalendarData {
+  /** Keyed by year ('2024'); a year present here is "covered". Dates sit under the year they fall in. */
+  years: Record<string, CalendarYear>;
+  /** Where the data comes from (free text, optional). */
+  source?: string;
+}
+
+/** Thrown when a computation needs a day of a year the calendar data does not have. */
+export class CalendarNotCoveredError extends Error {
+  constructor(public readonly year: number) {
+    super(
+      `the PRC holiday calendar has no data for ${year}: load the State Council's notice for ${year} ` +
+        `(CALENDAR_FILE) before computing working days or holiday roll-overs in that year`,
+    );
+    this.name = 'CalendarNotCoveredError';
+  }
+}
+
+/** Thrown by validateCalendarData / loadCalendarFile with every problem found. */
+export class CalendarDataError extends Error {
+  constructor(
+    message: string,
+    public readonly problems: string[],
+  ) {
+    super(message);
+    this.name = 'CalendarDataError';
+  }
+}
+
+/**
+ * Checks the shape and consistency of calendar data; throws CalendarDataError listing every
+ * problem (`where` prefixes the message, e.g. the file path).
+ */
+export function validateCalendarData(data: unknown, where = 'calendar data'): CalendarData {
+  const problems: string[] = [];
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    problems.push('must be an object {"years": {"2024": {"holidays": [...], "workdays": [...]}}}');
+  } else {
+    const years = (data as { years?: unknown }).years;
+    if (typeof years !== 'object' || years === null || Array.isArray(years)) {
+      problems.push('"years" must be an object keyed by year, e.g. {"2024": {"holidays": [], "workdays": []}}');
+    } else {
+      const yearKeys = Object.keys(years);
+      if (yearKeys.length === 0) problems.push('"years" is empty');
+      for (const key of yearKeys) {
+        const at = `years["${key}"]`;
+        if (!/^\d{4}$/.test(key)) {
+          problems.push(`${at}: the key must be a four-digit year`);
+          continue;
+        }
+        const entry = (years as Record<string, unknown>)[key];
+        if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+          problems.push(`${at} must be an object with "holidays" and "workdays" arrays`);
+          continue;
+        }
+        const seen = new Map<string, string>();
+        for (const list of ['holidays', 'workdays'] as const) {
+          const dates = (entry as Record<string, unknown>)[list];
+          if (!Array.isArray(dates)) {
+            problems.push(`${at}.${list} must be an array of YYYY-MM-DD dates`);
+            continue;
+          }
+          dates.forEach((d: unknown, i: number) => {
+            const here = `${at}.${list}[${i}]`;
+            if (!isLocalDate(d)) {
+              problems.push(`${here}: ${JSON.stringify(d)} is not a calendar date written YYYY-MM-DD`);
+              return;
+            }
+            if (d.slice(0, 4) !== key) problems.push(`${here}: ${d} is not in ${key} (list each date under its own year)`);
+            if (list === 'workdays' && !isWeekend(d)) {
+              problems.push(`${here}: ${d} is a weekday; make-up working days (调休上班) are Saturdays or Sundays`);
+            }
+            const other = seen.get(d);
+            if (other === list) problems.push(`${here}: ${d} is listed twice`);
+            else if (other) problems.push(`${here}: ${d} is both a holiday and a make-up working day`);
+            seen.set(d, list);
+          });
+        }
+        const notice = (entry as Record<string, unknown>).notice;
+        if (notice !== undefined && typeof notice !== 'string') problems.push(`${at}.notice must be a string`);
+      }
+    }
+  }
+  if (problems.length > 0) {
+    throw new CalendarDataError(`invalid ${where}: ${problems.slice(0, 10).join('; ')}${problems.length > 10 ? `; … (${problems.length} problems)` : ''}`, problems);
+  }
+  return data as CalendarData;
+}
+
+/**
+ * Reads a calendar JSON file of the CalendarData shape (for example the bundled data plus a
+ * newly announced year) and validates it. Throws CalendarDataError naming the file and the
+ * problem.
+ */
+export function loadCalendarFile(path: string): CalendarData {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new CalendarDataError(`cannot read calendar file ${path}: ${(e as Error).message}`, [(e as Error).message]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new CalendarDataError(`calendar file ${path} is not valid JSON: ${(e as Error).message}`, [(e as Error).message]);
+  }
+  return validateCalendarData(json, `calendar file ${path}`);
+}
+
+/**
+ * Merges calendars: years in `update` replace the same years of `base` (whole years, never
+ * single dates), other years are kept.
+ */
+export function mergeCalendarData(base: CalendarData, update: CalendarData): CalendarData {
+  return { source: update.source ?? base.source, years: { ...base.years, ...update.years } };
+}
+
+export class PrcCalendar {
+  private readonly holidays = new Set<LocalDate>();
+  private readonly workdays = new Set<LocalDate>();
+  private readonly covered: ReadonlySet<number>;
+  private static bundled: PrcCalendar | undefined;
+
+  constructor(data: CalendarData) {
+    validateCalendarData(data);
+    const covered = new Set<number>();
+    for (const [key, entry] of Object.entries(data.years)) {
+      covered.add(Number(key));
+      for (const d of entry.holidays) this.holidays.add(d);
+      for (const d of entry.workdays) this.workdays.add(d);
+    }
+    this.covered = covered;
+  }
+
+  /** The calendar bundled with the library (2015–2026). */
+  static default(): PrcCalendar {
+    PrcCalendar.bundled ??= new PrcCalendar(PRC_CALENDAR_DATA);
+    return PrcCalendar.bundled;
+  }
+
+  covers(year: number): boolean {
+    return this.covered.has(year);
+  }
+
+  /** Covered years, ascending. */
+  years(): number[] {
+    return [...this.covered].sort((a, b) => a - b);
+  }
+
+  /**
+   * A day off of a statutory holiday break (法定节假日), including the weekend days joined to the
+   * break. Throws CalendarNotCoveredError when the year is not covered.
+   */
+  isHoliday(d: LocalDate): boolean {
+    this.requireCovered(d);
+    return this.holidays.has(d);
+  }
+
+  /** A make-up working Saturday/Sunday (调休上班). Throws when the year is not covered. */
+  isMakeUpWorkday(d: LocalDate): boolean {
+    this.requireCovered(d);
+    return this.workdays.has(d);
+  }
+
+  /**
+   * Monday–Friday that is not a holiday, or a make-up working weekend day. Throws
+   * CalendarNotCoveredError when the year is not covered (it never guesses).
+   */
+  isWorkingDay(d: LocalDate): boolean {
+    this.requireCovered(d);
+    if (this.workdays.has(d)) return true;
+    if (this.holidays.has(d)) return false;
+    return !isWeekend(d);
+  }
+
+  private requireCovered(d: LocalDate): void {
+    const year = yearOf(d);
+    if (!this.covered.has(year)) throw new CalendarNotCoveredError(year);
+  }
+}

@@ -1,0 +1,313 @@
+import { CalendarNotCoveredError, PrcCalendar } from '../calendar/calendar.js';
+import { formatInstant } from '../dates/time-zone.js';
+import { computeDeadlines, DEFAULT_POLICY, serializeDeadline, type CaseFact, type Deadline, type DeadlineKind, type DeadlinePolicy } from './deadlines.js';
+
+const calendar = PrcCalendar.default();
+const TZ = 'Asia/Shanghai';
+const at = (local: string) => new Date(`${local}+08:00`);
+const show = (d: Date | undefined) => (d ? formatInstant(d, TZ) : undefined);
+
+function deadlines(facts: CaseFact[], now: string, policy: DeadlinePolicy = DEFAULT_POLICY): Record<string, Deadline> {
+  const list = computeDeadlines(facts, at(now), policy, calendar);
+  expect(new Set(list.map((d) => d.kind)).size).toBe(list.length); // one per kind
+  return Object.fromEntries(list.map((d) => [d.kind, d]));
+}
+const states = (ds: Record<string, Deadline>) => Object.fromEntries(Object.entries(ds).map(([k, d]) => [k, d.state]));
+
+const registered = (t: string, feedbackDueDate?: string): CaseFact => ({ type: 'registered', at: at(t), ...(feedbackDueDate ? { feedbackDueDate } : {}) });
+const routed = (t: string, unitCode = 'U01', mode: 'transfer' | 'assign' = 'transfer', feedbackDueDate?: string): CaseFact => ({
+  type: 'routed',
+  at: at(t),
+  mode,
+  unitCode,
+  ...(feedbackDueDate ? { feedbackDueDate } : {}),
+});
+const fact = (type: Exclude<CaseFact['type'], 'registered' | 'routed' | 'extended' | 're-review-opinion-issued'>, t: string): CaseFact => ({ type, at: at(t) });
+
+describe('the default policy', () => {
+  it('rolls over only the petitioner’s own windows (review and re-review requests), in Asia/Shanghai, with a 30-day evaluation window', () => {
+    expect(DEFAULT_POLICY.timeZone).toBe('Asia/Shanghai');
+    expect(DEFAULT_POLICY.evaluationWindowDays).toBe(30);
+    const on = (Object.entries(DEFAULT_POLICY.rollOver) as Array<[DeadlineKind, boolean]>).filter(([, v]) => v).map(([k]) => k);
+    expect(on.sort()).toEqual(['re-review-request', 'review-request']);
+    expect(Object.keys(DEFAULT_POLICY.rollOver)).toHaveLength(10);
+  });
+});
+
+describe('handling (Art. 34)', () => {
+  const history: CaseFact[] = [registered('2024-09-18T09:00:00'), routed('2024-09-19T09:00:00'), fact('accepted', '2024-09-20T10:00:00')];
+
+  it('a case accepted on 2024-09-20 is due 60 days later, on 2024-11-19, at 24:00 Beijing time', () => {
+    const { handling } = deadlines(history, '2024-10-01T12:00:00');
+    expect(handling.lastDay).toBe('2024-11-19');
+    expect(show(handling.dueAt)).toBe('2024-11-20T00:00:00+08:00');
+    expect(handling.state).toBe('pending');
+    expect(handling.basis).toBe('受理 2024-09-20 起 60 日（《信访工作条例》第三十四条）→ 2024-11-19');
+    expect(handling).toMatchObject({ article: '第三十四条', holder: 'unit', revision: 1, days: 60 });
+    expect(show(handling.trigger)).toBe('2024-09-20T10:00:00+08:00');
+  });
+
+  it('is still pending one second before 24:00 of the last day, and breached at 24:00', () => {
+    expect(deadlines(history, '2024-11-19T23:59:59').handling.state).toBe('pending');
+    expect(deadlines(history, '2024-11-20T00:00:00').handling.state).toBe('breached');
+  });
+
+  it('closing at 23:59 on the last day is in time; closing the next morning is a breach even though it is met', () => {
+    const inTime = deadlines([...history, fact('closed', '2024-11-19T23:59:00')], '2024-12-01T00:00:00').handling;
+    expect(inTime.state).toBe('met');
+    expect(show(inTime.metAt)).toBe('2024-11-19T23:59:00+08:00');
+    const late = deadlines([...history, fact('closed', '2024-11-20T09:00:00')], '2024-12-01T00:00:00').handling;
+    expect(late.state).toBe('breached');
+    expect(show(late.metAt)).toBe('2024-11-20T09:00:00+08:00');
+  });
+
+  it('each extension recomputes the due date from acceptance (60 + all extension days) and bumps the revision', () => {
+    const ext1: CaseFact = { type: 'extended', at: at('2024-11-01T10:00:00'), days: 20 };
+    const ext2: CaseFact = { type: 'extended', at: at('2024-12-01T10:00:00'), days: 10 };
+    const after1 = deadlines([...history, ext1], '2024-11-02T00:00:00').handling;
+    expect(after1).toMatchObject({ lastDay: '2024-12-09', revision: 2, state: 'pending', days: 80 });
+    expect(after1.basis).toBe('受理 2024-09-20 起 60 日，经批准延长 20 日，共 80 日（《信访工作条例》第三十四条）→ 2024-12-09');
+    const after2 = deadlines([...history, ext1, ext2, fact('closed', '2024-12-15T16:00:00')], '2025-01-01T00:00:00').handling;
+    expect(after2).toMatchObject({ lastDay: '2024-12-19', revision: 3, state: 'met', days: 90 });
+    expect(show(after2.dueAt)).toBe('2024-12-20T00:00:00+08:00');
+    expect(after2.superseded?.map((s) => [s.revision, s.lastDay, s.state, show(s.replacedAt)])).toEqual([
+      [1, '2024-11-19', 'lapsed', '2024-11-01T10:00:00+08:00'],
+      [2, '2024-12-09', 'lapsed', '2024-12-01T10:00:00+08:00'],
+    ]);
+  });
+
+  it('an extension granted after the period already ran out does not cure the breach', () => {
+    const lateExtension: CaseFact = { type: 'extended', at: at('2024-11-25T10:00:00'), days: 30 };
+    const h = deadlines([...history, lateExtension, fact('closed', '2024-12-10T10:00:00')], '2025-01-01T00:00:00').handling;
+    expect(h).toMatchObject({ lastDay: '2024-12-19', revision: 2, state: 'breached' });
+    expect(h.superseded?.[0]).toMatchObject({ revision: 1, state: 'breached' });
+    expect(h.basis).toContain('已逾期');
+  });
+
+  it('accepted just before the Spring Festival: the office does not get the break added (no roll-over)', () => {
+    const h = deadlines([fact('accepted', '2024-11-29T09:00:00')], '2024-12-01T00:00:00').handling;
+    expect(h.lastDay).toBe('2025-01-28');
+    expect(h.rolledOver).toBeUndefined();
+  });
+
+  it('a diverted case (Art. 31) meets the handling deadline', () => {
+    expect(deadlines([...history, fact('diverted', '2024-10-10T10:00:00')], '2025-01-01T00:00:00').handling.state).toBe('met');
+  });
+});
+
+describe('routing, the acceptance notice and the objection window (Art. 22–23)', () => {
+  it('the office routes within 15 days of receipt; routing after that is a breach', () => {
+    const onTime = deadlines([registered('2024-09-02T09:00:00'), routed('2024-09-05T10:00:00')], '2024-09-06T00:00:00');
+    expect(onTime.route).toMatchObject({ lastDay: '2024-09-17', state: 'met', holder: 'office', article: '第二十二条' });
+    const late = deadlines([registered('2024-09-02T09:00:00'), routed('2024-09-20T10:00:00')], '2024-09-21T00:00:00');
+    expect(late.route.state).toBe('breached');
+    expect(show(late.route.metAt)).toBe('2024-09-20T10:00:00+08:00');
+    const notYet = deadlines([registered('2024-09-02T09:00:00')], '2024-09-18T00:00:00');
+    expect(notYet.route.state).toBe('breached');
+    expect(Object.keys(notYet)).toEqual(['route']);
+  });
+
+  it('routing opens the 15-day acceptance notice and the 5-working-day objection window of the unit', () => {
+    const ds = deadlines([registered('2024-09-02T09:00:00'), routed('2024-09-05T10:00:00')], '2024-09-06T00:00:00');
+    expect(ds['acceptance-notice']).toMatchObject({ lastDay: '2024-09-20', state: 'pending', holder: 'unit', article: '第二十三条' });
+    expect(ds.objection).toMatchObject({ lastDay: '2024-09-12', state: 'pending', holder: 'unit', workingDays: true, days: 5 });
+    expect(ds['acceptance-notice'].basis).toBe('转送至 U01 2024-09-05 起 15 日内告知受理情况（《信访工作条例》第二十三条）→ 2024-09-20');
+  });
+
+  it('accepting meets the acceptance notice and closes the objection window unused (lapsed, not breached)', () => {
+    const ds = deadlines([registered('2024-09-02T09:00:00'), routed('2024-09-05T10:00:00'), fact('accepted', '2024-09-10T10:00:00')], '2024-09-11T00:00:00');
+    expect(states(ds)).toEqual({ route: 'met', 'acceptance-notice': 'met', objection: 'lapsed', handling: 'pending' });
+  });
+
+  it('an objection window that passes unused lapses; it is never a breach', () => {
+    const ds = deadlines([registered('2024-09-02T09:00:00'), routed('2024-09-05T10:00:00')], '2024-09-13T00:00:00');
+    expect(ds.objection.state).toBe('lapsed');
+    expect(ds['acceptance-notice'].state).toBe('pending');
+  });
+
+  it('the 5 working days run across National Day: routed 2024-09-27, the unit may object until 2024-10-10', () => {
+    const ds = deadlines([registered('2024-09-20T09:00:00'), routed('2024-09-27T10:00:00')], '2024-09-28T00:00:00');
+    expect(ds.objection.lastDay).toBe('2024-10-10');
+    expect(show(ds.objection.dueAt)).toBe('2024-10-11T00:00:00+08:00');
+    expect(ds['acceptance-notice'].lastDay).toBe('2024-10-12'); // 15 calendar days, the make-up Saturday
+  });
+
+  it('an objection sends the case back to the office: the route clock restarts from the objection and a re-route bumps every revision', () => {
+    const history: CaseFact[] = [registered('2024-09-02T09:00:00'), routed('2024-09-05T10:00:00', 'U01'), fact('objected', '2024-09-09T15:00:00')];
+    const back = deadlines(history, '2024-09-10T00:00:00');
+    expect(back.objection).toMatchObject({ state: 'met', revision: 1 });
+    expect(back['acceptance-notice']).toMatchObject({ state: 'lapsed', revision: 1 }); // moot: nothing to tell
+    expect(back.route).toMatchObject({ lastDay: '2024-09-24', state: 'pending', revision: 2 });
+    expect(back.route.basis).toContain('退回');
+    expect(back.route.superseded?.[0]).toMatchObject({ revision: 1, lastDay: '2024-09-17', state: 'met' });
+
+    const rerouted = deadlines([...history, routed('2024-09-12T10:00:00', 'U02')], '2024-09-13T00:00:00');
+    expect(rerouted.route).toMatchObject({ state: 'met', revision: 2 });
+    expect(rerouted['acceptance-notice']).toMatchObject({ lastDay: '2024-09-27', state: 'pending', revision: 2 });
+    expect(rerouted['acceptance-notice'].basis).toContain('U02');
+    // Thursday 09-12: 09-13 (1), make-up Saturday 09-14 (2), Mid-Autumn 09-15..17, 09-18 (3), 09-19 (4), 09-20 (5)
+    expect(rerouted.objection).toMatchObject({ lastDay: '2024-09-20', state: 'pending', revision: 2 });
+  });
+
+  it('an objection after the window lapses (with the late time kept); an acceptance notice made moot after it fell due stays breached', () => {
+    const ds = deadlines([registered('2024-09-02T09:00:00'), routed('2024-09-05T10:00:00'), fact('objected', '2024-09-25T10:00:00')], '2024-09-26T00:00:00');
+    expect(ds.objection.state).toBe('lapsed');
+    expect(show(ds.objection.metAt)).toBe('2024-09-25T10:00:00+08:00');
+    expect(ds['acceptance-notice'].state).toBe('breached');
+  });
+
+  it('the office declining the case meets the route deadline; a unit diverting it meets the acceptance notice', () => {
+    expect(states(deadlines([registered('2024-09-02T09:00:00'), fact('declined', '2024-09-04T09:00:00')], '2024-12-01T00:00:00'))).toEqual({ route: 'met' });
+    expect(states(deadlines([registered('2024-09-02T09:00:00'), routed('2024-09-05T10:00:00'), fact('diverted', '2024-09-06T09:00:00')], '2024-12-01T00:00:00'))).toEqual({
+      route: 'met',
+      'acceptance-notice': 'met',
+      objection: 'lapsed',
+    });
+  });
+});
+
+describe('assigned cases: feedback to the assigning body (Art. 22)', () => {
+  it('only a case assigned with a due date gets a feedback deadline, due at the end of that date', () => {
+    const transfer = deadlines([registered('2024-09-02T09:00:00'), routed('2024-09-05T10:00:00')], '2024-09-06T00:00:00');
+    expect(transfer.feedback).toBeUndefined();
+    const assigned = deadlines([registered('2024-09-02T09:00:00'), routed('2024-09-05T10:00:00', 'U01', 'assign', '2024-10-31')], '2024-09-06T00:00:00');
+    expect(assigned.feedback).toMatchObject({ lastDay: '2024-10-31', state: 'pending', holder: 'unit', revision: 1 });
+    expect(show(assigned.feedback.dueAt)).toBe('2024-11-01T00:00:00+08:00');
+  });
+
+  it('a case handed down from above with a due date carries it from registration; a different date set when assigning bumps the revision; closing meets it', () => {
+    const history: CaseFact[] = [registered('2024-09-02T09:00:00', '2024-10-31')];
+    expect(deadlines(history, '2024-09-03T00:00:00').feedback).toMatchObject({ lastDay: '2024-10-31', holder: 'office', revision: 1 });
+    const same = deadlines([...history, routed('2024-09-05T10:00:00', 'U01', 'assign', '2024-10-31')], '2024-09-06T00:00:00').feedback;
+    expect(same).toMatchObject({ lastDay: '2024-10-31', holder: 'unit', revision: 1 });
+    const earlier: CaseFact[] = [...history, routed('2024-09-05T10:00:00', 'U01', 'assign', '2024-10-25'), fact('accepted', '2024-09-06T10:00:00')];
+    expect(deadlines(earlier, '2024-09-07T00:00:00').feedback).toMatchObject({ lastDay: '2024-10-25', revision: 2 });
+    expect(deadlines([...earlier, fact('closed', '2024-10-20T10:00:00')], '2024-11-30T00:00:00').feedback.state).toBe('met');
+    expect(deadlines(earlier, '2024-10-26T00:00:00').feedback.state).toBe('breached');
+  });
+});
+
+describe('a full lifecycle: evaluation, review and re-review (Art. 21, 35, 36)', () => {
+  const full: CaseFact[] = [
+    registered('2024-09-02T09:00:00'),
+    routed('2024-09-05T10:00:00'),
+    fact('accepted', '2024-09-10T10:00:00'),
+    fact('closed', '2024-10-25T16:00:00'),
+    fact('evaluated', '2024-10-28T09:00:00'),
+    fact('review-requested', '2024-11-10T09:00:00'),
+    fact('review-opinion-issued', '2024-12-05T09:00:00'),
+    fact('re-review-requested', '2024-12-20T09:00:00'),
+    { type: 're-review-opinion-issued', at: at('2025-01-10T09:00:00') },
+  ];
+
+  it('every deadline of a case handled on time is met (the unused objection window lapsed)', () => {
+    const ds = deadlines(full, '2025-03-01T00:00:00');
+    expect(states(ds)).toEqual({
+      route: 'met',
+      'acceptance-notice': 'met',
+      objection: 'lapsed',
+      handling: 'met',
+      evaluation: 'met',
+      'review-request': 'met',
+      'review-opinion': 'met',
+      're-review-request': 'met',
+      're-review-opinion': 'met',
+    });
+    expect(Object.fromEntries(Object.entries(ds).map(([k, d]) => [k, d.lastDay]))).toEqual({
+      route: '2024-09-17',
+      'acceptance-notice': '2024-09-20',
+      objection: '2024-09-12',
+      handling: '2024-11-09',
+      evaluation: '2024-11-24',
+      'review-request': '2024-11-24',
+      'review-opinion': '2024-12-10',
+      're-review-request': '2025-01-04',
+      're-review-opinion': '2025-01-19',
+    });
+    expect(ds['review-request']).toMatchObject({ holder: 'petitioner', article: '第三十五条' });
+    expect(ds['re-review-opinion']).toMatchObject({ holder: 'office', article: '第三十六条' });
+  });
+
+  it('the deadlines come back in a fixed order, one per kind', () => {
+    expect(computeDeadlines(full, at('2025-03-01T00:00:00'), DEFAULT_POLICY, calendar).map((d) => d.kind)).toEqual([
+      'route', 'acceptance-notice', 'objection', 'handling', 'evaluation', 'review-request', 'review-opinion', 're-review-request', 're-review-opinion',
+    ]);
+  });
+
+  it('facts given out of order are replayed in time order', () => {
+    const shuffled = [...full].reverse();
+    expect(computeDeadlines(shuffled, at('2025-03-01T00:00:00'), DEFAULT_POLICY, calendar)).toEqual(computeDeadlines(full, at('2025-03-01T00:00:00'), DEFAULT_POLICY, calendar));
+  });
+
+  it('the petitioner’s windows that close unused lapse; they are never breaches', () => {
+    const ds = deadlines(full.slice(0, 4), '2025-01-01T00:00:00');
+    expect(ds.evaluation.state).toBe('lapsed');
+    expect(ds['review-request'].state).toBe('lapsed');
+    expect(deadlines(full.slice(0, 4), '2024-11-01T00:00:00')['review-request'].state).toBe('pending');
+  });
+
+  it('a review opinion issued after its 30 days is a breach by the reviewing body', () => {
+    const late = [...full.slice(0, 6), fact('review-opinion-issued', '2024-12-11T09:00:00')];
+    expect(deadlines(late, '2025-03-01T00:00:00')['review-opinion'].state).toBe('breached');
+  });
+
+  it('an opinion received 2024-12-30: the review window ends on 2025-01-29 in the Spring Festival and is rolled over to 2025-02-05', () => {
+    const closed: CaseFact[] = [fact('accepted', '2024-11-01T10:00:00'), fact('closed', '2024-12-30T15:00:00')];
+    const ds = deadlines(closed, '2025-01-02T00:00:00');
+    expect(ds['review-request']).toMatchObject({ lastDay: '2025-02-05', originalLastDay: '2025-01-29', rolledOver: true, state: 'pending' });
+    expect(ds['review-request'].basis).toBe(
+      '收到处理意见 2024-12-30 起 30 日内可请求复查（《信访工作条例》第三十五条）→ 2025-01-29，末日 2025-01-29 为法定节假日，顺延至 2025-02-05（《民法典》第二百零三条）',
+    );
+    expect(ds.evaluation).toMatchObject({ lastDay: '2025-01-29' }); // no roll-over for the evaluation window
+    // a request that arrives the day after the break is in time
+    const asked = deadlines([...closed, fact('review-requested', '2025-02-05T10:00:00')], '2025-02-06T00:00:00');
+    expect(asked['review-request'].state).toBe('met');
+    expect(asked['review-opinion'].lastDay).toBe('2025-03-07');
+  });
+
+  it('hearing days do not count toward the re-review opinion: 30 + 10 days, revision 2', () => {
+    const base: CaseFact[] = [fact('re-review-requested', '2024-06-01T10:00:00')];
+    expect(deadlines(base, '2024-06-02T00:00:00')['re-review-opinion']).toMatchObject({ lastDay: '2024-07-01', revision: 1 });
+    const withHearing = deadlines([...base, { type: 're-review-opinion-issued', at: at('2024-07-08T10:00:00'), hearingDays: 10 }], '2024-08-01T00:00:00')['re-review-opinion'];
+    expect(withHearing).toMatchObject({ lastDay: '2024-07-11', revision: 2, state: 'met', days: 40 });
+    expect(withHearing.basis).toContain('听证 10 日不计入');
+    expect(withHearing.superseded?.[0]).toMatchObject({ revision: 1, state: 'lapsed' });
+    const without = deadlines([...base, { type: 're-review-opinion-issued', at: at('2024-07-08T10:00:00') }], '2024-08-01T00:00:00')['re-review-opinion'];
+    expect(without).toMatchObject({ lastDay: '2024-07-01', revision: 1, state: 'breached' });
+  });
+});
+
+describe('time zone and the calendar’s limits', () => {
+  it('days are the office’s days: accepted 00:30 Beijing time on 2024-09-21 counts from 2024-09-21', () => {
+    expect(deadlines([fact('accepted', '2024-09-21T00:30:00')], '2024-09-22T00:00:00').handling.lastDay).toBe('2024-11-20');
+    const utcOffice = computeDeadlines([fact('accepted', '2024-09-21T00:30:00')], at('2024-09-22T00:00:00'), { ...DEFAULT_POLICY, timeZone: 'UTC' }, calendar);
+    expect(utcOffice[0].lastDay).toBe('2024-11-19');
+    expect(utcOffice[0].dueAt.toISOString()).toBe('2024-11-20T00:00:00.000Z');
+  });
+
+  it('refuses to compute a working-day deadline in a year the calendar does not cover (default policy)', () => {
+    expect(() => computeDeadlines([routed('2026-12-28T10:00:00')], at('2026-12-28T12:00:00'), DEFAULT_POLICY, calendar)).toThrow(CalendarNotCoveredError);
+    expect(() => computeDeadlines([fact('accepted', '2026-11-01T10:00:00'), fact('closed', '2026-12-10T10:00:00')], at('2026-12-11T00:00:00'), DEFAULT_POLICY, calendar)).toThrow(
+      new CalendarNotCoveredError(2027),
+    );
+  });
+
+  it('with the provisional policy it assumes ordinary weeks there, marks the deadline provisional and says so', () => {
+    const policy: DeadlinePolicy = { ...DEFAULT_POLICY, onUncoveredYear: 'provisional' };
+    const ds = deadlines([routed('2026-12-28T10:00:00')], '2026-12-28T12:00:00', policy);
+    expect(ds.objection).toMatchObject({ lastDay: '2027-01-04', provisional: true });
+    expect(ds.objection.basis).toContain('2027 年节假日安排未收录');
+    expect(ds['acceptance-notice'].provisional).toBeUndefined(); // 15 calendar days, no roll-over: no calendar needed
+  });
+
+  it('rejects malformed facts', () => {
+    expect(() => computeDeadlines([{ type: 'extended', at: at('2024-10-01T10:00:00'), days: 0 }], at('2024-10-02T00:00:00'), DEFAULT_POLICY, calendar)).toThrow(RangeError);
+    expect(() => computeDeadlines([{ type: 'accepted', at: new Date('x') }], at('2024-10-02T00:00:00'), DEFAULT_POLICY, calendar)).toThrow(RangeError);
+    expect(() => computeDeadlines([registered('2024-09-02T09:00:00', '2024-02-30')], at('2024-10-02T00:00:00'), DEFAULT_POLICY, calendar)).toThrow(RangeError);
+  });
+
+  it('serializes a deadline for the API with the zone’s offset', () => {
+    const [d] = computeDeadlines([fact('accepted', '2024-09-20T10:00:00')], at('2024-10-01T00:00:00'), DEFAULT_POLICY, calendar);
+    expect(serializeDeadline(d, TZ)).toMatchObject({ kind: 'handling', dueAt: '2024-11-20T00:00:00+08:00', lastDay: '2024-11-19', state: 'pending' });
+  });
+});

@@ -1,0 +1,100 @@
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { CLOCK, systemClock } from '#libs/common';
+import { CaseEventServer, MESSAGING_ENTITIES, OutboxRelay } from '#libs/messaging';
+import { dataSourceOptions, ensureDatabase } from '#libs/persistence';
+import { ErrorBodyFilter } from './http-errors.js';
+import { EVENT_TRANSPORT, RUNTIME_OPTIONS, type RuntimeOptions } from './runtime.options.js';
+import { SERVICE_API, type ServiceApi } from './service-api.js';
+import { UnitOfWork } from './unit-of-work.js';
+
+export interface ServiceDefinition {
+  name: string;
+  module: Type;
+  entities: Function[];
+  migrations: Function[];
+}
+
+/** Database, outbox relay and unit of work for one service; the same in both modes. */
+@Module({})
+export class ServiceRuntimeModule {
+  static forService(def: ServiceDefinition, options: RuntimeOptions): DynamicModule {
+    const entities = [...MESSAGING_ENTITIES, ...def.entities];
+    return {
+      module: ServiceRuntimeModule,
+      global: true,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: async () => {
+            await ensureDatabase(def.name, options.db);
+            return dataSourceOptions(def.name, options.db, entities, def.migrations);
+          },
+        }),
+      ],
+      providers: [
+        { provide: RUNTIME_OPTIONS, useValue: options },
+        { provide: EVENT_TRANSPORT, useValue: options.transport },
+        { provide: CLOCK, useValue: systemClock },
+        {
+          provide: OutboxRelay,
+          inject: [DataSource],
+          useFactory: (ds: DataSource) => new OutboxRelay(ds, options.transport, { pollIntervalMs: options.relayPollMs, batchSize: 200 }),
+        },
+        UnitOfWork,
+      ],
+      exports: [RUNTIME_OPTIONS, EVENT_TRANSPORT, CLOCK, OutboxRelay, UnitOfWork],
+    };
+  }
+}
+
+export interface RunningService {
+  name: string;
+  api: ServiceApi;
+  relay: OutboxRelay;
+  app: Awaited<ReturnType<typeof NestFactory.create>>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts one service: its database (migrations run), its event server on the case-events
+ * topic, its outbox relay, and (distributed) its internal HTTP port for the gateway.
+ */
+export async function startService(
+  def: ServiceDefinition,
+  options: RuntimeOptions,
+  opts: { listen?: { port: number; host?: string }; deferRelay?: boolean } = {},
+): Promise<RunningService> {
+  @Module({ imports: [ServiceRuntimeModule.forService(def, options), def.module] })
+  class ServiceRootModule {}
+  Object.defineProperty(ServiceRootModule, 'name', { value: `${def.name[0].toUpperCase()}${def.name.slice(1)}RootModule` });
+
+  const app = await NestFactory.create(ServiceRootModule, { bufferLogs: false, abortOnError: false });
+  app.useGlobalFilters(new ErrorBodyFilter());
+  app.enableShutdownHooks();
+  const dataSource = app.get(DataSource);
+  const relay = app.get(OutboxRelay);
+  app.connectMicroservice(
+    { strategy: new CaseEventServer({ group: def.name, transport: options.transport, dataSource, afterCommit: () => void relay.kick() }) },
+    { inheritAppConfig: true },
+  );
+  await app.init();
+  await app.startAllMicroservices();
+  // Embedded mode starts the relays once every service has subscribed (the in-process bus keeps no backlog).
+  if (!opts.deferRelay) relay.start();
+  if (opts.listen) await app.listen(opts.listen.port, opts.listen.host ?? '127.0.0.1');
+  let closed = false;
+  return {
+    name: def.name,
+    api: app.get<ServiceApi>(SERVICE_API),
+    relay,
+    app,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await relay.stop();
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,15 @@
+import type { DatabaseConfig } from '#libs/persistence';
+import type { EventTransport } from '#libs/messaging';
+
+export interface RuntimeOptions {
+  service: string;
+  db: DatabaseConfig;
+  transport: EventTransport;
+  timeZone: string;
+  /** How long a command waits for this service to catch up with what the caller saw. */
+  catchUpTimeoutMs: number;
+  relayPollMs: number;
+  internalToken?: string;
+}
+export const RUNTIME_OPTIONS = Symbol('RUNTIME_OPTIONS');
+export const EVENT_TRANSPORT = Symbol('EVENT_TRANSPORT');

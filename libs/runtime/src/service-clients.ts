@@ -1,0 +1,60 @@
+import { domainErrorFromBody, NotFoundError, UnavailableError, type ErrorBody } from '#libs/common';
+import type { Caller, CommandResult, ServiceApi, ServiceClient, ServiceCommand } from './service-api.js';
+
+export class InProcessServiceClient implements ServiceClient {
+  constructor(private readonly apis: Record<string, ServiceApi>) {}
+  private api(service: string): ServiceApi {
+    const api = this.apis[service];
+    if (!api) throw new Error(`no service ${service} in this process`);
+    return api;
+  }
+  command(service: string, name: string, cmd: ServiceCommand): Promise<CommandResult> {
+    const fn = this.api(service).commands[name];
+    if (!fn) throw new NotFoundError(`${service} has no command ${name}`);
+    return fn(cmd);
+  }
+  query<T>(service: string, name: string, params: unknown, actor: Caller | null): Promise<T> {
+    const fn = this.api(service).queries[name];
+    if (!fn) throw new NotFoundError(`${service} has no query ${name}`);
+    return fn(params, actor) as Promise<T>;
+  }
+}
+
+/** Internal HTTP between the gateway and the services (never between services). */
+export class HttpServiceClient implements ServiceClient {
+  constructor(
+    private readonly urls: Record<string, string>,
+    private readonly token: string,
+    private readonly timeoutMs = 15000,
+  ) {}
+
+  command(service: string, name: string, cmd: ServiceCommand): Promise<CommandResult> {
+    return this.post(service, `/internal/commands/${name}`, cmd);
+  }
+  query<T>(service: string, name: string, params: unknown, actor: Caller | null): Promise<T> {
+    return this.post(service, `/internal/queries/${name}`, { params, actor });
+  }
+
+  private async post<T>(service: string, path: string, body: unknown): Promise<T> {
+    const base = this.urls[service];
+    if (!base) throw new Error(`no URL configured for service ${service}`);
+    let res: Response;
+    try {
+      res = await fetch(base + path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-internal-token': this.token },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (e) {
+      throw new UnavailableError(`${service} service unreachable: ${(e as Error).message}`);
+    }
+    const text = await res.text();
+    const json = text ? JSON.parse(text) : null;
+    if (!res.ok) {
+      const err = json && typeof json === 'object' ? domainErrorFromBody(json as ErrorBody) : undefined;
+      throw err ?? new UnavailableError(`${service} answered ${res.status}`);
+    }
+    return json as T;
+  }
+}

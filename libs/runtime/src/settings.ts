@@ -1,0 +1,57 @@
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { DEFAULT_POLICY, loadCalendarFile, PrcCalendar, type DeadlinePolicy } from '#libs/regulation';
+
+const intList = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.split(',').map((s) => Number(s.trim())) : value;
+
+/** Settings every mode shares. Validated at start: one line naming a bad variable, then exit. */
+export class CommonConfig {
+  /** The office's time zone: dates and 24:00 deadlines are in it; the database keeps UTC. */
+  @IsString() @Matches(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, { message: 'TZ must be an IANA time zone such as Asia/Shanghai' }) TZ: string = 'Asia/Shanghai';
+  @IsInt() @Min(2) @Max(1000) GROUP_VISIT_THRESHOLD: number = 5;
+  /** An updated PRC holiday calendar (JSON); the bundled one is used when unset. */
+  @IsOptional() @IsString() CALENDAR_FILE?: string;
+  @Transform(intList) @IsInt({ each: true }) @Min(0, { each: true }) DEADLINE_WARN_DAYS: number[] = [5, 1];
+  @IsInt() @Min(1) @Max(60) DEADLINE_WINDOW_DAYS: number = 7;
+  @IsInt() @Min(1000) RECONCILE_INTERVAL_MS: number = 60000;
+  @IsInt() @Min(1) @Max(3650) EVALUATION_WINDOW_DAYS: number = DEFAULT_POLICY.evaluationWindowDays;
+  @IsInt() @Min(10) @Max(60000) READ_YOUR_WRITES_TIMEOUT_MS: number = 10000;
+  @IsInt() @Min(10) @Max(60000) CATCH_UP_TIMEOUT_MS: number = 10000;
+}
+
+export class EmbeddedConfig extends CommonConfig {
+  @IsInt() @Min(0) @Max(65535) PORT: number = 3000;
+  @IsString() HOST: string = '127.0.0.1';
+  @IsString() DATA_DIR: string = './data';
+  @IsOptional() @IsString() @MinLength(8) ADMIN_PASSWORD?: string;
+  @IsOptional() @IsString() @MinLength(32) JWT_SECRET?: string;
+}
+
+/** One process of the distributed deployment (a service or the gateway). */
+export class DistributedConfig extends CommonConfig {
+  @IsIn(['gateway', 'intake', 'assignment', 'deadline', 'closure', 'reporting']) SERVICE: string;
+  @IsInt() @Min(0) @Max(65535) PORT: number = 3000;
+  @IsString() HOST: string = '0.0.0.0';
+  @Matches(/^mysql:\/\//, { message: 'DATABASE_URL must look like mysql://user:password@host:3306/petition_' }) DATABASE_URL: string;
+  @IsString() @Matches(/^[^,\s]+(,[^,\s]+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port…]' }) KAFKA_BROKERS: string = '127.0.0.1:9092';
+  @IsString() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must look like redis://host:6379' }) REDIS_URL: string = 'redis://127.0.0.1:6379';
+  @IsString() @MinLength(16) INTERNAL_TOKEN: string;
+  @IsInt() @Min(10) RELAY_POLL_MS: number = 200;
+  /** Gateway only. */
+  @IsOptional() @IsString() @MinLength(8) ADMIN_PASSWORD?: string;
+  @IsOptional() @IsString() @MinLength(32) JWT_SECRET?: string;
+  @IsString() INTAKE_URL: string = 'http://127.0.0.1:3101';
+  @IsString() ASSIGNMENT_URL: string = 'http://127.0.0.1:3102';
+  @IsString() DEADLINE_URL: string = 'http://127.0.0.1:3103';
+  @IsString() CLOSURE_URL: string = 'http://127.0.0.1:3104';
+  @IsString() REPORTING_URL: string = 'http://127.0.0.1:3105';
+}
+
+export function deadlinePolicy(cfg: CommonConfig): DeadlinePolicy {
+  return { ...DEFAULT_POLICY, timeZone: cfg.TZ, evaluationWindowDays: cfg.EVALUATION_WINDOW_DAYS };
+}
+
+export function prcCalendar(cfg: CommonConfig): PrcCalendar {
+  return cfg.CALENDAR_FILE ? new PrcCalendar(loadCalendarFile(cfg.CALENDAR_FILE)) : PrcCalendar.default();
+}
