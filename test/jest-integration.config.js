@@ -11,4 +11,5 @@ export default {
   },
   testEnvironment: 'node',
   testTimeout: 180000,
+  globalSetup: '<rootDir>/test/integration/global-setup.mjs',
 };

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
+import { CASE_EVENTS_TOPIC } from '#libs/contracts';
 import { InProcessBus, InProcessTransport } from '#libs/messaging';
 import type { DatabaseConfig } from '#libs/persistence';
 import { deadlinePolicy, InProcessServiceClient, prcCalendar, startService, type EmbeddedConfig, type RunningService } from '#libs/runtime';
@@ -56,7 +57,7 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<EmbeddedPla
     services.push(
       await startService(
         def,
-        { service: def.name, db, transport: new InProcessTransport(bus), timeZone: config.TZ, catchUpTimeoutMs: config.CATCH_UP_TIMEOUT_MS, relayPollMs: 1000 },
+        { service: def.name, db, transport: new InProcessTransport(bus), topic: CASE_EVENTS_TOPIC, timeZone: config.TZ, catchUpTimeoutMs: config.CATCH_UP_TIMEOUT_MS, relayPollMs: 1000 },
         { deferRelay: true },
       ),
     );

@@ -67,6 +67,7 @@ export function toCaseView(row: RptCase, caller: Caller | null, now: Date, s: Re
       article: d.article,
       basis: d.basis,
       revision: d.revision,
+      ...(d.provisional ? { provisional: true } : {}),
     })),
     timeline: (JSON.parse(row.timeline) as TimelineEntry[]).map((t) => ({
       ...t,

@@ -20,9 +20,9 @@ export function loadConfig<T extends object>(cls: new () => T, env: Record<strin
 }
 
 /** At a process edge: load or print the one-line reason and stop. */
-export function loadConfigOrExit<T extends object>(cls: new () => T): T {
+export function loadConfigOrExit<T extends object>(cls: new () => T, defaults: Record<string, string> = {}): T {
   try {
-    return loadConfig(cls);
+    return loadConfig(cls, { ...defaults, ...process.env });
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(e.message + '\n');

@@ -3,8 +3,9 @@ import { IsArray, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID
 
 /** All case events travel on one topic, keyed by case id, so a case's history stays in order. */
 export const CASE_EVENTS_TOPIC = 'petition.case-events.v1';
-/** Messages a consumer could not accept, with the reason, so the partition moves on. */
-export const CASE_EVENTS_DLT = 'petition.case-events.v1.dlt';
+/** Messages a consumer could not accept go to `<topic>.dlt` with the reason, so the partition moves on. */
+export const deadLetterTopic = (topic: string): string => `${topic}.dlt`;
+export const CASE_EVENTS_DLT = deadLetterTopic(CASE_EVENTS_TOPIC);
 
 export class Actor {
   @IsString() username: string;

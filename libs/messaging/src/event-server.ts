@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { BaseRpcContext, EventPattern, Server, type CustomTransportStrategy } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import type { DataSource, EntityManager } from 'typeorm';
-import { CASE_EVENTS_DLT, CASE_EVENTS_TOPIC, decodeEvent, InvalidEventError, type EventEnvelope, type EventType } from '#libs/contracts';
+import { deadLetterTopic, decodeEvent, InvalidEventError, type EventEnvelope, type EventType } from '#libs/contracts';
 import { maskText } from '#libs/common';
 import { exclusive } from '#libs/persistence';
 import { ProcessedEventRecord } from './entities.js';
@@ -24,6 +24,7 @@ export class CaseEventContext extends BaseRpcContext<[EntityManager, EventEnvelo
 
 export interface CaseEventServerOptions {
   group: string;
+  topic: string;
   transport: EventTransport;
   dataSource: DataSource;
   /** Attempts for a handler that throws before the message goes to the dead-letter topic. */
@@ -49,7 +50,7 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
 
   async listen(callback: (...params: unknown[]) => void): Promise<void> {
     try {
-      await this.options.transport.subscribe(this.options.group, CASE_EVENTS_TOPIC, (m) => this.receive(m));
+      await this.options.transport.subscribe(this.options.group, this.options.topic, (m) => this.receive(m));
       callback();
     } catch (e) {
       callback(e);
@@ -125,7 +126,7 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
     });
     for (;;) {
       try {
-        await this.options.transport.publish([{ topic: CASE_EVENTS_DLT, key: message.key || 'unknown', value }]);
+        await this.options.transport.publish([{ topic: deadLetterTopic(this.options.topic), key: message.key || 'unknown', value }]);
         return;
       } catch (e) {
         // Never drop a message: hold the partition until the dead-letter topic takes it.

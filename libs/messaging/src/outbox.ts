@@ -1,19 +1,19 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import { IsNull } from 'typeorm';
-import { CASE_EVENTS_TOPIC, encodeEvent, type EventEnvelope } from '#libs/contracts';
+import { encodeEvent, type EventEnvelope } from '#libs/contracts';
 import { maskText } from '#libs/common';
 import { exclusive } from '#libs/persistence';
 import { OutboxRecord } from './entities.js';
 import type { EventTransport } from './transport.js';
 
 /** Writes events into the outbox inside the caller's transaction. */
-export async function appendToOutbox(manager: EntityManager, events: EventEnvelope[], now: Date): Promise<void> {
+export async function appendToOutbox(manager: EntityManager, topic: string, events: EventEnvelope[], now: Date): Promise<void> {
   if (!events.length) return;
   await manager.getRepository(OutboxRecord).insert(
     events.map((e) => ({
       eventId: e.eventId,
-      topic: CASE_EVENTS_TOPIC,
+      topic,
       messageKey: e.caseId,
       value: encodeEvent(e),
       createdAt: now,
@@ -37,7 +37,8 @@ export class OutboxRelay {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
-  private stopped = false;
+  /** Publishes only between start() and stop(); a kick before start (or with the relay switched off) waits. */
+  private active = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -46,14 +47,14 @@ export class OutboxRelay {
   ) {}
 
   start(): void {
-    this.stopped = false;
+    this.active = true;
     this.timer = setInterval(() => this.kick(), this.options.pollIntervalMs);
     this.kick();
   }
 
   /** Runs a pass now (after a commit); passes never overlap. */
   kick(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
+    if (!this.active) return Promise.resolve();
     if (this.running) {
       this.again = true;
       return this.running;
@@ -62,8 +63,8 @@ export class OutboxRelay {
       try {
         do {
           this.again = false;
-          while (!this.stopped && (await this.publishBatch()) === this.options.batchSize);
-        } while (this.again && !this.stopped);
+          while (this.active && (await this.publishBatch()) === this.options.batchSize);
+        } while (this.again && this.active);
       } catch (e) {
         this.logger.warn(`outbox relay pass failed, will retry: ${maskText(String((e as Error).message ?? e))}`);
       } finally {
@@ -74,7 +75,7 @@ export class OutboxRelay {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.active = false;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.running;

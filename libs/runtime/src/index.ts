@@ -7,3 +7,4 @@ export * from './http-errors.js';
 export * from './runtime.module.js';
 export * from './case-guards.js';
 export * from './settings.js';
+export * from './distributed.js';

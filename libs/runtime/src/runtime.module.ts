@@ -76,13 +76,13 @@ export async function startService(
   const dataSource = app.get(DataSource);
   const relay = app.get(OutboxRelay);
   app.connectMicroservice(
-    { strategy: new CaseEventServer({ group: def.name, transport: options.transport, dataSource, afterCommit: () => void relay.kick() }) },
+    { strategy: new CaseEventServer({ group: def.name, topic: options.topic, transport: options.transport, dataSource, afterCommit: () => void relay.kick() }) },
     { inheritAppConfig: true },
   );
   await app.init();
   await app.startAllMicroservices();
   // Embedded mode starts the relays once every service has subscribed (the in-process bus keeps no backlog).
-  if (!opts.deferRelay) relay.start();
+  if (!opts.deferRelay && options.relayEnabled !== false) relay.start();
   if (opts.listen) await app.listen(opts.listen.port, opts.listen.host ?? '127.0.0.1');
   let closed = false;
   return {

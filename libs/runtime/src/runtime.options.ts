@@ -5,6 +5,10 @@ export interface RuntimeOptions {
   service: string;
   db: DatabaseConfig;
   transport: EventTransport;
+  /** The case-events topic (one per deployment; tests use their own). */
+  topic: string;
+  /** false: this process commits events to its outbox but does not publish them (maintenance). */
+  relayEnabled?: boolean;
   timeZone: string;
   /** How long a command waits for this service to catch up with what the caller saw. */
   catchUpTimeoutMs: number;

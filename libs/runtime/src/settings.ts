@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
-import { DEFAULT_POLICY, loadCalendarFile, PrcCalendar, type DeadlinePolicy } from '#libs/regulation';
+import { DEFAULT_POLICY, loadCalendarFile, mergeCalendarData, PRC_CALENDAR_DATA, PrcCalendar, type DeadlinePolicy } from '#libs/regulation';
 
 const intList = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.split(',').map((s) => Number(s.trim())) : value;
@@ -16,6 +16,12 @@ export class CommonConfig {
   @IsInt() @Min(1) @Max(60) DEADLINE_WINDOW_DAYS: number = 7;
   @IsInt() @Min(1000) RECONCILE_INTERVAL_MS: number = 60000;
   @IsInt() @Min(1) @Max(3650) EVALUATION_WINDOW_DAYS: number = DEFAULT_POLICY.evaluationWindowDays;
+  /**
+   * A deadline reaching into a year the holiday calendar does not cover yet: 'provisional'
+   * computes it on ordinary weeks and flags it (basis says so; recomputed when the data
+   * arrives), 'refuse' stops the computation (the strict reading of "never guess").
+   */
+  @IsIn(['provisional', 'refuse']) CALENDAR_UNCOVERED_YEAR: string = 'provisional';
   @IsInt() @Min(10) @Max(60000) READ_YOUR_WRITES_TIMEOUT_MS: number = 10000;
   @IsInt() @Min(10) @Max(60000) CATCH_UP_TIMEOUT_MS: number = 10000;
 }
@@ -38,6 +44,12 @@ export class DistributedConfig extends CommonConfig {
   @IsString() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must look like redis://host:6379' }) REDIS_URL: string = 'redis://127.0.0.1:6379';
   @IsString() @MinLength(16) INTERNAL_TOKEN: string;
   @IsInt() @Min(10) RELAY_POLL_MS: number = 200;
+  /** The case-events topic; its dead letters go to `<topic>.dlt`. */
+  @Matches(/^[A-Za-z0-9._-]{1,200}$/, { message: 'KAFKA_TOPIC must be a Kafka topic name' }) KAFKA_TOPIC: string = 'petition.case-events.v1';
+  /** Key prefix of the BullMQ queues in Redis. */
+  @Matches(/^[A-Za-z0-9_-]{1,50}$/, { message: 'BULLMQ_PREFIX must be letters, digits, _ or -' }) BULLMQ_PREFIX: string = 'petition';
+  /** off: commit events to the outbox but do not publish them (maintenance; they go out when it is on again). */
+  @IsIn(['on', 'off']) OUTBOX_RELAY: string = 'on';
   /** Gateway only. */
   @IsOptional() @IsString() @MinLength(8) ADMIN_PASSWORD?: string;
   @IsOptional() @IsString() @MinLength(32) JWT_SECRET?: string;
@@ -49,9 +61,15 @@ export class DistributedConfig extends CommonConfig {
 }
 
 export function deadlinePolicy(cfg: CommonConfig): DeadlinePolicy {
-  return { ...DEFAULT_POLICY, timeZone: cfg.TZ, evaluationWindowDays: cfg.EVALUATION_WINDOW_DAYS };
+  return {
+    ...DEFAULT_POLICY,
+    timeZone: cfg.TZ,
+    evaluationWindowDays: cfg.EVALUATION_WINDOW_DAYS,
+    onUncoveredYear: cfg.CALENDAR_UNCOVERED_YEAR === 'refuse' ? 'throw' : 'provisional',
+  };
 }
 
 export function prcCalendar(cfg: CommonConfig): PrcCalendar {
-  return cfg.CALENDAR_FILE ? new PrcCalendar(loadCalendarFile(cfg.CALENDAR_FILE)) : PrcCalendar.default();
+  // An updated file adds or corrects years on top of the bundled data.
+  return cfg.CALENDAR_FILE ? new PrcCalendar(mergeCalendarData(PRC_CALENDAR_DATA, loadCalendarFile(cfg.CALENDAR_FILE))) : PrcCalendar.default();
 }

@@ -23,7 +23,7 @@ export class UnitOfWork {
     const out = await exclusive(this.dataSource, () =>
       this.dataSource.transaction(async (manager) => {
         const r = await work(manager);
-        await appendToOutbox(manager, r.events, this.clock.now());
+        await appendToOutbox(manager, this.options.topic, r.events, this.clock.now());
         return r;
       }),
     );

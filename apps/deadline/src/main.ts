@@ -1,0 +1,19 @@
+import 'reflect-metadata';
+import { deadlinePolicy, loadDistributedConfig, prcCalendar, runDistributedService } from '#libs/runtime';
+import { deadlineService } from './deadline.module.js';
+import { BullMqScheduler } from './timers/bullmq.scheduler.js';
+
+const cfg = loadDistributedConfig('deadline');
+await runDistributedService(
+  cfg,
+  deadlineService(
+    {
+      policy: deadlinePolicy(cfg),
+      calendar: prcCalendar(cfg),
+      warnDaysBefore: cfg.DEADLINE_WARN_DAYS,
+      windowDays: cfg.DEADLINE_WINDOW_DAYS,
+      reconcileIntervalMs: cfg.RECONCILE_INTERVAL_MS,
+    },
+    new BullMqScheduler(cfg.REDIS_URL, cfg.BULLMQ_PREFIX),
+  ),
+);

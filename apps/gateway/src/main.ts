@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { mysqlConfigFromUrl } from '#libs/persistence';
+import { closeOnSignals, HttpServiceClient, loadDistributedConfig } from '#libs/runtime';
+import { createGatewayApp } from './gateway.app.js';
+
+const cfg = loadDistributedConfig('gateway');
+if (!cfg.JWT_SECRET) {
+  process.stderr.write('configuration: JWT_SECRET is required in distributed mode (at least 32 characters)\n');
+  process.exit(78);
+}
+const services = new HttpServiceClient(
+  { intake: cfg.INTAKE_URL, assignment: cfg.ASSIGNMENT_URL, deadline: cfg.DEADLINE_URL, closure: cfg.CLOSURE_URL, reporting: cfg.REPORTING_URL },
+  cfg.INTERNAL_TOKEN,
+);
+const app = await createGatewayApp(
+  { mode: 'distributed', jwtSecret: cfg.JWT_SECRET, jwtTtlSeconds: 12 * 3600, adminPassword: cfg.ADMIN_PASSWORD },
+  mysqlConfigFromUrl(cfg.DATABASE_URL),
+  services,
+);
+await app.listen(cfg.PORT, cfg.HOST);
+new Logger('Main').log(`gateway listening on ${await app.getUrl()}`);
+closeOnSignals(() => app.close());

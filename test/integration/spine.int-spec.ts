@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Redis } from 'ioredis';
+import request from 'supertest';
+import { Cluster } from './support/cluster.js';
+import { REDIS_URL, requireInfrastructure } from './support/infra.js';
+import { readTopic, type RawMessage } from './support/kafka-reader.js';
+
+const T = 180_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The spine in distributed mode: five services and the gateway as separate processes, talking
+ * only through Kafka, each with its own MariaDB schema, deadline timers as BullMQ jobs in Redis.
+ */
+describe('distributed spine (Kafka, MariaDB, Redis)', () => {
+  const cluster = new Cluster({ DEADLINE_WINDOW_DAYS: '60', READ_YOUR_WRITES_TIMEOUT_MS: '4000' });
+  const tokens: Record<string, string> = {};
+  const http = () => request(cluster.url);
+  const auth = (who: string) => ({ Authorization: `Bearer ${tokens[who]}` });
+  const walkIn = (name: string, idNumber: string) => ({
+    channel: 'visit',
+    petitioners: [{ name, idNumber, phone: '13900001111' }],
+    headcount: 6,
+    purpose: 'appeal',
+    category: 'urban-rural-construction',
+    summary: '拆迁安置补偿争议',
+    content: '群众集体反映安置补偿标准不一。',
+    assignedBy: { authority: 'provincial', reference: '桂信交〔2024〕12号' },
+    backlog: true,
+  });
+  let caseId: string;
+
+  beforeAll(async () => {
+    await requireInfrastructure();
+    await cluster.startAll();
+    tokens.admin = (await http().post('/api/v1/auth/login').send({ username: 'admin', password: cluster.adminPassword }).expect(200)).body.accessToken;
+    await http().post('/api/v1/units').set(auth('admin')).send({ code: 'housing', name: '住房和城乡建设局' }).expect(201);
+    for (const u of [
+      { username: 'reception1', roles: ['reception'] },
+      { username: 'office1', roles: ['office'] },
+      { username: 'housing1', roles: ['handler'], unitCode: 'housing' },
+      { username: 'leader1', roles: ['leader'] },
+    ]) {
+      await http().post('/api/v1/users').set(auth('admin')).send({ ...u, displayName: u.username, password: `${u.username}-password` }).expect(201);
+      tokens[u.username] = (await http().post('/api/v1/auth/login').send({ username: u.username, password: `${u.username}-password` }).expect(200)).body.accessToken;
+    }
+  }, T);
+
+  afterAll(async () => {
+    await cluster.stopAll();
+    await cluster.dropDatabases().catch(() => undefined);
+  }, T);
+
+  it('answers health in distributed mode', async () => {
+    expect((await http().get('/api/v1/health').expect(200)).body).toEqual({ status: 'ok', mode: 'distributed' });
+  });
+
+  it('registers, routes, accepts and closes a case across the five processes', async () => {
+    const reg = await http().post('/api/v1/petitions').set(auth('reception1')).send(walkIn('李四', '450302199001011234')).expect(201);
+    caseId = reg.body.id;
+    expect(reg.body).toMatchObject({ status: 'registered', groupVisit: true, headcount: 6, assignedBy: { authority: 'provincial' }, backlog: true });
+    expect(reg.body.petitioners[0].idNumber).toBe('450302********1234');
+
+    const routed = await http().post(`/api/v1/petitions/${caseId}/route`).set(auth('office1')).send({ mode: 'assign', unitCode: 'housing', feedbackDueAt: '2099-01-31' }).expect(200);
+    expect(routed.body.status).toBe('routed');
+    const accepted = await http().post(`/api/v1/petitions/${caseId}/accept`).set(auth('housing1')).send({}).expect(200);
+    expect(accepted.body.status).toBe('accepted');
+    expect(accepted.body.deadlines.find((d: { kind: string }) => d.kind === 'handling').state).toBe('pending');
+    const again = await http().post(`/api/v1/petitions/${caseId}/accept`).set(auth('housing1')).send({}).expect(409);
+    expect(again.body.message).toContain('accepted');
+    const closed = await http()
+      .post(`/api/v1/petitions/${caseId}/close`)
+      .set(auth('housing1'))
+      .send({ kind: 'substantive', outcome: 'mediated', opinion: '经调解，双方达成书面协议。' })
+      .expect(200);
+    expect(closed.body).toMatchObject({ status: 'closed', closure: { kind: 'substantive', outcome: 'mediated' } });
+  }, T);
+
+  it('counts the case in the summary, under the provincial authority', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const res = await http().get('/api/v1/reports/summary').query({ from: '2020-01-01', to: '2099-12-31' }).set(auth('leader1')).expect(200);
+    expect(res.body.received).toMatchObject({ cases: 1, contacts: 1, persons: 6, byChannel: { visit: 1 } });
+    expect(res.body.closed).toMatchObject({ total: 1, substantive: 1, procedural: 0, onTime: 1 });
+    expect(res.body.assigned.provincial).toMatchObject({ received: 1, closedSubstantive: 1, closedProcedural: 0, open: 0, resolution: { numerator: 1, denominator: 1, rate: 1 } });
+    expect(today).toMatch(/^\d{4}/);
+  }, T);
+
+  it('keeps each service’s rows in its own MariaDB schema', async () => {
+    expect(await cluster.query('intake', 'SELECT id, open FROM intake_case')).toEqual([{ id: caseId, open: 0 }]);
+    expect(await cluster.query('assignment', 'SELECT status, unitCode FROM assignment_case')).toEqual([{ status: 'closed', unitCode: 'housing' }]);
+    expect(await cluster.query('closure', 'SELECT kind, outcome FROM closure_case')).toEqual([{ kind: 'substantive', outcome: 'mediated' }]);
+    const [published] = await cluster.query<{ n: number }>('intake', 'SELECT COUNT(*) AS n FROM outbox WHERE publishedAt IS NULL');
+    expect(Number(published.n)).toBe(0);
+    const handling = await cluster.query<{ state: string; dueAt: Date }>('deadline', "SELECT state, dueAt FROM deadline WHERE caseId = ? AND kind = 'handling'", [caseId]);
+    expect(handling[0].state).toBe('met');
+  }, T);
+
+  it('arms the near deadline timers as BullMQ delayed jobs in Redis, ids carrying the revision', async () => {
+    const redis = new Redis(REDIS_URL);
+    try {
+      const keys = await redis.keys(`${cluster.bullPrefix}:petition-deadlines:${caseId}.*`);
+      expect(keys).toEqual(expect.arrayContaining([`${cluster.bullPrefix}:petition-deadlines:${caseId}.route.r1.breach`]));
+      expect(keys.every((k) => /\.r\d+\./.test(k))).toBe(true);
+    } finally {
+      redis.disconnect();
+    }
+  }, T);
+
+  it('publishes every event on the topic in the envelope, keyed by case id, in lifecycle order', async () => {
+    const msgs = await readTopic(cluster.topic, (m) => m.filter((x) => x.key === caseId).length >= 4);
+    const mine = msgs.filter((m) => m.key === caseId).map((m) => ({ ...m, event: JSON.parse(m.value) }));
+    expect(new Set(mine.map((m) => m.partition)).size).toBe(1);
+    expect(mine.map((m) => m.event.type)).toEqual(expect.arrayContaining(['case.registered', 'case.routed', 'case.accepted', 'case.closed']));
+    const lifecycle = mine.map((m) => m.event.type).filter((t: string) => t.startsWith('case.'));
+    expect(lifecycle).toEqual(['case.registered', 'case.routed', 'case.accepted', 'case.closed']);
+    for (const { event } of mine) {
+      expect(event).toEqual({
+        eventId: expect.stringMatching(UUID),
+        type: expect.any(String),
+        version: 1,
+        caseId,
+        occurredAt: expect.stringMatching(/Z$/),
+        actor: event.type.startsWith('deadline.') ? null : expect.objectContaining({ username: expect.any(String) }),
+        payload: expect.any(Object),
+      });
+    }
+  }, T);
+
+  it('loses nothing when a service is killed mid-flow: it catches up from Kafka after restart', async () => {
+    const reg = await http().post('/api/v1/petitions').set(auth('reception1')).send(walkIn('周七', '450302198502021111')).expect(201);
+    const id = reg.body.id;
+    await cluster.kill('closure');
+    await http().post(`/api/v1/petitions/${id}/route`).set(auth('office1')).send({ mode: 'transfer', unitCode: 'housing' }).expect(200);
+    await http().post(`/api/v1/petitions/${id}/accept`).set(auth('housing1')).send({}).expect(200);
+    await cluster.start('closure');
+    const closed = await http().post(`/api/v1/petitions/${id}/close`).set(auth('housing1')).send({ kind: 'procedural', outcome: 'explain', opinion: '已书面答复。' }).expect(200);
+    expect(closed.body.status).toBe('closed');
+    expect(closed.body.timeline.map((e: { type: string }) => e.type).filter((t: string) => !t.startsWith('deadline'))).toEqual(['registered', 'routed', 'accepted', 'closed']);
+  }, T);
+
+  it('keeps an event committed but not yet published through a crash of its service, and applies it once', async () => {
+    await cluster.kill('intake');
+    await cluster.start('intake', { OUTBOX_RELAY: 'off' });
+    // Committed with its event in the outbox, but never published: the read model cannot show it yet.
+    const res = await http().post('/api/v1/petitions').set(auth('reception1')).send(walkIn('吴八', '450302197003033333'));
+    expect(res.status).toBe(503);
+    const pending = await cluster.query<{ eventId: string }>('intake', 'SELECT eventId FROM outbox WHERE publishedAt IS NULL');
+    expect(pending).toHaveLength(1);
+    const eventId = pending[0].eventId;
+    await cluster.kill('intake'); // the crash between commit and publish
+    await cluster.start('intake');
+    const seen = await waitUntil(async () => (await cluster.query('reporting', 'SELECT eventId FROM processed_event WHERE eventId = ?', [eventId])).length === 1);
+    expect(seen).toBe(true);
+    const [caseRow] = await cluster.query<{ id: string }>('intake', 'SELECT caseId AS id FROM intake_contact ORDER BY enteredAt DESC LIMIT 1');
+    const view = await http().get(`/api/v1/petitions/${caseRow.id}`).set(auth('office1')).expect(200);
+    expect(view.body.petitioners[0].name).toBe('吴八');
+
+    // Now the other half of the crash: published, but the mark was lost. The relay sends it again…
+    await cluster.kill('intake');
+    await cluster.query('intake', 'UPDATE outbox SET publishedAt = NULL WHERE eventId = ?', [eventId]);
+    await cluster.start('intake');
+    const copies = await readTopic(cluster.topic, (m) => m.filter((x) => x.value.includes(eventId)).length >= 2);
+    expect(copies.filter((m: RawMessage) => m.value.includes(eventId))).toHaveLength(2);
+    // …and every consumer applies it once: one case, one contact, one registration in the timeline.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await cluster.query('reporting', 'SELECT id FROM rpt_contact WHERE caseId = ?', [caseRow.id])).toHaveLength(1);
+    expect(await cluster.query('assignment', 'SELECT id FROM assignment_case WHERE id = ?', [caseRow.id])).toHaveLength(1);
+    const again = await http().get(`/api/v1/petitions/${caseRow.id}`).set(auth('office1')).expect(200);
+    expect(again.body.timeline.filter((e: { type: string }) => e.type === 'registered')).toHaveLength(1);
+    const summary = await http().get('/api/v1/reports/summary').query({ from: '2020-01-01', to: '2099-12-31' }).set(auth('leader1')).expect(200);
+    expect(summary.body.received.cases).toBe(3);
+  }, T);
+});
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs = 30000): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return false;
+}

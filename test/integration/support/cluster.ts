@@ -1,0 +1,152 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import mysql from 'mysql2/promise';
+import { KAFKA_BROKERS, MYSQL_URL, REDIS_URL } from './infra.js';
+
+export const SERVICES = ['intake', 'assignment', 'deadline', 'closure', 'reporting'] as const;
+export type ProcessName = (typeof SERVICES)[number] | 'gateway';
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A free port below the kernel's ephemeral range (32768+), so an outgoing connection of another
+ * process (Kafka clients open many) cannot take it between this check and the service's listen.
+ */
+async function freePort(): Promise<number> {
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    if (await isFree(port)) return port;
+  }
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, proc?: ChildProcess): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (proc && proc.exitCode !== null) throw new Error(`${what}: process exited with ${proc.exitCode}`);
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} not ready after ${timeoutMs} ms`);
+}
+
+/**
+ * The distributed deployment as separate OS processes (node dist/apps/<name>/main.js) on real
+ * Kafka, MariaDB and Redis, isolated per run by database prefix, topic and BullMQ prefix.
+ */
+export class Cluster {
+  readonly runId = `it${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
+  readonly topic = `petition.case-events.v1.${this.runId}`;
+  readonly dbPrefix = `pit_${this.runId}_`;
+  readonly bullPrefix = `pit-${this.runId}`;
+  readonly adminPassword = 'integration-admin-pw';
+  readonly logDir: string;
+  readonly ports = new Map<ProcessName, number>();
+  private readonly procs = new Map<ProcessName, ChildProcess>();
+
+  constructor(private readonly extraEnv: Record<string, string> = {}) {
+    this.logDir = join(process.cwd(), 'test-logs', this.runId);
+    mkdirSync(this.logDir, { recursive: true });
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.ports.get('gateway')}`;
+  }
+
+  databaseName(service: string): string {
+    return `${this.dbPrefix}${service}`;
+  }
+
+  private env(name: ProcessName, overrides: Record<string, string>): NodeJS.ProcessEnv {
+    const base = MYSQL_URL.endsWith('/') ? MYSQL_URL : MYSQL_URL + '/';
+    const urls = Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, `http://127.0.0.1:${this.ports.get(s)}`]));
+    return {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      SERVICE: name,
+      PORT: String(this.ports.get(name)),
+      HOST: '127.0.0.1',
+      DATABASE_URL: `${base}${this.dbPrefix}`,
+      KAFKA_BROKERS,
+      KAFKA_TOPIC: this.topic,
+      REDIS_URL,
+      BULLMQ_PREFIX: this.bullPrefix,
+      INTERNAL_TOKEN: 'integration-internal-token',
+      JWT_SECRET: 'integration-jwt-secret-integration-jwt-secret',
+      ADMIN_PASSWORD: this.adminPassword,
+      RELAY_POLL_MS: '100',
+      ...urls,
+      ...this.extraEnv,
+      ...overrides,
+    };
+  }
+
+  async startAll(): Promise<void> {
+    for (const name of [...SERVICES, 'gateway'] as ProcessName[]) this.ports.set(name, await freePort());
+    await Promise.all(SERVICES.map((s) => this.start(s)));
+    await this.start('gateway');
+  }
+
+  async start(name: ProcessName, overrides: Record<string, string> = {}): Promise<void> {
+    const log = createWriteStream(join(this.logDir, `${name}.log`), { flags: 'a' });
+    const proc = spawn(process.execPath, [join(process.cwd(), 'dist/apps', name, 'main.js')], { env: this.env(name, overrides), stdio: ['ignore', 'pipe', 'pipe'] });
+    proc.stdout!.pipe(log);
+    proc.stderr!.pipe(log);
+    this.procs.set(name, proc);
+    const port = this.ports.get(name)!;
+    const probe = name === 'gateway' ? `http://127.0.0.1:${port}/api/v1/health` : `http://127.0.0.1:${port}/internal/queries/none`;
+    await waitFor(`${name} (log: ${join(this.logDir, name + '.log')})`, async () => (await fetch(probe, { method: name === 'gateway' ? 'GET' : 'POST' })).status < 500, 60000, proc);
+  }
+
+  /** kill -9: no shutdown hooks, no flush — the crash the outbox must survive. */
+  async kill(name: ProcessName): Promise<void> {
+    const proc = this.procs.get(name);
+    if (!proc || proc.exitCode !== null) return;
+    const exited = new Promise((r) => proc.once('exit', r));
+    proc.kill('SIGKILL');
+    await exited;
+    this.procs.delete(name);
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(
+      [...this.procs.entries()].map(async ([, proc]) => {
+        if (proc.exitCode !== null) return;
+        const exited = new Promise((r) => proc.once('exit', r));
+        proc.kill('SIGTERM');
+        const t = setTimeout(() => proc.kill('SIGKILL'), 10000);
+        await exited;
+        clearTimeout(t);
+      }),
+    );
+    this.procs.clear();
+  }
+
+  async query<T = Record<string, unknown>>(service: string, sql: string, params: unknown[] = []): Promise<T[]> {
+    const u = new URL(MYSQL_URL);
+    const conn = await mysql.createConnection({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username || 'root'), password: decodeURIComponent(u.password), database: this.databaseName(service), timezone: 'Z' });
+    try {
+      const [rows] = await conn.query(sql, params);
+      return rows as T[];
+    } finally {
+      await conn.end();
+    }
+  }
+
+  async dropDatabases(): Promise<void> {
+    const u = new URL(MYSQL_URL);
+    const conn = await mysql.createConnection({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username || 'root'), password: decodeURIComponent(u.password) });
+    try {
+      for (const s of [...SERVICES, 'gateway']) await conn.query(`DROP DATABASE IF EXISTS \`${this.databaseName(s)}\``);
+    } finally {
+      await conn.end();
+    }
+  }
+}
