@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { InternalController, SERVICE_API, type ServiceApi, type ServiceDefinition } from '#libs/runtime';
 import { ASSIGNMENT_ENTITIES } from './assignment.entities.js';
 import { AssignmentHandlers } from './assignment.handlers.js';
@@ -8,7 +7,6 @@ import { AssignmentInitial1700000000000 } from './migrations/1700000000000-assig
 
 export function assignmentService(): ServiceDefinition {
   @Module({
-    imports: [TypeOrmModule.forFeature(ASSIGNMENT_ENTITIES)],
     controllers: [InternalController, AssignmentHandlers],
     providers: [
       AssignmentService,

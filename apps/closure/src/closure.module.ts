@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { InternalController, SERVICE_API, type ServiceApi, type ServiceDefinition } from '#libs/runtime';
 import { CLOSURE_ENTITIES } from './closure.entities.js';
 import { ClosureHandlers } from './closure.handlers.js';
@@ -8,7 +7,6 @@ import { ClosureInitial1700000000000 } from './migrations/1700000000000-closure-
 
 export function closureService(): ServiceDefinition {
   @Module({
-    imports: [TypeOrmModule.forFeature(CLOSURE_ENTITIES)],
     controllers: [InternalController, ClosureHandlers],
     providers: [
       ClosureService,

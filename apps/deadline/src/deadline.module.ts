@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { InternalController, SERVICE_API, type ServiceApi, type ServiceDefinition } from '#libs/runtime';
 import { DEADLINE_ENTITIES } from './deadline.entities.js';
 import { DeadlineHandlers } from './deadline.handlers.js';
@@ -10,7 +9,6 @@ import { TIMER_SCHEDULER, type TimerScheduler } from './timers/timer-scheduler.j
 
 export function deadlineService(settings: DeadlineSettings, scheduler: TimerScheduler): ServiceDefinition {
   @Module({
-    imports: [TypeOrmModule.forFeature(DEADLINE_ENTITIES)],
     controllers: [InternalController, DeadlineHandlers],
     providers: [
       { provide: DEADLINE_SETTINGS, useValue: settings },

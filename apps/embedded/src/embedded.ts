@@ -5,7 +5,7 @@ import type { INestApplication } from '@nestjs/common';
 import { CASE_EVENTS_TOPIC } from '#libs/contracts';
 import { InProcessBus, InProcessTransport } from '#libs/messaging';
 import type { DatabaseConfig } from '#libs/persistence';
-import { deadlinePolicy, InProcessServiceClient, prcCalendar, startService, type EmbeddedConfig, type RunningService } from '#libs/runtime';
+import { deadlinePolicy, InProcessServiceClient, logLevels, prcCalendar, startService, type EmbeddedConfig, type RunningService } from '#libs/runtime';
 import { assignmentService } from '../../assignment/src/assignment.module.js';
 import { closureService } from '../../closure/src/closure.module.js';
 import { deadlineService } from '../../deadline/src/deadline.module.js';
@@ -57,7 +57,7 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<EmbeddedPla
     services.push(
       await startService(
         def,
-        { service: def.name, db, transport: new InProcessTransport(bus), topic: CASE_EVENTS_TOPIC, timeZone: config.TZ, catchUpTimeoutMs: config.CATCH_UP_TIMEOUT_MS, relayPollMs: 1000 },
+        { service: def.name, db, transport: new InProcessTransport(bus), topic: CASE_EVENTS_TOPIC, timeZone: config.TZ, catchUpTimeoutMs: config.CATCH_UP_TIMEOUT_MS, relayPollMs: 1000, logLevels: logLevels(config.LOG_LEVEL) },
         { deferRelay: true },
       ),
     );
@@ -68,6 +68,7 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<EmbeddedPla
     { mode: 'embedded', jwtSecret: config.JWT_SECRET ?? persistentSecret(dataDir), jwtTtlSeconds: 12 * 3600, adminPassword: config.ADMIN_PASSWORD },
     db,
     client,
+    logLevels(config.LOG_LEVEL),
   );
   await gateway.listen(config.PORT, config.HOST);
   const url = (await gateway.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');

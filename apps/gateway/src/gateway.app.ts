@@ -7,8 +7,13 @@ import { GatewayModule } from './gateway.module.js';
 import type { GatewaySettings } from './gateway.settings.js';
 
 /** Builds the gateway application (not yet listening). */
-export async function createGatewayApp(settings: GatewaySettings, db: DatabaseConfig, services: ServiceClient): Promise<INestApplication> {
-  const app = await NestFactory.create(GatewayModule.register(settings, db, services), { abortOnError: false });
+export async function createGatewayApp(
+  settings: GatewaySettings,
+  db: DatabaseConfig,
+  services: ServiceClient,
+  logger?: ('fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose')[],
+): Promise<INestApplication> {
+  const app = await NestFactory.create(GatewayModule.register(settings, db, services), { abortOnError: false, ...(logger ? { logger } : {}) });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorBodyFilter());
   app.enableShutdownHooks();

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { mysqlConfigFromUrl } from '#libs/persistence';
-import { closeOnSignals, HttpServiceClient, loadDistributedConfig } from '#libs/runtime';
+import { closeOnSignals, HttpServiceClient, loadDistributedConfig, logLevels } from '#libs/runtime';
 import { createGatewayApp } from './gateway.app.js';
 
 const cfg = loadDistributedConfig('gateway');
@@ -17,6 +17,7 @@ const app = await createGatewayApp(
   { mode: 'distributed', jwtSecret: cfg.JWT_SECRET, jwtTtlSeconds: 12 * 3600, adminPassword: cfg.ADMIN_PASSWORD },
   mysqlConfigFromUrl(cfg.DATABASE_URL),
   services,
+  logLevels(cfg.LOG_LEVEL),
 );
 await app.listen(cfg.PORT, cfg.HOST);
 new Logger('Main').log(`gateway listening on ${await app.getUrl()}`);

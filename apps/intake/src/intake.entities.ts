@@ -1,9 +1,10 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 @Entity('intake_case')
+@Index('uq_intake_case_tracking_no', ['trackingNo'], { unique: true })
 export class IntakeCase {
   @PrimaryColumn({ type: 'varchar', length: 36 }) id: string;
-  @Column({ type: 'varchar', length: 32, unique: true }) trackingNo: string;
+  @Column({ type: 'varchar', length: 32 }) trackingNo: string;
   @Column({ type: 'varchar', length: 60 }) category: string;
   @Column({ type: 'varchar', length: 20 }) purpose: string;
   /** Open while accepted or being handled: a repeat contact joins it (Art. 19(3)). */

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { InternalController, SERVICE_API, type ServiceApi } from '#libs/runtime';
 import type { ServiceDefinition } from '#libs/runtime';
 import { CaseLifecycleHandler } from './case-lifecycle.handler.js';
@@ -10,7 +9,6 @@ import { RegisterPetitionService } from './register-petition.service.js';
 
 export function intakeService(settings: IntakeSettings): ServiceDefinition {
   @Module({
-    imports: [TypeOrmModule.forFeature(INTAKE_ENTITIES)],
     controllers: [InternalController, CaseLifecycleHandler],
     providers: [
       { provide: INTAKE_SETTINGS, useValue: settings },

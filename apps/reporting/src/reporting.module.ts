@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { InternalController, SERVICE_API, type ServiceApi, type ServiceDefinition } from '#libs/runtime';
 import { ReportingInitial1700000000000 } from './migrations/1700000000000-reporting-initial.js';
 import { ProjectionHandlers } from './projection.handlers.js';
@@ -9,7 +8,6 @@ import { REPORTING_SETTINGS, type ReportingSettings } from './reporting.settings
 
 export function reportingService(settings: ReportingSettings): ServiceDefinition {
   @Module({
-    imports: [TypeOrmModule.forFeature(REPORTING_ENTITIES)],
     controllers: [InternalController, ProjectionHandlers],
     providers: [
       { provide: REPORTING_SETTINGS, useValue: settings },

@@ -3,9 +3,10 @@ import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'ty
 /** Events written in the same transaction as the state change that caused them. */
 @Entity('outbox')
 @Index('idx_outbox_unpublished', ['publishedAt', 'seq'])
+@Index('uq_outbox_event', ['eventId'], { unique: true })
 export class OutboxRecord {
   @PrimaryGeneratedColumn({ type: 'integer' }) seq: number;
-  @Column({ type: 'varchar', length: 36, unique: true }) eventId: string;
+  @Column({ type: 'varchar', length: 36 }) eventId: string;
   @Column({ type: 'varchar', length: 100 }) topic: string;
   @Column({ type: 'varchar', length: 64 }) messageKey: string;
   @Column({ type: 'text' }) value: string;

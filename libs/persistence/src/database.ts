@@ -4,7 +4,7 @@ import type { DataSourceOptions, MixedList } from 'typeorm';
 
 export type DatabaseConfig =
   | { driver: 'sqlite'; dataDir: string }
-  | { driver: 'mysql'; host: string; port: number; user: string; password: string; databasePrefix: string };
+  | { driver: 'mysql'; flavour: 'mysql' | 'mariadb'; host: string; port: number; user: string; password: string; databasePrefix: string };
 
 /** Each service owns a database of its own: one SQLite file, or one MySQL schema. */
 export function databaseName(db: DatabaseConfig, service: string): string {
@@ -33,7 +33,8 @@ export function dataSourceOptions(
   }
   return {
     ...common,
-    type: 'mysql',
+    // mysql2 talks to both; TypeORM reads the schema of each a little differently.
+    type: db.flavour,
     host: db.host,
     port: db.port,
     username: db.user,
@@ -58,12 +59,13 @@ export async function ensureDatabase(service: string, db: DatabaseConfig): Promi
   }
 }
 
-/** Parses mysql://user:pass@host:port/prefix into a config. */
+/** Parses mysql://user:pass@host:port/prefix (or mariadb://…) into a config. */
 export function mysqlConfigFromUrl(url: string): DatabaseConfig {
   const u = new URL(url);
-  if (u.protocol !== 'mysql:') throw new Error(`DATABASE_URL must start with mysql:// (got ${u.protocol})`);
+  if (u.protocol !== 'mysql:' && u.protocol !== 'mariadb:') throw new Error(`DATABASE_URL must start with mysql:// or mariadb:// (got ${u.protocol})`);
   return {
     driver: 'mysql',
+    flavour: u.protocol === 'mariadb:' ? 'mariadb' : 'mysql',
     host: u.hostname,
     port: Number(u.port || 3306),
     user: decodeURIComponent(u.username || 'root'),

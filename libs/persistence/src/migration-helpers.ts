@@ -26,7 +26,7 @@ export async function createMessagingTables(qr: QueryRunner): Promise<void> {
     'outbox',
     [
       { name: 'seq', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
-      { ...col.str('eventId', 36), isUnique: true },
+      col.str('eventId', 36),
       col.str('topic', 100),
       col.str('messageKey', 64),
       col.text('value'),
@@ -34,7 +34,10 @@ export async function createMessagingTables(qr: QueryRunner): Promise<void> {
       col.time('publishedAt', true),
       col.int('attempts', false, 0),
     ],
-    [{ name: 'idx_outbox_unpublished', columns: ['publishedAt', 'seq'] }],
+    [
+      { name: 'idx_outbox_unpublished', columns: ['publishedAt', 'seq'] },
+      { name: 'uq_outbox_event', columns: ['eventId'], unique: true },
+    ],
   );
   await createTable(qr, 'processed_event', [col.id('eventId'), col.str('type', 60), col.time('processedAt')]);
 }

@@ -5,7 +5,7 @@ import { KafkaTransport } from '#libs/messaging';
 import { mysqlConfigFromUrl } from '#libs/persistence';
 import type { RuntimeOptions } from './runtime.options.js';
 import { startService, type RunningService, type ServiceDefinition } from './runtime.module.js';
-import { DistributedConfig } from './settings.js';
+import { DistributedConfig, logLevels } from './settings.js';
 
 export function loadDistributedConfig(service: string): DistributedConfig {
   return loadConfigOrExit(DistributedConfig, { SERVICE: service });
@@ -22,6 +22,7 @@ export function distributedRuntime(cfg: DistributedConfig, service: string): Run
     catchUpTimeoutMs: cfg.CATCH_UP_TIMEOUT_MS,
     relayPollMs: cfg.RELAY_POLL_MS,
     internalToken: cfg.INTERNAL_TOKEN,
+    logLevels: logLevels(cfg.LOG_LEVEL),
   };
 }
 

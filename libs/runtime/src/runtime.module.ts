@@ -1,6 +1,6 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CLOCK, systemClock } from '#libs/common';
 import { CaseEventServer, MESSAGING_ENTITIES, OutboxRelay } from '#libs/messaging';
@@ -26,7 +26,9 @@ export class ServiceRuntimeModule {
       module: ServiceRuntimeModule,
       global: true,
       imports: [
+        // Named per service: embedded mode runs several in one process.
         TypeOrmModule.forRootAsync({
+          name: def.name,
           useFactory: async () => {
             await ensureDatabase(def.name, options.db);
             return dataSourceOptions(def.name, options.db, entities, def.migrations);
@@ -34,6 +36,7 @@ export class ServiceRuntimeModule {
         }),
       ],
       providers: [
+        { provide: DataSource, useExisting: getDataSourceToken(def.name) },
         { provide: RUNTIME_OPTIONS, useValue: options },
         { provide: EVENT_TRANSPORT, useValue: options.transport },
         { provide: CLOCK, useValue: systemClock },
@@ -44,7 +47,7 @@ export class ServiceRuntimeModule {
         },
         UnitOfWork,
       ],
-      exports: [RUNTIME_OPTIONS, EVENT_TRANSPORT, CLOCK, OutboxRelay, UnitOfWork],
+      exports: [DataSource, RUNTIME_OPTIONS, EVENT_TRANSPORT, CLOCK, OutboxRelay, UnitOfWork],
     };
   }
 }
@@ -70,7 +73,7 @@ export async function startService(
   class ServiceRootModule {}
   Object.defineProperty(ServiceRootModule, 'name', { value: `${def.name[0].toUpperCase()}${def.name.slice(1)}RootModule` });
 
-  const app = await NestFactory.create(ServiceRootModule, { bufferLogs: false, abortOnError: false });
+  const app = await NestFactory.create(ServiceRootModule, { abortOnError: false, ...(options.logLevels ? { logger: options.logLevels } : {}) });
   app.useGlobalFilters(new ErrorBodyFilter());
   app.enableShutdownHooks();
   const dataSource = app.get(DataSource);

@@ -14,6 +14,7 @@ export interface RuntimeOptions {
   catchUpTimeoutMs: number;
   relayPollMs: number;
   internalToken?: string;
+  logLevels?: ('fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose')[];
 }
 export const RUNTIME_OPTIONS = Symbol('RUNTIME_OPTIONS');
 export const EVENT_TRANSPORT = Symbol('EVENT_TRANSPORT');

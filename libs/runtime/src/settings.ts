@@ -6,7 +6,17 @@ const intList = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.split(',').map((s) => Number(s.trim())) : value;
 
 /** Settings every mode shares. Validated at start: one line naming a bad variable, then exit. */
+export const LOG_LEVELS = ['error', 'warn', 'log', 'debug'] as const;
+
+/** Nest's logger levels for a LOG_LEVEL setting (each level includes the ones above it). */
+export function logLevels(level: string): ('fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose')[] {
+  const order = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
+  const upTo = level === 'debug' ? order.length : order.indexOf(level as (typeof order)[number]) + 1;
+  return order.slice(0, Math.max(2, upTo));
+}
+
 export class CommonConfig {
+  @IsIn(LOG_LEVELS) LOG_LEVEL: string = 'log';
   /** The office's time zone: dates and 24:00 deadlines are in it; the database keeps UTC. */
   @IsString() @Matches(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, { message: 'TZ must be an IANA time zone such as Asia/Shanghai' }) TZ: string = 'Asia/Shanghai';
   @IsInt() @Min(2) @Max(1000) GROUP_VISIT_THRESHOLD: number = 5;
@@ -27,6 +37,8 @@ export class CommonConfig {
 }
 
 export class EmbeddedConfig extends CommonConfig {
+  /** One process, one console: only problems by default. */
+  @IsIn(LOG_LEVELS) override LOG_LEVEL: string = 'warn';
   @IsInt() @Min(0) @Max(65535) PORT: number = 3000;
   @IsString() HOST: string = '127.0.0.1';
   @IsString() DATA_DIR: string = './data';
@@ -39,7 +51,7 @@ export class DistributedConfig extends CommonConfig {
   @IsIn(['gateway', 'intake', 'assignment', 'deadline', 'closure', 'reporting']) SERVICE: string;
   @IsInt() @Min(0) @Max(65535) PORT: number = 3000;
   @IsString() HOST: string = '0.0.0.0';
-  @Matches(/^mysql:\/\//, { message: 'DATABASE_URL must look like mysql://user:password@host:3306/petition_' }) DATABASE_URL: string;
+  @Matches(/^(mysql|mariadb):\/\//, { message: 'DATABASE_URL must look like mysql://user:password@host:3306/petition_ (mariadb:// for MariaDB)' }) DATABASE_URL: string;
   @IsString() @Matches(/^[^,\s]+(,[^,\s]+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port…]' }) KAFKA_BROKERS: string = '127.0.0.1:9092';
   @IsString() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must look like redis://host:6379' }) REDIS_URL: string = 'redis://127.0.0.1:6379';
   @IsString() @MinLength(16) INTERNAL_TOKEN: string;

@@ -1,6 +1,6 @@
 import { Socket } from 'node:net';
 
-export const MYSQL_URL = process.env.IT_DATABASE_URL ?? 'mysql://root:@127.0.0.1:3306/';
+export const MYSQL_URL = process.env.IT_DATABASE_URL ?? 'mariadb://root:@127.0.0.1:3306/';
 export const REDIS_URL = process.env.IT_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 

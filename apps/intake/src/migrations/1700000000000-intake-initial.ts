@@ -5,15 +5,12 @@ export class IntakeInitial1700000000000 implements MigrationInterface {
   name = 'IntakeInitial1700000000000';
   async up(qr: QueryRunner): Promise<void> {
     await createMessagingTables(qr);
-    await createTable(qr, 'intake_case', [
-      col.id('id'),
-      { ...col.str('trackingNo', 32), isUnique: true },
-      col.str('category', 60),
-      col.str('purpose', 20),
-      col.bool('open', true),
-      col.time('receivedAt'),
-      col.time('createdAt'),
-    ]);
+    await createTable(
+      qr,
+      'intake_case',
+      [col.id('id'), col.str('trackingNo', 32), col.str('category', 60), col.str('purpose', 20), col.bool('open', true), col.time('receivedAt'), col.time('createdAt')],
+      [{ name: 'uq_intake_case_tracking_no', columns: ['trackingNo'], unique: true }],
+    );
     await createTable(
       qr,
       'intake_petitioner',

@@ -1,0 +1,146 @@
+import { describe, expect, it, beforeEach, afterEach } from '@jest/globals';
+import { DataSource } from 'typeorm';
+import { CASE_EVENTS_TOPIC, CASE_EVENTS_DLT, createEvent, encodeEvent } from '#libs/contracts';
+import { MESSAGING_ENTITIES, OutboxRecord, ProcessedEventRecord } from './entities.js';
+import { CaseEventServer, type CaseEventContext } from './event-server.js';
+import { InProcessBus, InProcessTransport } from './in-process.transport.js';
+import { appendToOutbox, OutboxRelay } from './outbox.js';
+
+const registered = (caseId: string) =>
+  createEvent(
+    'case.registered',
+    caseId,
+    {
+      trackingNo: 'XF2024091800000001',
+      contact: { contactId: 'c1', channel: 'visit', receivedAt: '2024-09-18T02:00:00.000Z', enteredAt: '2024-09-18T02:00:00.000Z', headcount: 1 },
+      petitioners: [{ name: '王五', idNumber: '45030219800101123X' }],
+      purpose: 'appeal',
+      category: 'other',
+      summary: 's',
+      content: 'c',
+      groupVisit: false,
+      backlog: false,
+    },
+    { username: 'reception1' },
+    new Date('2024-09-18T02:00:00Z'),
+  );
+
+describe('the case event server', () => {
+  let ds: DataSource;
+  let bus: InProcessBus;
+  let server: CaseEventServer;
+  let applied: string[];
+  let failNext: number;
+
+  beforeEach(async () => {
+    ds = new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: MESSAGING_ENTITIES, synchronize: true });
+    await ds.initialize();
+    bus = new InProcessBus();
+    applied = [];
+    failNext = 0;
+    server = new CaseEventServer({ group: 'test', topic: CASE_EVENTS_TOPIC, transport: new InProcessTransport(bus), dataSource: ds, maxAttempts: 2 });
+    server.addHandler(
+      'case.registered',
+      async (event: { caseId: string }, ctx: CaseEventContext) => {
+        if (failNext > 0) {
+          failNext--;
+          throw new Error('database hiccup');
+        }
+        // The effect joins the transaction that records the event id.
+        await ctx.manager.getRepository(OutboxRecord).count();
+        applied.push(event.caseId);
+      },
+      true,
+    );
+    await server.listen(() => undefined);
+  });
+  afterEach(async () => {
+    await server.close();
+    await ds.destroy();
+  });
+
+  const publish = (value: string, key = 'k') => bus.publish([{ topic: CASE_EVENTS_TOPIC, key, value }]);
+
+  it('applies an event once even when it is delivered twice', async () => {
+    const e = registered('case-1');
+    await publish(encodeEvent(e));
+    await publish(encodeEvent(e));
+    expect(applied).toEqual(['case-1']);
+    expect(await ds.getRepository(ProcessedEventRecord).countBy({ eventId: e.eventId })).toBe(1);
+  });
+
+  it('sends a message that is not JSON to the dead-letter topic with the reason, and moves on', async () => {
+    await publish('{not json');
+    await publish(encodeEvent(registered('case-2')));
+    const dead = bus.messages(CASE_EVENTS_DLT);
+    expect(dead).toHaveLength(1);
+    expect(JSON.parse(dead[0].value)).toMatchObject({ reason: 'not JSON', group: 'test', source: { topic: CASE_EVENTS_TOPIC } });
+    expect(applied).toEqual(['case-2']);
+  });
+
+  it('dead-letters an event whose payload breaks its schema, naming the field, with personal data masked', async () => {
+    const bad = registered('case-3') as unknown as { payload: Record<string, unknown> };
+    bad.payload.purpose = 'complaint';
+    await publish(JSON.stringify(bad));
+    const [dead] = bus.messages(CASE_EVENTS_DLT);
+    const body = JSON.parse(dead.value);
+    expect(body.reason).toContain('purpose');
+    expect(body.value).not.toContain('45030219800101123X');
+    expect(applied).toEqual([]);
+  });
+
+  it('dead-letters an unknown event type and an unknown version', async () => {
+    await publish(JSON.stringify({ ...registered('x'), type: 'case.teleported' }));
+    await publish(JSON.stringify({ ...registered('y'), version: 9 }));
+    expect(bus.messages(CASE_EVENTS_DLT).map((m) => JSON.parse(m.value).reason)).toEqual(['unknown event type case.teleported', 'unknown version 9 of case.registered']);
+  });
+
+  it('retries a failing handler, and records nothing for the attempts that failed', async () => {
+    failNext = 1;
+    await publish(encodeEvent(registered('case-4')));
+    expect(applied).toEqual(['case-4']);
+    expect(bus.messages(CASE_EVENTS_DLT)).toHaveLength(0);
+  });
+
+  it('dead-letters a poison message after its attempts, and the next message still gets through', async () => {
+    failNext = 2;
+    await publish(encodeEvent(registered('poison')));
+    await publish(encodeEvent(registered('case-5')));
+    expect(JSON.parse(bus.messages(CASE_EVENTS_DLT)[0].value).reason).toContain('handler failed 2 times');
+    expect(applied).toEqual(['case-5']);
+  });
+});
+
+describe('the outbox relay', () => {
+  it('publishes committed rows in the order they were written, then marks them published', async () => {
+    const ds = new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: MESSAGING_ENTITIES, synchronize: true });
+    await ds.initialize();
+    const bus = new InProcessBus();
+    const seen: string[] = [];
+    bus.subscribe('probe', CASE_EVENTS_TOPIC, async (m) => void seen.push(JSON.parse(m.value).caseId));
+    const events = ['a', 'b', 'c'].map(registered);
+    await ds.transaction((m) => appendToOutbox(m, CASE_EVENTS_TOPIC, events, new Date()));
+    const relay = new OutboxRelay(ds, new InProcessTransport(bus), { pollIntervalMs: 10_000, batchSize: 2 });
+    await relay.kick();
+    expect(seen).toEqual([]); // not started: nothing leaves
+    relay.start();
+    await relay.kick();
+    expect(seen).toEqual(['a', 'b', 'c']);
+    expect(await relay.pending()).toBe(0);
+    await relay.stop();
+    await ds.destroy();
+  });
+
+  it('keeps rows whose transaction rolled back out of the outbox', async () => {
+    const ds = new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: MESSAGING_ENTITIES, synchronize: true });
+    await ds.initialize();
+    await expect(
+      ds.transaction(async (m) => {
+        await appendToOutbox(m, CASE_EVENTS_TOPIC, [registered('z')], new Date());
+        throw new Error('state change refused');
+      }),
+    ).rejects.toThrow('state change refused');
+    expect(await ds.getRepository(OutboxRecord).count()).toBe(0);
+    await ds.destroy();
+  });
+});
