@@ -169,7 +169,9 @@ describe('embedded spine', () => {
     expect(year.body.closed).toEqual({ total: 1, substantive: 0, procedural: 1, onTime: 1 });
   });
 
-  it('publishes the OpenAPI document', async () => {
+  it('publishes the OpenAPI document and its UI', async () => {
+    const ui = await t.http().get('/api/docs').redirects(1).expect(200);
+    expect(ui.text).toContain('swagger');
     const res = await t.http().get('/api/docs-json').expect(200);
     expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/api/v1/petitions', '/api/v1/petitions/{id}/accept', '/api/v1/reports/summary']));
   });
