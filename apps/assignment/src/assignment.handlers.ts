@@ -1,9 +1,11 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import type { CaseRegisteredV1, EventEnvelope } from '#libs/contracts';
+import type { CaseAcceptedV1, CaseObjectedV1, CaseRegisteredV1, CaseRoutedV1, EventEnvelope } from '#libs/contracts';
 import { OnCaseEvent, type CaseEventContext } from '#libs/messaging';
+import { advanceSnapshot, LIFECYCLE_EVENTS, snapshotOf } from '#libs/runtime';
 import { AssignmentCase } from './assignment.entities.js';
 
+/** The assignment service's copy of each case, moved only by events (its own included). */
 @Controller()
 export class AssignmentHandlers {
   @OnCaseEvent('case.registered')
@@ -11,13 +13,31 @@ export class AssignmentHandlers {
     await ctx.manager.getRepository(AssignmentCase).insert({
       id: event.caseId,
       status: 'registered',
+      reviewed: false,
+      extensionDaysUsed: 0,
       receivedAt: new Date(event.payload.contact.receivedAt),
       feedbackDueAt: event.payload.assignedBy?.feedbackDueAt ?? null,
     });
   }
 
-  @OnCaseEvent('case.closed')
-  async onClosed(@Payload() event: EventEnvelope, @Ctx() ctx: CaseEventContext): Promise<void> {
-    await ctx.manager.getRepository(AssignmentCase).update({ id: event.caseId }, { status: 'closed' });
+  /** Every lifecycle event moves the state, through the one state machine. */
+  @OnCaseEvent(...LIFECYCLE_EVENTS)
+  async onLifecycle(@Payload() event: EventEnvelope, @Ctx() ctx: CaseEventContext): Promise<void> {
+    const repo = ctx.manager.getRepository(AssignmentCase);
+    const row = await repo.findOneBy({ id: event.caseId });
+    if (!row) return;
+    const next = advanceSnapshot(snapshotOf(row), event);
+    const change: Partial<AssignmentCase> = { ...next };
+    if (event.type === 'case.routed') {
+      const p = event.payload as CaseRoutedV1;
+      Object.assign(change, { unitCode: p.unitCode, mode: p.mode, feedbackDueAt: p.feedbackDueAt ?? row.feedbackDueAt, routedAt: new Date(p.routedAt) });
+    } else if (event.type === 'case.accepted') {
+      change.acceptedAt = new Date((event.payload as CaseAcceptedV1).acceptedAt);
+    } else if (event.type === 'case.objected') {
+      // Back to the petition office: the unit no longer holds it (Art. 23(3)).
+      Object.assign(change, { unitCode: null, routedAt: null, mode: null });
+      void (event.payload as CaseObjectedV1);
+    }
+    await repo.update({ id: row.id }, change);
   }
 }

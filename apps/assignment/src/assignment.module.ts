@@ -3,18 +3,26 @@ import { InternalController, SERVICE_API, type ServiceApi, type ServiceDefinitio
 import { ASSIGNMENT_ENTITIES } from './assignment.entities.js';
 import { AssignmentHandlers } from './assignment.handlers.js';
 import { AssignmentService } from './assignment.service.js';
+import { ASSIGNMENT_SETTINGS, type AssignmentSettings } from './assignment.settings.js';
 import { AssignmentInitial1700000000000 } from './migrations/1700000000000-assignment-initial.js';
 
-export function assignmentService(): ServiceDefinition {
+export function assignmentService(settings: AssignmentSettings): ServiceDefinition {
   @Module({
     controllers: [InternalController, AssignmentHandlers],
     providers: [
+      { provide: ASSIGNMENT_SETTINGS, useValue: settings },
       AssignmentService,
       {
         provide: SERVICE_API,
         inject: [AssignmentService],
         useFactory: (s: AssignmentService): ServiceApi => ({
-          commands: { route: (c) => s.route(c), accept: (c) => s.accept(c) },
+          commands: {
+            route: (c) => s.route(c),
+            accept: (c) => s.accept(c),
+            decline: (c) => s.decline(c),
+            divert: (c) => s.divert(c),
+            object: (c) => s.object(c),
+          },
           queries: {},
         }),
       },

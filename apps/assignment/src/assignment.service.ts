@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { CLOCK, NotFoundError, type Clock } from '#libs/common';
-import { createEvent, type RouteMode } from '#libs/contracts';
-import { decide } from '#libs/regulation';
-import { actionTime, assertOwnUnit, enforce, UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runtime';
+import { CLOCK, ForbiddenError, NotFoundError, RuleViolationError, type Clock } from '#libs/common';
+import { createEvent, type DeclineReason, type EventEnvelope, type Procedure, type RouteMode } from '#libs/contracts';
+import { forUpdate } from '#libs/persistence';
+import { decide, formatInstant, workingDaysPeriod, type CaseAction } from '#libs/regulation';
+import { actionTime, assertOwnUnit, enforce, snapshotOf, UnitOfWork, type Caller, type CommandResult, type ServiceCommand } from '#libs/runtime';
 import { AssignmentCase } from './assignment.entities.js';
+import { ASSIGNMENT_SETTINGS, type AssignmentSettings } from './assignment.settings.js';
 
 export interface RouteBody {
   mode: RouteMode;
@@ -12,49 +14,82 @@ export interface RouteBody {
   feedbackDueAt?: string;
 }
 
-/** Routing by the petition office (转送 / 交办) and acceptance by the responsible unit (受理). */
+/**
+ * The petition office's routing (转送 / 交办, Art. 22) and the responsible unit's first answer:
+ * accept (受理), decline (不予受理 / 不再受理), divert to another procedure (Art. 31), or send a
+ * wrong transfer back (Art. 23(3)).
+ */
 @Injectable()
 export class AssignmentService {
   constructor(
     private readonly uow: UnitOfWork,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ASSIGNMENT_SETTINGS) private readonly settings: AssignmentSettings,
   ) {}
 
-  async route(cmd: ServiceCommand<RouteBody>): Promise<CommandResult> {
-    await this.uow.catchUp(cmd.after);
-    const now = this.clock.now();
-    const at = actionTime(cmd.at, now);
-    const { eventIds } = await this.uow.run(async (m) => {
-      const c = await this.load(m, cmd.caseId!);
-      enforce(decide({ status: c.status as never, reviewed: false, extensionDaysUsed: 0 }, 'route'));
+  route(cmd: ServiceCommand<RouteBody>): Promise<CommandResult> {
+    return this.act(cmd, 'route', (c, at) => {
       const feedbackDueAt = cmd.body.mode === 'assign' ? (cmd.body.feedbackDueAt ?? null) : null;
-      await m.getRepository(AssignmentCase).update(
-        { id: c.id },
-        { status: 'routed', unitCode: cmd.body.unitCode, mode: cmd.body.mode, feedbackDueAt, routedAt: at },
-      );
-      const event = createEvent('case.routed', c.id, { mode: cmd.body.mode, unitCode: cmd.body.unitCode, feedbackDueAt, routedAt: at.toISOString() }, cmd.actor, now);
-      return { result: null, events: [event] };
+      return createEvent('case.routed', c.id, { mode: cmd.body.mode, unitCode: cmd.body.unitCode, feedbackDueAt, routedAt: at.toISOString() }, cmd.actor, this.clock.now());
     });
-    return { caseId: cmd.caseId!, eventIds };
   }
 
-  async accept(cmd: ServiceCommand): Promise<CommandResult> {
+  accept(cmd: ServiceCommand): Promise<CommandResult> {
+    return this.act(cmd, 'accept', (c, at) => {
+      assertOwnUnit(cmd.actor, c.unitCode);
+      return createEvent('case.accepted', c.id, { unitCode: c.unitCode!, acceptedAt: at.toISOString() }, cmd.actor, this.clock.now());
+    });
+  }
+
+  /** The office declines an unrouted case; the unit holding a routed case declines it too. */
+  decline(cmd: ServiceCommand<{ reason: DeclineReason; note?: string }>): Promise<CommandResult> {
+    return this.act(cmd, 'decline', (c, at) => {
+      if (!isOffice(cmd.actor)) {
+        if (c.status !== 'routed') throw new ForbiddenError('only the petition office declines a case that is not routed to a unit');
+        assertOwnUnit(cmd.actor, c.unitCode);
+      }
+      return createEvent('case.declined', c.id, { reason: cmd.body.reason, note: cmd.body.note ?? null, declinedAt: at.toISOString() }, cmd.actor, this.clock.now());
+    });
+  }
+
+  divert(cmd: ServiceCommand<{ procedure: Procedure; note?: string }>): Promise<CommandResult> {
+    return this.act(cmd, 'divert', (c, at) => {
+      assertOwnUnit(cmd.actor, c.unitCode);
+      return createEvent('case.diverted', c.id, { procedure: cmd.body.procedure, note: cmd.body.note ?? null, divertedAt: at.toISOString() }, cmd.actor, this.clock.now());
+    });
+  }
+
+  /** A wrong transfer goes back to the office, with reasons, within 5 working days of receipt (Art. 23(3)). */
+  object(cmd: ServiceCommand<{ reason: string }>): Promise<CommandResult> {
+    return this.act(cmd, 'object', (c, at) => {
+      assertOwnUnit(cmd.actor, c.unitCode);
+      const window = workingDaysPeriod(c.routedAt!, 5, { timeZone: this.settings.timeZone, calendar: this.settings.calendar });
+      if (at.getTime() >= window.dueAt.getTime()) {
+        throw new RuleViolationError(
+          `an objection to a wrong transfer must be made within 5 working days of receipt, which ended ${formatInstant(window.dueAt, this.settings.timeZone)} (Art. 23(3), 第二十三条第三款)`,
+        );
+      }
+      return createEvent('case.objected', c.id, { unitCode: c.unitCode!, reason: cmd.body.reason, objectedAt: at.toISOString() }, cmd.actor, this.clock.now());
+    });
+  }
+
+  /** Catch up, lock the case, let the state machine decide, then emit what `produce` builds. */
+  private async act(cmd: ServiceCommand<any>, action: CaseAction, produce: (c: AssignmentCase, at: Date) => EventEnvelope): Promise<CommandResult> {
     await this.uow.catchUp(cmd.after);
-    const now = this.clock.now();
-    const at = actionTime(cmd.at, now);
+    const at = actionTime(cmd.at, this.clock.now());
     const { eventIds } = await this.uow.run(async (m) => {
       const c = await this.load(m, cmd.caseId!);
-      assertOwnUnit(cmd.actor, c.unitCode);
-      enforce(decide({ status: c.status as never, reviewed: false, extensionDaysUsed: 0 }, 'accept'));
-      await m.getRepository(AssignmentCase).update({ id: c.id }, { status: 'accepted', acceptedAt: at });
-      return { result: null, events: [createEvent('case.accepted', c.id, { unitCode: c.unitCode!, acceptedAt: at.toISOString() }, cmd.actor, now)] };
+      enforce(decide(snapshotOf(c), action));
+      return { result: null, events: [produce(c, at)] };
     });
     return { caseId: cmd.caseId!, eventIds };
   }
 
   private async load(m: EntityManager, id: string): Promise<AssignmentCase> {
-    const c = await m.getRepository(AssignmentCase).findOneBy({ id });
+    const c = await m.getRepository(AssignmentCase).findOne({ where: { id }, ...forUpdate(m.connection) });
     if (!c) throw new NotFoundError(`case ${id} not found`);
     return c;
   }
 }
+
+const isOffice = (a: Caller) => a.roles.includes('office') || a.roles.includes('admin');

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { loadDistributedConfig, runDistributedService } from '#libs/runtime';
+import { loadDistributedConfig, prcCalendar, runDistributedService } from '#libs/runtime';
 import { assignmentService } from './assignment.module.js';
 
-await runDistributedService(loadDistributedConfig('assignment'), assignmentService());
+const cfg = loadDistributedConfig('assignment');
+await runDistributedService(cfg, assignmentService({ timeZone: cfg.TZ, calendar: prcCalendar(cfg) }));

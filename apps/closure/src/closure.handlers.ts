@@ -1,25 +1,58 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import type { CaseAcceptedV1, CaseRoutedV1, EventEnvelope } from '#libs/contracts';
+import {
+  deserializeFacts, serializeFacts, toCaseFact,
+  type CaseAcceptedV1, type CaseClosedV1, type CaseEvaluatedV1, type CaseReviewOpinionV1, type CaseRoutedV1, type EventEnvelope,
+} from '#libs/contracts';
 import { OnCaseEvent, type CaseEventContext } from '#libs/messaging';
+import { advanceSnapshot, LIFECYCLE_EVENTS, snapshotOf } from '#libs/runtime';
 import { ClosureCase } from './closure.entities.js';
 
+/** The closure service's copy of each case, moved only by events (its own included). */
 @Controller()
 export class ClosureHandlers {
   @OnCaseEvent('case.registered')
   async onRegistered(@Payload() event: EventEnvelope, @Ctx() ctx: CaseEventContext): Promise<void> {
-    await ctx.manager.getRepository(ClosureCase).insert({ id: event.caseId, status: 'registered' });
+    const fact = toCaseFact(event);
+    await ctx.manager.getRepository(ClosureCase).insert({ id: event.caseId, status: 'registered', reviewed: false, extensionDaysUsed: 0, facts: serializeFacts(fact ? [fact] : []) });
   }
 
-  @OnCaseEvent('case.routed')
-  async onRouted(@Payload() event: EventEnvelope<CaseRoutedV1>, @Ctx() ctx: CaseEventContext): Promise<void> {
-    await ctx.manager.getRepository(ClosureCase).update({ id: event.caseId }, { status: 'routed', unitCode: event.payload.unitCode });
-  }
-
-  @OnCaseEvent('case.accepted')
-  async onAccepted(@Payload() event: EventEnvelope<CaseAcceptedV1>, @Ctx() ctx: CaseEventContext): Promise<void> {
-    await ctx.manager
-      .getRepository(ClosureCase)
-      .update({ id: event.caseId }, { status: 'accepted', unitCode: event.payload.unitCode, acceptedAt: new Date(event.payload.acceptedAt) });
+  @OnCaseEvent(...LIFECYCLE_EVENTS)
+  async onLifecycle(@Payload() event: EventEnvelope, @Ctx() ctx: CaseEventContext): Promise<void> {
+    const repo = ctx.manager.getRepository(ClosureCase);
+    const row = await repo.findOneBy({ id: event.caseId });
+    if (!row) return;
+    const fact = toCaseFact(event);
+    const change: Partial<ClosureCase> = {
+      ...advanceSnapshot(snapshotOf(row), event),
+      ...(fact ? { facts: serializeFacts([...deserializeFacts(row.facts), fact]) } : {}),
+    };
+    const p = event.payload as never;
+    switch (event.type) {
+      case 'case.routed':
+        change.unitCode = (p as CaseRoutedV1).unitCode;
+        break;
+      case 'case.objected':
+        change.unitCode = null;
+        break;
+      case 'case.accepted':
+        Object.assign(change, { unitCode: (p as CaseAcceptedV1).unitCode, acceptedAt: new Date((p as CaseAcceptedV1).acceptedAt) });
+        break;
+      case 'case.closed': {
+        const c = p as CaseClosedV1;
+        Object.assign(change, { closedAt: new Date(c.closedAt), kind: c.kind, outcome: c.outcome, opinion: c.opinion, closedBy: event.actor?.username ?? null });
+        break;
+      }
+      case 'case.evaluated':
+        Object.assign(change, { rating: (p as CaseEvaluatedV1).rating, evaluatedAt: new Date((p as CaseEvaluatedV1).evaluatedAt) });
+        break;
+      case 'case.review-opinion-issued':
+      case 'case.re-review-opinion-issued': {
+        const o = p as CaseReviewOpinionV1;
+        Object.assign(change, { kind: o.kind, outcome: o.outcome, opinion: o.opinion });
+        break;
+      }
+    }
+    await repo.update({ id: row.id }, change);
   }
 }

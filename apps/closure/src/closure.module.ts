@@ -3,17 +3,30 @@ import { InternalController, SERVICE_API, type ServiceApi, type ServiceDefinitio
 import { CLOSURE_ENTITIES } from './closure.entities.js';
 import { ClosureHandlers } from './closure.handlers.js';
 import { ClosureService } from './closure.service.js';
+import { CLOSURE_SETTINGS, type ClosureSettings } from './closure.settings.js';
 import { ClosureInitial1700000000000 } from './migrations/1700000000000-closure-initial.js';
 
-export function closureService(): ServiceDefinition {
+export function closureService(settings: ClosureSettings): ServiceDefinition {
   @Module({
     controllers: [InternalController, ClosureHandlers],
     providers: [
+      { provide: CLOSURE_SETTINGS, useValue: settings },
       ClosureService,
       {
         provide: SERVICE_API,
         inject: [ClosureService],
-        useFactory: (s: ClosureService): ServiceApi => ({ commands: { close: (c) => s.close(c) }, queries: {} }),
+        useFactory: (s: ClosureService): ServiceApi => ({
+          commands: {
+            extend: (c) => s.extend(c),
+            close: (c) => s.close(c),
+            evaluate: (c) => s.evaluate(c),
+            'review-request': (c) => s.reviewRequest(c),
+            'review-opinion': (c) => s.reviewOpinion(c),
+            're-review-request': (c) => s.reReviewRequest(c),
+            're-review-opinion': (c) => s.reReviewOpinion(c),
+          },
+          queries: {},
+        }),
       },
     ],
   })

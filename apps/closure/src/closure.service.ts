@@ -1,37 +1,129 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, NotFoundError, type Clock } from '#libs/common';
-import { createEvent, type ClosureKind, type Outcome } from '#libs/contracts';
-import { decide } from '#libs/regulation';
-import { actionTime, assertOwnUnit, enforce, UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runtime';
+import { CLOCK, NotFoundError, RuleViolationError, StateConflictError, type Clock } from '#libs/common';
+import { createEvent, deserializeFacts, type ClosureKind, type EventEnvelope, type Outcome, type Rating } from '#libs/contracts';
+import { forUpdate } from '#libs/persistence';
+import { computeDeadlines, decide, formatInstant, type CaseAction, type DeadlineKind } from '#libs/regulation';
+import { actionTime, assertOwnUnit, enforce, snapshotOf, UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runtime';
 import { ClosureCase } from './closure.entities.js';
+import { CLOSURE_SETTINGS, type ClosureSettings } from './closure.settings.js';
 
-export interface CloseBody {
+export interface OpinionBody {
   kind: ClosureKind;
   outcome: Outcome;
   opinion: string;
+  hearingDays?: number;
+}
+export interface ExtendBody {
+  days: number;
+  reason: string;
+  approvedBy: string;
+  petitionerNotice?: string;
 }
 
-/** Closure with a written opinion (信访处理意见书, Art. 32) by the unit that accepted the case. */
+/** The petitioner's windows, with the article each comes from. */
+const WINDOWS: Partial<Record<CaseAction, { kind: DeadlineKind; what: string; article: string }>> = {
+  evaluate: { kind: 'evaluation', what: 'the evaluation window', article: 'Art. 21 (第二十一条)' },
+  'review-request': { kind: 'review-request', what: 'a review (复查) must be asked for within 30 days of the written opinion', article: 'Art. 35 (第三十五条)' },
+  're-review-request': { kind: 're-review-request', what: 'a re-review (复核) must be asked for within 30 days of the review opinion', article: 'Art. 36 (第三十六条)' },
+};
+
+/**
+ * Handling and what follows it: extension (Art. 34), closure with a written opinion (Art. 32),
+ * the petitioner's evaluation, review (复查, Art. 35) and re-review (复核, Art. 36).
+ */
 @Injectable()
 export class ClosureService {
   constructor(
     private readonly uow: UnitOfWork,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CLOSURE_SETTINGS) private readonly settings: ClosureSettings,
   ) {}
 
-  async close(cmd: ServiceCommand<CloseBody>): Promise<CommandResult> {
-    await this.uow.catchUp(cmd.after);
-    const now = this.clock.now();
-    const at = actionTime(cmd.at, now);
-    const { eventIds } = await this.uow.run(async (m) => {
-      const c = await m.getRepository(ClosureCase).findOneBy({ id: cmd.caseId! });
-      if (!c) throw new NotFoundError(`case ${cmd.caseId} not found`);
+  extend(cmd: ServiceCommand<ExtendBody>): Promise<CommandResult> {
+    const b = cmd.body;
+    return this.act(cmd, 'extend', (c, at) => {
       assertOwnUnit(cmd.actor, c.unitCode);
-      enforce(decide({ status: c.status as never, reviewed: false, extensionDaysUsed: 0 }, 'close'));
-      const { kind, outcome, opinion } = cmd.body;
-      await m.getRepository(ClosureCase).update({ id: c.id }, { status: 'closed', closedAt: at, kind, outcome, opinion, closedBy: cmd.actor.username });
-      return { result: null, events: [createEvent('case.closed', c.id, { kind, outcome, opinion, closedAt: at.toISOString() }, cmd.actor, now)] };
+      return createEvent(
+        'case.extended',
+        c.id,
+        { days: b.days, totalDays: c.extensionDaysUsed + b.days, reason: b.reason, approvedBy: b.approvedBy, petitionerNotice: b.petitionerNotice ?? null, extendedAt: at.toISOString() },
+        cmd.actor,
+        this.clock.now(),
+      );
+    }, { extensionDays: b.days });
+  }
+
+  close(cmd: ServiceCommand<OpinionBody>): Promise<CommandResult> {
+    const { kind, outcome, opinion } = cmd.body;
+    return this.act(cmd, 'close', (c, at) => {
+      assertOwnUnit(cmd.actor, c.unitCode);
+      return createEvent('case.closed', c.id, { kind, outcome, opinion, closedAt: at.toISOString() }, cmd.actor, this.clock.now());
+    });
+  }
+
+  evaluate(cmd: ServiceCommand<{ rating: Rating }>): Promise<CommandResult> {
+    return this.act(cmd, 'evaluate', (c, at) => {
+      if (c.rating) throw new StateConflictError(`the case was already evaluated (${c.rating}) while it is ${c.status}`);
+      return createEvent('case.evaluated', c.id, { rating: cmd.body.rating, evaluatedAt: at.toISOString() }, cmd.actor, this.clock.now());
+    });
+  }
+
+  reviewRequest(cmd: ServiceCommand): Promise<CommandResult> {
+    return this.act(cmd, 'review-request', (c, at) => createEvent('case.review-requested', c.id, { requestedAt: at.toISOString() }, cmd.actor, this.clock.now()));
+  }
+
+  reviewOpinion(cmd: ServiceCommand<OpinionBody>): Promise<CommandResult> {
+    const { kind, outcome, opinion } = cmd.body;
+    return this.act(cmd, 'review-opinion', (c, at) =>
+      createEvent('case.review-opinion-issued', c.id, { kind, outcome, opinion, issuedAt: at.toISOString() }, cmd.actor, this.clock.now()),
+    );
+  }
+
+  reReviewRequest(cmd: ServiceCommand): Promise<CommandResult> {
+    return this.act(cmd, 're-review-request', (c, at) =>
+      createEvent('case.re-review-requested', c.id, { requestedAt: at.toISOString() }, cmd.actor, this.clock.now()),
+    );
+  }
+
+  reReviewOpinion(cmd: ServiceCommand<OpinionBody>): Promise<CommandResult> {
+    const { kind, outcome, opinion, hearingDays } = cmd.body;
+    return this.act(cmd, 're-review-opinion', (c, at) =>
+      createEvent(
+        'case.re-review-opinion-issued',
+        c.id,
+        { kind, outcome, opinion, ...(hearingDays !== undefined ? { hearingDays } : {}), issuedAt: at.toISOString() },
+        cmd.actor,
+        this.clock.now(),
+      ),
+    );
+  }
+
+  /** Catch up, lock the case, let the state machine and the windows decide, then emit. */
+  private async act(
+    cmd: ServiceCommand<any>,
+    action: CaseAction,
+    produce: (c: ClosureCase, at: Date) => EventEnvelope,
+    input?: { extensionDays?: number },
+  ): Promise<CommandResult> {
+    await this.uow.catchUp(cmd.after);
+    const at = actionTime(cmd.at, this.clock.now());
+    const { eventIds } = await this.uow.run(async (m) => {
+      const c = await m.getRepository(ClosureCase).findOne({ where: { id: cmd.caseId! }, ...forUpdate(m.connection) });
+      if (!c) throw new NotFoundError(`case ${cmd.caseId} not found`);
+      enforce(decide(snapshotOf(c), action, input));
+      this.assertWindowOpen(c, action, at);
+      return { result: null, events: [produce(c, at)] };
     });
     return { caseId: cmd.caseId!, eventIds };
+  }
+
+  /** The petitioner's windows close at 24:00 of their last day (holiday roll-over as configured). */
+  private assertWindowOpen(c: ClosureCase, action: CaseAction, at: Date): void {
+    const w = WINDOWS[action];
+    if (!w) return;
+    const d = computeDeadlines(deserializeFacts(c.facts), at, this.settings.policy, this.settings.calendar).find((x) => x.kind === w.kind);
+    if (d && at.getTime() >= d.dueAt.getTime()) {
+      throw new RuleViolationError(`${w.what}; it ended ${formatInstant(d.dueAt, this.settings.policy.timeZone)} (${w.article}): ${d.basis}`);
+    }
   }
 }

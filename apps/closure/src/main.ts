@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { loadDistributedConfig, runDistributedService } from '#libs/runtime';
+import { deadlinePolicy, loadDistributedConfig, prcCalendar, runDistributedService } from '#libs/runtime';
 import { closureService } from './closure.module.js';
 
-await runDistributedService(loadDistributedConfig('closure'), closureService());
+const cfg = loadDistributedConfig('closure');
+await runDistributedService(cfg, closureService({ policy: deadlinePolicy(cfg), calendar: prcCalendar(cfg) }));

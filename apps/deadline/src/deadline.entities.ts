@@ -5,6 +5,10 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 export class DeadlineCase {
   @PrimaryColumn({ type: 'varchar', length: 36 }) caseId: string;
   @Column({ type: 'text' }) facts: string;
+  @Column({ type: 'varchar', length: 20, default: 'registered' }) status: string;
+  @Column({ type: 'boolean', default: false }) reviewed: boolean;
+  @Column({ type: 'integer', default: 0 }) extensionDaysUsed: number;
+  @Column({ type: 'boolean', default: false }) supervised: boolean;
   @Column({ type: 'datetime', precision: 3 }) updatedAt: Date;
 }
 
@@ -27,6 +31,8 @@ export class DeadlineRow {
   @Column({ type: 'varchar', length: 20, nullable: true }) lastWarning: string | null;
   /** Revision whose breach was announced; a breach goes out once per revision. */
   @Column({ type: 'integer', default: -1 }) breachedRevision: number;
+  /** Revision whose breach was escalated to supervision (督办). */
+  @Column({ type: 'integer', default: -1 }) escalatedRevision: number;
 }
 
 export const DEADLINE_ENTITIES = [DeadlineCase, DeadlineRow];

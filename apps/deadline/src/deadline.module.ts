@@ -18,7 +18,7 @@ export function deadlineService(settings: DeadlineSettings, scheduler: TimerSche
         provide: SERVICE_API,
         inject: [DeadlineService],
         useFactory: (s: DeadlineService): ServiceApi => ({
-          commands: {},
+          commands: { supervise: (c) => s.supervise(c) },
           queries: { reconcile: async () => ({ armed: await s.reconcile() }) },
         }),
       },

@@ -1,20 +1,24 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DataSource, LessThanOrEqual, type EntityManager } from 'typeorm';
-import { CLOCK, type Clock } from '#libs/common';
-import { createEvent, deserializeFacts, serializeFacts } from '#libs/contracts';
-import { computeDeadlines, type CaseFact } from '#libs/regulation';
-import { UnitOfWork } from '#libs/runtime';
-import { exclusive } from '#libs/persistence';
+import { DataSource, In, LessThanOrEqual, type EntityManager } from 'typeorm';
+import { CLOCK, NotFoundError, type Clock } from '#libs/common';
+import { createEvent, deserializeFacts, serializeFacts, type EventEnvelope } from '#libs/contracts';
+import { exclusive, forUpdate } from '#libs/persistence';
+import { computeDeadlines, decide, type CaseFact } from '#libs/regulation';
+import { enforce, snapshotOf, UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runtime';
 import { DeadlineCase, DeadlineRow } from './deadline.entities.js';
 import { DEADLINE_SETTINGS, type DeadlineSettings } from './deadline.settings.js';
 import { TIMER_SCHEDULER, timerId, type DeadlineTimer, type TimerScheduler } from './timers/timer-scheduler.js';
 
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
+
+type DeadlineKey = Pick<DeadlineRow, 'caseId' | 'kind' | 'revision' | 'dueAt' | 'state'>;
 
 /**
  * Keeps every deadline of every case in the database, computed by libs/regulation from the
  * case history alone, and arms timers for the near ones. A fired timer re-reads the deadline
- * and emits its warning or breach once per revision (a conditional update decides who sends).
+ * and acts once per revision: a warning before the due time, the breach at it, and supervision
+ * (督办) when a breach is still unmet after the grace (a conditional update decides who sends).
  */
 @Injectable()
 export class DeadlineService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -41,90 +45,126 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
     await this.scheduler.close();
   }
 
-  /** Adds a fact to the case history and recomputes its deadlines; returns the timers to arm. */
-  async applyFact(m: EntityManager, caseId: string, fact: CaseFact): Promise<DeadlineTimer[]> {
+  /**
+   * Adds a fact to the case history and recomputes its deadlines. Returns what to do after the
+   * commit (arm new timers, cancel those of superseded revisions) and the `deadline.met` events.
+   */
+  async applyFact(m: EntityManager, caseId: string, fact: CaseFact): Promise<{ arm: DeadlineTimer[]; cancel: string[]; events: EventEnvelope[] }> {
     const now = this.clock.now();
-    const caseRepo = m.getRepository(DeadlineCase);
-    const existing = await caseRepo.findOneBy({ caseId });
-    const facts = [...deserializeFacts(existing?.facts), fact];
-    await caseRepo.save({ caseId, facts: serializeFacts(facts), updatedAt: now });
+    const caseRow = await m.getRepository(DeadlineCase).findOneBy({ caseId });
+    const facts = [...deserializeFacts(caseRow?.facts), fact];
+    await m.getRepository(DeadlineCase).update({ caseId }, { facts: serializeFacts(facts), updatedAt: now });
 
     const rows = m.getRepository(DeadlineRow);
-    const timers: DeadlineTimer[] = [];
+    const before = new Map((await rows.findBy({ caseId })).map((r) => [r.kind, r]));
+    const out = { arm: [] as DeadlineTimer[], cancel: [] as string[], events: [] as EventEnvelope[] };
     for (const d of computeDeadlines(facts, now, this.settings.policy, this.settings.calendar)) {
-      const state = d.state === 'breached' && !(await this.breachAnnounced(m, caseId, d.kind, d.revision)) ? 'pending' : d.state;
-      await rows.save({
-        caseId,
-        kind: d.kind,
-        revision: d.revision,
-        dueAt: d.dueAt,
-        lastDay: d.lastDay,
-        state,
-        holder: d.holder,
-        basis: d.basis,
-      });
-      if (state === 'pending') timers.push(...this.timersFor({ caseId, kind: d.kind, revision: d.revision, dueAt: d.dueAt }, now));
+      const old = before.get(d.kind);
+      // A breach is announced by its timer (once); until then the stored state stays pending.
+      const state = d.state === 'breached' && (old?.breachedRevision ?? -1) < d.revision ? 'pending' : d.state;
+      await rows.save({ caseId, kind: d.kind, revision: d.revision, dueAt: d.dueAt, lastDay: d.lastDay, state, holder: d.holder, basis: d.basis });
+      const row = { caseId, kind: d.kind, revision: d.revision, dueAt: d.dueAt, state };
+      if (old && old.revision !== d.revision) out.cancel.push(...this.timerIdsOf(old));
+      if (state === 'pending') out.arm.push(...this.timersFor(row, now));
+      else if (old && old.revision === d.revision && old.state === 'pending') {
+        out.cancel.push(...this.timerIdsOf(old));
+        if (state === 'met') out.events.push(createEvent('deadline.met', caseId, { kind: d.kind, revision: d.revision, dueAt: d.dueAt.toISOString(), basis: d.basis }, null, now));
+      }
     }
-    return timers;
+    return out;
   }
 
-  /** Arms timers (after the facts that caused them have committed). */
-  arm(timers: DeadlineTimer[]): Promise<void> {
-    return this.scheduler.schedule(timers);
+  /** Arms and cancels timers (after the facts that caused them have committed). */
+  async afterFact(plan: { arm: DeadlineTimer[]; cancel: string[] }): Promise<void> {
+    await this.scheduler.cancel(plan.cancel);
+    await this.scheduler.schedule(plan.arm);
+  }
+
+  /** Supervision (督办) by the petition office or a leader (Art. 39–40). */
+  async supervise(cmd: ServiceCommand<{ note: string }>): Promise<CommandResult> {
+    await this.uow.catchUp(cmd.after);
+    const now = this.clock.now();
+    const { eventIds } = await this.uow.run(async (m) => {
+      const c = await m.getRepository(DeadlineCase).findOne({ where: { caseId: cmd.caseId! }, ...forUpdate(m.connection) });
+      if (!c) throw new NotFoundError(`case ${cmd.caseId} not found`);
+      enforce(decide(snapshotOf(c), 'supervise'));
+      return { result: null, events: [createEvent('case.supervised', c.caseId, { note: cmd.body.note, automatic: false }, cmd.actor, now)] };
+    });
+    return { caseId: cmd.caseId!, eventIds };
   }
 
   /**
    * Compares the database with the timer store: every pending deadline falling due within the
-   * window gets its timers (re)created. Adding an existing timer is a no-op.
+   * window, and every breach awaiting escalation, gets its timers (re)created. Adding an
+   * existing timer is a no-op, so this is safe at any time and from any instance.
    */
   async reconcile(): Promise<number> {
     const now = this.clock.now();
     const horizon = new Date(now.getTime() + (this.settings.windowDays + Math.max(0, ...this.settings.warnDaysBefore)) * DAY);
-    const pending = await exclusive(this.dataSource, () =>
-      this.dataSource.getRepository(DeadlineRow).find({ where: { state: 'pending', dueAt: LessThanOrEqual(horizon) } }),
+    const rows = await exclusive(this.dataSource, () =>
+      this.dataSource.getRepository(DeadlineRow).find({ where: { state: In(['pending', 'breached']), dueAt: LessThanOrEqual(horizon) } }),
     );
-    const timers = pending.flatMap((r) => this.timersFor(r, now));
+    const timers = rows.flatMap((r) => (r.state === 'pending' ? this.timersFor(r, now) : r.escalatedRevision < r.revision ? [this.escalation(r)] : []));
     await this.scheduler.schedule(timers);
     return timers.length;
   }
 
-  /** A timer fired: send the warning or the breach if the deadline is still that revision and pending. */
+  /** A timer fired: act if the deadline is still that revision and in the state the timer expects. */
   async fire(t: DeadlineTimer): Promise<void> {
     const now = this.clock.now();
+    const after: DeadlineTimer[] = [];
     await this.uow.run(async (m) => {
       const row = await m.getRepository(DeadlineRow).findOneBy({ caseId: t.caseId, kind: t.kind });
-      if (!row || row.revision !== t.revision || row.state !== 'pending') return { result: null, events: [] };
+      if (!row || row.revision !== t.revision) return { result: null, events: [] };
       const due = { kind: row.kind, revision: row.revision, dueAt: row.dueAt.toISOString(), basis: row.basis };
-      if (t.purpose === 'breach') {
-        if (now < row.dueAt) return { result: null, events: [] };
-        const res = await m
+      const once = (set: Partial<DeadlineRow>, where: string, params: Record<string, unknown> = {}) =>
+        m
           .createQueryBuilder()
           .update(DeadlineRow)
-          .set({ state: 'breached', breachedRevision: row.revision })
-          .where('caseId = :caseId AND kind = :kind AND revision = :revision AND breachedRevision < :revision', { caseId: row.caseId, kind: row.kind, revision: row.revision })
-          .execute();
-        if (res.affected !== 1) return { result: null, events: [] };
+          .set(set)
+          .where(`caseId = :caseId AND kind = :kind AND revision = :revision AND ${where}`, { caseId: row.caseId, kind: row.kind, revision: row.revision, ...params })
+          .execute()
+          .then((r) => r.affected === 1);
+
+      if (t.purpose === 'breach') {
+        if (row.state !== 'pending' || now < row.dueAt) return { result: null, events: [] };
+        if (!(await once({ state: 'breached', breachedRevision: row.revision }, 'breachedRevision < :revision'))) return { result: null, events: [] };
+        after.push(this.escalation(row));
         return { result: null, events: [createEvent('deadline.breached', row.caseId, due, null, now)] };
       }
-      const mark = `${row.revision}.${t.daysBefore}`;
-      const res = await m
-        .createQueryBuilder()
-        .update(DeadlineRow)
-        .set({ lastWarning: mark })
-        .where('caseId = :caseId AND kind = :kind AND revision = :revision AND (lastWarning IS NULL OR lastWarning <> :mark)', { caseId: row.caseId, kind: row.kind, revision: row.revision, mark })
-        .execute();
-      if (res.affected !== 1) return { result: null, events: [] };
+      if (t.purpose === 'escalate') {
+        if (row.state !== 'breached') return { result: null, events: [] };
+        const c = await m.getRepository(DeadlineCase).findOneBy({ caseId: row.caseId });
+        if (!c || !decide(snapshotOf(c), 'supervise').ok) return { result: null, events: [] };
+        if (!(await once({ escalatedRevision: row.revision }, 'escalatedRevision < :revision'))) return { result: null, events: [] };
+        const note = `逾期未办：${row.basis}（到期 ${row.lastDay}），自动督办`;
+        return { result: null, events: [createEvent('case.supervised', row.caseId, { note, automatic: true }, null, now)] };
+      }
+      if (row.state !== 'pending') return { result: null, events: [] };
+      if (!(await once({ lastWarning: `${row.revision}.${t.daysBefore}` }, '(lastWarning IS NULL OR lastWarning <> :mark)', { mark: `${row.revision}.${t.daysBefore}` }))) {
+        return { result: null, events: [] };
+      }
       const daysLeft = Math.max(0, Math.ceil((row.dueAt.getTime() - now.getTime()) / DAY));
       return { result: null, events: [createEvent('deadline.warned', row.caseId, { ...due, daysLeft }, null, now)] };
     });
+    await this.scheduler.schedule(after);
   }
 
-  private async breachAnnounced(m: EntityManager, caseId: string, kind: string, revision: number): Promise<boolean> {
-    const row = await m.getRepository(DeadlineRow).findOneBy({ caseId, kind });
-    return !!row && row.breachedRevision >= revision;
+  private escalation(d: Pick<DeadlineRow, 'caseId' | 'kind' | 'revision' | 'dueAt'>): DeadlineTimer {
+    const at = new Date(d.dueAt.getTime() + this.settings.escalateAfterHours * HOUR);
+    return { caseId: d.caseId, kind: d.kind, revision: d.revision, purpose: 'escalate', fireAt: at.toISOString() };
   }
 
-  private timersFor(d: { caseId: string; kind: string; revision: number; dueAt: Date }, now: Date): DeadlineTimer[] {
+  private timerIdsOf(d: DeadlineKey): string[] {
+    const base = { caseId: d.caseId, kind: d.kind, revision: d.revision };
+    return [
+      ...this.settings.warnDaysBefore.map((days) => timerId({ ...base, purpose: 'warn', daysBefore: days })),
+      timerId({ ...base, purpose: 'breach' }),
+      timerId({ ...base, purpose: 'escalate' }),
+    ];
+  }
+
+  private timersFor(d: DeadlineKey, now: Date): DeadlineTimer[] {
     const horizon = now.getTime() + this.settings.windowDays * DAY;
     const base = { caseId: d.caseId, kind: d.kind, revision: d.revision };
     const timers: DeadlineTimer[] = [];
@@ -136,5 +176,3 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
     return timers;
   }
 }
-
-export { timerId };

@@ -9,5 +9,7 @@ export interface DeadlineSettings {
   windowDays: number;
   /** How often the database and the timer store are compared and missing timers recreated. */
   reconcileIntervalMs: number;
+  /** A breach still unmet this long after its due time is escalated to supervision (督办). */
+  escalateAfterHours: number;
 }
 export const DEADLINE_SETTINGS = Symbol('DEADLINE_SETTINGS');

@@ -13,6 +13,7 @@ await runDistributedService(
       warnDaysBefore: cfg.DEADLINE_WARN_DAYS,
       windowDays: cfg.DEADLINE_WINDOW_DAYS,
       reconcileIntervalMs: cfg.RECONCILE_INTERVAL_MS,
+      escalateAfterHours: cfg.ESCALATE_AFTER_HOURS,
     },
     new BullMqScheduler(cfg.REDIS_URL, cfg.BULLMQ_PREFIX),
   ),

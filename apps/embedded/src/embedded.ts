@@ -44,12 +44,12 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<EmbeddedPla
   const calendar = prcCalendar(config);
   const definitions = [
     intakeService({ timeZone: config.TZ, groupVisitThreshold: config.GROUP_VISIT_THRESHOLD }),
-    assignmentService(),
+    assignmentService({ timeZone: config.TZ, calendar }),
     deadlineService(
-      { policy, calendar, warnDaysBefore: config.DEADLINE_WARN_DAYS, windowDays: config.DEADLINE_WINDOW_DAYS, reconcileIntervalMs: config.RECONCILE_INTERVAL_MS },
+      { policy, calendar, warnDaysBefore: config.DEADLINE_WARN_DAYS, windowDays: config.DEADLINE_WINDOW_DAYS, reconcileIntervalMs: config.RECONCILE_INTERVAL_MS, escalateAfterHours: config.ESCALATE_AFTER_HOURS },
       new InProcessScheduler(),
     ),
-    closureService(),
+    closureService({ policy, calendar }),
     reportingService({ timeZone: config.TZ, policy, calendar, readYourWritesTimeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS }),
   ];
   const services: RunningService[] = [];

@@ -6,7 +6,10 @@ import { CATEGORIES } from '#libs/contracts';
 import type { Caller } from '#libs/runtime';
 import { AccountsService } from './accounts.service.js';
 import { CreateUnitDto, CreateUserDto, LoginDto } from './dto/admin.dto.js';
-import { ActionDto, CloseDto, ListPetitionsDto, RegisterPetitionDto, RouteDto, SummaryQueryDto } from './dto/petition.dto.js';
+import {
+  ActionDto, BacklogQueryDto, CloseDto, DeclineDto, DivertDto, EvaluateDto, ExtendDto, ListPetitionsDto, ObjectDto, OpinionDto, ReceptionSessionDto,
+  RegisterPetitionDto, ReReviewOpinionDto, RouteDto, SummaryQueryDto, SuperviseDto,
+} from './dto/petition.dto.js';
 import { GATEWAY_SETTINGS, type GatewaySettings } from './gateway.settings.js';
 import { PetitionsFacade } from './petitions.facade.js';
 
@@ -124,6 +127,100 @@ export class PetitionsController {
   close(@Param('id', CaseId()) id: string, @Body() dto: CloseDto, @CurrentCaller() caller: Caller) {
     return this.petitions.act(id, 'closure', 'close', { ...dto }, caller);
   }
+
+  @Post(':id/decline')
+  @HttpCode(200)
+  @Roles('handler', 'office')
+  @ApiOperation({ summary: 'Decline: 不予受理 (pending elsewhere, Art. 19(3); out of scope) or 不再受理 (exhausted, Art. 36(3))' })
+  decline(@Param('id', CaseId()) id: string, @Body() dto: DeclineDto, @CurrentCaller() caller: Caller) {
+    return this.petitions.act(id, 'assignment', 'decline', { ...dto }, caller);
+  }
+
+  @Post(':id/divert')
+  @HttpCode(200)
+  @Roles('handler')
+  @ApiOperation({ summary: 'Divert to litigation, arbitration, reconsideration… (导入相应程序, Art. 31)' })
+  divert(@Param('id', CaseId()) id: string, @Body() dto: DivertDto, @CurrentCaller() caller: Caller) {
+    return this.petitions.act(id, 'assignment', 'divert', { ...dto }, caller);
+  }
+
+  @Post(':id/object')
+  @HttpCode(200)
+  @Roles('handler')
+  @ApiOperation({ summary: 'Send a wrong transfer back to the petition office within 5 working days (Art. 23(3))' })
+  object(@Param('id', CaseId()) id: string, @Body() dto: ObjectDto, @CurrentCaller() caller: Caller) {
+    return this.petitions.act(id, 'assignment', 'object', { ...dto }, caller);
+  }
+
+  @Post(':id/extend')
+  @HttpCode(200)
+  @Roles('handler')
+  @ApiOperation({ summary: 'Extend the handling period: at most 30 days in total, approved by the unit head (Art. 34)' })
+  extend(@Param('id', CaseId()) id: string, @Body() dto: ExtendDto, @CurrentCaller() caller: Caller) {
+    return this.petitions.act(id, 'closure', 'extend', { ...dto }, caller);
+  }
+
+  @Post(':id/evaluate')
+  @HttpCode(200)
+  @Roles('reception', 'office')
+  @ApiOperation({ summary: 'Record the petitioner’s rating: 满意 / 基本满意 / 不满意' })
+  evaluate(@Param('id', CaseId()) id: string, @Body() dto: EvaluateDto, @CurrentCaller() caller: Caller) {
+    return this.petitions.act(id, 'closure', 'evaluate', { ...dto }, caller);
+  }
+
+  @Post(':id/review-request')
+  @HttpCode(200)
+  @Roles('reception', 'office')
+  @ApiOperation({ summary: 'The petitioner asks for review (复查) within 30 days of the opinion (Art. 35)' })
+  reviewRequest(@Param('id', CaseId()) id: string, @Body() dto: ActionDto, @CurrentCaller() caller: Caller) {
+    return this.petitions.act(id, 'closure', 'review-request', { ...dto }, caller);
+  }
+
+  @Post(':id/review-opinion')
+  @HttpCode(200)
+  @Roles('office')
+  @ApiOperation({ summary: 'The review opinion (复查意见), within 30 days of the request (Art. 35)' })
+  reviewOpinion(@Param('id', CaseId()) id: string, @Body() dto: OpinionDto, @CurrentCaller() caller: Caller) {
+    return this.petitions.act(id, 'closure', 'review-opinion', { ...dto }, caller);
+  }
+
+  @Post(':id/re-review-request')
+  @HttpCode(200)
+  @Roles('reception', 'office')
+  @ApiOperation({ summary: 'The petitioner asks for re-review (复核) within 30 days of the review opinion (Art. 36)' })
+  reReviewRequest(@Param('id', CaseId()) id: string, @Body() dto: ActionDto, @CurrentCaller() caller: Caller) {
+    return this.petitions.act(id, 'closure', 're-review-request', { ...dto }, caller);
+  }
+
+  @Post(':id/re-review-opinion')
+  @HttpCode(200)
+  @Roles('office')
+  @ApiOperation({ summary: 'The re-review opinion (复核意见): the matter is then final (Art. 36)' })
+  reReviewOpinion(@Param('id', CaseId()) id: string, @Body() dto: ReReviewOpinionDto, @CurrentCaller() caller: Caller) {
+    return this.petitions.act(id, 'closure', 're-review-opinion', { ...dto }, caller);
+  }
+
+  @Post(':id/supervise')
+  @HttpCode(200)
+  @Roles('office', 'leader')
+  @ApiOperation({ summary: 'Supervise (督办, Art. 39–40)' })
+  supervise(@Param('id', CaseId()) id: string, @Body() dto: SuperviseDto, @CurrentCaller() caller: Caller) {
+    return this.petitions.act(id, 'deadline', 'supervise', { ...dto }, caller);
+  }
+}
+
+@ApiTags('reception sessions')
+@ApiBearerAuth()
+@Controller('api/v1/reception-sessions')
+export class ReceptionSessionsController {
+  constructor(private readonly petitions: PetitionsFacade) {}
+
+  @Post()
+  @Roles('office')
+  @ApiOperation({ summary: 'A leadership reception session (接访日 / 约访 / 专访); visits register under it' })
+  create(@Body() dto: ReceptionSessionDto, @CurrentCaller() caller: Caller) {
+    return this.petitions.createSession(dto, caller);
+  }
 }
 
 @ApiTags('reports')
@@ -137,5 +234,12 @@ export class ReportsController {
   summary(@Query() q: SummaryQueryDto, @CurrentCaller() caller: Caller) {
     if (q.from > q.to) throw new InvalidInputError('invalid input: from', [{ field: 'from', messages: ['from must not be after to'] }]);
     return this.petitions.summary(q, caller);
+  }
+
+  @Get('backlog')
+  @Roles('leader', 'office')
+  @ApiOperation({ summary: 'Open cases assigned from above (交办积案), with their due dates' })
+  backlog(@Query() q: BacklogQueryDto, @CurrentCaller() caller: Caller) {
+    return this.petitions.backlog(q, caller);
   }
 }

@@ -38,6 +38,17 @@ export class PetitionsFacade {
     return this.services.query('reporting', 'summary', params, caller);
   }
 
+  backlog(params: object, caller: Caller) {
+    return this.services.query('reporting', 'backlog', params, caller);
+  }
+
+  async createSession(body: object, caller: Caller): Promise<unknown> {
+    const result = await this.services.command('intake', 'create-reception-session', { actor: caller, body });
+    // Answer once the reports can count visits under it.
+    await this.services.query('reporting', 'await-event', { eventId: result.eventIds.at(-1) }, caller);
+    return result.data;
+  }
+
   private readAfter(result: CommandResult, caller: Caller): Promise<CaseView> {
     return this.services.query('reporting', 'case', { id: result.caseId, waitFor: result.eventIds.at(-1) }, caller);
   }

@@ -7,6 +7,9 @@ export class IntakeCase {
   @Column({ type: 'varchar', length: 32 }) trackingNo: string;
   @Column({ type: 'varchar', length: 60 }) category: string;
   @Column({ type: 'varchar', length: 20 }) purpose: string;
+  @Column({ type: 'varchar', length: 20, default: 'registered' }) status: string;
+  @Column({ type: 'boolean', default: false }) reviewed: boolean;
+  @Column({ type: 'integer', default: 0 }) extensionDaysUsed: number;
   /** Open while accepted or being handled: a repeat contact joins it (Art. 19(3)). */
   @Column({ type: 'boolean', default: true }) open: boolean;
   @Column({ type: 'datetime', precision: 3 }) receivedAt: Date;
@@ -42,4 +45,15 @@ export class IntakeContact {
   @Column({ type: 'varchar', length: 36, nullable: true }) receptionSessionId: string | null;
 }
 
-export const INTAKE_ENTITIES = [IntakeCase, IntakePetitioner, IntakeContact];
+/** A leadership reception session (领导接访日 / 约访 / 专访) that visits are registered under. */
+@Entity('intake_reception_session')
+export class ReceptionSession {
+  @PrimaryColumn({ type: 'varchar', length: 36 }) id: string;
+  @Column({ type: 'varchar', length: 20 }) kind: string;
+  @Column({ type: 'varchar', length: 100 }) leader: string;
+  @Column({ type: 'varchar', length: 10 }) date: string;
+  @Column({ type: 'varchar', length: 60 }) createdBy: string;
+  @Column({ type: 'datetime', precision: 3 }) createdAt: Date;
+}
+
+export const INTAKE_ENTITIES = [IntakeCase, IntakePetitioner, IntakeContact, ReceptionSession];

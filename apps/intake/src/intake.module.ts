@@ -5,6 +5,7 @@ import { CaseLifecycleHandler } from './case-lifecycle.handler.js';
 import { INTAKE_ENTITIES } from './intake.entities.js';
 import { INTAKE_SETTINGS, type IntakeSettings } from './intake.settings.js';
 import { IntakeInitial1700000000000 } from './migrations/1700000000000-intake-initial.js';
+import { ReceptionSessionsService } from './reception-sessions.service.js';
 import { RegisterPetitionService } from './register-petition.service.js';
 
 export function intakeService(settings: IntakeSettings): ServiceDefinition {
@@ -13,11 +14,12 @@ export function intakeService(settings: IntakeSettings): ServiceDefinition {
     providers: [
       { provide: INTAKE_SETTINGS, useValue: settings },
       RegisterPetitionService,
+      ReceptionSessionsService,
       {
         provide: SERVICE_API,
-        inject: [RegisterPetitionService],
-        useFactory: (register: RegisterPetitionService): ServiceApi => ({
-          commands: { 'register-petition': (cmd) => register.execute(cmd) },
+        inject: [RegisterPetitionService, ReceptionSessionsService],
+        useFactory: (register: RegisterPetitionService, sessions: ReceptionSessionsService): ServiceApi => ({
+          commands: { 'register-petition': (cmd) => register.execute(cmd), 'create-reception-session': (cmd) => sessions.create(cmd) },
           queries: {},
         }),
       },

@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { CLOCK, InvalidInputError, type Clock } from '#libs/common';
 import { createEvent, type AssignedByData, type Channel, type PetitionerData, type Purpose } from '#libs/contracts';
 import { UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runtime';
-import { IntakeCase, IntakeContact, IntakePetitioner } from './intake.entities.js';
+import { IntakeCase, IntakeContact, IntakePetitioner, ReceptionSession } from './intake.entities.js';
 import { INTAKE_SETTINGS, type IntakeSettings } from './intake.settings.js';
 
 export interface RegisterPetitionBody {
@@ -53,6 +53,9 @@ export class RegisterPetitionService {
     };
 
     const { result, eventIds } = await this.uow.run(async (m) => {
+      if (body.receptionSessionId && !(await m.getRepository(ReceptionSession).existsBy({ id: body.receptionSessionId }))) {
+        throw new InvalidInputError('invalid input: receptionSessionId', [{ field: 'receptionSessionId', messages: [`no reception session ${body.receptionSessionId}`] }]);
+      }
       const open = await this.findOpenCase(m, body.petitioners, body.category);
       await m.getRepository(IntakeContact).insert({
         id: contact.contactId,
@@ -72,7 +75,18 @@ export class RegisterPetitionService {
       const caseId = randomUUID();
       await m.getRepository(IntakeContact).update({ id: contact.contactId }, { caseId });
       const trackingNo = this.trackingNo(receivedAt, caseId);
-      await m.getRepository(IntakeCase).insert({ id: caseId, trackingNo, category: body.category, purpose: body.purpose, open: true, receivedAt, createdAt: now });
+      await m.getRepository(IntakeCase).insert({
+        id: caseId,
+        trackingNo,
+        category: body.category,
+        purpose: body.purpose,
+        status: 'registered',
+        reviewed: false,
+        extensionDaysUsed: 0,
+        open: true,
+        receivedAt,
+        createdAt: now,
+      });
       await m.getRepository(IntakePetitioner).insert(
         body.petitioners.map((p) => ({ id: randomUUID(), caseId, name: p.name, idNumber: p.idNumber ?? null, phone: p.phone ?? null, address: p.address ?? null })),
       );

@@ -4,7 +4,7 @@ import { computeDeadlines, formatInstant, type Deadline } from '#libs/regulation
 import type { Caller } from '#libs/runtime';
 import { deserializeFacts } from '#libs/contracts';
 import type { RptCase } from './reporting.entities.js';
-import type { TimelineEntry } from './projection.handlers.js';
+import type { CaseExtra, TimelineEntry } from './projection.handlers.js';
 import type { ReportingSettings } from './reporting.settings.js';
 
 /** Deadlines as of `now`, from the case history (the same rules the deadline service enforces). */
@@ -29,6 +29,7 @@ export function toCaseView(row: RptCase, caller: Caller | null, now: Date, s: Re
     address: p.address ?? null,
   }));
   const deadlines = deadlinesOf(row, now, s);
+  const extra = JSON.parse(row.extra) as CaseExtra;
   return {
     id: row.id,
     trackingNo: row.trackingNo,
@@ -50,8 +51,15 @@ export function toCaseView(row: RptCase, caller: Caller | null, now: Date, s: Re
     acceptedAt: fmt(row.acceptedAt),
     closedAt: fmt(row.closedAt),
     closure: row.closureKind ? { kind: row.closureKind, outcome: row.closureOutcome, opinion: row.closureOpinion } : null,
-    extension: null,
-    evaluation: null,
+    extension: extra.extension ? { days: extra.extension.days, reason: extra.extension.reason, approvedBy: extra.extension.approvedBy, petitionerNotice: extra.extension.petitionerNotice } : null,
+    evaluation: extra.evaluation ? { rating: extra.evaluation.rating, at: fmt(new Date(extra.evaluation.at)) } : null,
+    evaluationState: extra.evaluation ? '已评价' : row.closedAt ? (deadlines.find((d) => d.kind === 'evaluation')?.state === 'lapsed' ? '超期未评价' : '待评价') : null,
+    decline: extra.decline ?? null,
+    diversion: extra.diversion ?? null,
+    objections: extra.objections ?? [],
+    review: extra.review ?? null,
+    reReview: extra.reReview ?? null,
+    supervisions: extra.supervisions ?? [],
     repeatContacts: row.repeatContacts,
     supervised: row.supervised,
     overdue: isOverdue(deadlines),

@@ -3,11 +3,13 @@ import { Ctx, Payload } from '@nestjs/microservices';
 import type { EntityManager } from 'typeorm';
 import {
   deserializeFacts, serializeFacts, toCaseFact,
-  type CaseAcceptedV1, type CaseClosedV1, type CaseContactAddedV1, type CaseRegisteredV1, type CaseRoutedV1, type CaseSupervisedV1,
-  type DeadlineEventV1, type DeadlineWarnedV1, type EventEnvelope,
+  type CaseAcceptedV1, type CaseClosedV1, type CaseContactAddedV1, type CaseDeclinedV1, type CaseDivertedV1, type CaseEvaluatedV1,
+  type CaseExtendedV1, type CaseObjectedV1, type CaseRegisteredV1, type CaseReviewOpinionV1, type CaseReviewRequestedV1, type CaseRoutedV1,
+  type CaseSupervisedV1, type DeadlineEventV1, type DeadlineWarnedV1, type EventEnvelope, type ReceptionSessionHeldV1,
 } from '#libs/contracts';
 import { OnCaseEvent, type CaseEventContext } from '#libs/messaging';
-import { RptCase, RptContact } from './reporting.entities.js';
+import { advanceSnapshot, LIFECYCLE_EVENTS, snapshotOf } from '#libs/runtime';
+import { RptCase, RptContact, RptReceptionSession } from './reporting.entities.js';
 
 export interface TimelineEntry {
   type: string;
@@ -15,6 +17,18 @@ export interface TimelineEntry {
   actor: string | null;
   enteredAt?: string;
   detail?: Record<string, unknown>;
+}
+
+/** What the case view shows beyond the columns. */
+export interface CaseExtra {
+  extension?: { days: number; reason: string; approvedBy: string; petitionerNotice: string | null; at: string };
+  evaluation?: { rating: string; at: string };
+  decline?: { reason: string; note: string | null; at: string };
+  diversion?: { procedure: string; note: string | null; at: string };
+  objections?: { unitCode: string; reason: string; at: string }[];
+  review?: { requestedAt: string; opinion?: { kind: string; outcome: string; opinion: string; at: string } };
+  reReview?: { requestedAt: string; opinion?: { kind: string; outcome: string; opinion: string; hearingDays?: number; at: string } };
+  supervisions?: { note: string; automatic: boolean; at: string; by: string | null }[];
 }
 
 /** Builds the read model from every event of a case, in the order the case lived it. */
@@ -38,6 +52,8 @@ export class ProjectionHandlers {
       id: e.caseId,
       trackingNo: p.trackingNo,
       status: 'registered',
+      reviewed: false,
+      extensionDaysUsed: 0,
       channel: p.contact.channel,
       purpose: p.purpose,
       category: p.category,
@@ -55,6 +71,7 @@ export class ProjectionHandlers {
       petitioners: JSON.stringify(p.petitioners),
       facts: serializeFacts(fact ? [fact] : []),
       timeline: JSON.stringify([entry(e, 'registered', p.contact.receivedAt, { channel: p.contact.channel, enteredAt: p.contact.enteredAt })]),
+      extra: '{}',
       lastEventId: e.eventId,
       updatedAt: new Date(e.occurredAt),
     });
@@ -75,43 +92,97 @@ export class ProjectionHandlers {
     await update(ctx.manager, e, (row) => ({
       repeatContacts: row.repeatContacts + 1,
       groupVisit: row.groupVisit || e.payload.groupVisit,
-      timeline: push(row, entry(e, 'repeat-contact', c.receivedAt, { channel: c.channel, headcount: c.headcount })),
+      timeline: push(row, entry(e, 'repeat-contact', c.receivedAt, { channel: c.channel, headcount: c.headcount, enteredAt: c.enteredAt })),
     }));
   }
 
-  @OnCaseEvent('case.routed')
-  onRouted(@Payload() e: EventEnvelope<CaseRoutedV1>, @Ctx() ctx: CaseEventContext): Promise<void> {
-    const p = e.payload;
-    return update(ctx.manager, e, (row) => ({
-      status: 'routed',
-      unitCode: p.unitCode,
-      routeMode: p.mode,
-      routedAt: new Date(p.routedAt),
-      assignedFeedbackDueAt: p.feedbackDueAt ?? row.assignedFeedbackDueAt,
-      timeline: push(row, entry(e, 'routed', p.routedAt, { mode: p.mode, unitCode: p.unitCode })),
-    }));
-  }
-
-  @OnCaseEvent('case.accepted')
-  onAccepted(@Payload() e: EventEnvelope<CaseAcceptedV1>, @Ctx() ctx: CaseEventContext): Promise<void> {
-    return update(ctx.manager, e, (row) => ({
-      status: 'accepted',
-      acceptedAt: new Date(e.payload.acceptedAt),
-      timeline: push(row, entry(e, 'accepted', e.payload.acceptedAt)),
-    }));
-  }
-
-  @OnCaseEvent('case.closed')
-  onClosed(@Payload() e: EventEnvelope<CaseClosedV1>, @Ctx() ctx: CaseEventContext): Promise<void> {
-    const p = e.payload;
-    return update(ctx.manager, e, (row) => ({
-      status: 'closed',
-      closedAt: new Date(p.closedAt),
-      closureKind: p.kind,
-      closureOutcome: p.outcome,
-      closureOpinion: p.opinion,
-      timeline: push(row, entry(e, 'closed', p.closedAt, { kind: p.kind, outcome: p.outcome })),
-    }));
+  /** Every lifecycle event: the state through the one state machine, then what it records. */
+  @OnCaseEvent(...LIFECYCLE_EVENTS)
+  onLifecycle(@Payload() e: EventEnvelope, @Ctx() ctx: CaseEventContext): Promise<void> {
+    return update(ctx.manager, e, (row) => {
+      const extra = JSON.parse(row.extra) as CaseExtra;
+      const change: Partial<RptCase> = { ...advanceSnapshot(snapshotOf(row), e) };
+      const p = e.payload as never;
+      let item: TimelineEntry;
+      switch (e.type) {
+        case 'case.routed': {
+          const r = p as CaseRoutedV1;
+          Object.assign(change, { unitCode: r.unitCode, routeMode: r.mode, routedAt: new Date(r.routedAt), assignedFeedbackDueAt: r.feedbackDueAt ?? row.assignedFeedbackDueAt });
+          item = entry(e, 'routed', r.routedAt, { mode: r.mode, unitCode: r.unitCode });
+          break;
+        }
+        case 'case.accepted':
+          change.acceptedAt = new Date((p as CaseAcceptedV1).acceptedAt);
+          item = entry(e, 'accepted', (p as CaseAcceptedV1).acceptedAt);
+          break;
+        case 'case.objected': {
+          const o = p as CaseObjectedV1;
+          extra.objections = [...(extra.objections ?? []), { unitCode: o.unitCode, reason: o.reason, at: o.objectedAt }];
+          Object.assign(change, { unitCode: null, routeMode: null, routedAt: null });
+          item = entry(e, 'objected', o.objectedAt, { unitCode: o.unitCode, reason: o.reason });
+          break;
+        }
+        case 'case.declined': {
+          const d = p as CaseDeclinedV1;
+          extra.decline = { reason: d.reason, note: d.note ?? null, at: d.declinedAt };
+          item = entry(e, 'declined', d.declinedAt, { reason: d.reason });
+          break;
+        }
+        case 'case.diverted': {
+          const d = p as CaseDivertedV1;
+          extra.diversion = { procedure: d.procedure, note: d.note ?? null, at: d.divertedAt };
+          item = entry(e, 'diverted', d.divertedAt, { procedure: d.procedure });
+          break;
+        }
+        case 'case.extended': {
+          const x = p as CaseExtendedV1;
+          extra.extension = { days: x.totalDays, reason: x.reason, approvedBy: x.approvedBy, petitionerNotice: x.petitionerNotice ?? null, at: x.extendedAt };
+          item = entry(e, 'extended', x.extendedAt, { days: x.days, totalDays: x.totalDays, approvedBy: x.approvedBy });
+          break;
+        }
+        case 'case.closed': {
+          const c = p as CaseClosedV1;
+          Object.assign(change, { closedAt: new Date(c.closedAt), closureKind: c.kind, closureOutcome: c.outcome, closureOpinion: c.opinion });
+          item = entry(e, 'closed', c.closedAt, { kind: c.kind, outcome: c.outcome });
+          break;
+        }
+        case 'case.evaluated': {
+          const v = p as CaseEvaluatedV1;
+          extra.evaluation = { rating: v.rating, at: v.evaluatedAt };
+          item = entry(e, 'evaluated', v.evaluatedAt, { rating: v.rating });
+          break;
+        }
+        case 'case.review-requested':
+          extra.review = { requestedAt: (p as CaseReviewRequestedV1).requestedAt };
+          item = entry(e, 'review-requested', (p as CaseReviewRequestedV1).requestedAt);
+          break;
+        case 'case.re-review-requested':
+          extra.reReview = { requestedAt: (p as CaseReviewRequestedV1).requestedAt };
+          item = entry(e, 're-review-requested', (p as CaseReviewRequestedV1).requestedAt);
+          break;
+        case 'case.review-opinion-issued':
+        case 'case.re-review-opinion-issued': {
+          const o = p as CaseReviewOpinionV1;
+          const opinion = { kind: o.kind, outcome: o.outcome, opinion: o.opinion, at: o.issuedAt, ...(o.hearingDays !== undefined ? { hearingDays: o.hearingDays } : {}) };
+          if (e.type === 'case.review-opinion-issued') extra.review = { requestedAt: extra.review?.requestedAt ?? o.issuedAt, opinion };
+          else extra.reReview = { requestedAt: extra.reReview?.requestedAt ?? o.issuedAt, opinion };
+          // The opinion in force decides how the case counts as resolved.
+          Object.assign(change, { closureKind: o.kind, closureOutcome: o.outcome, closureOpinion: o.opinion });
+          item = entry(e, e.type === 'case.review-opinion-issued' ? 'review-opinion' : 're-review-opinion', o.issuedAt, { kind: o.kind, outcome: o.outcome });
+          break;
+        }
+        case 'case.supervised': {
+          const s = p as CaseSupervisedV1;
+          extra.supervisions = [...(extra.supervisions ?? []), { note: s.note, automatic: s.automatic, at: e.occurredAt, by: e.actor?.username ?? null }];
+          change.supervised = true;
+          item = entry(e, 'supervised', e.occurredAt, { note: s.note, automatic: s.automatic });
+          break;
+        }
+        default:
+          item = entry(e, e.type.replace(/^case\./, ''), e.occurredAt);
+      }
+      return { ...change, extra: JSON.stringify(extra), timeline: push(row, item) };
+    });
   }
 
   @OnCaseEvent('deadline.warned')
@@ -128,12 +199,15 @@ export class ProjectionHandlers {
     }));
   }
 
-  @OnCaseEvent('case.supervised')
-  onSupervised(@Payload() e: EventEnvelope<CaseSupervisedV1>, @Ctx() ctx: CaseEventContext): Promise<void> {
-    return update(ctx.manager, e, (row) => ({
-      supervised: true,
-      timeline: push(row, entry(e, 'supervised', e.occurredAt, { note: e.payload.note, automatic: e.payload.automatic })),
-    }));
+  @OnCaseEvent('deadline.met')
+  onMet(@Payload() e: EventEnvelope<DeadlineEventV1>, @Ctx() ctx: CaseEventContext): Promise<void> {
+    // Met deadlines show in the computed list; the event only moves the case's head.
+    return update(ctx.manager, e, () => ({}));
+  }
+
+  @OnCaseEvent('reception.session-held')
+  async onSessionHeld(@Payload() e: EventEnvelope<ReceptionSessionHeldV1>, @Ctx() ctx: CaseEventContext): Promise<void> {
+    await ctx.manager.getRepository(RptReceptionSession).insert({ id: e.caseId, kind: e.payload.kind, leader: e.payload.leader, date: e.payload.date });
   }
 }
 

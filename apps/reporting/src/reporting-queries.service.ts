@@ -3,10 +3,11 @@ import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import { CLOCK, ForbiddenError, NotFoundError, UnavailableError, type Clock } from '#libs/common';
 import { waitForEvent } from '#libs/messaging';
 import { exclusive } from '#libs/persistence';
-import { endOfLocalDay, addDays } from '#libs/regulation';
+import { addDays, endOfLocalDay, formatInstant } from '#libs/regulation';
 import type { Caller } from '#libs/runtime';
 import { deadlinesOf, isOverdue, toCaseView, type CaseView } from './case-view.js';
-import { RptCase, RptContact } from './reporting.entities.js';
+import { RptCase, RptContact, RptReceptionSession } from './reporting.entities.js';
+import type { CaseExtra } from './projection.handlers.js';
 import { REPORTING_SETTINGS, type ReportingSettings } from './reporting.settings.js';
 
 export interface ListParams {
@@ -55,7 +56,9 @@ export class ReportingQueries {
     const unit = scopeUnit(caller);
     const row = await exclusive(this.dataSource, () => this.cases.findOneBy({ id }));
     if (!row) throw new NotFoundError(`case ${id} not found`);
-    if (unit && row.unitCode !== unit) throw new ForbiddenError(`case ${id} belongs to another unit`);
+    // A unit that sent a wrong transfer back may still read what it returned.
+    const returnedBy = (JSON.parse(row.extra) as CaseExtra).objections?.some((o) => o.unitCode === unit);
+    if (unit && row.unitCode !== unit && !returnedBy) throw new ForbiddenError(`case ${id} belongs to another unit`);
     return row;
   }
 
@@ -65,6 +68,14 @@ export class ReportingQueries {
       throw new UnavailableError(`the change was saved but the case view has not caught up yet; read the case again shortly (event ${params.waitFor})`);
     }
     return toCaseView(await this.load(params.id, caller), caller, this.clock.now(), this.settings);
+  }
+
+  /** Waits (bounded) until this read model has applied an event. */
+  async awaitEvent(params: { eventId: string }): Promise<{ applied: true }> {
+    if (!(await waitForEvent(this.dataSource, params.eventId, this.settings.readYourWritesTimeoutMs))) {
+      throw new UnavailableError(`the change was saved but the reports have not caught up yet (event ${params.eventId})`);
+    }
+    return { applied: true };
   }
 
   /** The newest event of the case this read model has applied (the caller's causal token). */
@@ -147,7 +158,29 @@ export class ReportingQueries {
     const handlingDue = cases.filter((c) => inPeriod(dl(c, 'handling')?.dueAt ?? null));
     const mustClose = new Set([...handlingDue, ...closed]);
     const closedByEnd = [...mustClose].filter((c) => c.closedAt && c.closedAt < end);
-    const withSession = contacts.filter((k) => k.receptionSessionId);
+    const sessions = await exclusive(this.dataSource, () =>
+      this.dataSource
+        .getRepository(RptReceptionSession)
+        .createQueryBuilder('s')
+        .where('s.date >= :from AND s.date <= :to', { from: params.from, to: params.to })
+        .getMany(),
+    );
+    const sessionIds = new Set(sessions.map((s) => s.id));
+    const sessionContacts = sessionIds.size
+      ? await exclusive(this.dataSource, () =>
+          this.dataSource.getRepository(RptContact).createQueryBuilder('k').where('k.receptionSessionId IN (:...ids)', { ids: [...sessionIds] }).getMany(),
+        )
+      : [];
+    const extraOf = (c: RptCase) => JSON.parse(c.extra) as CaseExtra;
+    const evaluated = cases.filter((c) => {
+      const ev = extraOf(c).evaluation;
+      return !!ev && inPeriod(new Date(ev.at));
+    });
+    const evaluationLapsed = cases.filter((c) => {
+      const d = dl(c, 'evaluation');
+      return !!d && d.state === 'lapsed' && !d.metAt && inPeriod(d.dueAt);
+    });
+    const satisfied = evaluated.filter((c) => ['satisfied', 'basically-satisfied'].includes(extraOf(c).evaluation!.rating));
 
     const assigned = Object.fromEntries(
       (['central', 'provincial', 'municipal'] as const).map((authority) => {
@@ -175,9 +208,10 @@ export class ReportingQueries {
         onTime: closed.filter(closedOnTime).length,
       },
       reception: {
-        sessions: new Set(withSession.map((k) => k.receptionSessionId)).size,
-        persons: withSession.reduce((n, k) => n + k.headcount, 0),
-        cases: new Set(withSession.map((k) => k.caseId)).size,
+        sessions: sessions.length,
+        persons: sessionContacts.reduce((n, k) => n + k.headcount, 0),
+        cases: new Set(sessionContacts.map((k) => k.caseId)).size,
+        byKind: Object.fromEntries(['leader-day', 'appointment', 'special'].map((k) => [k, sessions.filter((s) => s.kind === k).length])),
       },
       rates: {
         timelyAcceptance: rate(acceptanceDue.filter((c) => dl(c, 'acceptance-notice')!.state === 'met').length, acceptanceDue.length),
@@ -185,11 +219,49 @@ export class ReportingQueries {
         closure: rate(closedByEnd.length, mustClose.size),
         resolution: rate(resolvedOfReceived.length, received.length),
         substantiveResolution: rate(resolvedOfReceived.filter((c) => c.closureKind === 'substantive').length, received.length),
-        satisfaction: rate(0, 0),
-        participation: rate(0, 0),
+        satisfaction: rate(satisfied.length, evaluated.length),
+        participation: rate(evaluated.length, evaluated.length + evaluationLapsed.length),
         repeat: rate(contacts.filter((k) => k.repeat).length, contacts.length),
       },
       assigned,
     };
+  }
+
+  /** Open cases assigned from above, by authority: the backlog leadership watches (积案). */
+  async backlog(params: { authority?: string }, caller: Caller | null) {
+    const unit = scopeUnit(caller);
+    const qb = this.cases
+      .createQueryBuilder('c')
+      .where('c.authority IS NOT NULL')
+      .andWhere('c.status NOT IN (:...done)', { done: ['closed', 'declined', 'diverted', 'final'] })
+      .orderBy('c.receivedAt', 'ASC');
+    if (params.authority) qb.andWhere('c.authority = :authority', { authority: params.authority });
+    if (unit) qb.andWhere('c.unitCode = :unit', { unit });
+    const rows = await exclusive(this.dataSource, () => qb.getMany());
+    const now = this.clock.now();
+    const tz = this.settings.timeZone;
+    return rows
+      .map((r) => {
+        const ds = deadlinesOf(r, now, this.settings);
+        // The date the unit answers to: the assigning body's feedback date, else the handling period.
+        const open = ds.filter((d) => !d.metAt && d.state !== 'lapsed' && d.holder !== 'petitioner');
+        const due = ['feedback', 'handling', 'acceptance-notice', 'route', 'review-opinion', 're-review-opinion'].map((k) => open.find((d) => d.kind === k)).find(Boolean);
+        return {
+          id: r.id,
+          trackingNo: r.trackingNo,
+          unitCode: r.unitCode,
+          authority: r.authority,
+          reference: r.assignedReference,
+          backlog: r.backlog,
+          status: r.status,
+          summary: r.summary,
+          dueKind: due?.kind ?? null,
+          dueAt: due ? formatInstant(due.dueAt, tz) : null,
+          daysLeft: due ? Math.ceil((due.dueAt.getTime() - now.getTime()) / 86_400_000) : null,
+          overdue: isOverdue(ds),
+          supervised: r.supervised,
+        };
+      })
+      .sort((a, b) => (a.dueAt ?? '9999').localeCompare(b.dueAt ?? '9999'));
   }
 }

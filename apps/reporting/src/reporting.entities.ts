@@ -8,6 +8,8 @@ export class RptCase {
   @PrimaryColumn({ type: 'varchar', length: 36 }) id: string;
   @Column({ type: 'varchar', length: 32 }) trackingNo: string;
   @Column({ type: 'varchar', length: 20 }) status: string;
+  @Column({ type: 'boolean', default: false }) reviewed: boolean;
+  @Column({ type: 'integer', default: 0 }) extensionDaysUsed: number;
   @Column({ type: 'varchar', length: 10 }) channel: string;
   @Column({ type: 'varchar', length: 20 }) purpose: string;
   @Column({ type: 'varchar', length: 60 }) category: string;
@@ -34,6 +36,8 @@ export class RptCase {
   @Column({ type: 'text' }) petitioners: string;
   @Column({ type: 'text' }) facts: string;
   @Column({ type: 'text' }) timeline: string;
+  /** JSON: extension, evaluation, decline, diversion, objections, review and re-review records. */
+  @Column({ type: 'text' }) extra: string;
   @Column({ type: 'varchar', length: 36 }) lastEventId: string;
   @Column({ type: 'datetime', precision: 3 }) updatedAt: Date;
 }
@@ -51,4 +55,14 @@ export class RptContact {
   @Column({ type: 'varchar', length: 36, nullable: true }) receptionSessionId: string | null;
 }
 
-export const REPORTING_ENTITIES = [RptCase, RptContact];
+/** Leadership reception sessions (接访日 / 约访 / 专访). */
+@Entity('rpt_reception_session')
+@Index('idx_rpt_session_date', ['date'])
+export class RptReceptionSession {
+  @PrimaryColumn({ type: 'varchar', length: 36 }) id: string;
+  @Column({ type: 'varchar', length: 20 }) kind: string;
+  @Column({ type: 'varchar', length: 100 }) leader: string;
+  @Column({ type: 'varchar', length: 10 }) date: string;
+}
+
+export const REPORTING_ENTITIES = [RptCase, RptContact, RptReceptionSession];

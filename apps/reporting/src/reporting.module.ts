@@ -22,6 +22,8 @@ export function reportingService(settings: ReportingSettings): ServiceDefinition
             head: (p, a) => q.head(p, a),
             list: (p, a) => q.list(p, a),
             summary: (p, a) => q.summary(p, a),
+            backlog: (p, a) => q.backlog(p, a),
+            'await-event': (p) => q.awaitEvent(p),
           },
         }),
       },

@@ -83,6 +83,69 @@ export class CaseClosedV1 {
   @IsISO8601() closedAt: string;
 }
 
+export const DECLINE_REASONS = ['pending-elsewhere', 'exhausted', 'out-of-scope'] as const; // 不予受理 / 不再受理
+export type DeclineReason = (typeof DECLINE_REASONS)[number];
+export const PROCEDURES = ['litigation', 'arbitration', 'reconsideration', 'party-discipline', 'other'] as const; // 导入相应程序 (Art. 31)
+export type Procedure = (typeof PROCEDURES)[number];
+export const RATINGS = ['satisfied', 'basically-satisfied', 'dissatisfied'] as const; // 满意 / 基本满意 / 不满意
+export type Rating = (typeof RATINGS)[number];
+export const SESSION_KINDS = ['leader-day', 'appointment', 'special'] as const; // 接访日 / 约访 / 专访
+export type SessionKind = (typeof SESSION_KINDS)[number];
+
+export class CaseDeclinedV1 {
+  @IsIn(DECLINE_REASONS) reason: DeclineReason;
+  @IsOptional() @IsString() note?: string | null;
+  @IsISO8601() declinedAt: string;
+}
+
+export class CaseDivertedV1 {
+  @IsIn(PROCEDURES) procedure: Procedure;
+  @IsOptional() @IsString() note?: string | null;
+  @IsISO8601() divertedAt: string;
+}
+
+/** The unit sends a wrong transfer back to the petition office (Art. 23(3)). */
+export class CaseObjectedV1 {
+  @IsString() unitCode: string;
+  @IsString() reason: string;
+  @IsISO8601() objectedAt: string;
+}
+
+/** Handling period extended (Art. 34): at most 30 days in total, approved by the unit's head. */
+export class CaseExtendedV1 {
+  @IsInt() @Min(1) @Max(30) days: number;
+  @IsInt() @Min(1) @Max(30) totalDays: number;
+  @IsString() reason: string;
+  @IsString() approvedBy: string;
+  @IsOptional() @IsString() petitionerNotice?: string | null;
+  @IsISO8601() extendedAt: string;
+}
+
+export class CaseEvaluatedV1 {
+  @IsIn(RATINGS) rating: Rating;
+  @IsISO8601() evaluatedAt: string;
+}
+
+export class CaseReviewRequestedV1 {
+  @IsISO8601() requestedAt: string;
+}
+
+/** Review (复查) or re-review (复核) opinion; a re-review may have had a hearing (听证). */
+export class CaseReviewOpinionV1 {
+  @IsIn(CLOSURE_KINDS) kind: ClosureKind;
+  @IsIn(OUTCOMES) outcome: Outcome;
+  @IsString() opinion: string;
+  @IsOptional() @IsInt() @Min(0) @Max(365) hearingDays?: number;
+  @IsISO8601() issuedAt: string;
+}
+
+/** A leadership reception session (接访日 / 约访 / 专访) that visits are registered under. */
+export class ReceptionSessionHeldV1 {
+  @IsIn(SESSION_KINDS) kind: SessionKind;
+  @IsString() leader: string;
+  @Matches(DATE_RE) date: string;
+}
+
 export class DeadlineEventV1 {
   @IsString() kind: string;
   @IsInt() @Min(0) revision: number;
@@ -109,6 +172,17 @@ export const EVENT_SCHEMAS = {
   'deadline.warned': { 1: DeadlineWarnedV1 },
   'deadline.breached': { 1: DeadlineEventV1 },
   'case.supervised': { 1: CaseSupervisedV1 },
+  'case.declined': { 1: CaseDeclinedV1 },
+  'case.diverted': { 1: CaseDivertedV1 },
+  'case.objected': { 1: CaseObjectedV1 },
+  'case.extended': { 1: CaseExtendedV1 },
+  'case.evaluated': { 1: CaseEvaluatedV1 },
+  'case.review-requested': { 1: CaseReviewRequestedV1 },
+  'case.review-opinion-issued': { 1: CaseReviewOpinionV1 },
+  'case.re-review-requested': { 1: CaseReviewRequestedV1 },
+  'case.re-review-opinion-issued': { 1: CaseReviewOpinionV1 },
+  'deadline.met': { 1: DeadlineEventV1 },
+  'reception.session-held': { 1: ReceptionSessionHeldV1 },
 } as const;
 
 export type EventType = keyof typeof EVENT_SCHEMAS;
@@ -123,6 +197,17 @@ export interface EventPayloads {
   'deadline.warned': DeadlineWarnedV1;
   'deadline.breached': DeadlineEventV1;
   'case.supervised': CaseSupervisedV1;
+  'case.declined': CaseDeclinedV1;
+  'case.diverted': CaseDivertedV1;
+  'case.objected': CaseObjectedV1;
+  'case.extended': CaseExtendedV1;
+  'case.evaluated': CaseEvaluatedV1;
+  'case.review-requested': CaseReviewRequestedV1;
+  'case.review-opinion-issued': CaseReviewOpinionV1;
+  'case.re-review-requested': CaseReviewRequestedV1;
+  'case.re-review-opinion-issued': CaseReviewOpinionV1;
+  'deadline.met': DeadlineEventV1;
+  'reception.session-held': ReceptionSessionHeldV1;
 }
 export const LATEST_VERSION: { [K in EventType]: number } = {
   'case.registered': 1,
@@ -133,4 +218,15 @@ export const LATEST_VERSION: { [K in EventType]: number } = {
   'deadline.warned': 1,
   'deadline.breached': 1,
   'case.supervised': 1,
+  'case.declined': 1,
+  'case.diverted': 1,
+  'case.objected': 1,
+  'case.extended': 1,
+  'case.evaluated': 1,
+  'case.review-requested': 1,
+  'case.review-opinion-issued': 1,
+  'case.re-review-requested': 1,
+  'case.re-review-opinion-issued': 1,
+  'deadline.met': 1,
+  'reception.session-held': 1,
 };

@@ -1,15 +1,16 @@
 import { Logger } from '@nestjs/common';
-import { BaseRpcContext, EventPattern, Server, type CustomTransportStrategy } from '@nestjs/microservices';
+import { BaseRpcContext, EventPattern, Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { deadLetterTopic, decodeEvent, InvalidEventError, type EventEnvelope, type EventType } from '#libs/contracts';
 import { maskText } from '#libs/common';
 import { exclusive } from '#libs/persistence';
 import { ProcessedEventRecord } from './entities.js';
+import { appendToOutbox } from './outbox.js';
 import type { EventTransport, ReceivedMessage } from './transport.js';
 
 /** What an @EventPattern handler gets besides the event: the transaction its effect joins. */
-export class CaseEventContext extends BaseRpcContext<[EntityManager, EventEnvelope, Array<() => Promise<void>>]> {
+export class CaseEventContext extends BaseRpcContext<[EntityManager, EventEnvelope, Array<() => Promise<void>>, EventEnvelope[]]> {
   get manager(): EntityManager {
     return this.args[0];
   }
@@ -19,6 +20,10 @@ export class CaseEventContext extends BaseRpcContext<[EntityManager, EventEnvelo
   /** Runs once the handler's transaction has committed (e.g. arming timers it decided on). */
   afterCommit(fn: () => Promise<void>): void {
     this.args[2].push(fn);
+  }
+  /** Events this handler causes: they go to the outbox in the handler's transaction. */
+  emit(...events: EventEnvelope[]): void {
+    this.args[3].push(...events);
   }
 }
 
@@ -97,22 +102,36 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
   }
 
   private async apply(event: EventEnvelope): Promise<boolean> {
-    const handler = this.getHandlerByPattern(event.type);
     const afterCommit: Array<() => Promise<void>> = [];
-    const applied = await exclusive(this.options.dataSource, () => this.options.dataSource.transaction(async (manager) => {
-      const seen = await manager.getRepository(ProcessedEventRecord).findOneBy({ eventId: event.eventId });
-      if (seen) return false;
-      await manager.getRepository(ProcessedEventRecord).insert({ eventId: event.eventId, type: event.type, processedAt: new Date() });
-      if (handler) {
-        const result = await handler(event, new CaseEventContext([manager, event, afterCommit]));
-        await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
-      }
-      return true;
-    }));
-    for (const fn of afterCommit) {
-      await fn().catch((e) => this.logger.error(`${this.options.group}: after-commit step of ${event.type} failed: ${(e as Error).message}`));
-    }
+    const applied = await exclusive(this.options.dataSource, () =>
+      this.options.dataSource.transaction(async (manager) => {
+        const seen = await manager.getRepository(ProcessedEventRecord).findOneBy({ eventId: event.eventId });
+        if (seen) return false;
+        await this.applyLocal(manager, event, afterCommit);
+        return true;
+      }),
+    );
+    await runAfterCommit(afterCommit, (e) => this.logger.error(`${this.options.group}: after-commit step of ${event.type} failed: ${e.message}`));
     return applied;
+  }
+
+  /**
+   * Records the event as processed and runs its handlers in the caller's transaction. A command
+   * applies the events it produces this way, so the service's own state changes by one path
+   * only, and the copy that comes back from the broker is skipped.
+   */
+  async applyLocal(manager: EntityManager, event: EventEnvelope, afterCommit: Array<() => Promise<void>>): Promise<void> {
+    await manager.getRepository(ProcessedEventRecord).insert({ eventId: event.eventId, type: event.type, processedAt: new Date() });
+    const caused: EventEnvelope[] = [];
+    // Several handlers of one type (Nest chains them through `next`) share the transaction, in order.
+    for (let h: MessageHandler | null | undefined = this.getHandlerByPattern(event.type); h; h = h.next) {
+      const result = await h(event, new CaseEventContext([manager, event, afterCommit, caused]));
+      await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+    }
+    if (caused.length) {
+      await appendToOutbox(manager, this.options.topic, caused, new Date());
+      afterCommit.push(async () => this.options.afterCommit?.());
+    }
   }
 
   private async deadLetter(message: ReceivedMessage, reason: string): Promise<void> {
@@ -137,6 +156,10 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
   }
 }
 
+export async function runAfterCommit(steps: Array<() => Promise<void>>, onError: (e: Error) => void): Promise<void> {
+  for (const fn of steps) await fn().catch((e: Error) => onError(e));
+}
+
 /** Waits until this service has applied the given event (bounded); true when it has. */
 export async function waitForEvent(dataSource: DataSource, eventId: string, timeoutMs: number): Promise<boolean> {
   const repo = dataSource.getRepository(ProcessedEventRecord);
@@ -149,7 +172,7 @@ export async function waitForEvent(dataSource: DataSource, eventId: string, time
 }
 
 /**
- * Marks a handler of one case event type: `(event, ctx: CaseEventContext)`. A thin typed
+ * Marks a handler of case event types: `(event, ctx: CaseEventContext)`. A thin typed
  * wrapper of @EventPattern (the type name is checked against the contracts).
  */
-export const OnCaseEvent = (type: EventType): MethodDecorator => EventPattern(type) as MethodDecorator;
+export const OnCaseEvent = (...types: EventType[]): MethodDecorator => EventPattern(types) as MethodDecorator;

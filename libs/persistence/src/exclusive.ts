@@ -19,3 +19,12 @@ export function exclusive<T>(dataSource: DataSource, work: () => Promise<T>): Pr
   );
   return run;
 }
+
+/**
+ * Find options that lock the row for the rest of the transaction where the database can (MySQL:
+ * SELECT … FOR UPDATE), so two commands on one case decide one after the other. SQLite work is
+ * already serialized by `exclusive`.
+ */
+export function forUpdate(dataSource: DataSource): { lock?: { mode: 'pessimistic_write' } } {
+  return dataSource.options.type === 'better-sqlite3' ? {} : { lock: { mode: 'pessimistic_write' } };
+}

@@ -6,5 +6,6 @@ export * from './unit-of-work.js';
 export * from './http-errors.js';
 export * from './runtime.module.js';
 export * from './case-guards.js';
+export * from './case-status.js';
 export * from './settings.js';
 export * from './distributed.js';

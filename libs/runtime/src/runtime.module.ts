@@ -78,10 +78,9 @@ export async function startService(
   app.enableShutdownHooks();
   const dataSource = app.get(DataSource);
   const relay = app.get(OutboxRelay);
-  app.connectMicroservice(
-    { strategy: new CaseEventServer({ group: def.name, topic: options.topic, transport: options.transport, dataSource, afterCommit: () => void relay.kick() }) },
-    { inheritAppConfig: true },
-  );
+  const server = new CaseEventServer({ group: def.name, topic: options.topic, transport: options.transport, dataSource, afterCommit: () => void relay.kick() });
+  app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
+  app.get(UnitOfWork).useEventServer(server);
   await app.init();
   await app.startAllMicroservices();
   // Embedded mode starts the relays once every service has subscribed (the in-process bus keeps no backlog).

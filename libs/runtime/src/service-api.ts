@@ -26,6 +26,8 @@ export interface CommandResult {
   eventIds: string[];
   /** POST /petitions: true when a new case was opened, false for a repeat contact. */
   created?: boolean;
+  /** What a command that creates something other than a case answers with. */
+  data?: unknown;
 }
 
 export type CommandFn = (cmd: ServiceCommand<any>) => Promise<CommandResult>;

@@ -25,6 +25,8 @@ export class CommonConfig {
   @Transform(intList) @IsInt({ each: true }) @Min(0, { each: true }) DEADLINE_WARN_DAYS: number[] = [5, 1];
   @IsInt() @Min(1) @Max(60) DEADLINE_WINDOW_DAYS: number = 7;
   @IsInt() @Min(1000) RECONCILE_INTERVAL_MS: number = 60000;
+  /** A breach still unmet this many hours after its due time is escalated to supervision (督办). */
+  @IsInt() @Min(0) @Max(720) ESCALATE_AFTER_HOURS: number = 24;
   @IsInt() @Min(1) @Max(3650) EVALUATION_WINDOW_DAYS: number = DEFAULT_POLICY.evaluationWindowDays;
   /**
    * A deadline reaching into a year the holiday calendar does not cover yet: 'provisional'

@@ -1,8 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { EventEnvelope } from '#libs/contracts';
 import { CLOCK, UnavailableError, type Clock } from '#libs/common';
-import { appendToOutbox, OutboxRelay, waitForEvent } from '#libs/messaging';
+import { appendToOutbox, OutboxRelay, runAfterCommit, waitForEvent, type CaseEventServer } from '#libs/messaging';
 import { exclusive } from '#libs/persistence';
 import { RUNTIME_OPTIONS, type RuntimeOptions } from './runtime.options.js';
 
@@ -12,6 +12,9 @@ import { RUNTIME_OPTIONS, type RuntimeOptions } from './runtime.options.js';
  */
 @Injectable()
 export class UnitOfWork {
+  private readonly logger = new Logger(UnitOfWork.name);
+  private server: CaseEventServer | null = null;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly relay: OutboxRelay,
@@ -19,14 +22,27 @@ export class UnitOfWork {
     @Inject(RUNTIME_OPTIONS) private readonly options: RuntimeOptions,
   ) {}
 
+  /** The service's own event handlers, applied to the events its commands produce. */
+  useEventServer(server: CaseEventServer): void {
+    this.server = server;
+  }
+
+  /**
+   * Runs a command: `work` decides and returns the events; the service's own handlers apply
+   * them (the one path by which its state changes), and they go to the outbox, all in one
+   * transaction.
+   */
   async run<T>(work: (manager: EntityManager) => Promise<{ result: T; events: EventEnvelope[] }>): Promise<{ result: T; eventIds: string[] }> {
+    const afterCommit: Array<() => Promise<void>> = [];
     const out = await exclusive(this.dataSource, () =>
       this.dataSource.transaction(async (manager) => {
         const r = await work(manager);
+        for (const e of r.events) await this.server?.applyLocal(manager, e, afterCommit);
         await appendToOutbox(manager, this.options.topic, r.events, this.clock.now());
         return r;
       }),
     );
+    await runAfterCommit(afterCommit, (e) => this.logger.error(`after-commit step failed: ${e.message}`));
     void this.relay.kick();
     return { result: out.result, eventIds: out.events.map((e) => e.eventId) };
   }

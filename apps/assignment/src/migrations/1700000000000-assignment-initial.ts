@@ -11,6 +11,8 @@ export class AssignmentInitial1700000000000 implements MigrationInterface {
       [
         col.id('id'),
         col.str('status', 20),
+        col.bool('reviewed'),
+        col.int('extensionDaysUsed', false, 0),
         col.str('unitCode', 40, true),
         col.str('mode', 10, true),
         col.str('feedbackDueAt', 10, true),

@@ -5,7 +5,15 @@ export class DeadlineInitial1700000000000 implements MigrationInterface {
   name = 'DeadlineInitial1700000000000';
   async up(qr: QueryRunner): Promise<void> {
     await createMessagingTables(qr);
-    await createTable(qr, 'deadline_case', [col.id('caseId'), col.text('facts'), col.time('updatedAt')]);
+    await createTable(qr, 'deadline_case', [
+      col.id('caseId'),
+      col.text('facts'),
+      { ...col.str('status', 20), default: "'registered'" },
+      col.bool('reviewed'),
+      col.int('extensionDaysUsed', false, 0),
+      col.bool('supervised'),
+      col.time('updatedAt'),
+    ]);
     await createTable(
       qr,
       'deadline',
@@ -20,6 +28,7 @@ export class DeadlineInitial1700000000000 implements MigrationInterface {
         col.text('basis'),
         col.str('lastWarning', 20, true),
         col.int('breachedRevision', false, -1),
+        col.int('escalatedRevision', false, -1),
       ],
       [{ name: 'idx_deadline_state_due', columns: ['state', 'dueAt'] }],
     );

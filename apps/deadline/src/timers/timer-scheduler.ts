@@ -3,7 +3,7 @@ export interface DeadlineTimer {
   caseId: string;
   kind: string;
   revision: number;
-  purpose: 'warn' | 'breach';
+  purpose: 'warn' | 'breach' | 'escalate';
   /** For warnings: how many days before the due instant. */
   daysBefore?: number;
   fireAt: string;

@@ -4,7 +4,7 @@ import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min,
   ValidateNested,
 } from 'class-validator';
-import { AUTHORITIES, CATEGORY_CODES, CHANNELS, CLOSURE_KINDS, OUTCOMES, PURPOSES, ROUTE_MODES } from '#libs/contracts';
+import { AUTHORITIES, CATEGORY_CODES, CHANNELS, CLOSURE_KINDS, DECLINE_REASONS, OUTCOMES, PROCEDURES, PURPOSES, RATINGS, ROUTE_MODES, SESSION_KINDS } from '#libs/contracts';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ID_NUMBER = /^\d{17}[\dXx]$|^\d{15}$/;
@@ -61,6 +61,57 @@ export class CloseDto extends ActionDto {
   @ApiProperty({ enum: CLOSURE_KINDS }) @IsIn(CLOSURE_KINDS) kind: (typeof CLOSURE_KINDS)[number];
   @ApiProperty({ enum: OUTCOMES }) @IsIn(OUTCOMES) outcome: (typeof OUTCOMES)[number];
   @ApiProperty({ description: '信访处理意见书' }) @IsString() @IsNotEmpty() @MaxLength(20000) opinion: string;
+}
+
+export class DeclineDto extends ActionDto {
+  @ApiProperty({ enum: DECLINE_REASONS, description: 'pending-elsewhere (Art. 19(3)), exhausted after re-review (Art. 36(3)), out-of-scope' })
+  @IsIn(DECLINE_REASONS)
+  reason: (typeof DECLINE_REASONS)[number];
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) note?: string;
+}
+
+export class DivertDto extends ActionDto {
+  @ApiProperty({ enum: PROCEDURES, description: '导入相应程序 (Art. 31)' }) @IsIn(PROCEDURES) procedure: (typeof PROCEDURES)[number];
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) note?: string;
+}
+
+export class ObjectDto extends ActionDto {
+  @ApiProperty({ description: 'why the transfer is wrong (Art. 23(3))' }) @IsString() @IsNotEmpty() @MaxLength(2000) reason: string;
+}
+
+export class ExtendDto extends ActionDto {
+  @ApiProperty({ minimum: 1, maximum: 30 }) @IsInt() @Min(1) @Max(30) days: number;
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(2000) reason: string;
+  @ApiProperty({ description: 'the unit head who approved it (Art. 34)' }) @IsString() @IsNotEmpty() @MaxLength(100) approvedBy: string;
+  @ApiPropertyOptional({ description: 'how and when the petitioner was told the reason' }) @IsOptional() @IsString() @MaxLength(500) petitionerNotice?: string;
+}
+
+export class EvaluateDto extends ActionDto {
+  @ApiProperty({ enum: RATINGS }) @IsIn(RATINGS) rating: (typeof RATINGS)[number];
+}
+
+export class OpinionDto extends ActionDto {
+  @ApiProperty({ enum: CLOSURE_KINDS }) @IsIn(CLOSURE_KINDS) kind: (typeof CLOSURE_KINDS)[number];
+  @ApiProperty({ enum: OUTCOMES }) @IsIn(OUTCOMES) outcome: (typeof OUTCOMES)[number];
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(20000) opinion: string;
+}
+
+export class ReReviewOpinionDto extends OpinionDto {
+  @ApiPropertyOptional({ description: 'days spent on a hearing (听证), not counted in the period' }) @IsOptional() @IsInt() @Min(0) @Max(365) hearingDays?: number;
+}
+
+export class SuperviseDto {
+  @ApiProperty({ description: '督办意见' }) @IsString() @IsNotEmpty() @MaxLength(2000) note: string;
+}
+
+export class ReceptionSessionDto {
+  @ApiProperty({ enum: SESSION_KINDS, description: 'leader-day 接访日 / appointment 约访 / special 专访' }) @IsIn(SESSION_KINDS) kind: (typeof SESSION_KINDS)[number];
+  @ApiProperty({ example: '张副县长' }) @IsString() @IsNotEmpty() @MaxLength(100) leader: string;
+  @ApiProperty({ example: '2022-06-15' }) @Matches(DATE, { message: 'date must be YYYY-MM-DD' }) date: string;
+}
+
+export class BacklogQueryDto {
+  @ApiPropertyOptional({ enum: AUTHORITIES }) @IsOptional() @IsIn(AUTHORITIES) authority?: string;
 }
 
 export const STATUSES = ['registered', 'routed', 'accepted', 'closed', 'declined', 'diverted', 'under-review', 'under-re-review', 'final'] as const;

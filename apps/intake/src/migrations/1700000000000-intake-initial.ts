@@ -8,7 +8,18 @@ export class IntakeInitial1700000000000 implements MigrationInterface {
     await createTable(
       qr,
       'intake_case',
-      [col.id('id'), col.str('trackingNo', 32), col.str('category', 60), col.str('purpose', 20), col.bool('open', true), col.time('receivedAt'), col.time('createdAt')],
+      [
+        col.id('id'),
+        col.str('trackingNo', 32),
+        col.str('category', 60),
+        col.str('purpose', 20),
+        { ...col.str('status', 20), default: "'registered'" },
+        col.bool('reviewed'),
+        col.int('extensionDaysUsed', false, 0),
+        col.bool('open', true),
+        col.time('receivedAt'),
+        col.time('createdAt'),
+      ],
       [{ name: 'uq_intake_case_tracking_no', columns: ['trackingNo'], unique: true }],
     );
     await createTable(
@@ -36,8 +47,16 @@ export class IntakeInitial1700000000000 implements MigrationInterface {
       ],
       [{ name: 'idx_contact_case', columns: ['caseId'] }],
     );
+    await createTable(qr, 'intake_reception_session', [
+      col.id('id'),
+      col.str('kind', 20),
+      col.str('leader', 100),
+      col.date('date'),
+      col.str('createdBy', 60),
+      col.time('createdAt'),
+    ]);
   }
   async down(qr: QueryRunner): Promise<void> {
-    for (const t of ['intake_contact', 'intake_petitioner', 'intake_case', 'processed_event', 'outbox']) await qr.dropTable(t, true);
+    for (const t of ['intake_reception_session', 'intake_contact', 'intake_petitioner', 'intake_case', 'processed_event', 'outbox']) await qr.dropTable(t, true);
   }
 }
