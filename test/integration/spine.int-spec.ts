@@ -95,12 +95,19 @@ describe('distributed spine (Kafka, MariaDB, Redis)', () => {
     expect(handling[0].state).toBe('met');
   }, T);
 
-  it('arms the near deadline timers as BullMQ delayed jobs in Redis, ids carrying the revision', async () => {
+  it('arms the near deadline timers as BullMQ delayed jobs in Redis, and cancels them once met', async () => {
     const redis = new Redis(REDIS_URL);
     try {
-      const keys = await redis.keys(`${cluster.bullPrefix}:petition-deadlines:${caseId}.*`);
-      expect(keys).toEqual(expect.arrayContaining([`${cluster.bullPrefix}:petition-deadlines:${caseId}.route.r1.breach`]));
+      const open = await http().post('/api/v1/petitions').set(auth('reception1')).send(walkIn('郑九', '450302196604044444')).expect(201);
+      const breachKey = `${cluster.bullPrefix}:petition-deadlines:${open.body.id}.route.r1.breach`;
+      // The deadline service arms them right after it applied the registration (asynchronously).
+      expect(await waitUntil(async () => (await redis.exists(breachKey)) === 1)).toBe(true);
+      const keys = await redis.keys(`${cluster.bullPrefix}:petition-deadlines:${open.body.id}.*`);
+      // Routing within 15 days (Art. 22): its breach timer, and the 5-day warning, are within the window.
+      expect(keys).toEqual(expect.arrayContaining([`${cluster.bullPrefix}:petition-deadlines:${open.body.id}.route.r1.breach`]));
       expect(keys.every((k) => /\.r\d+\./.test(k))).toBe(true);
+      // The closed case's deadlines were all met: none of its timers is left.
+      expect(await redis.keys(`${cluster.bullPrefix}:petition-deadlines:${caseId}.*`)).toEqual([]);
     } finally {
       redis.disconnect();
     }
@@ -168,7 +175,7 @@ describe('distributed spine (Kafka, MariaDB, Redis)', () => {
     const again = await http().get(`/api/v1/petitions/${caseRow.id}`).set(auth('office1')).expect(200);
     expect(again.body.timeline.filter((e: { type: string }) => e.type === 'registered')).toHaveLength(1);
     const summary = await http().get('/api/v1/reports/summary').query({ from: '2020-01-01', to: '2099-12-31' }).set(auth('leader1')).expect(200);
-    expect(summary.body.received.cases).toBe(3);
+    expect(summary.body.received.cases).toBe(4);
   }, T);
 });
 

@@ -12,7 +12,7 @@ import { TIMER_SCHEDULER, timerId, type DeadlineTimer, type TimerScheduler } fro
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
-type DeadlineKey = Pick<DeadlineRow, 'caseId' | 'kind' | 'revision' | 'dueAt' | 'state'>;
+type DeadlineKey = Pick<DeadlineRow, 'caseId' | 'kind' | 'revision' | 'dueAt' | 'state' | 'holder'>;
 
 /**
  * Keeps every deadline of every case in the database, computed by libs/regulation from the
@@ -34,7 +34,7 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.scheduler.start((t) => this.fire(t));
+    await this.scheduler.start((t) => this.fire(t), this.clock);
     await this.reconcile();
     this.reconcileTimer = setInterval(() => void this.reconcile().catch((e) => this.logger.error(`reconcile failed: ${e.message}`)), this.settings.reconcileIntervalMs);
     this.reconcileTimer.unref();
@@ -63,7 +63,7 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
       // A breach is announced by its timer (once); until then the stored state stays pending.
       const state = d.state === 'breached' && (old?.breachedRevision ?? -1) < d.revision ? 'pending' : d.state;
       await rows.save({ caseId, kind: d.kind, revision: d.revision, dueAt: d.dueAt, lastDay: d.lastDay, state, holder: d.holder, basis: d.basis });
-      const row = { caseId, kind: d.kind, revision: d.revision, dueAt: d.dueAt, state };
+      const row = { caseId, kind: d.kind, revision: d.revision, dueAt: d.dueAt, state, holder: d.holder };
       if (old && old.revision !== d.revision) out.cancel.push(...this.timerIdsOf(old));
       if (state === 'pending') out.arm.push(...this.timersFor(row, now));
       else if (old && old.revision === d.revision && old.state === 'pending') {
@@ -165,6 +165,8 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private timersFor(d: DeadlineKey, now: Date): DeadlineTimer[] {
+    // The petitioner's own windows (evaluation, asking for review) lapse; nobody breaches them.
+    if (d.holder === 'petitioner') return [];
     const horizon = now.getTime() + this.settings.windowDays * DAY;
     const base = { caseId: d.caseId, kind: d.kind, revision: d.revision };
     const timers: DeadlineTimer[] = [];

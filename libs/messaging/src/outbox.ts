@@ -86,7 +86,33 @@ export class OutboxRelay {
     return exclusive(this.dataSource, () => this.dataSource.getRepository(OutboxRecord).count({ where: { publishedAt: IsNull() } }));
   }
 
-  private async publishBatch(): Promise<number> {
+  private publishBatch(): Promise<number> {
+    return this.dataSource.options.type === 'better-sqlite3' ? this.publishBatchEmbedded() : this.publishBatchLocked();
+  }
+
+  /**
+   * MySQL: the batch is read FOR UPDATE and marked in the same transaction, so two instances of
+   * a service never publish the same rows, and the second waits for the first (order kept).
+   */
+  private async publishBatchLocked(): Promise<number> {
+    return this.dataSource.transaction(async (m) => {
+      const rows = await m
+        .getRepository(OutboxRecord)
+        .createQueryBuilder('o')
+        .setLock('pessimistic_write')
+        .where('o.publishedAt IS NULL')
+        .orderBy('o.seq', 'ASC')
+        .take(this.options.batchSize)
+        .getMany();
+      if (!rows.length) return 0;
+      await this.transport.publish(rows.map((r) => ({ topic: r.topic, key: r.messageKey, value: r.value })));
+      await m.getRepository(OutboxRecord).update(rows.map((r) => r.seq), { publishedAt: new Date() });
+      return rows.length;
+    });
+  }
+
+  /** SQLite (one process): reads and marks under the database lock, publishes outside it. */
+  private async publishBatchEmbedded(): Promise<number> {
     const repo = this.dataSource.getRepository(OutboxRecord);
     const rows = await exclusive(this.dataSource, () => repo.find({ where: { publishedAt: IsNull() }, order: { seq: 'ASC' }, take: this.options.batchSize }));
     if (!rows.length) return 0;

@@ -23,6 +23,7 @@ export function distributedRuntime(cfg: DistributedConfig, service: string): Run
     relayPollMs: cfg.RELAY_POLL_MS,
     internalToken: cfg.INTERNAL_TOKEN,
     logLevels: logLevels(cfg.LOG_LEVEL),
+    clockOffsetMs: cfg.CLOCK_OFFSET_MS,
   };
 }
 

@@ -2,7 +2,7 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { CLOCK, systemClock } from '#libs/common';
+import { CLOCK, offsetClock } from '#libs/common';
 import { CaseEventServer, MESSAGING_ENTITIES, OutboxRelay } from '#libs/messaging';
 import { dataSourceOptions, ensureDatabase } from '#libs/persistence';
 import { ErrorBodyFilter } from './http-errors.js';
@@ -39,7 +39,7 @@ export class ServiceRuntimeModule {
         { provide: DataSource, useExisting: getDataSourceToken(def.name) },
         { provide: RUNTIME_OPTIONS, useValue: options },
         { provide: EVENT_TRANSPORT, useValue: options.transport },
-        { provide: CLOCK, useValue: systemClock },
+        { provide: CLOCK, useValue: offsetClock(options.clockOffsetMs ?? 0) },
         {
           provide: OutboxRelay,
           inject: [DataSource],

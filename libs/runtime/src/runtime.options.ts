@@ -14,6 +14,8 @@ export interface RuntimeOptions {
   catchUpTimeoutMs: number;
   relayPollMs: number;
   internalToken?: string;
+  /** Shifts this process's clock (drills and tests only; 0 in production). */
+  clockOffsetMs?: number;
   logLevels?: ('fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose')[];
 }
 export const RUNTIME_OPTIONS = Symbol('RUNTIME_OPTIONS');

@@ -36,6 +36,8 @@ export class CommonConfig {
   @IsIn(['provisional', 'refuse']) CALENDAR_UNCOVERED_YEAR: string = 'provisional';
   @IsInt() @Min(10) @Max(60000) READ_YOUR_WRITES_TIMEOUT_MS: number = 10000;
   @IsInt() @Min(10) @Max(60000) CATCH_UP_TIMEOUT_MS: number = 10000;
+  /** Shifts the process's clock by this many milliseconds: timer drills and tests only. Keep 0. */
+  @IsInt() CLOCK_OFFSET_MS: number = 0;
 }
 
 export class EmbeddedConfig extends CommonConfig {

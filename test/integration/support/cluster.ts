@@ -48,10 +48,14 @@ export class Cluster {
   readonly bullPrefix = `pit-${this.runId}`;
   readonly adminPassword = 'integration-admin-pw';
   readonly logDir: string;
-  readonly ports = new Map<ProcessName, number>();
-  private readonly procs = new Map<ProcessName, ChildProcess>();
+  readonly ports = new Map<string, number>();
+  private readonly procs = new Map<string, ChildProcess>();
 
-  constructor(private readonly extraEnv: Record<string, string> = {}) {
+  /** `perProcess`: extra environment of one kind of process (e.g. the deadline service's clock). */
+  constructor(
+    private readonly extraEnv: Record<string, string> = {},
+    private readonly perProcess: Partial<Record<ProcessName, Record<string, string>>> = {},
+  ) {
     this.logDir = join(process.cwd(), 'test-logs', this.runId);
     mkdirSync(this.logDir, { recursive: true });
   }
@@ -64,14 +68,14 @@ export class Cluster {
     return `${this.dbPrefix}${service}`;
   }
 
-  private env(name: ProcessName, overrides: Record<string, string>): NodeJS.ProcessEnv {
+  private env(name: ProcessName, instance: string, overrides: Record<string, string>): NodeJS.ProcessEnv {
     const base = MYSQL_URL.endsWith('/') ? MYSQL_URL : MYSQL_URL + '/';
     const urls = Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, `http://127.0.0.1:${this.ports.get(s)}`]));
     return {
       PATH: process.env.PATH,
       NODE_ENV: 'production',
       SERVICE: name,
-      PORT: String(this.ports.get(name)),
+      PORT: String(this.ports.get(instance)),
       HOST: '127.0.0.1',
       DATABASE_URL: `${base}${this.dbPrefix}`,
       KAFKA_BROKERS,
@@ -84,6 +88,7 @@ export class Cluster {
       RELAY_POLL_MS: '100',
       ...urls,
       ...this.extraEnv,
+      ...this.perProcess[name],
       ...overrides,
     };
   }
@@ -94,19 +99,21 @@ export class Cluster {
     await this.start('gateway');
   }
 
-  async start(name: ProcessName, overrides: Record<string, string> = {}): Promise<void> {
-    const log = createWriteStream(join(this.logDir, `${name}.log`), { flags: 'a' });
-    const proc = spawn(process.execPath, [join(process.cwd(), 'dist/apps', name, 'main.js')], { env: this.env(name, overrides), stdio: ['ignore', 'pipe', 'pipe'] });
+  /** Starts a process; `instance` names a second copy of the same service (its own port and log). */
+  async start(name: ProcessName, overrides: Record<string, string> = {}, instance: string = name): Promise<void> {
+    if (!this.ports.has(instance)) this.ports.set(instance, await freePort());
+    const log = createWriteStream(join(this.logDir, `${instance}.log`), { flags: 'a' });
+    const proc = spawn(process.execPath, [join(process.cwd(), 'dist/apps', name, 'main.js')], { env: this.env(name, instance, overrides), stdio: ['ignore', 'pipe', 'pipe'] });
     proc.stdout!.pipe(log);
     proc.stderr!.pipe(log);
-    this.procs.set(name, proc);
-    const port = this.ports.get(name)!;
+    this.procs.set(instance, proc);
+    const port = this.ports.get(instance)!;
     const probe = name === 'gateway' ? `http://127.0.0.1:${port}/api/v1/health` : `http://127.0.0.1:${port}/internal/queries/none`;
-    await waitFor(`${name} (log: ${join(this.logDir, name + '.log')})`, async () => (await fetch(probe, { method: name === 'gateway' ? 'GET' : 'POST' })).status < 500, 60000, proc);
+    await waitFor(`${instance} (log: ${join(this.logDir, instance + '.log')})`, async () => (await fetch(probe, { method: name === 'gateway' ? 'GET' : 'POST' })).status < 500, 60000, proc);
   }
 
   /** kill -9: no shutdown hooks, no flush — the crash the outbox must survive. */
-  async kill(name: ProcessName): Promise<void> {
+  async kill(name: string): Promise<void> {
     const proc = this.procs.get(name);
     if (!proc || proc.exitCode !== null) return;
     const exited = new Promise((r) => proc.once('exit', r));

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { systemClock, type Clock } from '#libs/common';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { timerId, type DeadlineTimer, type TimerScheduler } from './timer-scheduler.js';
@@ -14,6 +15,7 @@ export class BullMqScheduler implements TimerScheduler {
   private readonly connection: Redis;
   private readonly queue: Queue<DeadlineTimer>;
   private worker: Worker<DeadlineTimer> | null = null;
+  private clock: Clock = systemClock;
 
   constructor(redisUrl: string, private readonly prefix = 'petition') {
     this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
@@ -26,7 +28,8 @@ export class BullMqScheduler implements TimerScheduler {
     if (policy !== 'noeviction') throw new Error(`Redis maxmemory-policy is ${policy}; BullMQ needs noeviction`);
   }
 
-  async start(onFire: (t: DeadlineTimer) => Promise<void>): Promise<void> {
+  async start(onFire: (t: DeadlineTimer) => Promise<void>, clock: Clock): Promise<void> {
+    this.clock = clock;
     await this.checkRedis();
     this.worker = new Worker<DeadlineTimer>(DEADLINE_QUEUE, async (job) => onFire(job.data), {
       connection: this.connection.duplicate(),
@@ -38,7 +41,7 @@ export class BullMqScheduler implements TimerScheduler {
 
   async schedule(timers: DeadlineTimer[]): Promise<void> {
     if (!timers.length) return;
-    const now = Date.now();
+    const now = this.clock.now().getTime();
     await this.queue.addBulk(
       timers.map((t) => ({
         name: t.purpose,

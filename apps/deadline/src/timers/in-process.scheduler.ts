@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { systemClock, type Clock } from '#libs/common';
 import { timerId, type DeadlineTimer, type TimerScheduler } from './timer-scheduler.js';
 
 const MAX_DELAY = 2 ** 31 - 1; // setTimeout's limit (~24.8 days); longer timers re-arm
@@ -8,9 +9,11 @@ export class InProcessScheduler implements TimerScheduler {
   private readonly logger = new Logger(InProcessScheduler.name);
   private readonly handles = new Map<string, NodeJS.Timeout>();
   private onFire: ((t: DeadlineTimer) => Promise<void>) | null = null;
+  private clock: Clock = systemClock;
 
-  async start(onFire: (t: DeadlineTimer) => Promise<void>): Promise<void> {
+  async start(onFire: (t: DeadlineTimer) => Promise<void>, clock: Clock): Promise<void> {
     this.onFire = onFire;
+    this.clock = clock;
   }
 
   async schedule(timers: DeadlineTimer[]): Promise<void> {
@@ -38,7 +41,7 @@ export class InProcessScheduler implements TimerScheduler {
     const id = timerId(t);
     const existing = this.handles.get(id);
     if (existing) clearTimeout(existing);
-    const delay = Math.max(0, new Date(t.fireAt).getTime() - Date.now());
+    const delay = Math.max(0, new Date(t.fireAt).getTime() - this.clock.now().getTime());
     const handle = setTimeout(
       () => {
         this.handles.delete(id);

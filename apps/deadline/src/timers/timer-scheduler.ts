@@ -1,3 +1,5 @@
+import type { Clock } from '#libs/common';
+
 /** One timer: a warning some days before a deadline, or its breach at the due instant. */
 export interface DeadlineTimer {
   caseId: string;
@@ -16,7 +18,8 @@ export function timerId(t: Pick<DeadlineTimer, 'caseId' | 'kind' | 'revision' | 
 
 /** Where timers live: BullMQ delayed jobs on Redis (distributed) or in-process (embedded). */
 export interface TimerScheduler {
-  start(onFire: (t: DeadlineTimer) => Promise<void>): Promise<void>;
+  /** Delays are measured on the service's clock (which tests may shift). */
+  start(onFire: (t: DeadlineTimer) => Promise<void>, clock: Clock): Promise<void>;
   schedule(timers: DeadlineTimer[]): Promise<void>;
   cancel(ids: string[]): Promise<void>;
   close(): Promise<void>;

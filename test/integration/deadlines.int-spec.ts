@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Redis } from 'ioredis';
+import request from 'supertest';
+import { addDays, endOfLocalDay, toLocalDate } from '#libs/regulation';
+import { Cluster } from './support/cluster.js';
+import { REDIS_URL, requireInfrastructure } from './support/infra.js';
+import { readTopic } from './support/kafka-reader.js';
+
+const T = 240_000;
+const TZ = 'Asia/Shanghai';
+/** How long before the due instant (on the deadline service's clock) the scenario starts. */
+const LEAD_MS = 60_000;
+
+/**
+ * Deadline timers on BullMQ and Redis, for real. Periods end at 24:00 office time, so the
+ * deadline service runs with its clock moved (CLOCK_OFFSET_MS) to a minute before the next
+ * midnight: its timers then fall due in real seconds while every rule stays as in production.
+ */
+describe('deadline timers (BullMQ on Redis, two deadline-service instances)', () => {
+  const realNow = Date.now();
+  // D: the next office midnight; X: the local date it starts.
+  const X = addDays(toLocalDate(new Date(realNow), TZ), 1);
+  const D = endOfLocalDay(addDays(X, -1), TZ);
+  const offset = D.getTime() - LEAD_MS - realNow;
+  const cluster = new Cluster(
+    { DEADLINE_WINDOW_DAYS: '7', READ_YOUR_WRITES_TIMEOUT_MS: '8000', ESCALATE_AFTER_HOURS: '0' },
+    { deadline: { CLOCK_OFFSET_MS: String(offset) } },
+  );
+  const http = () => request(cluster.url);
+  let admin: Record<string, string>;
+  let handler: Record<string, string>;
+  const ids: Record<'breach' | 'warn' | 'extended', string> = { breach: '', warn: '', extended: '' };
+  const jobKey = (id: string) => `${cluster.bullPrefix}:petition-deadlines:${id}`;
+  let redis: Redis;
+
+  const at = (date: string) => `${date}T10:00:00+08:00`;
+  const register = async (name: string, receivedDate: string) =>
+    (
+      await http()
+        .post('/api/v1/petitions')
+        .set(admin)
+        .send({ channel: 'letter', receivedAt: at(receivedDate), petitioners: [{ name }], purpose: 'appeal', category: 'other', summary: name, content: name })
+        .expect(201)
+    ).body.id as string;
+
+  beforeAll(async () => {
+    await requireInfrastructure();
+    redis = new Redis(REDIS_URL);
+    await cluster.startAll();
+    admin = { Authorization: `Bearer ${(await http().post('/api/v1/auth/login').send({ username: 'admin', password: cluster.adminPassword }).expect(200)).body.accessToken}` };
+    await http().post('/api/v1/units').set(admin).send({ code: 'housing', name: '住建局' }).expect(201);
+    await http().post('/api/v1/users').set(admin).send({ username: 'h1', password: 'handler-password', displayName: 'h1', roles: ['handler'], unitCode: 'housing' }).expect(201);
+    handler = { Authorization: `Bearer ${(await http().post('/api/v1/auth/login').send({ username: 'h1', password: 'handler-password' }).expect(200)).body.accessToken}` };
+  }, T);
+
+  afterAll(async () => {
+    await cluster.stopAll();
+    await cluster.dropDatabases().catch(() => undefined);
+    redis?.disconnect();
+  }, T);
+
+  it('arms the near timers: a routing breach at 24:00, a one-day warning, a handling breach', async () => {
+    // Routing within 15 days of receipt (Art. 22): received X-16 → last day X-1 → due at D.
+    ids.breach = await register('到期转送', addDays(X, -16));
+    // Received X-15 → due D + 1 day: the 1-day warning falls at D.
+    ids.warn = await register('提前一日提醒', addDays(X, -15));
+    // Accepted X-61 → 60-day handling period (Art. 34) due at D.
+    ids.extended = await register('将延期', addDays(X, -70));
+    await http().post(`/api/v1/petitions/${ids.extended}/route`).set(admin).send({ mode: 'transfer', unitCode: 'housing', at: at(addDays(X, -69)) }).expect(200);
+    await http().post(`/api/v1/petitions/${ids.extended}/accept`).set(admin).send({ at: at(addDays(X, -61)) }).expect(200);
+    await waitUntil(async () => (await redis.exists(jobKey(`${ids.extended}.handling.r1.breach`))) === 1);
+    expect(await redis.exists(jobKey(`${ids.breach}.route.r1.breach`))).toBe(1);
+    expect(await redis.exists(jobKey(`${ids.warn}.route.r1.warn.1`))).toBe(1);
+    expect(await redis.exists(jobKey(`${ids.extended}.handling.r1.breach`))).toBe(1);
+  }, T);
+
+  it('an extension moves the due date and cancels the old timer', async () => {
+    const res = await http().post(`/api/v1/petitions/${ids.extended}/extend`).set(handler).send({ days: 5, reason: '需补充材料', approvedBy: '局长' }).expect(200);
+    expect(res.body.deadlines.find((d: { kind: string }) => d.kind === 'handling')).toMatchObject({ revision: 2, lastDay: addDays(X, 4) });
+    await waitUntil(async () => (await redis.exists(jobKey(`${ids.extended}.handling.r2.breach`))) === 1);
+    expect(await redis.exists(jobKey(`${ids.extended}.handling.r1.breach`))).toBe(0);
+  }, T);
+
+  it('rebuilds every timer from the database after FLUSHALL and a restart', async () => {
+    await redis.flushall();
+    expect(await redis.exists(jobKey(`${ids.breach}.route.r1.breach`))).toBe(0);
+    await cluster.kill('deadline');
+    await cluster.start('deadline');
+    for (const id of [`${ids.breach}.route.r1.breach`, `${ids.warn}.route.r1.warn.1`, `${ids.extended}.handling.r2.breach`]) {
+      expect(await waitUntil(async () => (await redis.exists(jobKey(id))) === 1)).toBe(true);
+    }
+    // A second instance of the deadline service shares the queue and the database.
+    await cluster.start('deadline', {}, 'deadline-2');
+  }, T);
+
+  it('warns and breaches on time, once each with two instances, and the moved deadline stays silent', async () => {
+    const realDue = D.getTime() - offset;
+    await new Promise((r) => setTimeout(r, Math.max(0, realDue - Date.now()) + 4000));
+    const msgs = await readTopic(cluster.topic, (m) => m.filter((x) => x.value.includes('"case.supervised"')).length >= 1, 20000);
+    await new Promise((r) => setTimeout(r, 1000));
+    const raw = (await readTopic(cluster.topic, () => false, 3000)).map((m) => JSON.parse(m.value));
+    expect(msgs.length).toBeGreaterThan(0);
+    // At-least-once delivery may repeat a message; an event is one event id.
+    const events = [...new Map(raw.map((e) => [e.eventId, e])).values()];
+    const seen = new Set<string>();
+    const repeated = raw.filter((e) => seen.has(e.eventId) || !seen.add(e.eventId)).map((e) => `${e.type}@${e.occurredAt}`);
+    process.stdout.write(`\n  topic: ${raw.length} messages, ${events.length} distinct events; repeated: ${repeated.join(', ') || 'none'}\n`);
+    const of = (caseId: string, type: string) => events.filter((e) => e.caseId === caseId && e.type === type);
+
+    const breached = of(ids.breach, 'deadline.breached');
+    expect(breached).toHaveLength(1);
+    expect(breached[0].payload).toMatchObject({ kind: 'route', revision: 1, dueAt: D.toISOString() });
+    const warned = of(ids.warn, 'deadline.warned');
+    expect(warned).toHaveLength(1);
+    expect(warned[0].payload).toMatchObject({ kind: 'route', daysLeft: 1 });
+    // (Its routing deadline was announced breached when the paper record of the receipt was entered.)
+    expect(of(ids.extended, 'deadline.breached').filter((e) => e.payload.kind === 'handling')).toHaveLength(0);
+    // Escalation to supervision (grace 0 here) goes out once too.
+    expect(of(ids.breach, 'case.supervised')).toEqual([expect.objectContaining({ payload: expect.objectContaining({ automatic: true }) })]);
+
+    const breachLateness = Date.parse(breached[0].occurredAt) - D.getTime();
+    const warnLateness = Date.parse(warned[0].occurredAt) - (Date.parse(warned[0].payload.dueAt) - 86_400_000);
+    process.stdout.write(`\n  deadline timers: breach lateness ${breachLateness} ms, warning lateness ${warnLateness} ms (two deadline-service instances)\n`);
+    expect(breachLateness).toBeGreaterThanOrEqual(0);
+    expect(breachLateness).toBeLessThan(2000);
+    expect(warnLateness).toBeGreaterThanOrEqual(0);
+    expect(warnLateness).toBeLessThan(2000);
+
+    const [row] = await cluster.query<{ state: string; breachedRevision: number; escalatedRevision: number }>(
+      'deadline',
+      "SELECT state, breachedRevision, escalatedRevision FROM deadline WHERE caseId = ? AND kind = 'route'",
+      [ids.breach],
+    );
+    expect(row).toEqual({ state: 'breached', breachedRevision: 1, escalatedRevision: 1 });
+    const view = await http().get(`/api/v1/petitions/${ids.breach}`).set(admin).expect(200);
+    expect(view.body.supervised).toBe(true);
+    expect(view.body.timeline.filter((e: { type: string }) => e.type === 'deadline-breached')).toHaveLength(1);
+  }, T);
+});
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs = 30000): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return false;
+}
