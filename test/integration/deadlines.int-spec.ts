@@ -4,6 +4,7 @@ import request from 'supertest';
 import { addDays, endOfLocalDay, toLocalDate } from '#libs/regulation';
 import { Cluster } from './support/cluster.js';
 import { REDIS_URL, requireInfrastructure } from './support/infra.js';
+import { waitUntil } from './support/wait.js';
 import { readTopic } from './support/kafka-reader.js';
 
 const T = 240_000;
@@ -55,7 +56,7 @@ describe('deadline timers (BullMQ on Redis, two deadline-service instances)', ()
 
   afterAll(async () => {
     await cluster.stopAll();
-    await cluster.dropDatabases().catch(() => undefined);
+    await cluster.cleanup();
     redis?.disconnect();
   }, T);
 
@@ -137,12 +138,3 @@ describe('deadline timers (BullMQ on Redis, two deadline-service instances)', ()
     expect(view.body.timeline.filter((e: { type: string }) => e.type === 'deadline-breached')).toHaveLength(1);
   }, T);
 });
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs = 30000): Promise<boolean> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return false;
-}

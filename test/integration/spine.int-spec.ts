@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import { Cluster } from './support/cluster.js';
 import { REDIS_URL, requireInfrastructure } from './support/infra.js';
+import { waitUntil } from './support/wait.js';
 import { readTopic, type RawMessage } from './support/kafka-reader.js';
 
 const T = 180_000;
@@ -48,7 +49,7 @@ describe('distributed spine (Kafka, MariaDB, Redis)', () => {
 
   afterAll(async () => {
     await cluster.stopAll();
-    await cluster.dropDatabases().catch(() => undefined);
+    await cluster.cleanup();
   }, T);
 
   it('answers health in distributed mode', async () => {
@@ -178,12 +179,3 @@ describe('distributed spine (Kafka, MariaDB, Redis)', () => {
     expect(summary.body.received.cases).toBe(4);
   }, T);
 });
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs = 30000): Promise<boolean> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return false;
-}

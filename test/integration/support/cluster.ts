@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
 import mysql from 'mysql2/promise';
 import { KAFKA_BROKERS, MYSQL_URL, REDIS_URL } from './infra.js';
 
@@ -144,6 +146,31 @@ export class Cluster {
       return rows as T[];
     } finally {
       await conn.end();
+    }
+  }
+
+  /** Leaves nothing behind: the run's databases, its topics and its BullMQ keys. */
+  async cleanup(): Promise<void> {
+    await this.dropDatabases().catch(() => undefined);
+    const kafka = new Kafka({ clientId: 'it-cleanup', brokers: KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin
+      .connect()
+      .then(async () => {
+        const mine = (await admin.listTopics()).filter((t) => t.startsWith(this.topic));
+        if (mine.length) await admin.deleteTopics({ topics: mine });
+      })
+      .catch(() => undefined)
+      .finally(() => admin.disconnect());
+    const redis = new Redis(REDIS_URL);
+    try {
+      for (;;) {
+        const keys = await redis.keys(`${this.bullPrefix}:*`);
+        if (!keys.length) break;
+        await redis.del(...keys.slice(0, 500));
+      }
+    } finally {
+      redis.disconnect();
     }
   }
 
