@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, ensureDatabase, mysqlConfigFromUrl, type DatabaseConfig } from '#libs/persistence';
+import { dataSourceOptions, ensureDatabase, migrate, mysqlConfigFromUrl, type DatabaseConfig } from '#libs/persistence';
 import { allSchemas } from '../support/definitions.js';
 import { MYSQL_URL, requireInfrastructure } from './support/infra.js';
 
@@ -23,9 +23,13 @@ describe('migrations on MariaDB (distributed mode)', () => {
     it(`${schema.name}: migrations run on an empty schema, leave nothing for synchronize to do, and revert`, async () => {
       await ensureDatabase(schema.name, db);
       created.push(schema.name);
+      // Two replicas starting together: the migration lock lets one run them, the other wait.
       const ds = new DataSource(dataSourceOptions(schema.name, db, schema.entities, schema.migrations));
-      await ds.initialize();
+      const twin = new DataSource(dataSourceOptions(schema.name, db, schema.entities, schema.migrations));
+      await Promise.all([ds.initialize(), twin.initialize()]);
       try {
+        await Promise.all([migrate(ds), migrate(twin)]);
+        await twin.destroy();
         const pending = await ds.driver.createSchemaBuilder().log();
         expect(pending.upQueries.map((q) => q.query)).toEqual([]);
         const precision = await ds.query(

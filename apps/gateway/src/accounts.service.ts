@@ -39,8 +39,13 @@ export class AccountsService implements OnApplicationBootstrap {
       // Printed once, on the console only: it is never stored in clear.
       process.stdout.write(`\n  First start: created user "admin" with password ${password}\n  (set ADMIN_PASSWORD to choose it; it is not shown again)\n\n`);
     }
-    await this.users.insert({ username: 'admin', passwordHash: await hashPassword(password), displayName: '系统管理员', roles: JSON.stringify(['admin']), unitCode: null, createdAt: new Date() });
-    this.logger.log('created the admin user');
+    try {
+      await this.users.insert({ username: 'admin', passwordHash: await hashPassword(password), displayName: '系统管理员', roles: JSON.stringify(['admin']), unitCode: null, createdAt: new Date() });
+      this.logger.log('created the admin user');
+    } catch (e) {
+      // Another gateway replica starting at the same moment created it first.
+      if (!(await this.users.existsBy({ username: 'admin' }))) throw e;
+    }
   }
 
   async login(username: string, password: string): Promise<{ accessToken: string; user: UserView }> {

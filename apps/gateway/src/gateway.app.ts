@@ -1,7 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { INestApplication } from '@nestjs/common';
-import type { DatabaseConfig } from '#libs/persistence';
+import { migrate, type DatabaseConfig } from '#libs/persistence';
+import { DataSource } from 'typeorm';
 import { createValidationPipe, ErrorBodyFilter, type ServiceClient } from '#libs/runtime';
 import { GatewayModule } from './gateway.module.js';
 import type { GatewaySettings } from './gateway.settings.js';
@@ -14,6 +15,7 @@ export async function createGatewayApp(
   logger?: ('fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose')[],
 ): Promise<INestApplication> {
   const app = await NestFactory.create(GatewayModule.register(settings, db, services), { abortOnError: false, ...(logger ? { logger } : {}) });
+  await migrate(app.get(DataSource));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorBodyFilter());
   app.enableShutdownHooks();

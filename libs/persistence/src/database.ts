@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DataSourceOptions, MixedList } from 'typeorm';
+import type { DataSource, DataSourceOptions, MixedList } from 'typeorm';
 
 export type DatabaseConfig =
   | { driver: 'sqlite'; dataDir: string }
@@ -17,7 +17,8 @@ export function dataSourceOptions(
   entities: MixedList<Function>,
   migrations: MixedList<Function>,
 ): DataSourceOptions {
-  const common = { entities, migrations, migrationsRun: true, synchronize: false, logging: ['error', 'warn'] as ('error' | 'warn')[] };
+  // Migrations run through `migrate` (below), under a lock, not on initialize.
+  const common = { entities, migrations, migrationsRun: false, synchronize: false, logging: ['error', 'warn'] as ('error' | 'warn')[] };
   if (db.driver === 'sqlite') {
     mkdirSync(db.dataDir, { recursive: true });
     return {
@@ -72,4 +73,26 @@ export function mysqlConfigFromUrl(url: string): DatabaseConfig {
     password: decodeURIComponent(u.password),
     databasePrefix: u.pathname.replace(/^\//, '') || 'petition_',
   };
+}
+
+/**
+ * Runs pending migrations. On MySQL two replicas starting together would race, so the run holds
+ * a named lock (GET_LOCK) for the service's schema; the second waits and then finds nothing to do.
+ */
+export async function migrate(dataSource: DataSource): Promise<void> {
+  if (dataSource.options.type === 'better-sqlite3') {
+    await dataSource.runMigrations({ transaction: 'each' });
+    return;
+  }
+  const lock = `migrate:${String(dataSource.options.database)}`.slice(0, 64);
+  const holder = dataSource.createQueryRunner();
+  await holder.connect();
+  try {
+    const [got] = await holder.query('SELECT GET_LOCK(?, 120) AS got', [lock]);
+    if (Number(got.got) !== 1) throw new Error(`could not take the migration lock ${lock} within 120 s`);
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await holder.query('SELECT RELEASE_LOCK(?)', [lock]).catch(() => undefined);
+    await holder.release();
+  }
 }

@@ -4,7 +4,7 @@ import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CLOCK, offsetClock } from '#libs/common';
 import { CaseEventServer, MESSAGING_ENTITIES, OutboxRelay } from '#libs/messaging';
-import { dataSourceOptions, ensureDatabase } from '#libs/persistence';
+import { dataSourceOptions, ensureDatabase, migrate } from '#libs/persistence';
 import { ErrorBodyFilter } from './http-errors.js';
 import { EVENT_TRANSPORT, RUNTIME_OPTIONS, type RuntimeOptions } from './runtime.options.js';
 import { SERVICE_API, type ServiceApi } from './service-api.js';
@@ -77,6 +77,7 @@ export async function startService(
   app.useGlobalFilters(new ErrorBodyFilter());
   app.enableShutdownHooks();
   const dataSource = app.get(DataSource);
+  await migrate(dataSource);
   const relay = app.get(OutboxRelay);
   const server = new CaseEventServer({ group: def.name, topic: options.topic, transport: options.transport, dataSource, afterCommit: () => void relay.kick() });
   app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
