@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
-import { DEFAULT_POLICY, loadCalendarFile, mergeCalendarData, PRC_CALENDAR_DATA, PrcCalendar, type DeadlinePolicy } from '#libs/regulation';
+import { DEADLINE_KINDS, DEFAULT_POLICY, loadCalendarFile, mergeCalendarData, PRC_CALENDAR_DATA, PrcCalendar, type DeadlinePolicy } from '#libs/regulation';
 
 const intList = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.split(',').map((s) => Number(s.trim())) : value;
@@ -34,6 +34,13 @@ export class CommonConfig {
    * arrives), 'refuse' stops the computation (the strict reading of "never guess").
    */
   @IsIn(['provisional', 'refuse']) CALENDAR_UNCOVERED_YEAR: string = 'provisional';
+  /**
+   * Deadline kinds whose last day moves past a statutory holiday (Civil Code Art. 203(1)); the
+   * others must be met before the break. Default: the petitioner's own windows.
+   */
+  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((s: string) => s.trim()).filter(Boolean) : value))
+  @IsIn(DEADLINE_KINDS as unknown as string[], { each: true })
+  HOLIDAY_ROLLOVER: string[] = DEADLINE_KINDS.filter((k) => DEFAULT_POLICY.rollOver[k]);
   @IsInt() @Min(10) @Max(60000) READ_YOUR_WRITES_TIMEOUT_MS: number = 10000;
   @IsInt() @Min(10) @Max(60000) CATCH_UP_TIMEOUT_MS: number = 10000;
   /** Shifts the process's clock by this many milliseconds: timer drills and tests only. Keep 0. */
@@ -82,6 +89,7 @@ export function deadlinePolicy(cfg: CommonConfig): DeadlinePolicy {
     timeZone: cfg.TZ,
     evaluationWindowDays: cfg.EVALUATION_WINDOW_DAYS,
     onUncoveredYear: cfg.CALENDAR_UNCOVERED_YEAR === 'refuse' ? 'throw' : 'provisional',
+    rollOver: Object.fromEntries(DEADLINE_KINDS.map((k) => [k, cfg.HOLIDAY_ROLLOVER.includes(k)])) as DeadlinePolicy['rollOver'],
   };
 }
 
