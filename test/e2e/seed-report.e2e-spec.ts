@@ -92,4 +92,39 @@ describe('the 2022 annual figures of the seed report', () => {
     expect(s.rates.onTimeClosure.rate).toBe(1);
     expect(s.rates.timelyAcceptance.rate).toBe(1);
   });
+
+  it('writes the annual report as the office words it, and as CSV and XLSX', async () => {
+    const text = await t.http().get('/api/v1/reports/annual').query({ year: 2022 }).set(bearer(tk.leader1)).expect(200);
+    expect(text.headers['content-type']).toContain('text/plain');
+    if (process.env.SHOW_REPORT) process.stdout.write(text.text);
+    expect(text.text).toContain('全年开展领导干部大接访、约访、专访等活动6次，接待来访群众29人，处理访件12件。');
+    expect(text.text).toContain('办结41件（实体性办结40件、程序性办结1件），办结率100%（41/41）');
+    expect(text.text).toContain('收到中央、自治区（省）交办事项7件，程序性办结1件、实体性办结6件，总化解率100%（7/7）');
+    expect(text.text).toContain('住房和城乡建设局41件');
+
+    const csv = await t.http().get('/api/v1/reports/annual').query({ year: 2022, format: 'csv' }).set(bearer(tk.office1)).expect(200);
+    expect(csv.headers['content-disposition']).toContain('xinfang-annual-2022.csv');
+    expect(csv.text).toContain('领导接访,接待来访群众（人）,29');
+
+    const xlsx = await t
+      .http()
+      .get('/api/v1/reports/annual')
+      .query({ year: 2022, format: 'xlsx' })
+      .set(bearer(tk.office1))
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    const ExcelJS = (await import('exceljs')).default;
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.body as Buffer);
+    const rows = wb.worksheets[0].getSheetValues().filter(Boolean).map((r) => (r as unknown[]).slice(1));
+    expect(rows).toContainEqual(['办理情况', '办结（件）', 41]);
+
+    await t.http().get('/api/v1/reports/annual').query({ year: 'last' }).set(bearer(tk.leader1)).expect(400);
+    await t.http().get('/api/v1/reports/annual').query({ year: 2022 }).set(bearer(tk.reception1)).expect(403);
+  });
 });

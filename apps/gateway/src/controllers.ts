@@ -7,11 +7,12 @@ import type { Caller } from '#libs/runtime';
 import { AccountsService } from './accounts.service.js';
 import { CreateUnitDto, CreateUserDto, LoginDto } from './dto/admin.dto.js';
 import {
-  ActionDto, BacklogQueryDto, CloseDto, DeclineDto, DivertDto, EvaluateDto, ExtendDto, ListPetitionsDto, ObjectDto, OpinionDto, ReceptionSessionDto,
+  ActionDto, AnnualQueryDto, BacklogQueryDto, CloseDto, DeclineDto, DivertDto, EvaluateDto, ExtendDto, ListPetitionsDto, ObjectDto, OpinionDto, ReceptionSessionDto,
   RegisterPetitionDto, ReReviewOpinionDto, RouteDto, SummaryQueryDto, SuperviseDto,
 } from './dto/petition.dto.js';
 import { GATEWAY_SETTINGS, type GatewaySettings } from './gateway.settings.js';
 import { PetitionsFacade } from './petitions.facade.js';
+import { annualCsv, annualRows, annualText, annualXlsx, type AnnualFigures } from './annual-report.js';
 
 const CaseId = () => new ParseUUIDPipe({ exceptionFactory: () => new InvalidInputError('invalid input: id', [{ field: 'id', messages: ['id must be a case id (UUID)'] }]) });
 
@@ -227,13 +228,39 @@ export class ReceptionSessionsController {
 @ApiBearerAuth()
 @Controller('api/v1/reports')
 export class ReportsController {
-  constructor(private readonly petitions: PetitionsFacade) {}
+  constructor(
+    private readonly petitions: PetitionsFacade,
+    private readonly accounts: AccountsService,
+  ) {}
 
   @Get('summary')
   @Roles('leader', 'office')
   summary(@Query() q: SummaryQueryDto, @CurrentCaller() caller: Caller) {
     if (q.from > q.to) throw new InvalidInputError('invalid input: from', [{ field: 'from', messages: ['from must not be after to'] }]);
     return this.petitions.summary(q, caller);
+  }
+
+  @Get('annual')
+  @Roles('leader', 'office')
+  @ApiOperation({ summary: 'The annual report (Art. 41): text (zh-CN prose), csv or xlsx' })
+  async annual(@Query() q: AnnualQueryDto, @CurrentCaller() caller: Caller, @Res() res: { type(t: string): void; setHeader(k: string, v: string): void; send(b: unknown): void }) {
+    const figures = (await this.petitions.annual({ year: q.year }, caller)) as AnnualFigures;
+    const units = new Map((await this.accounts.listUnits()).map((u) => [u.code, u.name]));
+    const unitName = (code: string) => units.get(code) ?? code;
+    const rows = annualRows(figures, unitName);
+    const file = `xinfang-annual-${q.year}`;
+    if (q.format === 'csv') {
+      res.type('text/csv; charset=utf-8');
+      res.setHeader('content-disposition', `attachment; filename="${file}.csv"`);
+      return res.send(annualCsv(rows));
+    }
+    if (q.format === 'xlsx') {
+      res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      res.setHeader('content-disposition', `attachment; filename="${file}.xlsx"`);
+      return res.send(await annualXlsx(figures, rows));
+    }
+    res.type('text/plain; charset=utf-8');
+    return res.send(annualText(figures, unitName));
   }
 
   @Get('backlog')

@@ -38,6 +38,10 @@ export class PetitionsFacade {
     return this.services.query('reporting', 'summary', params, caller);
   }
 
+  annual(params: { year: number }, caller: Caller) {
+    return this.services.query('reporting', 'annual', params, caller);
+  }
+
   backlog(params: object, caller: Caller) {
     return this.services.query('reporting', 'backlog', params, caller);
   }

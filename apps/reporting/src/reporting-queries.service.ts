@@ -264,4 +264,44 @@ export class ReportingQueries {
       })
       .sort((a, b) => (a.dueAt ?? '9999').localeCompare(b.dueAt ?? '9999'));
   }
+
+  /**
+   * The figures of the annual report (Art. 41): the summary of the year, plus where the cases
+   * went, what they were about, and how often the office transferred, assigned and supervised.
+   */
+  async annual(params: { year: number }, caller: Caller | null) {
+    const from = `${params.year}-01-01`;
+    const to = `${params.year}-12-31`;
+    const summary = await this.summary({ from, to }, caller);
+    const tz = this.settings.timeZone;
+    const start = endOfLocalDay(addDays(from, -1), tz);
+    const end = endOfLocalDay(to, tz);
+    const inYear = (iso: string | Date | null | undefined) => {
+      if (!iso) return false;
+      const d = new Date(iso);
+      return d >= start && d < end;
+    };
+    const rows = await exclusive(this.dataSource, () =>
+      this.cases.createQueryBuilder('c').where('c.receivedAt < :end', { end }).andWhere('(c.closedAt IS NULL OR c.closedAt >= :start)', { start }).getMany(),
+    );
+    const received = rows.filter((r) => inYear(r.receivedAt));
+    const count = (keys: (string | null)[]) => {
+      const m = new Map<string, number>();
+      for (const k of keys) if (k) m.set(k, (m.get(k) ?? 0) + 1);
+      return [...m].map(([key, cases]) => ({ key, cases })).sort((a, b) => b.cases - a.cases || a.key.localeCompare(b.key));
+    };
+    const timelines = rows.map((r) => JSON.parse(r.timeline) as { type: string; at: string; detail?: { mode?: string; automatic?: boolean } }[]);
+    const routed = timelines.flat().filter((e) => e.type === 'routed' && inYear(e.at));
+    const supervised = timelines.flat().filter((e) => e.type === 'supervised' && inYear(e.at));
+    return {
+      year: params.year,
+      summary,
+      byUnit: count(received.map((r) => r.unitCode)).map(({ key, cases }) => ({ unitCode: key, cases })),
+      byCategory: count(received.map((r) => r.category)).map(({ key, cases }) => ({ category: key, cases })),
+      byPurpose: count(received.map((r) => r.purpose)).map(({ key, cases }) => ({ purpose: key, cases })),
+      groupVisits: received.filter((r) => r.groupVisit).length,
+      routing: { transfer: routed.filter((e) => e.detail?.mode === 'transfer').length, assign: routed.filter((e) => e.detail?.mode === 'assign').length },
+      supervision: { total: supervised.length, automatic: supervised.filter((e) => e.detail?.automatic).length },
+    };
+  }
 }

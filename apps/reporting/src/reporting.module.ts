@@ -23,6 +23,7 @@ export function reportingService(settings: ReportingSettings): ServiceDefinition
             list: (p, a) => q.list(p, a),
             summary: (p, a) => q.summary(p, a),
             backlog: (p, a) => q.backlog(p, a),
+            annual: (p, a) => q.annual(p, a),
             'await-event': (p) => q.awaitEvent(p),
           },
         }),

@@ -110,6 +110,11 @@ export class ReceptionSessionDto {
   @ApiProperty({ example: '2022-06-15' }) @Matches(DATE, { message: 'date must be YYYY-MM-DD' }) date: string;
 }
 
+export class AnnualQueryDto {
+  @ApiProperty({ example: 2022 }) @Type(() => Number) @IsInt() @Min(2000) @Max(2100) year: number;
+  @ApiPropertyOptional({ enum: ['text', 'csv', 'xlsx'], default: 'text' }) @IsOptional() @IsIn(['text', 'csv', 'xlsx']) format?: 'text' | 'csv' | 'xlsx';
+}
+
 export class BacklogQueryDto {
   @ApiPropertyOptional({ enum: AUTHORITIES }) @IsOptional() @IsIn(AUTHORITIES) authority?: string;
 }
