@@ -120,7 +120,7 @@ describe('the 2022 annual figures of the seed report', () => {
       .expect(200);
     const ExcelJS = (await import('exceljs')).default;
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(xlsx.body as Buffer);
+    await wb.xlsx.load(xlsx.body as never);
     const rows = wb.worksheets[0].getSheetValues().filter(Boolean).map((r) => (r as unknown[]).slice(1));
     expect(rows).toContainEqual(['办理情况', '办结（件）', 41]);
 

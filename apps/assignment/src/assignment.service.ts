@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { CLOCK, ForbiddenError, NotFoundError, RuleViolationError, type Clock } from '#libs/common';
+import { CLOCK, ForbiddenError, RuleViolationError, type Clock } from '#libs/common';
 import { createEvent, type DeclineReason, type EventEnvelope, type Procedure, type RouteMode } from '#libs/contracts';
 import { forUpdate } from '#libs/persistence';
 import { decide, formatInstant, workingDaysPeriod, type CaseAction } from '#libs/regulation';
-import { actionTime, assertOwnUnit, enforce, snapshotOf, UnitOfWork, type Caller, type CommandResult, type ServiceCommand } from '#libs/runtime';
+import { assertOwnUnit, enforce, snapshotOf, UnitOfWork, type Caller, type CommandResult, type ServiceCommand } from '#libs/runtime';
 import { AssignmentCase } from './assignment.entities.js';
 import { ASSIGNMENT_SETTINGS, type AssignmentSettings } from './assignment.settings.js';
 
@@ -73,22 +72,13 @@ export class AssignmentService {
     });
   }
 
-  /** Catch up, lock the case, let the state machine decide, then emit what `produce` builds. */
-  private async act(cmd: ServiceCommand<any>, action: CaseAction, produce: (c: AssignmentCase, at: Date) => EventEnvelope): Promise<CommandResult> {
-    await this.uow.catchUp(cmd.after);
-    const at = actionTime(cmd.at, this.clock.now());
-    const { eventIds } = await this.uow.run(async (m) => {
-      const c = await this.load(m, cmd.caseId!);
-      enforce(decide(snapshotOf(c), action));
-      return { result: null, events: [produce(c, at)] };
+  /** The state machine decides first; `produce` checks the unit and the windows, then builds the event. */
+  private act(cmd: ServiceCommand<any>, action: CaseAction, produce: (c: AssignmentCase, at: Date) => EventEnvelope): Promise<CommandResult> {
+    return this.uow.act(cmd, {
+      load: (m, id) => m.getRepository(AssignmentCase).findOne({ where: { id }, ...forUpdate(m.connection) }),
+      check: (c) => enforce(decide(snapshotOf(c), action)),
+      produce,
     });
-    return { caseId: cmd.caseId!, eventIds };
-  }
-
-  private async load(m: EntityManager, id: string): Promise<AssignmentCase> {
-    const c = await m.getRepository(AssignmentCase).findOne({ where: { id }, ...forUpdate(m.connection) });
-    if (!c) throw new NotFoundError(`case ${id} not found`);
-    return c;
   }
 }
 

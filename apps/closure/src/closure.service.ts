@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, NotFoundError, RuleViolationError, StateConflictError, type Clock } from '#libs/common';
+import { CLOCK, RuleViolationError, StateConflictError, type Clock } from '#libs/common';
 import { createEvent, deserializeFacts, type ClosureKind, type EventEnvelope, type Outcome, type Rating } from '#libs/contracts';
 import { forUpdate } from '#libs/persistence';
 import { computeDeadlines, decide, formatInstant, type CaseAction, type DeadlineKind } from '#libs/regulation';
-import { actionTime, assertOwnUnit, enforce, snapshotOf, UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runtime';
+import { assertOwnUnit, enforce, snapshotOf, UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runtime';
 import { ClosureCase } from './closure.entities.js';
 import { CLOSURE_SETTINGS, type ClosureSettings } from './closure.settings.js';
 
@@ -98,23 +98,16 @@ export class ClosureService {
     );
   }
 
-  /** Catch up, lock the case, let the state machine and the windows decide, then emit. */
-  private async act(
-    cmd: ServiceCommand<any>,
-    action: CaseAction,
-    produce: (c: ClosureCase, at: Date) => EventEnvelope,
-    input?: { extensionDays?: number },
-  ): Promise<CommandResult> {
-    await this.uow.catchUp(cmd.after);
-    const at = actionTime(cmd.at, this.clock.now());
-    const { eventIds } = await this.uow.run(async (m) => {
-      const c = await m.getRepository(ClosureCase).findOne({ where: { id: cmd.caseId! }, ...forUpdate(m.connection) });
-      if (!c) throw new NotFoundError(`case ${cmd.caseId} not found`);
-      enforce(decide(snapshotOf(c), action, input));
-      this.assertWindowOpen(c, action, at);
-      return { result: null, events: [produce(c, at)] };
+  /** The state machine and the petitioner's windows decide; `produce` builds the event. */
+  private act(cmd: ServiceCommand<any>, action: CaseAction, produce: (c: ClosureCase, at: Date) => EventEnvelope, input?: { extensionDays?: number }): Promise<CommandResult> {
+    return this.uow.act(cmd, {
+      load: (m, id) => m.getRepository(ClosureCase).findOne({ where: { id }, ...forUpdate(m.connection) }),
+      check: (c, at) => {
+        enforce(decide(snapshotOf(c), action, input));
+        this.assertWindowOpen(c, action, at);
+      },
+      produce,
     });
-    return { caseId: cmd.caseId!, eventIds };
   }
 
   /** The petitioner's windows close at 24:00 of their last day (holiday roll-over as configured). */

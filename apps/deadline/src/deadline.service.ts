@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, In, LessThanOrEqual, type EntityManager } from 'typeorm';
-import { CLOCK, NotFoundError, type Clock } from '#libs/common';
+import { CLOCK, type Clock } from '#libs/common';
 import { createEvent, deserializeFacts, serializeFacts, type EventEnvelope } from '#libs/contracts';
 import { exclusive, forUpdate } from '#libs/persistence';
 import { computeDeadlines, decide, type CaseFact } from '#libs/regulation';
@@ -81,16 +81,12 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /** Supervision (督办) by the petition office or a leader (Art. 39–40). */
-  async supervise(cmd: ServiceCommand<{ note: string }>): Promise<CommandResult> {
-    await this.uow.catchUp(cmd.after);
-    const now = this.clock.now();
-    const { eventIds } = await this.uow.run(async (m) => {
-      const c = await m.getRepository(DeadlineCase).findOne({ where: { caseId: cmd.caseId! }, ...forUpdate(m.connection) });
-      if (!c) throw new NotFoundError(`case ${cmd.caseId} not found`);
-      enforce(decide(snapshotOf(c), 'supervise'));
-      return { result: null, events: [createEvent('case.supervised', c.caseId, { note: cmd.body.note, automatic: false }, cmd.actor, now)] };
+  supervise(cmd: ServiceCommand<{ note: string }>): Promise<CommandResult> {
+    return this.uow.act(cmd, {
+      load: (m, caseId) => m.getRepository(DeadlineCase).findOne({ where: { caseId }, ...forUpdate(m.connection) }),
+      check: (c) => enforce(decide(snapshotOf(c), 'supervise')),
+      produce: (c, _at, now) => createEvent('case.supervised', c.caseId, { note: cmd.body.note, automatic: false }, cmd.actor, now),
     });
-    return { caseId: cmd.caseId!, eventIds };
   }
 
   /**

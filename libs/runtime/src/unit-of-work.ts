@@ -1,10 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { EventEnvelope } from '#libs/contracts';
-import { CLOCK, UnavailableError, type Clock } from '#libs/common';
+import { CLOCK, NotFoundError, UnavailableError, type Clock } from '#libs/common';
 import { appendToOutbox, OutboxRelay, runAfterCommit, waitForEvent, type CaseEventServer } from '#libs/messaging';
 import { exclusive } from '#libs/persistence';
 import { RUNTIME_OPTIONS, type RuntimeOptions } from './runtime.options.js';
+import { actionTime } from './case-guards.js';
+import type { CommandResult, ServiceCommand } from './service-api.js';
 
 /**
  * A command's transaction: the state change and the events it causes commit together
@@ -45,6 +47,27 @@ export class UnitOfWork {
     await runAfterCommit(afterCommit, (e) => this.logger.error(`after-commit step failed: ${e.message}`));
     void this.relay.kick();
     return { result: out.result, eventIds: out.events.map((e) => e.eventId) };
+  }
+
+  /**
+   * The shape of every action on a case: catch up with what the caller saw, load the case (locked
+   * where the database can), check the rules, emit one event. `at` is the action's own time
+   * (back-dated by admin), `now` when it is recorded.
+   */
+  async act<R>(
+    cmd: ServiceCommand<any>,
+    steps: { load(m: EntityManager, id: string): Promise<R | null>; check(row: R, at: Date): void; produce(row: R, at: Date, now: Date): EventEnvelope },
+  ): Promise<CommandResult> {
+    await this.catchUp(cmd.after);
+    const now = this.clock.now();
+    const at = actionTime(cmd.at, now);
+    const { eventIds } = await this.run(async (m) => {
+      const row = await steps.load(m, cmd.caseId!);
+      if (!row) throw new NotFoundError(`case ${cmd.caseId} not found`);
+      steps.check(row, at);
+      return { result: null, events: [steps.produce(row, at, now)] };
+    });
+    return { caseId: cmd.caseId!, eventIds };
   }
 
   /** Runs reads one at a time with writes where the database needs it (SQLite). */
