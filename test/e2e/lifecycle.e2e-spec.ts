@@ -115,6 +115,12 @@ describe('case lifecycle', () => {
     expect(final.body.status).toBe('final');
     const refused = await post(`/api/v1/petitions/${id}/review-request`, 'reception1').expect(422);
     expect(refused.body.message).toContain('36(3)');
+    // The same person comes back on the same matter: a new case, marked as already re-reviewed…
+    const same = await post('/api/v1/petitions', 'reception1', walkIn({ petitioners: [{ name: `申请人${n}`, idNumber: `4503021980010${String(1000 + n).slice(-4)}X` }] })).expect(201);
+    expect(same.body.priorFinalCase).toMatchObject({ id });
+    // …which the petition office does not accept again (不再受理).
+    const declined = await post(`/api/v1/petitions/${same.body.id}/decline`, 'office1', { reason: 'exhausted' }).expect(200);
+    expect(declined.body).toMatchObject({ status: 'declined', decline: { reason: 'exhausted' } });
   });
 
   it('refuses a review asked for after the 30-day window (422 citing Art. 35)', async () => {

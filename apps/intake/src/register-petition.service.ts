@@ -56,7 +56,7 @@ export class RegisterPetitionService {
       if (body.receptionSessionId && !(await m.getRepository(ReceptionSession).existsBy({ id: body.receptionSessionId }))) {
         throw new InvalidInputError('invalid input: receptionSessionId', [{ field: 'receptionSessionId', messages: [`no reception session ${body.receptionSessionId}`] }]);
       }
-      const open = await this.findOpenCase(m, body.petitioners, body.category);
+      const open = await this.findCase(m, body.petitioners, body.category, 'c.open = :open', { open: true });
       await m.getRepository(IntakeContact).insert({
         id: contact.contactId,
         caseId: open?.id ?? '',
@@ -72,6 +72,9 @@ export class RegisterPetitionService {
         const event = createEvent('case.contact-added', open.id, { contact, groupVisit }, cmd.actor, now);
         return { result: { caseId: open.id, created: false }, events: [event] };
       }
+      // The same person on the same matter after re-review (复核): not accepted again (Art. 36(3)).
+      // The new case says so, and the office declines it as exhausted unless the facts are new.
+      const finalCase = await this.findCase(m, body.petitioners, body.category, 'c.status = :status', { status: 'final' });
       const caseId = randomUUID();
       await m.getRepository(IntakeContact).update({ id: contact.contactId }, { caseId });
       const trackingNo = this.trackingNo(receivedAt, caseId);
@@ -104,6 +107,7 @@ export class RegisterPetitionService {
           groupVisit,
           assignedBy: body.assignedBy ?? null,
           backlog: body.backlog ?? false,
+          priorFinalCase: finalCase ? { id: finalCase.id, trackingNo: finalCase.trackingNo } : null,
         },
         cmd.actor,
         now,
@@ -113,14 +117,14 @@ export class RegisterPetitionService {
     return { ...result, eventIds };
   }
 
-  /** Same identity number, or same name and phone, on the same category, case still open. */
-  private async findOpenCase(m: EntityManager, petitioners: PetitionerData[], category: string): Promise<IntakeCase | null> {
+  /** A case of the same person (identity number, or name and phone) on the same category, in a given state. */
+  private async findCase(m: EntityManager, petitioners: PetitionerData[], category: string, state: string, params: Record<string, unknown>): Promise<IntakeCase | null> {
     for (const p of petitioners) {
       const qb = m
         .getRepository(IntakeCase)
         .createQueryBuilder('c')
         .innerJoin(IntakePetitioner, 'p', 'p.caseId = c.id')
-        .where('c.open = :open AND c.category = :category', { open: true, category });
+        .where(`${state} AND c.category = :category`, { ...params, category });
       if (p.idNumber) qb.andWhere('p.idNumber = :idNumber', { idNumber: p.idNumber });
       else if (p.phone) qb.andWhere('p.name = :name AND p.phone = :phone', { name: p.name, phone: p.phone });
       else continue;

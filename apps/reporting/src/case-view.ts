@@ -60,6 +60,7 @@ export function toCaseView(row: RptCase, caller: Caller | null, now: Date, s: Re
     review: extra.review ?? null,
     reReview: extra.reReview ?? null,
     supervisions: extra.supervisions ?? [],
+    priorFinalCase: extra.priorFinalCase ?? null,
     repeatContacts: row.repeatContacts,
     supervised: row.supervised,
     overdue: isOverdue(deadlines),

@@ -29,6 +29,8 @@ export interface CaseExtra {
   review?: { requestedAt: string; opinion?: { kind: string; outcome: string; opinion: string; at: string } };
   reReview?: { requestedAt: string; opinion?: { kind: string; outcome: string; opinion: string; hearingDays?: number; at: string } };
   supervisions?: { note: string; automatic: boolean; at: string; by: string | null }[];
+  /** Registered after the same matter was re-reviewed (Art. 36(3)): a candidate for 不再受理. */
+  priorFinalCase?: { id: string; trackingNo: string };
 }
 
 /** Builds the read model from every event of a case, in the order the case lived it. */
@@ -71,7 +73,7 @@ export class ProjectionHandlers {
       petitioners: JSON.stringify(p.petitioners),
       facts: serializeFacts(fact ? [fact] : []),
       timeline: JSON.stringify([entry(e, 'registered', p.contact.receivedAt, { channel: p.contact.channel, enteredAt: p.contact.enteredAt })]),
-      extra: '{}',
+      extra: JSON.stringify(p.priorFinalCase ? { priorFinalCase: p.priorFinalCase } : {}),
       lastEventId: e.eventId,
       updatedAt: new Date(e.occurredAt),
     });

@@ -45,6 +45,11 @@ export class ContactData {
   @IsOptional() @IsString() receptionSessionId?: string | null;
 }
 
+export class CaseRefData {
+  @IsString() id: string;
+  @IsString() trackingNo: string;
+}
+
 export class CaseRegisteredV1 {
   @IsString() trackingNo: string;
   @ValidateNested() @Type(() => ContactData) contact: ContactData;
@@ -56,6 +61,8 @@ export class CaseRegisteredV1 {
   @IsBoolean() groupVisit: boolean;
   @IsOptional() @ValidateNested() @Type(() => AssignedByData) assignedBy?: AssignedByData | null;
   @IsBoolean() backlog: boolean;
+  /** The same matter of the same person was re-reviewed already (Art. 36(3)): the office should decline it as exhausted. */
+  @IsOptional() @ValidateNested() @Type(() => CaseRefData) priorFinalCase?: CaseRefData | null;
 }
 
 /** A contact that repeats an open case (Art. 19(3)): linked to it, not a new case. */
