@@ -26,7 +26,7 @@ describe('case lifecycle', () => {
   }
 
   beforeAll(async () => {
-    t = await startTestPlatform({ ESCALATE_AFTER_HOURS: '1' });
+    t = await startTestPlatform({ ESCALATE_AFTER_HOURS: '1', LATE_ENTRY_SETTLE_MINUTES: '0' });
     tk = await seedOffice(t);
   }, 60000);
   afterAll(() => t.stop());

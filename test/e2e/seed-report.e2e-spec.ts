@@ -90,6 +90,10 @@ describe('the 2022 annual figures of the seed report', () => {
     expect(s.assigned.central.resolution).toEqual({ numerator: 3, denominator: 3, rate: 1 });
     expect(s.assigned.provincial.resolution).toEqual({ numerator: 4, denominator: 4, rate: 1 });
     expect(s.rates.onTimeClosure.rate).toBe(1);
+    // Paper records entered in sequence: no deadline was announced breached (or escalated) on the way.
+    const list = await t.http().get('/api/v1/petitions').query({ pageSize: 200 }).set(bearer(tk.office1)).expect(200);
+    expect(list.body.total).toBe(41);
+    expect(list.body.items.filter((c: { supervised: boolean }) => c.supervised)).toEqual([]);
     expect(s.rates.timelyAcceptance.rate).toBe(1);
   });
 

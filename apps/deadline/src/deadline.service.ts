@@ -170,7 +170,11 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
       const at = d.dueAt.getTime() - days * DAY;
       if (at > now.getTime() && at <= horizon) timers.push({ ...base, purpose: 'warn', daysBefore: days, fireAt: new Date(at).toISOString() });
     }
-    if (d.dueAt.getTime() <= horizon) timers.push({ ...base, purpose: 'breach', fireAt: d.dueAt.toISOString() });
+    if (d.dueAt.getTime() <= horizon) {
+      const overdue = d.dueAt.getTime() <= now.getTime();
+      const fireAt = overdue ? new Date(now.getTime() + this.settings.lateEntrySettleMs) : d.dueAt;
+      timers.push({ ...base, purpose: 'breach', fireAt: fireAt.toISOString() });
+    }
     return timers;
   }
 }

@@ -11,5 +11,10 @@ export interface DeadlineSettings {
   reconcileIntervalMs: number;
   /** A breach still unmet this long after its due time is escalated to supervision (督办). */
   escalateAfterHours: number;
+  /**
+   * A deadline already past when its timer is first armed (a paper record entered late, 补录)
+   * is announced only after this settle time, so the records that follow can show it was met.
+   */
+  lateEntrySettleMs: number;
 }
 export const DEADLINE_SETTINGS = Symbol('DEADLINE_SETTINGS');

@@ -14,6 +14,7 @@ await runDistributedService(
       windowDays: cfg.DEADLINE_WINDOW_DAYS,
       reconcileIntervalMs: cfg.RECONCILE_INTERVAL_MS,
       escalateAfterHours: cfg.ESCALATE_AFTER_HOURS,
+      lateEntrySettleMs: cfg.LATE_ENTRY_SETTLE_MINUTES * 60_000,
     },
     new BullMqScheduler(cfg.REDIS_URL, cfg.BULLMQ_PREFIX),
   ),

@@ -46,7 +46,9 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<EmbeddedPla
     intakeService({ timeZone: config.TZ, groupVisitThreshold: config.GROUP_VISIT_THRESHOLD }),
     assignmentService({ timeZone: config.TZ, calendar }),
     deadlineService(
-      { policy, calendar, warnDaysBefore: config.DEADLINE_WARN_DAYS, windowDays: config.DEADLINE_WINDOW_DAYS, reconcileIntervalMs: config.RECONCILE_INTERVAL_MS, escalateAfterHours: config.ESCALATE_AFTER_HOURS },
+      { policy, calendar, warnDaysBefore: config.DEADLINE_WARN_DAYS, windowDays: config.DEADLINE_WINDOW_DAYS, reconcileIntervalMs: config.RECONCILE_INTERVAL_MS, escalateAfterHours: config.ESCALATE_AFTER_HOURS,
+        lateEntrySettleMs: config.LATE_ENTRY_SETTLE_MINUTES * 60_000,
+      },
       new InProcessScheduler(),
     ),
     closureService({ policy, calendar }),

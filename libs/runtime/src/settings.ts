@@ -27,6 +27,8 @@ export class CommonConfig {
   @IsInt() @Min(1000) RECONCILE_INTERVAL_MS: number = 60000;
   /** A breach still unmet this many hours after its due time is escalated to supervision (督办). */
   @IsInt() @Min(0) @Max(720) ESCALATE_AFTER_HOURS: number = 24;
+  /** A deadline found already past when first armed (late paper records) is announced after this many minutes. */
+  @IsInt() @Min(0) @Max(1440) LATE_ENTRY_SETTLE_MINUTES: number = 10;
   @IsInt() @Min(1) @Max(3650) EVALUATION_WINDOW_DAYS: number = DEFAULT_POLICY.evaluationWindowDays;
   /**
    * A deadline reaching into a year the holiday calendar does not cover yet: 'provisional'

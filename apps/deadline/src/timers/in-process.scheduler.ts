@@ -16,8 +16,9 @@ export class InProcessScheduler implements TimerScheduler {
     this.clock = clock;
   }
 
+  /** Like BullMQ with job ids: a timer already armed keeps its time. */
   async schedule(timers: DeadlineTimer[]): Promise<void> {
-    for (const t of timers) this.arm(t);
+    for (const t of timers) if (!this.handles.has(timerId(t))) this.arm(t);
   }
 
   async cancel(ids: string[]): Promise<void> {
