@@ -91,24 +91,31 @@ export class OutboxRelay {
   }
 
   /**
-   * MySQL: the batch is read FOR UPDATE and marked in the same transaction, so two instances of
-   * a service never publish the same rows, and the second waits for the first (order kept).
+   * MySQL: one relay per service publishes at a time, holding a named lock (GET_LOCK) for the
+   * pass; another instance finds it taken and leaves the pass to it. No transaction and no row
+   * lock is held while the broker answers, so commands keep writing to the outbox meanwhile.
+   * (Order per case holds: a command locks its case row before it writes its events.)
    */
   private async publishBatchLocked(): Promise<number> {
-    return this.dataSource.transaction(async (m) => {
-      const rows = await m
-        .getRepository(OutboxRecord)
-        .createQueryBuilder('o')
-        .setLock('pessimistic_write')
-        .where('o.publishedAt IS NULL')
-        .orderBy('o.seq', 'ASC')
-        .take(this.options.batchSize)
-        .getMany();
-      if (!rows.length) return 0;
-      await this.transport.publish(rows.map((r) => ({ topic: r.topic, key: r.messageKey, value: r.value })));
-      await m.getRepository(OutboxRecord).update(rows.map((r) => r.seq), { publishedAt: new Date() });
-      return rows.length;
-    });
+    const lock = `outbox:${String(this.dataSource.options.database)}`.slice(0, 64);
+    const holder = this.dataSource.createQueryRunner();
+    await holder.connect();
+    try {
+      const [got] = await holder.query('SELECT GET_LOCK(?, 0) AS got', [lock]);
+      if (Number(got.got) !== 1) return 0;
+      try {
+        const repo = this.dataSource.getRepository(OutboxRecord);
+        const rows = await repo.find({ where: { publishedAt: IsNull() }, order: { seq: 'ASC' }, take: this.options.batchSize });
+        if (!rows.length) return 0;
+        await this.transport.publish(rows.map((r) => ({ topic: r.topic, key: r.messageKey, value: r.value })));
+        await repo.update(rows.map((r) => r.seq), { publishedAt: new Date() });
+        return rows.length;
+      } finally {
+        await holder.query('SELECT RELEASE_LOCK(?)', [lock]);
+      }
+    } finally {
+      await holder.release();
+    }
   }
 
   /** SQLite (one process): reads and marks under the database lock, publishes outside it. */
