@@ -11,6 +11,8 @@ import { TIMER_SCHEDULER, timerId, type DeadlineTimer, type TimerScheduler } fro
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
+/** Timers whose outcome one transaction commits. */
+const FIRE_BATCH = 250;
 
 type DeadlineKey = Pick<DeadlineRow, 'caseId' | 'kind' | 'revision' | 'dueAt' | 'state' | 'holder'>;
 
@@ -105,45 +107,125 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
     return timers.length;
   }
 
-  /** A timer fired: act if the deadline is still that revision and in the state the timer expects. */
-  async fire(t: DeadlineTimer): Promise<void> {
+  /**
+   * A timer fired. Timers falling due together (every deadline ends at 24:00) are handled in
+   * batches: one transaction commits the outcome of up to FIRE_BATCH timers, which is what
+   * keeps thousands of breaches at midnight on time. Resolves when this timer's batch committed.
+   */
+  fire(t: DeadlineTimer): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.fired.push({ t, resolve, reject });
+      this.flushing ??= this.flushFired();
+    });
+  }
+
+  private readonly fired: { t: DeadlineTimer; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private flushing: Promise<void> | null = null;
+
+  private async flushFired(): Promise<void> {
+    await new Promise((r) => setImmediate(r)); // let the timers firing with this one join its batch
+    try {
+      while (this.fired.length) {
+        const batch = this.fired.splice(0, FIRE_BATCH);
+        try {
+          await this.fireBatch(batch.map((b) => b.t));
+          batch.forEach((b) => b.resolve());
+        } catch {
+          // One bad timer must not hold back the others: settle them one by one.
+          for (const b of batch) await this.fireBatch([b.t]).then(b.resolve, b.reject);
+        }
+      }
+    } finally {
+      this.flushing = null;
+      if (this.fired.length) this.flushing = this.flushFired();
+    }
+  }
+
+  private async fireBatch(timers: DeadlineTimer[]): Promise<void> {
     const now = this.clock.now();
     const after: DeadlineTimer[] = [];
     await this.uow.run(async (m) => {
-      const row = await m.getRepository(DeadlineRow).findOneBy({ caseId: t.caseId, kind: t.kind });
-      if (!row || row.revision !== t.revision) return { result: null, events: [] };
-      const due = { kind: row.kind, revision: row.revision, dueAt: row.dueAt.toISOString(), basis: row.basis };
-      const once = (set: Partial<DeadlineRow>, where: string, params: Record<string, unknown> = {}) =>
-        m
-          .createQueryBuilder()
-          .update(DeadlineRow)
-          .set(set)
-          .where(`caseId = :caseId AND kind = :kind AND revision = :revision AND ${where}`, { caseId: row.caseId, kind: row.kind, revision: row.revision, ...params })
-          .execute()
-          .then((r) => r.affected === 1);
-
-      if (t.purpose === 'breach') {
-        if (row.state !== 'pending' || now < row.dueAt) return { result: null, events: [] };
-        if (!(await once({ state: 'breached', breachedRevision: row.revision }, 'breachedRevision < :revision'))) return { result: null, events: [] };
-        after.push(this.escalation(row));
-        return { result: null, events: [createEvent('deadline.breached', row.caseId, due, null, now)] };
-      }
-      if (t.purpose === 'escalate') {
-        if (row.state !== 'breached') return { result: null, events: [] };
-        const c = await m.getRepository(DeadlineCase).findOneBy({ caseId: row.caseId });
-        if (!c || !decide(snapshotOf(c), 'supervise').ok) return { result: null, events: [] };
-        if (!(await once({ escalatedRevision: row.revision }, 'escalatedRevision < :revision'))) return { result: null, events: [] };
-        const note = `逾期未办：${row.basis}（到期 ${row.lastDay}），自动督办`;
-        return { result: null, events: [createEvent('case.supervised', row.caseId, { note, automatic: true }, null, now)] };
-      }
-      if (row.state !== 'pending') return { result: null, events: [] };
-      if (!(await once({ lastWarning: `${row.revision}.${t.daysBefore}` }, '(lastWarning IS NULL OR lastWarning <> :mark)', { mark: `${row.revision}.${t.daysBefore}` }))) {
-        return { result: null, events: [] };
-      }
-      const daysLeft = Math.max(0, Math.ceil((row.dueAt.getTime() - now.getTime()) / DAY));
-      return { result: null, events: [createEvent('deadline.warned', row.caseId, { ...due, daysLeft }, null, now)] };
+      const events: EventEnvelope[] = [];
+      const bulk = timers.filter((t) => t.purpose !== 'escalate');
+      if (bulk.length) events.push(...(await this.fireBulk(m, bulk, now, after)));
+      for (const t of timers.filter((x) => x.purpose === 'escalate')) events.push(...(await this.fireOne(m, t, now, after)));
+      return { result: null, events };
     });
     await this.scheduler.schedule(after);
+  }
+
+  /**
+   * Breaches and warnings of a batch in a few statements: the rows are read FOR UPDATE (a second
+   * instance waits, then finds them done), the still-eligible ones updated together, one event each.
+   */
+  private async fireBulk(m: EntityManager, timers: DeadlineTimer[], now: Date, after: DeadlineTimer[]): Promise<EventEnvelope[]> {
+    const rows = await m.getRepository(DeadlineRow).find({ where: timers.map((t) => ({ caseId: t.caseId, kind: t.kind })), ...forUpdate(m.connection) });
+    const byKey = new Map(rows.map((r) => [`${r.caseId}|${r.kind}`, r]));
+    const events: EventEnvelope[] = [];
+    const marks = new Map<string, DeadlineRow[]>(); // new lastWarning -> rows
+    const breached: DeadlineRow[] = [];
+    const seen = new Set<string>();
+    for (const t of timers) {
+      const row = byKey.get(`${t.caseId}|${t.kind}`);
+      const key = `${t.caseId}|${t.kind}|${t.purpose}|${t.daysBefore ?? ''}`;
+      if (!row || row.revision !== t.revision || row.state !== 'pending' || seen.has(key)) continue;
+      seen.add(key);
+      const due = { kind: row.kind, revision: row.revision, dueAt: row.dueAt.toISOString(), basis: row.basis };
+      if (t.purpose === 'breach') {
+        if (now < row.dueAt || row.breachedRevision >= row.revision) continue;
+        breached.push(row);
+        after.push(this.escalation(row));
+        events.push(createEvent('deadline.breached', row.caseId, due, null, now));
+      } else {
+        const mark = `${row.revision}.${t.daysBefore}`;
+        if (row.lastWarning === mark) continue;
+        marks.set(mark, [...(marks.get(mark) ?? []), row]);
+        const daysLeft = Math.max(0, Math.ceil((row.dueAt.getTime() - now.getTime()) / DAY));
+        events.push(createEvent('deadline.warned', row.caseId, { ...due, daysLeft }, null, now));
+      }
+    }
+    const keysOf = (rs: DeadlineRow[]) => rs.map((r) => ({ caseId: r.caseId, kind: r.kind, revision: r.revision }));
+    if (breached.length) {
+      for (const r of breached) Object.assign(r, { state: 'breached', breachedRevision: r.revision });
+      await m.getRepository(DeadlineRow).createQueryBuilder().update().set({ state: 'breached', breachedRevision: () => 'revision' }).where(keysOf(breached)).execute();
+    }
+    for (const [mark, rs] of marks) await m.getRepository(DeadlineRow).createQueryBuilder().update().set({ lastWarning: mark }).where(keysOf(rs)).execute();
+    return events;
+  }
+
+  /** Acts if the deadline is still that revision and in the state the timer expects; once per revision. */
+  private async fireOne(m: EntityManager, t: DeadlineTimer, now: Date, after: DeadlineTimer[]): Promise<EventEnvelope[]> {
+    const row = await m.getRepository(DeadlineRow).findOneBy({ caseId: t.caseId, kind: t.kind });
+    if (!row || row.revision !== t.revision) return [];
+    const due = { kind: row.kind, revision: row.revision, dueAt: row.dueAt.toISOString(), basis: row.basis };
+    const once = (set: Partial<DeadlineRow>, where: string, params: Record<string, unknown> = {}) =>
+      m
+        .createQueryBuilder()
+        .update(DeadlineRow)
+        .set(set)
+        .where(`caseId = :caseId AND kind = :kind AND revision = :revision AND ${where}`, { caseId: row.caseId, kind: row.kind, revision: row.revision, ...params })
+        .execute()
+        .then((r) => r.affected === 1);
+
+    if (t.purpose === 'breach') {
+      if (row.state !== 'pending' || now < row.dueAt) return [];
+      if (!(await once({ state: 'breached', breachedRevision: row.revision }, 'breachedRevision < :revision'))) return [];
+      after.push(this.escalation(row));
+      return [createEvent('deadline.breached', row.caseId, due, null, now)];
+    }
+    if (t.purpose === 'escalate') {
+      if (row.state !== 'breached') return [];
+      const c = await m.getRepository(DeadlineCase).findOneBy({ caseId: row.caseId });
+      if (!c || !decide(snapshotOf(c), 'supervise').ok) return [];
+      if (!(await once({ escalatedRevision: row.revision }, 'escalatedRevision < :revision'))) return [];
+      const note = `逾期未办：${row.basis}（到期 ${row.lastDay}），自动督办`;
+      return [createEvent('case.supervised', row.caseId, { note, automatic: true }, null, now)];
+    }
+    if (row.state !== 'pending') return [];
+    const mark = `${row.revision}.${t.daysBefore}`;
+    if (!(await once({ lastWarning: mark }, '(lastWarning IS NULL OR lastWarning <> :mark)', { mark }))) return [];
+    const daysLeft = Math.max(0, Math.ceil((row.dueAt.getTime() - now.getTime()) / DAY));
+    return [createEvent('deadline.warned', row.caseId, { ...due, daysLeft }, null, now)];
   }
 
   private escalation(d: Pick<DeadlineRow, 'caseId' | 'kind' | 'revision' | 'dueAt'>): DeadlineTimer {

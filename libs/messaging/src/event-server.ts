@@ -122,6 +122,18 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
    */
   async applyLocal(manager: EntityManager, event: EventEnvelope, afterCommit: Array<() => Promise<void>>): Promise<void> {
     await manager.getRepository(ProcessedEventRecord).insert({ eventId: event.eventId, type: event.type, processedAt: new Date() });
+    await this.runHandlers(manager, event, afterCommit);
+  }
+
+  /** `applyLocal` for many events at once (one insert for their processed-event rows). */
+  async applyLocalMany(manager: EntityManager, events: EventEnvelope[], afterCommit: Array<() => Promise<void>>): Promise<void> {
+    if (!events.length) return;
+    const now = new Date();
+    await manager.getRepository(ProcessedEventRecord).insert(events.map((e) => ({ eventId: e.eventId, type: e.type, processedAt: now })));
+    for (const e of events) await this.runHandlers(manager, e, afterCommit);
+  }
+
+  private async runHandlers(manager: EntityManager, event: EventEnvelope, afterCommit: Array<() => Promise<void>>): Promise<void> {
     const caused: EventEnvelope[] = [];
     // Several handlers of one type (Nest chains them through `next`) share the transaction, in order.
     for (let h: MessageHandler | null | undefined = this.getHandlerByPattern(event.type); h; h = h.next) {

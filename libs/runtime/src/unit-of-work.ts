@@ -39,7 +39,7 @@ export class UnitOfWork {
     const out = await exclusive(this.dataSource, () =>
       this.dataSource.transaction(async (manager) => {
         const r = await work(manager);
-        for (const e of r.events) await this.server?.applyLocal(manager, e, afterCommit);
+        await this.server?.applyLocalMany(manager, r.events, afterCommit);
         await appendToOutbox(manager, this.options.topic, r.events, this.clock.now());
         return r;
       }),

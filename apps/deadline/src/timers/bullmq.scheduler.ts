@@ -34,7 +34,8 @@ export class BullMqScheduler implements TimerScheduler {
     this.worker = new Worker<DeadlineTimer>(DEADLINE_QUEUE, async (job) => onFire(job.data), {
       connection: this.connection.duplicate(),
       prefix: this.prefix,
-      concurrency: 20,
+      // Jobs wait on the service's batches (DeadlineService.fire), not on a connection each.
+      concurrency: 500,
     });
     this.worker.on('failed', (job, err) => this.logger.warn(`timer ${job?.id} failed: ${err.message}`));
   }
