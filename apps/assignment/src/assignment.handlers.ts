@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import type { CaseAcceptedV1, CaseObjectedV1, CaseRegisteredV1, CaseRoutedV1, EventEnvelope } from '#libs/contracts';
+import type { CaseAcceptedV1, CaseRegisteredV1, CaseRoutedV1, EventEnvelope } from '#libs/contracts';
 import { OnCaseEvent, type CaseEventContext } from '#libs/messaging';
 import { advanceSnapshot, LIFECYCLE_EVENTS, snapshotOf } from '#libs/runtime';
 import { AssignmentCase } from './assignment.entities.js';
@@ -36,7 +36,6 @@ export class AssignmentHandlers {
     } else if (event.type === 'case.objected') {
       // Back to the petition office: the unit no longer holds it (Art. 23(3)).
       Object.assign(change, { unitCode: null, routedAt: null, mode: null });
-      void (event.payload as CaseObjectedV1);
     }
     await repo.update({ id: row.id }, change);
   }

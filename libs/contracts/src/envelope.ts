@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
 
 /** All case events travel on one topic, keyed by case id, so a case's history stays in order. */
 export const CASE_EVENTS_TOPIC = 'petition.case-events.v1';
@@ -22,8 +22,3 @@ export class EventEnvelope<P = unknown> {
   @IsOptional() @ValidateNested() @Type(() => Actor) actor: Actor | null;
   @IsObject() payload: P;
 }
-
-export const SERVICE_NAMES = ['intake', 'assignment', 'deadline', 'closure', 'reporting'] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
-export const isServiceName = (s: string): s is ServiceName => (SERVICE_NAMES as readonly string[]).includes(s);
-export const IsServiceName = () => IsIn(SERVICE_NAMES as unknown as string[]);

@@ -70,11 +70,6 @@ export class UnitOfWork {
     return { caseId: cmd.caseId!, eventIds };
   }
 
-  /** Runs reads one at a time with writes where the database needs it (SQLite). */
-  read<T>(work: () => Promise<T>): Promise<T> {
-    return exclusive(this.dataSource, work);
-  }
-
   /** Waits until this service has applied the event the caller last saw (read-your-writes). */
   async catchUp(after: string | null | undefined): Promise<void> {
     if (!after) return;

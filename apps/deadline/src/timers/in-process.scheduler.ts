@@ -34,10 +34,6 @@ export class InProcessScheduler implements TimerScheduler {
     this.handles.clear();
   }
 
-  size(): number {
-    return this.handles.size;
-  }
-
   private arm(t: DeadlineTimer): void {
     const id = timerId(t);
     const existing = this.handles.get(id);
