@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, type Clock } from '#libs/common';
+import { CLOCK, newId, type Clock } from '#libs/common';
 import { createEvent, type SessionKind } from '#libs/contracts';
 import { UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runtime';
 import { ReceptionSession } from './intake.entities.js';
@@ -21,7 +20,7 @@ export class ReceptionSessionsService {
 
   async create(cmd: ServiceCommand<ReceptionSessionBody>): Promise<CommandResult> {
     const now = this.clock.now();
-    const id = randomUUID();
+    const id = newId();
     const { kind, leader, date } = cmd.body;
     const { eventIds } = await this.uow.run(async (m) => {
       await m.getRepository(ReceptionSession).insert({ id, kind, leader, date, createdBy: cmd.actor.username, createdAt: now });

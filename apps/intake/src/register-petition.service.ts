@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { CLOCK, InvalidInputError, type Clock } from '#libs/common';
+import { CLOCK, InvalidInputError, newId, type Clock } from '#libs/common';
 import { createEvent, type AssignedByData, type Channel, type PetitionerData, type Purpose } from '#libs/contracts';
 import { UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runtime';
 import { IntakeCase, IntakeContact, IntakePetitioner, ReceptionSession } from './intake.entities.js';
@@ -44,7 +43,7 @@ export class RegisterPetitionService {
     const headcount = body.headcount ?? body.petitioners.length;
     const groupVisit = body.channel === 'visit' && headcount >= this.settings.groupVisitThreshold;
     const contact = {
-      contactId: randomUUID(),
+      contactId: newId(),
       channel: body.channel,
       receivedAt: receivedAt.toISOString(),
       enteredAt: now.toISOString(),
@@ -75,7 +74,7 @@ export class RegisterPetitionService {
       // The same person on the same matter after re-review (复核): not accepted again (Art. 36(3)).
       // The new case says so, and the office declines it as exhausted unless the facts are new.
       const finalCase = await this.findCase(m, body.petitioners, body.category, 'c.status = :status', { status: 'final' });
-      const caseId = randomUUID();
+      const caseId = newId();
       await m.getRepository(IntakeContact).update({ id: contact.contactId }, { caseId });
       const trackingNo = this.trackingNo(receivedAt, caseId);
       await m.getRepository(IntakeCase).insert({
@@ -91,7 +90,7 @@ export class RegisterPetitionService {
         createdAt: now,
       });
       await m.getRepository(IntakePetitioner).insert(
-        body.petitioners.map((p) => ({ id: randomUUID(), caseId, name: p.name, idNumber: p.idNumber ?? null, phone: p.phone ?? null, address: p.address ?? null })),
+        body.petitioners.map((p) => ({ id: newId(), caseId, name: p.name, idNumber: p.idNumber ?? null, phone: p.phone ?? null, address: p.address ?? null })),
       );
       const event = createEvent(
         'case.registered',
@@ -134,9 +133,9 @@ export class RegisterPetitionService {
     return null;
   }
 
-  /** XF + the local date received + 8 characters of the case id: readable over the phone. */
+  /** XF + the local date received + the last 8 characters of the case id (its random part): readable over the phone. */
   private trackingNo(receivedAt: Date, caseId: string): string {
     const local = new Intl.DateTimeFormat('en-CA', { timeZone: this.settings.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(receivedAt);
-    return `XF${local.replaceAll('-', '')}${caseId.replaceAll('-', '').slice(0, 8).toUpperCase()}`;
+    return `XF${local.replaceAll('-', '')}${caseId.slice(-8).toUpperCase()}`;
   }
 }

@@ -2,3 +2,4 @@ export * from './errors.js';
 export * from './mask.js';
 export * from './config.js';
 export * from './time.js';
+export * from './ids.js';
