@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '#libs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { Actor, EventEnvelope } from './envelope.js';
@@ -21,7 +21,7 @@ export function createEvent<K extends EventType>(
   actor: Actor | null,
   occurredAt: Date,
 ): EventEnvelope<EventPayloads[K]> {
-  return { eventId: randomUUID(), type, version: LATEST_VERSION[type], caseId, occurredAt: occurredAt.toISOString(), actor, payload };
+  return { eventId: newId(), type, version: LATEST_VERSION[type], caseId, occurredAt: occurredAt.toISOString(), actor, payload };
 }
 
 /**
@@ -29,6 +29,11 @@ export function createEvent<K extends EventType>(
  * its type and version. Throws InvalidEventError naming what is wrong (for the dead-letter topic).
  */
 export function decodeEvent(raw: string | Buffer | null): EventEnvelope {
+  return validateEvent(parseEvent(raw));
+}
+
+/** The first half of decodeEvent: a JSON object, not yet validated (its eventId may be read to skip it). */
+export function parseEvent(raw: string | Buffer | null): Record<string, unknown> {
   if (raw === null) throw new InvalidEventError('empty message');
   let json: unknown;
   try {
@@ -37,6 +42,11 @@ export function decodeEvent(raw: string | Buffer | null): EventEnvelope {
     throw new InvalidEventError('not JSON');
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new InvalidEventError('not a JSON object');
+  return json as Record<string, unknown>;
+}
+
+/** The second half of decodeEvent: envelope and payload checked against their schemas. */
+export function validateEvent(json: Record<string, unknown>): EventEnvelope {
   const envelope = plainToInstance(EventEnvelope, json);
   const envErrors = validateSync(envelope, { forbidUnknownValues: false });
   if (envErrors.length) throw new InvalidEventError(`bad envelope: ${describe(envErrors).join('; ')}`);
@@ -47,7 +57,7 @@ export function decodeEvent(raw: string | Buffer | null): EventEnvelope {
   const payload = plainToInstance(schema, envelope.payload);
   const errors = validateSync(payload, { forbidUnknownValues: false });
   if (errors.length) throw new InvalidEventError(`bad payload of ${envelope.type}: ${describe(errors).join('; ')}`);
-  return { ...(json as EventEnvelope), payload: (json as EventEnvelope).payload };
+  return { ...(json as unknown as EventEnvelope) };
 }
 
 export function encodeEvent(event: EventEnvelope): string {

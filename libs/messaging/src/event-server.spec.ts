@@ -1,4 +1,4 @@
-import { describe, expect, it, beforeEach, afterEach } from '@jest/globals';
+import { describe, expect, it, beforeEach, afterEach, jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { CASE_EVENTS_TOPIC, CASE_EVENTS_DLT, createEvent, encodeEvent } from '#libs/contracts';
 import { MESSAGING_ENTITIES, OutboxRecord, ProcessedEventRecord } from './entities.js';
@@ -60,6 +60,10 @@ describe('the case event server', () => {
   });
 
   const publish = (value: string, key = 'k') => bus.publish([{ topic: CASE_EVENTS_TOPIC, key, value }]);
+  const afterCommit: Array<() => Promise<void>> = [];
+  const runAll = async (steps: Array<() => Promise<void>>) => {
+    for (const step of steps.splice(0)) await step();
+  };
 
   it('applies an event once even when it is delivered twice', async () => {
     const e = registered('case-1');
@@ -100,6 +104,32 @@ describe('the case event server', () => {
     await publish(encodeEvent(registered('case-4')));
     expect(applied).toEqual(['case-4']);
     expect(bus.messages(CASE_EVENTS_DLT)).toHaveLength(0);
+  });
+
+  it('drops the copy of an event it applied itself without asking the database; a rolled-back one is applied', async () => {
+    const own = registered('own');
+    await ds.transaction((m) => server.applyLocalMany(m, [own], afterCommit));
+    await runAll(afterCommit);
+    const rolledBack = registered('rolled-back');
+    const pending: Array<() => Promise<void>> = [];
+    await expect(
+      ds.transaction(async (m) => {
+        await server.applyLocalMany(m, [rolledBack], pending);
+        throw new Error('command refused');
+      }),
+    ).rejects.toThrow('command refused');
+    // (after-commit steps of a rolled-back transaction never run)
+    applied = [];
+    const transactions = jest.spyOn(ds, 'transaction');
+    await publish(encodeEvent(own));
+    expect(transactions).not.toHaveBeenCalled();
+    await publish(encodeEvent(rolledBack));
+    expect(transactions).toHaveBeenCalledTimes(1);
+    expect(applied).toEqual(['rolled-back']);
+    // The skip is once: a later redelivery is checked against the table as usual.
+    await publish(encodeEvent(own));
+    expect(transactions).toHaveBeenCalledTimes(2);
+    expect(applied).toEqual(['rolled-back']);
   });
 
   it('dead-letters a poison message after its attempts, and the next message still gets through', async () => {

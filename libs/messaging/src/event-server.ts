@@ -2,9 +2,9 @@ import { Logger } from '@nestjs/common';
 import { BaseRpcContext, EventPattern, Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import type { DataSource, EntityManager } from 'typeorm';
-import { deadLetterTopic, decodeEvent, InvalidEventError, type EventEnvelope, type EventType } from '#libs/contracts';
+import { deadLetterTopic, InvalidEventError, parseEvent, validateEvent, type EventEnvelope, type EventType } from '#libs/contracts';
 import { maskText } from '#libs/common';
-import { exclusive } from '#libs/persistence';
+import { exclusive, insertRows } from '#libs/persistence';
 import { ProcessedEventRecord } from './entities.js';
 import { appendToOutbox } from './outbox.js';
 import type { EventTransport, ReceivedMessage } from './transport.js';
@@ -48,6 +48,13 @@ export interface CaseEventServerOptions {
  */
 export class CaseEventServer extends Server implements CustomTransportStrategy {
   protected override readonly logger = new Logger(CaseEventServer.name);
+  /**
+   * Events this process has applied and committed. A service applies the events it produces in
+   * the command's own transaction, so every one of them comes back from the broker once more:
+   * those are dropped here without a database round trip (the processed-event table remains
+   * the record; this only spares the lookup).
+   */
+  private readonly appliedHere = new RecentIds(100_000);
 
   constructor(private readonly options: CaseEventServerOptions) {
     super();
@@ -78,7 +85,9 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
   async receive(message: ReceivedMessage): Promise<void> {
     let event: EventEnvelope;
     try {
-      event = decodeEvent(message.value);
+      const json = parseEvent(message.value);
+      if (typeof json.eventId === 'string' && this.appliedHere.take(json.eventId)) return;
+      event = validateEvent(json);
     } catch (e) {
       await this.deadLetter(message, e instanceof InvalidEventError ? e.message : String(e));
       return;
@@ -122,6 +131,7 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
    */
   async applyLocal(manager: EntityManager, event: EventEnvelope, afterCommit: Array<() => Promise<void>>): Promise<void> {
     await manager.getRepository(ProcessedEventRecord).insert({ eventId: event.eventId, type: event.type, processedAt: new Date() });
+    afterCommit.push(async () => this.appliedHere.add(event.eventId));
     await this.runHandlers(manager, event, afterCommit);
   }
 
@@ -129,14 +139,15 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
   async applyLocalMany(manager: EntityManager, events: EventEnvelope[], afterCommit: Array<() => Promise<void>>): Promise<void> {
     if (!events.length) return;
     const now = new Date();
-    await manager.getRepository(ProcessedEventRecord).insert(events.map((e) => ({ eventId: e.eventId, type: e.type, processedAt: now })));
+    await insertRows(manager, ProcessedEventRecord, events.map((e) => ({ eventId: e.eventId, type: e.type, processedAt: now })));
+    afterCommit.push(async () => events.forEach((e) => this.appliedHere.add(e.eventId)));
     for (const e of events) await this.runHandlers(manager, e, afterCommit);
   }
 
   private async runHandlers(manager: EntityManager, event: EventEnvelope, afterCommit: Array<() => Promise<void>>): Promise<void> {
     const caused: EventEnvelope[] = [];
     // Several handlers of one type (Nest chains them through `next`) share the transaction, in order.
-    for (let h: MessageHandler | null | undefined = this.getHandlerByPattern(event.type); h; h = h.next) {
+    for (let h: MessageHandler | null | undefined = this.handlerOf(event.type); h; h = h.next) {
       const result = await h(event, new CaseEventContext([manager, event, afterCommit, caused]));
       await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
     }
@@ -145,6 +156,17 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
       afterCommit.push(async () => this.options.afterCommit?.());
     }
   }
+
+  /**
+   * The handler chain of an event type. Nest's lookup first tries the type as JSON and throws
+   * (an exception per event): it is asked once per type. Handlers are all registered before the
+   * first message arrives.
+   */
+  private handlerOf(type: string): MessageHandler | null {
+    if (!this.handlers.has(type)) this.handlers.set(type, this.getHandlerByPattern(type));
+    return this.handlers.get(type)!;
+  }
+  private readonly handlers = new Map<string, MessageHandler | null>();
 
   private async deadLetter(message: ReceivedMessage, reason: string): Promise<void> {
     this.logger.error(`${this.options.group}: dead-lettered message at ${message.topic}[${message.partition}]@${message.offset}: ${reason}`);
@@ -165,6 +187,20 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
+  }
+}
+
+/** A bounded set of ids: the oldest is forgotten when it is full. */
+class RecentIds {
+  private readonly ids = new Set<string>();
+  constructor(private readonly capacity: number) {}
+  add(id: string): void {
+    this.ids.add(id);
+    if (this.ids.size > this.capacity) this.ids.delete(this.ids.values().next().value!);
+  }
+  /** True (once) if the id is here. */
+  take(id: string): boolean {
+    return this.ids.delete(id);
   }
 }
 

@@ -3,14 +3,16 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { IsNull } from 'typeorm';
 import { encodeEvent, type EventEnvelope } from '#libs/contracts';
 import { maskText } from '#libs/common';
-import { exclusive } from '#libs/persistence';
+import { exclusive, insertRows } from '#libs/persistence';
 import { OutboxRecord } from './entities.js';
 import type { EventTransport } from './transport.js';
 
 /** Writes events into the outbox inside the caller's transaction. */
 export async function appendToOutbox(manager: EntityManager, topic: string, events: EventEnvelope[], now: Date): Promise<void> {
   if (!events.length) return;
-  await manager.getRepository(OutboxRecord).insert(
+  await insertRows(
+    manager,
+    OutboxRecord,
     events.map((e) => ({
       eventId: e.eventId,
       topic,

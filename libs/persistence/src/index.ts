@@ -1,3 +1,4 @@
 export * from './database.js';
 export * from './migration-helpers.js';
 export * from './exclusive.js';
+export * from './insert-rows.js';
