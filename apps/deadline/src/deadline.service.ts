@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DataSource, In, LessThanOrEqual, type EntityManager } from 'typeorm';
+import { And, DataSource, In, LessThanOrEqual, MoreThan, type EntityManager, type QueryDeepPartialEntity } from 'typeorm';
 import { CLOCK, type Clock } from '#libs/common';
 import { createEvent, deserializeFacts, serializeFacts, type EventEnvelope } from '#libs/contracts';
 import { exclusive, forUpdate } from '#libs/persistence';
@@ -12,7 +12,32 @@ import { TIMER_SCHEDULER, timerId, type DeadlineTimer, type TimerScheduler } fro
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 /** Timers whose outcome one transaction commits. */
-const FIRE_BATCH = 250;
+const FIRE_BATCH = 500;
+/** Batch transactions in flight at once (within the pool of 10 connections). */
+const FIRE_PARALLEL = 4;
+/** Every this many periodic reconcile passes, one compares the whole window again. */
+const FULL_PASS_EVERY = 60;
+/** What arming a deadline's timers needs of its row. */
+const TIMER_COLUMNS = { caseId: true, kind: true, revision: true, dueAt: true, state: true, holder: true, escalatedRevision: true } as const;
+/** A fired timer's caller hears of its commit at the latest this long after it (see fire()). */
+const DONE_AFTER_MS = 2000;
+
+interface Firing {
+  t: DeadlineTimer;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+/** Case ids by deadline kind (the deadline's key is case + kind). */
+function groupByKind(keys: Pick<DeadlineRow, 'caseId' | 'kind'>[]): Map<string, string[]> {
+  const byKind = new Map<string, string[]>();
+  for (const k of keys) {
+    const ids = byKind.get(k.kind);
+    if (ids) ids.push(k.caseId);
+    else byKind.set(k.kind, [k.caseId]);
+  }
+  return byKind;
+}
 
 type DeadlineKey = Pick<DeadlineRow, 'caseId' | 'kind' | 'revision' | 'dueAt' | 'state' | 'holder'>;
 
@@ -38,7 +63,7 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
   async onApplicationBootstrap(): Promise<void> {
     await this.scheduler.start((t) => this.fire(t), this.clock);
     await this.reconcile();
-    this.reconcileTimer = setInterval(() => void this.reconcile().catch((e) => this.logger.error(`reconcile failed: ${e.message}`)), this.settings.reconcileIntervalMs);
+    this.reconcileTimer = setInterval(() => void this.reconcileStep().catch((e) => this.logger.error(`reconcile failed: ${e.message}`)), this.settings.reconcileIntervalMs);
     this.reconcileTimer.unref();
   }
 
@@ -94,52 +119,116 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
   /**
    * Compares the database with the timer store: every pending deadline falling due within the
    * window, and every breach awaiting escalation, gets its timers (re)created. Adding an
-   * existing timer is a no-op, so this is safe at any time and from any instance.
+   * existing timer is a no-op, so this is safe at any time and from any instance. Runs at start,
+   * every FULL_PASS_EVERY periodic passes, and whenever the timer store was found wiped.
    */
   async reconcile(): Promise<number> {
     const now = this.clock.now();
     const horizon = new Date(now.getTime() + (this.settings.windowDays + Math.max(0, ...this.settings.warnDaysBefore)) * DAY);
     const rows = await exclusive(this.dataSource, () =>
-      this.dataSource.getRepository(DeadlineRow).find({ where: { state: In(['pending', 'breached']), dueAt: LessThanOrEqual(horizon) } }),
+      this.dataSource.getRepository(DeadlineRow).find({ select: TIMER_COLUMNS, where: { state: In(['pending', 'breached']), dueAt: LessThanOrEqual(horizon) } }),
     );
-    const timers = rows.flatMap((r) => (r.state === 'pending' ? this.timersFor(r, now) : r.escalatedRevision < r.revision ? [this.escalation(r)] : []));
+    const through = now.getTime() + this.settings.windowDays * DAY;
+    const escalating = (r: DeadlineRow) => r.escalatedRevision < r.revision && Date.parse(this.escalation(r).fireAt) <= through;
+    const timers = rows.flatMap((r) => (r.state === 'pending' ? this.timersFor(r, now) : escalating(r) ? [this.escalation(r)] : []));
     await this.scheduler.schedule(timers);
+    await this.scheduler.markReconciled();
+    this.armedThrough = through;
+    this.passes = 0;
+    return timers.length;
+  }
+
+  /** Every timer firing up to this instant has been armed (by the last full pass and the passes since). */
+  private armedThrough: number | null = null;
+  private passes = 0;
+
+  /**
+   * The periodic pass: arms only the timers that entered the window since the last pass. A timer
+   * fires a fixed offset from its deadline's due instant (the breach at it, a warning days before,
+   * an escalation hours after), so for each offset one range read on (state, dueAt) finds them.
+   * New and changed deadlines arm their own timers when their facts commit; this catches the
+   * far ones as the window moves over them.
+   */
+  async reconcileStep(): Promise<number> {
+    if (this.armedThrough === null || ++this.passes >= FULL_PASS_EVERY || (await this.scheduler.wasWiped())) return this.reconcile();
+    const now = this.clock.now();
+    const from = this.armedThrough;
+    const through = now.getTime() + this.settings.windowDays * DAY;
+    if (through <= from) return 0;
+    const repo = this.dataSource.getRepository(DeadlineRow);
+    const entered = (state: 'pending' | 'breached', offsetMs: number) =>
+      repo.find({ select: TIMER_COLUMNS, where: { state, dueAt: And(MoreThan(new Date(from + offsetMs)), LessThanOrEqual(new Date(through + offsetMs))) } });
+    const [pending, breached] = await exclusive(this.dataSource, async () => [
+      (await Promise.all([0, ...this.settings.warnDaysBefore].map((days) => entered('pending', days * DAY)))).flat(),
+      await entered('breached', -this.settings.escalateAfterHours * HOUR),
+    ]);
+    const timers = [...pending.flatMap((r) => this.timersFor(r, now)), ...breached.filter((r) => r.escalatedRevision < r.revision).map((r) => this.escalation(r))];
+    await this.scheduler.schedule(timers);
+    this.armedThrough = through;
     return timers.length;
   }
 
   /**
    * A timer fired. Timers falling due together (every deadline ends at 24:00) are handled in
-   * batches: one transaction commits the outcome of up to FIRE_BATCH timers, which is what
-   * keeps thousands of breaches at midnight on time. Resolves when this timer's batch committed.
+   * batches: one transaction commits the outcome of up to FIRE_BATCH timers, and up to
+   * FIRE_PARALLEL such transactions run at once (they touch different rows), which is what keeps
+   * thousands of breaches at midnight on time. Resolves once this timer's batch has committed
+   * and the burst it came with is through (or DONE_AFTER_MS later): the timer store's own
+   * bookkeeping of a fired timer then waits until the burst's breaches are in.
    */
   fire(t: DeadlineTimer): Promise<void> {
     return new Promise((resolve, reject) => {
       this.fired.push({ t, resolve, reject });
-      this.flushing ??= this.flushFired();
+      if (this.firing === 0) setImmediate(() => this.startFiring()); // let the timers firing with this one join
     });
   }
 
-  private readonly fired: { t: DeadlineTimer; resolve: () => void; reject: (e: unknown) => void }[] = [];
-  private flushing: Promise<void> | null = null;
+  private readonly fired: Firing[] = [];
+  /** Batch loops running (at most FIRE_PARALLEL). */
+  private firing = 0;
+  /** Committed timers whose callers have not been told yet, and since when the oldest waits. */
+  private readonly committed: Firing[] = [];
+  private committedSince = 0;
 
-  private async flushFired(): Promise<void> {
-    await new Promise((r) => setImmediate(r)); // let the timers firing with this one join its batch
-    try {
-      while (this.fired.length) {
-        const batch = this.fired.splice(0, FIRE_BATCH);
-        try {
-          await this.fireBatch(batch.map((b) => b.t));
-          batch.forEach((b) => b.resolve());
-        } catch {
-          // One bad timer must not hold back the others: settle them one by one.
-          for (const b of batch) await this.fireBatch([b.t]).then(b.resolve, b.reject);
-        }
-      }
-    } finally {
-      this.flushing = null;
-      if (this.fired.length) this.flushing = this.flushFired();
+  private startFiring(): void {
+    while (this.firing < FIRE_PARALLEL && this.fired.length > this.firing * FIRE_BATCH) {
+      this.firing++;
+      void this.fireLoop().finally(() => {
+        this.firing--;
+        if (this.fired.length) return this.startFiring();
+        if (this.firing === 0) this.burstDone();
+      });
     }
   }
+
+  private async fireLoop(): Promise<void> {
+    while (this.fired.length) {
+      const batch = this.fired.splice(0, FIRE_BATCH);
+      try {
+        await this.fireBatch(batch.map((b) => b.t));
+        this.settle(batch);
+      } catch {
+        // One bad timer must not hold back the others: settle them one by one.
+        for (const b of batch) await this.fireBatch([b.t]).then(() => this.settle([b]), b.reject);
+      }
+    }
+  }
+
+  private settle(batch: Firing[]): void {
+    if (!this.committed.length) this.committedSince = Date.now();
+    this.committed.push(...batch);
+    if (Date.now() - this.committedSince >= DONE_AFTER_MS) this.committed.splice(0).forEach((b) => b.resolve());
+  }
+
+  private burstDone(): void {
+    this.committed.splice(0).forEach((b) => b.resolve());
+    const timers = this.escalations.splice(0);
+    // Should this fail, reconcile() arms every breach still awaiting escalation.
+    if (timers.length) void this.scheduler.schedule(timers).catch((e) => this.logger.warn(`escalation timers not armed yet (reconcile will): ${e.message}`));
+  }
+
+  /** Escalation timers of the breaches just committed (a day away): armed once a burst is over. */
+  private readonly escalations: DeadlineTimer[] = [];
 
   private async fireBatch(timers: DeadlineTimer[]): Promise<void> {
     const now = this.clock.now();
@@ -151,7 +240,7 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
       for (const t of timers.filter((x) => x.purpose === 'escalate')) events.push(...(await this.fireOne(m, t, now, after)));
       return { result: null, events };
     });
-    await this.scheduler.schedule(after);
+    this.escalations.push(...after);
   }
 
   /**
@@ -159,7 +248,7 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
    * instance waits, then finds them done), the still-eligible ones updated together, one event each.
    */
   private async fireBulk(m: EntityManager, timers: DeadlineTimer[], now: Date, after: DeadlineTimer[]): Promise<EventEnvelope[]> {
-    const rows = await m.getRepository(DeadlineRow).find({ where: timers.map((t) => ({ caseId: t.caseId, kind: t.kind })), ...forUpdate(m.connection) });
+    const rows = await this.lockRows(m, timers);
     const byKey = new Map(rows.map((r) => [`${r.caseId}|${r.kind}`, r]));
     const events: EventEnvelope[] = [];
     const marks = new Map<string, DeadlineRow[]>(); // new lastWarning -> rows
@@ -179,18 +268,33 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
       } else {
         const mark = `${row.revision}.${t.daysBefore}`;
         if (row.lastWarning === mark) continue;
-        marks.set(mark, [...(marks.get(mark) ?? []), row]);
+        if (!marks.has(mark)) marks.set(mark, []);
+        marks.get(mark)!.push(row);
         const daysLeft = Math.max(0, Math.ceil((row.dueAt.getTime() - now.getTime()) / DAY));
         events.push(createEvent('deadline.warned', row.caseId, { ...due, daysLeft }, null, now));
       }
     }
-    const keysOf = (rs: DeadlineRow[]) => rs.map((r) => ({ caseId: r.caseId, kind: r.kind, revision: r.revision }));
-    if (breached.length) {
-      for (const r of breached) Object.assign(r, { state: 'breached', breachedRevision: r.revision });
-      await m.getRepository(DeadlineRow).createQueryBuilder().update().set({ state: 'breached', breachedRevision: () => 'revision' }).where(keysOf(breached)).execute();
-    }
-    for (const [mark, rs] of marks) await m.getRepository(DeadlineRow).createQueryBuilder().update().set({ lastWarning: mark }).where(keysOf(rs)).execute();
+    for (const r of breached) Object.assign(r, { state: 'breached', breachedRevision: r.revision });
+    await this.updateRows(m, breached, { state: 'breached', breachedRevision: () => 'revision' });
+    for (const [mark, rs] of marks) await this.updateRows(m, rs, { lastWarning: mark });
     return events;
+  }
+
+  /**
+   * The deadline rows of these timers, locked for the transaction where the database can (a second
+   * instance firing the same timers waits, then finds them done): one statement per kind.
+   */
+  private async lockRows(m: EntityManager, keys: Pick<DeadlineRow, 'caseId' | 'kind'>[]): Promise<DeadlineRow[]> {
+    const rows: DeadlineRow[] = [];
+    for (const [kind, caseIds] of groupByKind(keys)) rows.push(...(await m.getRepository(DeadlineRow).find({ where: { kind, caseId: In(caseIds) }, ...forUpdate(m.connection) })));
+    return rows;
+  }
+
+  /** Sets columns of these rows, locked by lockRows in this transaction: one statement per kind. */
+  private async updateRows(m: EntityManager, keys: Pick<DeadlineRow, 'caseId' | 'kind'>[], set: QueryDeepPartialEntity<DeadlineRow>): Promise<void> {
+    for (const [kind, caseIds] of groupByKind(keys)) {
+      await m.createQueryBuilder().update(DeadlineRow).set(set).where({ kind, caseId: In(caseIds) }).execute();
+    }
   }
 
   /** Acts if the deadline is still that revision and in the state the timer expects; once per revision. */

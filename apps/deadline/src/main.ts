@@ -16,6 +16,6 @@ await runDistributedService(
       escalateAfterHours: cfg.ESCALATE_AFTER_HOURS,
       lateEntrySettleMs: cfg.LATE_ENTRY_SETTLE_MINUTES * 60_000,
     },
-    new BullMqScheduler(cfg.REDIS_URL, cfg.BULLMQ_PREFIX),
+    new BullMqScheduler(cfg.REDIS_URL, { prefix: cfg.BULLMQ_PREFIX, leadMs: cfg.TIMER_LEAD_MS, prefetch: cfg.TIMER_PREFETCH }),
   ),
 );

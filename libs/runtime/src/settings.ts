@@ -73,6 +73,15 @@ export class DistributedConfig extends CommonConfig {
   @Matches(/^[A-Za-z0-9._-]{1,200}$/, { message: 'KAFKA_TOPIC must be a Kafka topic name' }) KAFKA_TOPIC: string = 'petition.case-events.v1';
   /** Key prefix of the BullMQ queues in Redis. */
   @Matches(/^[A-Za-z0-9_-]{1,50}$/, { message: 'BULLMQ_PREFIX must be letters, digits, _ or -' }) BULLMQ_PREFIX: string = 'petition';
+  /**
+   * BullMQ hands a timer to the deadline service this long before it is due; the service holds
+   * it (the job stays active and locked) and fires it at the exact instant. Thousands of
+   * deadlines end at the same 24:00, and BullMQ delivers a few thousand jobs a second: the lead
+   * lets a whole midnight arrive first, so none of it is late.
+   */
+  @IsInt() @Min(0) @Max(25000) TIMER_LEAD_MS: number = 10000;
+  /** Timers one deadline-service instance holds at once while they wait for their instant. */
+  @IsInt() @Min(1) @Max(100000) TIMER_PREFETCH: number = 20000;
   /** off: commit events to the outbox but do not publish them (maintenance; they go out when it is on again). */
   @IsIn(['on', 'off']) OUTBOX_RELAY: string = 'on';
   /** Gateway only. */

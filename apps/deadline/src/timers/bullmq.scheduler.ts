@@ -1,25 +1,48 @@
 import { Logger } from '@nestjs/common';
 import { systemClock, type Clock } from '#libs/common';
-import { Queue, Worker } from 'bullmq';
+import { DelayedError, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { timerId, type DeadlineTimer, type TimerScheduler } from './timer-scheduler.js';
 
 export const DEADLINE_QUEUE = 'petition-deadlines';
 
+export interface BullMqSchedulerOptions {
+  /** Key prefix of the queue in Redis. */
+  prefix: string;
+  /** A job is delivered this long before its timer is due and held until the exact instant. */
+  leadMs: number;
+  /** Jobs held at once (the worker's concurrency). */
+  prefetch: number;
+}
+
 /**
  * Distributed mode: each timer is a BullMQ delayed job whose id carries the deadline revision.
  * Adding a job whose id exists is a no-op, so scheduling is idempotent across instances.
+ *
+ * Every deadline ends at 24:00, so thousands of timers fall due at the same instant, and BullMQ
+ * hands out jobs one Redis call at a time. Each job is therefore due `leadMs` early: the worker
+ * takes it, keeps it active (locked, renewed) until the timer's own instant, and fires it then,
+ * when the whole burst is already in memory. A worker that dies while holding jobs loses
+ * nothing: BullMQ finds them stalled and hands them out again.
  */
 export class BullMqScheduler implements TimerScheduler {
   private readonly logger = new Logger(BullMqScheduler.name);
   private readonly connection: Redis;
+  /** The worker's blocking connection (BullMQ does not close connections it was given). */
+  private workerConnection: Redis | null = null;
   private readonly queue: Queue<DeadlineTimer>;
   private worker: Worker<DeadlineTimer> | null = null;
   private clock: Clock = systemClock;
+  /** Jobs taken early and waiting for their instant: releasing with false hands one back. */
+  private readonly held = new Set<(due: boolean) => void>();
+  private closing = false;
 
-  constructor(redisUrl: string, private readonly prefix = 'petition') {
+  private readonly options: BullMqSchedulerOptions;
+
+  constructor(redisUrl: string, options: Partial<BullMqSchedulerOptions> = {}) {
+    this.options = { prefix: 'petition', leadMs: 10_000, prefetch: 20_000, ...options };
     this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-    this.queue = new Queue<DeadlineTimer>(DEADLINE_QUEUE, { connection: this.connection, prefix });
+    this.queue = new Queue<DeadlineTimer>(DEADLINE_QUEUE, { connection: this.connection, prefix: this.options.prefix });
   }
 
   /** BullMQ needs Redis not to evict keys, or delayed jobs can vanish silently. */
@@ -31,12 +54,23 @@ export class BullMqScheduler implements TimerScheduler {
   async start(onFire: (t: DeadlineTimer) => Promise<void>, clock: Clock): Promise<void> {
     this.clock = clock;
     await this.checkRedis();
-    this.worker = new Worker<DeadlineTimer>(DEADLINE_QUEUE, async (job) => onFire(job.data), {
-      connection: this.connection.duplicate(),
-      prefix: this.prefix,
-      // Jobs wait on the service's batches (DeadlineService.fire), not on a connection each.
-      concurrency: 500,
-    });
+    this.worker = new Worker<DeadlineTimer>(
+      DEADLINE_QUEUE,
+      async (job, token) => {
+        if (!(await this.hold(job.data.fireAt))) {
+          // Shutting down: give the job back, due (with its lead) at the same instant.
+          await job.moveToDelayed(Date.now() + Math.max(0, this.msUntil(job.data.fireAt) - this.options.leadMs), token);
+          throw new DelayedError();
+        }
+        await onFire(job.data);
+      },
+      {
+        connection: (this.workerConnection = this.connection.duplicate()),
+        prefix: this.options.prefix,
+        // Held jobs wait on a timer, then on the service's batches (DeadlineService.fire).
+        concurrency: this.options.prefetch,
+      },
+    );
     this.worker.on('failed', (job, err) => this.logger.warn(`timer ${job?.id} failed: ${err.message}`));
   }
 
@@ -49,7 +83,7 @@ export class BullMqScheduler implements TimerScheduler {
         data: t,
         opts: {
           jobId: timerId(t),
-          delay: Math.max(0, new Date(t.fireAt).getTime() - now),
+          delay: Math.max(0, new Date(t.fireAt).getTime() - this.options.leadMs - now),
           removeOnComplete: true,
           removeOnFail: 1000,
           attempts: 5,
@@ -59,13 +93,49 @@ export class BullMqScheduler implements TimerScheduler {
     );
   }
 
+  private msUntil(fireAt: string): number {
+    return new Date(fireAt).getTime() - this.clock.now().getTime();
+  }
+
+  /** Waits for the instant (on the service's clock): true then, false if the scheduler closes first. */
+  private hold(fireAt: string): Promise<boolean> {
+    const wait = this.msUntil(fireAt);
+    if (wait <= 0) return Promise.resolve(true);
+    if (this.closing) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const release = (due: boolean) => {
+        clearTimeout(handle);
+        this.held.delete(release);
+        resolve(due);
+      };
+      const handle = setTimeout(() => release(true), wait);
+      this.held.add(release);
+    });
+  }
+
+  /** A key of our own next to the queue's: FLUSHALL, eviction or a new Redis take it with the jobs. */
+  private get markKey(): string {
+    return `${this.options.prefix}:${DEADLINE_QUEUE}:reconciled`;
+  }
+
+  async markReconciled(): Promise<void> {
+    await this.connection.set(this.markKey, this.clock.now().toISOString());
+  }
+
+  async wasWiped(): Promise<boolean> {
+    return (await this.connection.exists(this.markKey)) === 0;
+  }
+
   async cancel(ids: string[]): Promise<void> {
     for (const id of ids) await this.queue.remove(id).catch(() => 0);
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    for (const release of [...this.held]) release(false);
     await this.worker?.close();
     await this.queue.close();
+    await this.workerConnection?.quit().catch(() => undefined);
     await this.connection.quit().catch(() => undefined);
   }
 }

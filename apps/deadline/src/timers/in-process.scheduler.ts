@@ -29,6 +29,13 @@ export class InProcessScheduler implements TimerScheduler {
     }
   }
 
+  /** The timers live and die with this process: a restart reconciles in full. */
+  async markReconciled(): Promise<void> {}
+
+  async wasWiped(): Promise<boolean> {
+    return false;
+  }
+
   async close(): Promise<void> {
     for (const h of this.handles.values()) clearTimeout(h);
     this.handles.clear();

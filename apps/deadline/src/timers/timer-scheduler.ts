@@ -22,6 +22,10 @@ export interface TimerScheduler {
   start(onFire: (t: DeadlineTimer) => Promise<void>, clock: Clock): Promise<void>;
   schedule(timers: DeadlineTimer[]): Promise<void>;
   cancel(ids: string[]): Promise<void>;
+  /** Notes that every timer due in the window has just been armed (see wasWiped). */
+  markReconciled(): Promise<void>;
+  /** True if the store lost its timers since markReconciled (Redis wiped or replaced). */
+  wasWiped(): Promise<boolean>;
   close(): Promise<void>;
 }
 export const TIMER_SCHEDULER = Symbol('TIMER_SCHEDULER');
