@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { newId, type Clock } from '#libs/common';
 import { DEFAULT_POLICY, PrcCalendar } from '#libs/regulation';
+import type { OutboxRelay } from '#libs/messaging';
 import type { UnitOfWork } from '#libs/runtime';
 import { DEADLINE_ENTITIES, DeadlineRow } from './deadline.entities.js';
 import { DeadlineService } from './deadline.service.js';
@@ -50,7 +51,7 @@ describe('reconciling the timer store with the deadline table', () => {
   const clock: Clock = { now: () => new Date(now) };
   let ds: DataSource;
 
-  const serviceWith = (scheduler: TimerScheduler) => new DeadlineService(ds, null as unknown as UnitOfWork, clock, scheduler, settings);
+  const serviceWith = (scheduler: TimerScheduler) => new DeadlineService(ds, null as unknown as UnitOfWork, null as unknown as OutboxRelay, clock, scheduler, settings);
 
   beforeEach(async () => {
     now = start;
@@ -124,7 +125,7 @@ describe('reconciling the timer store with the deadline table', () => {
 
   it('arms the escalation of a breach as it enters the window (breach + ESCALATE_AFTER_HOURS)', async () => {
     const store = new RecordingScheduler();
-    const service = new DeadlineService(ds, null as unknown as UnitOfWork, clock, store, { ...settings, escalateAfterHours: 240 });
+    const service = new DeadlineService(ds, null as unknown as UnitOfWork, null as unknown as OutboxRelay, clock, store, { ...settings, escalateAfterHours: 240 });
     const breach = { caseId: newId(), kind: 'handling', revision: 3, dueAt: new Date(start - DAY), lastDay: 'x', state: 'breached', holder: 'unit', basis: 'b', lastWarning: null, breachedRevision: 3, escalatedRevision: -1 };
     await ds.getRepository(DeadlineRow).insert(breach);
     const id = `${breach.caseId}.handling.r3.escalate`;

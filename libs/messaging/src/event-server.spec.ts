@@ -141,6 +141,10 @@ describe('the case event server', () => {
   });
 });
 
+const waitFor = async (check: () => boolean, timeoutMs = 2000) => {
+  for (const until = Date.now() + timeoutMs; !check(); await new Promise((r) => setTimeout(r, 5))) if (Date.now() > until) throw new Error('timed out');
+};
+
 describe('the outbox relay', () => {
   it('publishes committed rows in the order they were written, then marks them published', async () => {
     const ds = new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: MESSAGING_ENTITIES, synchronize: true });
@@ -157,6 +161,30 @@ describe('the outbox relay', () => {
     await relay.kick();
     expect(seen).toEqual(['a', 'b', 'c']);
     expect(await relay.pending()).toBe(0);
+    await relay.stop();
+    await ds.destroy();
+  });
+
+  it('holds publishing back while a burst commits, and publishes it all on release (or when the hold expires)', async () => {
+    const ds = new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: MESSAGING_ENTITIES, synchronize: true });
+    await ds.initialize();
+    const bus = new InProcessBus();
+    const seen: string[] = [];
+    bus.subscribe('probe', CASE_EVENTS_TOPIC, async (m) => void seen.push(JSON.parse(m.value).caseId));
+    const relay = new OutboxRelay(ds, new InProcessTransport(bus), { pollIntervalMs: 10_000, batchSize: 10 });
+    relay.start();
+    const release = relay.hold(60_000);
+    await ds.transaction((m) => appendToOutbox(m, CASE_EVENTS_TOPIC, ['a', 'b'].map(registered), new Date()));
+    await relay.kick();
+    expect(seen).toEqual([]);
+    release();
+    await waitFor(() => seen.length === 2);
+    expect(seen).toEqual(['a', 'b']);
+    relay.hold(50); // never released: it expires
+    await ds.transaction((m) => appendToOutbox(m, CASE_EVENTS_TOPIC, [registered('c')], new Date()));
+    await relay.kick();
+    expect(seen).toEqual(['a', 'b']);
+    await waitFor(() => seen.length === 3);
     await relay.stop();
     await ds.destroy();
   });

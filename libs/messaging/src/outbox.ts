@@ -54,9 +54,30 @@ export class OutboxRelay {
     this.kick();
   }
 
+  /**
+   * Holds publishing back (at most `maxMs`) while a burst of commits goes in, so that the relay's
+   * reads and marks do not compete with it; the rows wait in the outbox, and go out in one run
+   * once the returned release is called.
+   */
+  hold(maxMs: number): () => void {
+    this.holds++;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      clearTimeout(expiry);
+      if (--this.holds === 0) void this.kick();
+    };
+    const expiry = setTimeout(release, maxMs);
+    expiry.unref();
+    return release;
+  }
+
+  private holds = 0;
+
   /** Runs a pass now (after a commit); passes never overlap. */
   kick(): Promise<void> {
-    if (!this.active) return Promise.resolve();
+    if (!this.active || this.holds > 0) return Promise.resolve();
     if (this.running) {
       this.again = true;
       return this.running;
