@@ -186,13 +186,21 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
   fire(t: DeadlineTimer): Promise<void> {
     return new Promise((resolve, reject) => {
       this.fired.push({ t, resolve, reject });
-      if (this.firing === 0) setImmediate(() => this.startFiring()); // let the timers firing with this one join
+      if (this.firing === 0 && !this.starting) {
+        this.starting = true;
+        // Let the timers firing with this one join its batch.
+        setImmediate(() => {
+          this.starting = false;
+          this.startFiring();
+        });
+      }
     });
   }
 
   private readonly fired: Firing[] = [];
-  /** Batch loops running (at most FIRE_PARALLEL). */
+  /** Batch loops running (at most FIRE_PARALLEL), and whether a start is already queued. */
   private firing = 0;
+  private starting = false;
   /** The outbox relay waits while a burst commits (see OutboxRelay.hold). */
   private releaseRelay: (() => void) | null = null;
   /** Committed timers whose callers have not been told yet, and since when the oldest waits. */
