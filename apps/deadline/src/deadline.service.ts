@@ -136,8 +136,7 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
       this.dataSource.getRepository(DeadlineRow).find({ select: TIMER_COLUMNS, where: { state: In(['pending', 'breached']), dueAt: LessThanOrEqual(horizon) } }),
     );
     const through = now.getTime() + this.settings.windowDays * DAY;
-    const escalating = (r: DeadlineRow) => r.escalatedRevision < r.revision && Date.parse(this.escalation(r).fireAt) <= through;
-    const timers = rows.flatMap((r) => (r.state === 'pending' ? this.timersFor(r, now) : escalating(r) ? [this.escalation(r)] : []));
+    const timers = [...rows.filter((r) => r.state === 'pending').flatMap((r) => this.timersFor(r, now)), ...this.escalationsBy(rows, through)];
     await this.scheduler.schedule(timers);
     await this.scheduler.markReconciled();
     this.armedThrough = through;
@@ -169,7 +168,7 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
       (await Promise.all([0, ...this.settings.warnDaysBefore].map((days) => entered('pending', days * DAY)))).flat(),
       await entered('breached', -this.settings.escalateAfterHours * HOUR),
     ]);
-    const timers = [...pending.flatMap((r) => this.timersFor(r, now)), ...breached.filter((r) => r.escalatedRevision < r.revision).map((r) => this.escalation(r))];
+    const timers = [...pending.flatMap((r) => this.timersFor(r, now)), ...this.escalationsBy(breached, through)];
     await this.scheduler.schedule(timers);
     this.armedThrough = through;
     return timers.length;
@@ -359,6 +358,14 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
     if (!(await once({ lastWarning: mark }, '(lastWarning IS NULL OR lastWarning <> :mark)', { mark }))) return [];
     const daysLeft = Math.max(0, Math.ceil((row.dueAt.getTime() - now.getTime()) / DAY));
     return [createEvent('deadline.warned', row.caseId, { ...due, daysLeft }, null, now)];
+  }
+
+  /** The escalation timers, firing by `through`, of those rows that are breaches not yet escalated. */
+  private escalationsBy(rows: DeadlineRow[], through: number): DeadlineTimer[] {
+    return rows
+      .filter((r) => r.state === 'breached' && r.escalatedRevision < r.revision)
+      .map((r) => this.escalation(r))
+      .filter((t) => Date.parse(t.fireAt) <= through);
   }
 
   private escalation(d: Pick<DeadlineRow, 'caseId' | 'kind' | 'revision' | 'dueAt'>): DeadlineTimer {
