@@ -97,18 +97,27 @@ export class BullMqScheduler implements TimerScheduler {
     return new Date(fireAt).getTime() - this.clock.now().getTime();
   }
 
-  /** Waits for the instant (on the service's clock): true then, false if the scheduler closes first. */
-  private hold(fireAt: string): Promise<boolean> {
-    const wait = this.msUntil(fireAt);
-    if (wait <= 0) return Promise.resolve(true);
-    if (this.closing) return Promise.resolve(false);
+  /**
+   * Waits for the instant (on the service's clock): true then, false if the scheduler closes first.
+   * Node's timers run on a monotonic clock truncated to whole milliseconds, so one can fire a
+   * millisecond before the wall clock reaches the instant: look again, and wait out the rest.
+   */
+  private async hold(fireAt: string): Promise<boolean> {
+    for (let wait = this.msUntil(fireAt); wait > 0; wait = this.msUntil(fireAt)) {
+      if (this.closing || !(await this.sleep(wait))) return false;
+    }
+    return true;
+  }
+
+  /** true after ms, false if the scheduler closes first. */
+  private sleep(ms: number): Promise<boolean> {
     return new Promise((resolve) => {
       const release = (due: boolean) => {
         clearTimeout(handle);
         this.held.delete(release);
         resolve(due);
       };
-      const handle = setTimeout(() => release(true), wait);
+      const handle = setTimeout(() => release(true), ms);
       this.held.add(release);
     });
   }

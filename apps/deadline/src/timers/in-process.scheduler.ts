@@ -49,7 +49,9 @@ export class InProcessScheduler implements TimerScheduler {
     const handle = setTimeout(
       () => {
         this.handles.delete(id);
-        if (delay > MAX_DELAY) return this.arm(t);
+        // Past setTimeout's limit, or a millisecond early (Node's timers run on a truncated
+        // monotonic clock): arm again for what is left, or the breach would be "not yet due".
+        if (new Date(t.fireAt).getTime() > this.clock.now().getTime()) return this.arm(t);
         this.onFire?.(t).catch((e) => this.logger.error(`timer ${id} failed: ${(e as Error).message}`));
       },
       Math.min(delay, MAX_DELAY),
