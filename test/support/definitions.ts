@@ -15,7 +15,7 @@ export function allSchemas(): { name: string; entities: Function[]; migrations: 
   const calendar = PrcCalendar.default();
   const defs: ServiceDefinition[] = [
     intakeService({ timeZone: 'Asia/Shanghai', groupVisitThreshold: 5 }),
-    assignmentService({ timeZone: 'Asia/Shanghai', calendar }),
+    assignmentService({ timeZone: 'Asia/Shanghai', calendar, onUncoveredYear: 'withhold' }),
     deadlineService({ policy: DEFAULT_POLICY, calendar, warnDaysBefore: [5, 1], windowDays: 7, reconcileIntervalMs: 60000, escalateAfterHours: 24, lateEntrySettleMs: 600_000 }, new InProcessScheduler()),
     closureService({ policy: DEFAULT_POLICY, calendar }),
     reportingService({ timeZone: 'Asia/Shanghai', policy: DEFAULT_POLICY, calendar, readYourWritesTimeoutMs: 1000 }),

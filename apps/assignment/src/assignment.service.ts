@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, ForbiddenError, RuleViolationError, type Clock } from '#libs/common';
 import { createEvent, type DeclineReason, type EventEnvelope, type Procedure, type RouteMode } from '#libs/contracts';
 import { forUpdate } from '#libs/persistence';
-import { decide, formatInstant, workingDaysPeriod, type CaseAction } from '#libs/regulation';
+import { CalendarNotCoveredError, decide, formatInstant, workingDaysPeriod, type CaseAction, type PeriodResult } from '#libs/regulation';
 import { assertOwnUnit, enforce, snapshotOf, UnitOfWork, type Caller, type CommandResult, type ServiceCommand } from '#libs/runtime';
 import { AssignmentCase } from './assignment.entities.js';
 import { ASSIGNMENT_SETTINGS, type AssignmentSettings } from './assignment.settings.js';
@@ -62,14 +62,28 @@ export class AssignmentService {
   object(cmd: ServiceCommand<{ reason: string }>): Promise<CommandResult> {
     return this.act(cmd, 'object', (c, at) => {
       assertOwnUnit(cmd.actor, c.unitCode);
-      const window = workingDaysPeriod(c.routedAt!, 5, { timeZone: this.settings.timeZone, calendar: this.settings.calendar });
-      if (at.getTime() >= window.dueAt.getTime()) {
+      const window = this.objectionWindow(c.routedAt!);
+      if (window && at.getTime() >= window.dueAt.getTime()) {
         throw new RuleViolationError(
           `an objection to a wrong transfer must be made within 5 working days of receipt, which ended ${formatInstant(window.dueAt, this.settings.timeZone)} (Art. 23(3), 第二十三条第三款)`,
         );
       }
       return createEvent('case.objected', c.id, { unitCode: c.unitCode!, reason: cmd.body.reason, objectedAt: at.toISOString() }, cmd.actor, this.clock.now());
     });
+  }
+
+  /**
+   * Five working days from receipt; null when they reach a year the calendar lacks and the
+   * policy refuses to guess: an objection is then never called late.
+   */
+  private objectionWindow(routedAt: Date): PeriodResult | null {
+    const { timeZone, calendar, onUncoveredYear } = this.settings;
+    try {
+      return workingDaysPeriod(routedAt, 5, { timeZone, calendar, uncovered: onUncoveredYear === 'provisional' ? 'assume' : 'throw' });
+    } catch (e) {
+      if (e instanceof CalendarNotCoveredError) return null;
+      throw e;
+    }
   }
 
   /** The state machine decides first; `produce` checks the unit and the windows, then builds the event. */

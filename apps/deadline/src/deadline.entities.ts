@@ -2,6 +2,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** The case history this service computes deadlines from (facts, in order). */
 @Entity('deadline_case')
+@Index('idx_deadline_case_awaits', ['awaitsCalendarYear'])
 export class DeadlineCase {
   @PrimaryColumn({ type: 'varchar', length: 36 }) caseId: string;
   @Column({ type: 'text' }) facts: string;
@@ -10,6 +11,11 @@ export class DeadlineCase {
   @Column({ type: 'integer', default: 0 }) extensionDaysUsed: number;
   @Column({ type: 'boolean', default: false }) supervised: boolean;
   @Column({ type: 'datetime', precision: 3 }) updatedAt: Date;
+  /**
+   * The first year the holiday calendar lacked for one of this case's deadlines (withheld, or
+   * computed on assumed ordinary weeks); null when none. Recomputed once the calendar has it.
+   */
+  @Column({ type: 'integer', nullable: true }) awaitsCalendarYear: number | null;
 }
 
 /**

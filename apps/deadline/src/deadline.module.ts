@@ -5,6 +5,7 @@ import { DeadlineHandlers } from './deadline.handlers.js';
 import { DeadlineService } from './deadline.service.js';
 import { DEADLINE_SETTINGS, type DeadlineSettings } from './deadline.settings.js';
 import { DeadlineInitial1700000000000 } from './migrations/1700000000000-deadline-initial.js';
+import { DeadlineAwaitsCalendar1764300000000 } from './migrations/1764300000000-deadline-awaits-calendar.js';
 import { TIMER_SCHEDULER, type TimerScheduler } from './timers/timer-scheduler.js';
 
 export function deadlineService(settings: DeadlineSettings, scheduler: TimerScheduler): ServiceDefinition {
@@ -25,5 +26,5 @@ export function deadlineService(settings: DeadlineSettings, scheduler: TimerSche
     ],
   })
   class DeadlineModule {}
-  return { name: 'deadline', module: DeadlineModule, entities: DEADLINE_ENTITIES, migrations: [DeadlineInitial1700000000000] };
+  return { name: 'deadline', module: DeadlineModule, entities: DEADLINE_ENTITIES, migrations: [DeadlineInitial1700000000000, DeadlineAwaitsCalendar1764300000000] };
 }

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { And, DataSource, In, LessThanOrEqual, MoreThan, type EntityManager } from 'typeorm';
+import { And, DataSource, In, IsNull, LessThanOrEqual, MoreThan, Not, type EntityManager } from 'typeorm';
 import { CLOCK, type Clock } from '#libs/common';
 import { createEvent, deserializeFacts, serializeFacts, type EventEnvelope } from '#libs/contracts';
 import { OutboxRelay } from '#libs/messaging';
 import { exclusive, forUpdate } from '#libs/persistence';
-import { computeDeadlines, decide, type CaseFact } from '#libs/regulation';
+import { assessDeadlines, decide, type CaseFact } from '#libs/regulation';
 import { enforce, snapshotOf, UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runtime';
 import { DeadlineCase, DeadlineRow } from './deadline.entities.js';
 import { DEADLINE_SETTINGS, type DeadlineSettings } from './deadline.settings.js';
@@ -45,6 +45,13 @@ function groupByKind(keys: Pick<DeadlineRow, 'caseId' | 'kind'>[]): Map<string, 
 /** What firing a timer reads of its deadline. */
 type FiringRow = Pick<DeadlineRow, 'caseId' | 'kind' | 'revision' | 'dueAt' | 'state' | 'basis' | 'lastWarning' | 'breachedRevision'>;
 
+/** What a fact does to the timers (after its commit) and which events it sends. */
+interface FactPlan {
+  arm: DeadlineTimer[];
+  cancel: string[];
+  events: EventEnvelope[];
+}
+
 type DeadlineKey = Pick<DeadlineRow, 'caseId' | 'kind' | 'revision' | 'dueAt' | 'state' | 'holder'>;
 
 /**
@@ -69,6 +76,7 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
 
   async onApplicationBootstrap(): Promise<void> {
     await this.scheduler.start((t) => this.fire(t), this.clock);
+    await this.recomputeForCalendar();
     await this.reconcile();
     this.reconcileTimer = setInterval(() => void this.reconcileStep().catch((e) => this.logger.error(`reconcile failed: ${e.message}`)), this.settings.reconcileIntervalMs);
     this.reconcileTimer.unref();
@@ -83,29 +91,76 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
    * Adds a fact to the case history and recomputes its deadlines. Returns what to do after the
    * commit (arm new timers, cancel those of superseded revisions) and the `deadline.met` events.
    */
-  async applyFact(m: EntityManager, caseId: string, fact: CaseFact): Promise<{ arm: DeadlineTimer[]; cancel: string[]; events: EventEnvelope[] }> {
-    const now = this.clock.now();
+  async applyFact(m: EntityManager, caseId: string, fact: CaseFact): Promise<FactPlan> {
     const caseRow = await m.getRepository(DeadlineCase).findOneBy({ caseId });
-    const facts = [...deserializeFacts(caseRow?.facts), fact];
-    await m.getRepository(DeadlineCase).update({ caseId }, { facts: serializeFacts(facts), updatedAt: now });
+    return this.recompute(m, caseId, [...deserializeFacts(caseRow?.facts), fact]);
+  }
+
+  /** Stores the case history and the deadlines computed from it (see applyFact). */
+  private async recompute(m: EntityManager, caseId: string, facts: CaseFact[]): Promise<FactPlan> {
+    const now = this.clock.now();
+    const { deadlines, withheld } = assessDeadlines(facts, now, this.settings.policy, this.settings.calendar);
+    const missingYears = [...withheld.map((w) => w.year), ...deadlines.flatMap((d) => d.assumedYears ?? [])];
+    await m
+      .getRepository(DeadlineCase)
+      .update({ caseId }, { facts: serializeFacts(facts), updatedAt: now, awaitsCalendarYear: missingYears.length ? Math.min(...missingYears) : null });
 
     const rows = m.getRepository(DeadlineRow);
     const before = new Map((await rows.findBy({ caseId })).map((r) => [r.kind, r]));
-    const out = { arm: [] as DeadlineTimer[], cancel: [] as string[], events: [] as EventEnvelope[] };
-    for (const d of computeDeadlines(facts, now, this.settings.policy, this.settings.calendar)) {
+    const out: FactPlan = { arm: [], cancel: [], events: [] };
+    for (const d of deadlines) {
       const old = before.get(d.kind);
       // A breach is announced by its timer (once); until then the stored state stays pending.
       const state = d.state === 'breached' && (old?.breachedRevision ?? -1) < d.revision ? 'pending' : d.state;
       await rows.save({ caseId, kind: d.kind, revision: d.revision, dueAt: d.dueAt, lastDay: d.lastDay, state, holder: d.holder, basis: d.basis });
       const row = { caseId, kind: d.kind, revision: d.revision, dueAt: d.dueAt, state, holder: d.holder };
-      if (old && old.revision !== d.revision) out.cancel.push(...this.timerIdsOf(old));
+      // A new revision, or the same one with its real date once the calendar has the year.
+      if (old && (old.revision !== d.revision || old.dueAt.getTime() !== d.dueAt.getTime())) out.cancel.push(...this.timerIdsOf(old));
       if (state === 'pending') out.arm.push(...this.timersFor(row, now));
       else if (old && old.revision === d.revision && old.state === 'pending') {
         out.cancel.push(...this.timerIdsOf(old));
         if (state === 'met') out.events.push(createEvent('deadline.met', caseId, { kind: d.kind, revision: d.revision, dueAt: d.dueAt.toISOString(), basis: d.basis }, null, now));
       }
     }
+    for (const w of withheld) {
+      // No due date until the calendar has the year: no row, no timer. An earlier revision's row
+      // (and its timers) would otherwise fire on a due date that no longer applies.
+      const old = before.get(w.kind);
+      if (old) {
+        out.cancel.push(...this.timerIdsOf(old));
+        await rows.delete({ caseId, kind: w.kind });
+      }
+      if (w.metAt === undefined && w.mootAt === undefined) this.logger.warn(`case ${caseId}: ${w.kind} deadline withheld until the calendar has ${w.year}`);
+    }
     return out;
+  }
+
+  /**
+   * Recomputes the cases whose deadlines waited for a year the calendar now has (loaded with
+   * CALENDAR_FILE): withheld deadlines get their due dates and timers, provisional ones their
+   * real dates. One transaction per case, as if a fact had arrived.
+   */
+  async recomputeForCalendar(): Promise<number> {
+    const waiting = await this.dataSource.getRepository(DeadlineCase).find({ select: { caseId: true, awaitsCalendarYear: true }, where: { awaitsCalendarYear: Not(IsNull()) } });
+    const ready = waiting.filter((c) => this.settings.calendar.covers(c.awaitsCalendarYear!));
+    let done = 0;
+    for (const { caseId } of ready) {
+      try {
+        const { result: plan } = await this.uow.run(async (m) => {
+          const c = await m.getRepository(DeadlineCase).findOne({ where: { caseId }, ...forUpdate(m.connection) });
+          // Another instance may have been first.
+          const due = c && c.awaitsCalendarYear !== null && this.settings.calendar.covers(c.awaitsCalendarYear);
+          const plan: FactPlan = due ? await this.recompute(m, caseId, deserializeFacts(c.facts)) : { arm: [], cancel: [], events: [] };
+          return { result: plan, events: plan.events };
+        });
+        await this.afterFact(plan);
+        done++;
+      } catch (e) {
+        this.logger.error(`case ${caseId}: recomputing with the new calendar failed (next start tries again): ${(e as Error).message}`);
+      }
+    }
+    if (done) this.logger.log(`recomputed ${done} case(s) whose deadlines waited for the holiday calendar`);
+    return done;
   }
 
   /** Arms and cancels timers (after the facts that caused them have committed). */

@@ -5,7 +5,7 @@ import type { INestApplication } from '@nestjs/common';
 import { CASE_EVENTS_TOPIC } from '#libs/contracts';
 import { InProcessBus, InProcessTransport } from '#libs/messaging';
 import type { DatabaseConfig } from '#libs/persistence';
-import { deadlinePolicy, InProcessServiceClient, logLevels, prcCalendar, startService, type EmbeddedConfig, type RunningService } from '#libs/runtime';
+import { deadlinePolicy, InProcessServiceClient, logLevels, prcCalendar, startService, uncoveredYearMode, type EmbeddedConfig, type RunningService } from '#libs/runtime';
 import { assignmentService } from '../../assignment/src/assignment.module.js';
 import { closureService } from '../../closure/src/closure.module.js';
 import { deadlineService } from '../../deadline/src/deadline.module.js';
@@ -44,7 +44,7 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<EmbeddedPla
   const calendar = prcCalendar(config);
   const definitions = [
     intakeService({ timeZone: config.TZ, groupVisitThreshold: config.GROUP_VISIT_THRESHOLD }),
-    assignmentService({ timeZone: config.TZ, calendar }),
+    assignmentService({ timeZone: config.TZ, calendar, onUncoveredYear: uncoveredYearMode(config) }),
     deadlineService(
       { policy, calendar, warnDaysBefore: config.DEADLINE_WARN_DAYS, windowDays: config.DEADLINE_WINDOW_DAYS, reconcileIntervalMs: config.RECONCILE_INTERVAL_MS, escalateAfterHours: config.ESCALATE_AFTER_HOURS,
         lateEntrySettleMs: config.LATE_ENTRY_SETTLE_MINUTES * 60_000,
@@ -59,7 +59,7 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<EmbeddedPla
     services.push(
       await startService(
         def,
-        { service: def.name, db, transport: new InProcessTransport(bus), topic: CASE_EVENTS_TOPIC, timeZone: config.TZ, catchUpTimeoutMs: config.CATCH_UP_TIMEOUT_MS, relayPollMs: 1000, logLevels: logLevels(config.LOG_LEVEL) },
+        { service: def.name, db, transport: new InProcessTransport(bus), topic: CASE_EVENTS_TOPIC, timeZone: config.TZ, catchUpTimeoutMs: config.CATCH_UP_TIMEOUT_MS, relayPollMs: 1000, logLevels: logLevels(config.LOG_LEVEL), clockOffsetMs: config.CLOCK_OFFSET_MS },
         { deferRelay: true },
       ),
     );

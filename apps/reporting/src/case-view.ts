@@ -1,6 +1,6 @@
 import { maskIdNumber, maskPhone } from '#libs/common';
 import type { PetitionerData } from '#libs/contracts';
-import { computeDeadlines, formatInstant, type Deadline } from '#libs/regulation';
+import { assessDeadlines, computeDeadlines, DEADLINE_KINDS, formatInstant, type Deadline } from '#libs/regulation';
 import type { Caller } from '#libs/runtime';
 import { deserializeFacts } from '#libs/contracts';
 import type { RptCase } from './reporting.entities.js';
@@ -28,7 +28,7 @@ export function toCaseView(row: RptCase, caller: Caller | null, now: Date, s: Re
     phone: admin ? (p.phone ?? null) : maskPhone(p.phone),
     address: p.address ?? null,
   }));
-  const deadlines = deadlinesOf(row, now, s);
+  const { deadlines, withheld } = assessDeadlines(deserializeFacts(row.facts), now, s.policy, s.calendar);
   const extra = JSON.parse(row.extra) as CaseExtra;
   return {
     id: row.id,
@@ -64,20 +64,36 @@ export function toCaseView(row: RptCase, caller: Caller | null, now: Date, s: Re
     repeatContacts: row.repeatContacts,
     supervised: row.supervised,
     overdue: isOverdue(deadlines),
-    deadlines: deadlines.map((d) => ({
-      kind: d.kind,
-      dueAt: formatInstant(d.dueAt, tz),
-      lastDay: d.lastDay,
-      // The contract knows pending / met / breached: a petitioner's window that ran out unused
-      // is complete, not breached by anyone; `lapsed` says which.
-      state: d.state === 'lapsed' ? 'met' : d.state,
-      ...(d.state === 'lapsed' ? { lapsed: true } : {}),
-      metAt: d.metAt ? formatInstant(d.metAt, tz) : null,
-      article: d.article,
-      basis: d.basis,
-      revision: d.revision,
-      ...(d.provisional ? { provisional: true } : {}),
-    })),
+    deadlines: [
+      ...deadlines.map((d) => ({
+        kind: d.kind,
+        dueAt: formatInstant(d.dueAt, tz),
+        lastDay: d.lastDay,
+        // The contract knows pending / met / breached: a petitioner's window that ran out unused
+        // is complete, not breached by anyone; `lapsed` says which.
+        state: d.state === 'lapsed' ? 'met' : d.state,
+        ...(d.state === 'lapsed' ? { lapsed: true } : {}),
+        metAt: d.metAt ? formatInstant(d.metAt, tz) : null,
+        article: d.article,
+        basis: d.basis,
+        revision: d.revision,
+        ...(d.provisional ? { provisional: true } : {}),
+      })),
+      // Refused for want of the year's holiday data: no due date, and never reported overdue.
+      ...withheld.map((w) => ({
+        kind: w.kind,
+        dueAt: null,
+        lastDay: null,
+        state: w.metAt || w.mootAt ? ('met' as const) : ('pending' as const),
+        ...(w.mootAt ? { lapsed: true } : {}),
+        metAt: w.metAt ? formatInstant(w.metAt, tz) : null,
+        article: w.article,
+        basis: w.basis,
+        revision: w.revision,
+        withheld: true,
+        awaitsCalendarYear: w.year,
+      })),
+    ].sort((a, b) => DEADLINE_KINDS.indexOf(a.kind) - DEADLINE_KINDS.indexOf(b.kind)),
     timeline: (JSON.parse(row.timeline) as TimelineEntry[]).map((t) => ({
       ...t,
       at: formatInstant(new Date(t.at), tz),

@@ -13,9 +13,10 @@ describe('platform settings', () => {
   it('refuses an unknown deadline kind in HOLIDAY_ROLLOVER, naming the variable', () => {
     expect(() => loadConfig(EmbeddedConfig, { HOLIDAY_ROLLOVER: 'handling,lunch' })).toThrow(/^configuration: HOLIDAY_ROLLOVER /);
   });
-  it('computes deadlines on ordinary weeks in a year the calendar lacks unless told to refuse', () => {
-    expect(deadlinePolicy(loadConfig(EmbeddedConfig, {})).onUncoveredYear).toBe('provisional');
-    expect(deadlinePolicy(loadConfig(EmbeddedConfig, { CALENDAR_UNCOVERED_YEAR: 'refuse' })).onUncoveredYear).toBe('throw');
+  it('refuses, deadline by deadline, to compute in a year the calendar lacks unless told to assume ordinary weeks', () => {
+    expect(deadlinePolicy(loadConfig(EmbeddedConfig, {})).onUncoveredYear).toBe('withhold');
+    expect(deadlinePolicy(loadConfig(EmbeddedConfig, { CALENDAR_UNCOVERED_YEAR: 'refuse' })).onUncoveredYear).toBe('withhold');
+    expect(deadlinePolicy(loadConfig(EmbeddedConfig, { CALENDAR_UNCOVERED_YEAR: 'provisional' })).onUncoveredYear).toBe('provisional');
   });
   it('maps LOG_LEVEL to Nest logger levels, each including those above it', () => {
     expect(logLevels('warn')).toEqual(['fatal', 'error', 'warn']);

@@ -31,11 +31,13 @@ export class CommonConfig {
   @IsInt() @Min(0) @Max(1440) LATE_ENTRY_SETTLE_MINUTES: number = 10;
   @IsInt() @Min(1) @Max(3650) EVALUATION_WINDOW_DAYS: number = DEFAULT_POLICY.evaluationWindowDays;
   /**
-   * A deadline reaching into a year the holiday calendar does not cover yet: 'provisional'
-   * computes it on ordinary weeks and flags it (basis says so; recomputed when the data
-   * arrives), 'refuse' stops the computation (the strict reading of "never guess").
+   * A deadline reaching into a year the holiday calendar does not cover yet (a working-day count
+   * or a holiday roll-over there): 'refuse' leaves that deadline uncomputed, shown as such, with
+   * no timer, until the year's notice is loaded (CALENDAR_FILE, then restart), every other
+   * deadline of the case as usual; 'provisional' computes it on ordinary weeks and flags it.
+   * Either way the deadline service recomputes it at the start that brings the year's data.
    */
-  @IsIn(['provisional', 'refuse']) CALENDAR_UNCOVERED_YEAR: string = 'provisional';
+  @IsIn(['refuse', 'provisional']) CALENDAR_UNCOVERED_YEAR: string = 'refuse';
   /**
    * Deadline kinds whose last day moves past a statutory holiday (Civil Code Art. 203(1)); the
    * others must be met before the break. Default: the petitioner's own windows.
@@ -99,9 +101,14 @@ export function deadlinePolicy(cfg: CommonConfig): DeadlinePolicy {
     ...DEFAULT_POLICY,
     timeZone: cfg.TZ,
     evaluationWindowDays: cfg.EVALUATION_WINDOW_DAYS,
-    onUncoveredYear: cfg.CALENDAR_UNCOVERED_YEAR === 'refuse' ? 'throw' : 'provisional',
+    onUncoveredYear: uncoveredYearMode(cfg),
     rollOver: Object.fromEntries(DEADLINE_KINDS.map((k) => [k, cfg.HOLIDAY_ROLLOVER.includes(k)])) as DeadlinePolicy['rollOver'],
   };
+}
+
+/** CALENDAR_UNCOVERED_YEAR as the policy says it: refuse deadline by deadline, or assume ordinary weeks. */
+export function uncoveredYearMode(cfg: CommonConfig): 'withhold' | 'provisional' {
+  return cfg.CALENDAR_UNCOVERED_YEAR === 'provisional' ? 'provisional' : 'withhold';
 }
 
 export function prcCalendar(cfg: CommonConfig): PrcCalendar {

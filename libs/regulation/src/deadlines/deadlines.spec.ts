@@ -1,6 +1,7 @@
 import { CalendarNotCoveredError, PrcCalendar } from '../calendar/calendar.js';
+import { PRC_CALENDAR_DATA } from '../calendar/prc-calendar.data.js';
 import { formatInstant } from '../dates/time-zone.js';
-import { computeDeadlines, DEFAULT_POLICY, serializeDeadline, type CaseFact, type Deadline, type DeadlineKind, type DeadlinePolicy } from './deadlines.js';
+import { assessDeadlines, computeDeadlines, DEFAULT_POLICY, serializeDeadline, type CaseFact, type Deadline, type DeadlineKind, type DeadlinePolicy } from './deadlines.js';
 
 const calendar = PrcCalendar.default();
 const TZ = 'Asia/Shanghai';
@@ -298,6 +299,48 @@ describe('time zone and the calendar’s limits', () => {
     expect(ds.objection).toMatchObject({ lastDay: '2027-01-04', provisional: true });
     expect(ds.objection.basis).toContain('2027 年节假日安排未收录');
     expect(ds['acceptance-notice'].provisional).toBeUndefined(); // 15 calendar days, no roll-over: no calendar needed
+  });
+
+  describe("with the 'withhold' policy it refuses that deadline alone", () => {
+    const policy: DeadlinePolicy = { ...DEFAULT_POLICY, onUncoveredYear: 'withhold' };
+    const data2027 = { ...PRC_CALENDAR_DATA, years: { ...PRC_CALENDAR_DATA.years, '2027': { notice: 'test', holidays: ['2027-01-01'], workdays: [] } } };
+
+    it('withholds the 5-working-day objection reaching 2027 and computes the rest', () => {
+      const { deadlines: ds, withheld } = assessDeadlines([registered('2026-12-20T09:00:00'), routed('2026-12-28T10:00:00')], at('2026-12-28T12:00:00'), policy, calendar);
+      expect(ds.map((d) => d.kind)).toEqual(['route', 'acceptance-notice']);
+      expect(withheld).toEqual([
+        expect.objectContaining({ kind: 'objection', year: 2027, revision: 1, holder: 'unit', article: '第二十三条', trigger: at('2026-12-28T10:00:00') }),
+      ]);
+      expect(withheld[0].basis).toContain('无法计算：2027 年节假日安排尚未收录');
+      expect(withheld[0].basis).toContain('5 个工作日');
+      expect(computeDeadlines([routed('2026-12-28T10:00:00')], at('2026-12-28T12:00:00'), policy, calendar).map((d) => d.kind)).toEqual(['acceptance-notice']);
+    });
+
+    it('withholds a rolled-over window whose last day is in 2027, and records when it was used', () => {
+      const facts = [fact('accepted', '2026-11-01T10:00:00'), fact('closed', '2026-12-10T10:00:00'), fact('review-requested', '2026-12-20T10:00:00')];
+      const { deadlines: ds, withheld } = assessDeadlines(facts, at('2026-12-21T00:00:00'), policy, calendar);
+      expect(withheld).toEqual([expect.objectContaining({ kind: 'review-request', year: 2027, metAt: at('2026-12-20T10:00:00') })]);
+      expect(ds.find((d) => d.kind === 'evaluation')?.lastDay).toBe('2027-01-09'); // no roll-over: no calendar needed
+      expect(ds.find((d) => d.kind === 'review-opinion')?.state).toBe('pending');
+    });
+
+    it('computes the deadline once the calendar has the year, numbering revisions on', () => {
+      const facts = [routed('2026-12-28T10:00:00')];
+      const later = assessDeadlines(facts, at('2026-12-28T12:00:00'), policy, new PrcCalendar(data2027));
+      expect(later.withheld).toEqual([]);
+      expect(later.deadlines.find((d) => d.kind === 'objection')).toMatchObject({ lastDay: '2027-01-05', revision: 1 });
+      // An objection window withheld, then re-opened when the case comes back: revision 2.
+      const reopened = assessDeadlines([...facts, { type: 'objected', at: at('2026-12-29T10:00:00') }, routed('2026-12-30T10:00:00')], at('2026-12-30T12:00:00'), policy, calendar);
+      expect(reopened.withheld).toEqual([expect.objectContaining({ kind: 'objection', revision: 2 })]);
+      expect(reopened.deadlines.find((d) => d.kind === 'route')).toMatchObject({ state: 'met', revision: 1 }) // opened by the objection, met by the new routing;
+    });
+
+    it('never withholds under the other policies', () => {
+      expect(() => assessDeadlines([routed('2026-12-28T10:00:00')], at('2026-12-28T12:00:00'), DEFAULT_POLICY, calendar)).toThrow(CalendarNotCoveredError);
+      const provisional = assessDeadlines([routed('2026-12-28T10:00:00')], at('2026-12-28T12:00:00'), { ...policy, onUncoveredYear: 'provisional' }, calendar);
+      expect(provisional.withheld).toEqual([]);
+      expect(provisional.deadlines.find((d) => d.kind === 'objection')).toMatchObject({ provisional: true, assumedYears: [2027] });
+    });
   });
 
   it('rejects malformed facts', () => {

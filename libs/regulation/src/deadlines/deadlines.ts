@@ -26,7 +26,7 @@
  *   never 'breached'. 'met' when used before dueAt; 'lapsed' when the window closed unused,
  *   was made moot (the unit accepted instead of objecting), or was used late (metAt is then set).
  */
-import type { PrcCalendar } from '../calendar/calendar.js';
+import { CalendarNotCoveredError, type PrcCalendar } from '../calendar/calendar.js';
 import { type LocalDate, assertLocalDate } from '../dates/local-date.js';
 import { endOfLocalDay, formatInstant, toLocalDate } from '../dates/time-zone.js';
 import { calendarDaysPeriod, workingDaysPeriod, type PeriodResult } from '../periods/periods.js';
@@ -116,6 +116,8 @@ export interface Deadline {
   mootAt?: Date;
   /** True when part of the computation assumed ordinary days in a year the calendar lacks. */
   provisional?: boolean;
+  /** The years assumed ordinary (only when provisional). */
+  assumedYears?: number[];
   /** Earlier revisions, oldest first (absent when revision is 1). */
   superseded?: SupersededDeadline[];
 }
@@ -130,11 +132,39 @@ export interface DeadlinePolicy {
   /** Also roll a last day off an ordinary weekend rest day (default false; see periods.ts). */
   rollOverWeekends?: boolean;
   /**
-   * When a deadline needs a year the calendar does not cover: 'throw' CalendarNotCoveredError
-   * (default; the regulation's "refuse rather than guess") or 'provisional': assume ordinary
-   * weeks in that year and mark the deadline `provisional` with a note in its basis.
+   * When a deadline needs a year the calendar does not cover (a working-day count, or a
+   * roll-over check of a last day in that year):
+   * - 'throw' (default): CalendarNotCoveredError for the whole computation;
+   * - 'withhold': refuse that deadline alone ("refuse rather than guess"): it is reported in
+   *   `withheld` with the missing year, without a due date, and every other deadline is computed;
+   * - 'provisional': assume ordinary weeks in that year and mark the deadline `provisional`
+   *   with a note in its basis.
    */
-  onUncoveredYear?: 'throw' | 'provisional';
+  onUncoveredYear?: 'throw' | 'withhold' | 'provisional';
+}
+
+/**
+ * A deadline that cannot be computed until the calendar has its year (policy 'withhold'):
+ * no due date, no state of its own. `metAt` / `mootAt` say the duty was done or fell away
+ * meanwhile; whether in time is decided once the year's data is loaded.
+ */
+export interface WithheldDeadline {
+  kind: DeadlineKind;
+  trigger: Date;
+  article: string;
+  holder: DeadlineHolder;
+  revision: number;
+  /** The year whose holiday arrangements (State Council notice) are missing. */
+  year: number;
+  /** The computation in words, up to where it stops. */
+  basis: string;
+  metAt?: Date;
+  mootAt?: Date;
+}
+
+export interface DeadlineAssessment {
+  deadlines: Deadline[];
+  withheld: WithheldDeadline[];
 }
 
 export const DEFAULT_POLICY: DeadlinePolicy = Object.freeze({
@@ -224,6 +254,14 @@ interface PeriodSpec {
  * 'provisional'; throws RangeError on malformed facts.
  */
 export function computeDeadlines(facts: CaseFact[], now: Date, policy: DeadlinePolicy, calendar: PrcCalendar): Deadline[] {
+  return assessDeadlines(facts, now, policy, calendar).deadlines;
+}
+
+/**
+ * computeDeadlines, plus the deadlines withheld for want of calendar data (only with
+ * policy.onUncoveredYear 'withhold'; otherwise `withheld` is empty).
+ */
+export function assessDeadlines(facts: CaseFact[], now: Date, policy: DeadlinePolicy, calendar: PrcCalendar): DeadlineAssessment {
   if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new RangeError('now must be a valid Date');
   facts.forEach(validateFact);
   const tz = policy.timeZone;
@@ -234,6 +272,7 @@ export function computeDeadlines(facts: CaseFact[], now: Date, policy: DeadlineP
     .map((x) => x.f);
 
   const current = new Map<DeadlineKind, Instance>();
+  const withheld = new Map<DeadlineKind, WithheldDeadline>();
 
   const period = (spec: PeriodSpec): { period: PeriodResult; notes: string[] } => {
     const notes: string[] = [];
@@ -270,13 +309,33 @@ export function computeDeadlines(facts: CaseFact[], now: Date, policy: DeadlineP
    * its start (hearing days not counted), so the old one is not judged on its own.
    */
   const open = (spec: PeriodSpec, opts: { replacedAt?: Date; sameObligation?: boolean; retroactive?: boolean } = {}): void => {
-    const { period: p, notes } = period(spec);
     const prev = current.get(spec.kind);
+    const revision = (prev?.revision ?? withheld.get(spec.kind)?.revision ?? 0) + 1;
+    let computed: { period: PeriodResult; notes: string[] };
+    try {
+      computed = period(spec);
+    } catch (e) {
+      if (!(e instanceof CalendarNotCoveredError) || policy.onUncoveredYear !== 'withhold') throw e;
+      current.delete(spec.kind);
+      const article = ARTICLE[spec.kind];
+      withheld.set(spec.kind, {
+        kind: spec.kind,
+        trigger: spec.trigger,
+        article,
+        holder: spec.holder,
+        revision,
+        year: e.year,
+        basis: `${spec.describe}（${LAW}${article}）→ 无法计算：${e.year} 年节假日安排尚未收录，不作推算，载入国务院办公厅 ${e.year} 年节假日安排后计算`,
+      });
+      return;
+    }
+    withheld.delete(spec.kind);
+    const { period: p, notes } = computed;
     const inst: Instance = {
       kind: spec.kind,
       trigger: spec.trigger,
       holder: spec.holder,
-      revision: prev ? prev.revision + 1 : 1,
+      revision,
       period: p,
       days: spec.days,
       workingDays: spec.workingDays,
@@ -311,16 +370,16 @@ export function computeDeadlines(facts: CaseFact[], now: Date, policy: DeadlineP
 
   /** Marks the current deadline of `kind` met at `at`, if it is still open. */
   const meet = (kind: DeadlineKind, at: Date): void => {
-    const inst = current.get(kind);
+    const inst = current.get(kind) ?? withheld.get(kind);
     if (inst && inst.metAt === undefined && inst.mootAt === undefined) inst.metAt = at;
   };
   /** Marks the current deadline of `kind` moot at `at`, if it is still open. */
   const moot = (kind: DeadlineKind, at: Date): void => {
-    const inst = current.get(kind);
+    const inst = current.get(kind) ?? withheld.get(kind);
     if (inst && inst.metAt === undefined && inst.mootAt === undefined) inst.mootAt = at;
   };
   const isOpen = (kind: DeadlineKind): boolean => {
-    const inst = current.get(kind);
+    const inst = current.get(kind) ?? withheld.get(kind);
     return !!inst && inst.metAt === undefined && inst.mootAt === undefined;
   };
 
@@ -483,7 +542,10 @@ export function computeDeadlines(facts: CaseFact[], now: Date, policy: DeadlineP
     }
   }
 
-  return DEADLINE_KINDS.filter((k) => current.has(k)).map((k) => toDeadline(current.get(k)!, now));
+  return {
+    deadlines: DEADLINE_KINDS.filter((k) => current.has(k)).map((k) => toDeadline(current.get(k)!, now)),
+    withheld: DEADLINE_KINDS.filter((k) => withheld.has(k)).map((k) => withheld.get(k)!),
+  };
 
   function openFeedback(at: Date, due: LocalDate, holder: DeadlineHolder, who: string): void {
     const prev = current.get('feedback');
@@ -539,7 +601,10 @@ function toDeadline(inst: Instance, now: Date): Deadline {
     d.rolledOver = true;
     d.originalLastDay = p.originalLastDay;
   }
-  if (p.assumedYears) d.provisional = true;
+  if (p.assumedYears) {
+    d.provisional = true;
+    d.assumedYears = p.assumedYears;
+  }
   if (inst.superseded.length) d.superseded = inst.superseded;
   return d;
 }
