@@ -24,6 +24,10 @@ const TIMER_COLUMNS = { caseId: true, kind: true, revision: true, dueAt: true, s
 const DONE_AFTER_MS = 2000;
 /** The longest the outbox relay waits for a burst of fired timers to commit. */
 const RELAY_HOLD_MS = 3000;
+/** Timers taken ahead within this long of each other are prepared together. */
+const PREPARE_GATHER_MS = 20;
+/** A prepared outcome whose timer has not fired this long after its instant is dropped (fired elsewhere). */
+const PREPARED_TTL_MS = 60_000;
 
 interface Firing {
   t: DeadlineTimer;
@@ -44,6 +48,24 @@ function groupByKind(keys: Pick<DeadlineRow, 'caseId' | 'kind'>[]): Map<string, 
 
 /** What firing a timer reads of its deadline. */
 type FiringRow = Pick<DeadlineRow, 'caseId' | 'kind' | 'revision' | 'dueAt' | 'state' | 'basis' | 'lastWarning' | 'breachedRevision'>;
+
+/** What a breach or warning timer does to its deadline when it fires. */
+interface Outcome {
+  event: EventEnvelope;
+  /** A breach's escalation timer. */
+  escalation: DeadlineTimer | null;
+  /** A warning's new lastWarning mark. */
+  mark: string | null;
+}
+
+/** The outcome of a timer taken ahead, built from its row as read then (see prepare). */
+interface Prepared extends Outcome {
+  t: DeadlineTimer;
+  row: FiringRow;
+}
+
+/** A prepared outcome no longer matched its row at the instant: the batch is done afresh. */
+class StalePreparation extends Error {}
 
 /** What a fact does to the timers (after its commit) and which events it sends. */
 interface FactPlan {
@@ -75,7 +97,7 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.scheduler.start((t) => this.fire(t), this.clock);
+    await this.scheduler.start((t) => this.fire(t), this.clock, (t) => this.prepare(t));
     await this.recomputeForCalendar();
     await this.reconcile();
     this.reconcileTimer = setInterval(() => void this.reconcileStep().catch((e) => this.logger.error(`reconcile failed: ${e.message}`)), this.settings.reconcileIntervalMs);
@@ -165,6 +187,7 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
 
   /** Arms and cancels timers (after the facts that caused them have committed). */
   async afterFact(plan: { arm: DeadlineTimer[]; cancel: string[] }): Promise<void> {
+    for (const id of plan.cancel) this.prepared.delete(id);
     await this.scheduler.cancel(plan.cancel);
     await this.scheduler.schedule(plan.arm);
   }
@@ -307,45 +330,128 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
   private async fireBatch(timers: DeadlineTimer[]): Promise<void> {
     const now = this.clock.now();
     const after: DeadlineTimer[] = [];
-    await this.uow.run(async (m) => {
-      const events: EventEnvelope[] = [];
-      const bulk = timers.filter((t) => t.purpose !== 'escalate');
-      if (bulk.length) events.push(...(await this.fireBulk(m, bulk, now, after)));
-      for (const t of timers.filter((x) => x.purpose === 'escalate')) events.push(...(await this.fireOne(m, t, now, after)));
-      return { result: null, events };
-    });
+    try {
+      await this.uow.run(async (m) => {
+        const events: EventEnvelope[] = [];
+        const bulk = timers.filter((t) => t.purpose !== 'escalate');
+        if (bulk.length) events.push(...(await this.fireBulk(m, bulk, now, after)));
+        for (const t of timers.filter((x) => x.purpose === 'escalate')) events.push(...(await this.escalate(m, t, now)));
+        return { result: null, events };
+      });
+    } catch (e) {
+      // Rolled back; the batch's prepared outcomes are gone, so this time it reads its rows.
+      if (e instanceof StalePreparation) return this.fireBatch(timers);
+      throw e;
+    }
     this.escalations.push(...after);
   }
 
+  /** Outcomes built ahead, by timer id: at most one per timer held by this instance. */
+  private readonly prepared = new Map<string, Prepared>();
+  private readonly toPrepare: DeadlineTimer[] = [];
+  private preparing = false;
+
   /**
-   * Breaches and warnings of a batch in a few statements: the rows are read FOR UPDATE (a second
-   * instance waits, then finds them done), the still-eligible ones updated together, one event each.
+   * A breach or warning timer taken ahead of its instant (TIMER_LEAD_MS): its row is read (no
+   * lock) and its event built now, so that at the instant only a conditional update and the
+   * inserts remain. At 24:00 thousands fall due together; this is work they no longer queue for.
+   */
+  prepare(t: DeadlineTimer): void {
+    if (t.purpose === 'escalate') return;
+    this.toPrepare.push(t);
+    if (this.preparing) return;
+    this.preparing = true;
+    setTimeout(async () => {
+      try {
+        while (this.toPrepare.length) await this.prepareBatch(this.toPrepare.splice(0, FIRE_BATCH));
+      } catch (e) {
+        // Nothing lost: unprepared timers read their rows when they fire.
+        this.toPrepare.length = 0;
+        this.logger.warn(`preparing timers failed: ${(e as Error).message}`);
+      } finally {
+        this.preparing = false;
+      }
+    }, PREPARE_GATHER_MS);
+  }
+
+  private async prepareBatch(timers: DeadlineTimer[]): Promise<void> {
+    const expired = this.clock.now().getTime() - PREPARED_TTL_MS;
+    for (const [id, p] of this.prepared) if (Date.parse(p.t.fireAt) < expired) this.prepared.delete(id);
+    const rows = await exclusive(this.dataSource, () => this.readRows(this.dataSource.manager, timers, false));
+    const byKey = new Map(rows.map((r) => [`${r.caseId}|${r.kind}`, r]));
+    for (const t of timers) {
+      const row = byKey.get(`${t.caseId}|${t.kind}`);
+      // Decided as of the timer's instant: the event says when the breach or warning happened.
+      const outcome = row && this.outcomeOf(t, row, new Date(t.fireAt));
+      if (outcome) this.prepared.set(timerId(t), { ...outcome, t, row });
+    }
+  }
+
+  /** What the timer does to this row at `at`, or null if the row no longer calls for it. */
+  private outcomeOf(t: DeadlineTimer, row: FiringRow, at: Date): Outcome | null {
+    if (row.revision !== t.revision || row.state !== 'pending') return null;
+    const due = { kind: row.kind, revision: row.revision, dueAt: row.dueAt.toISOString(), basis: row.basis };
+    if (t.purpose === 'breach') {
+      if (at < row.dueAt || row.breachedRevision >= row.revision) return null;
+      return { event: createEvent('deadline.breached', row.caseId, due, null, at), escalation: this.escalation(row), mark: null };
+    }
+    const mark = `${row.revision}.${t.daysBefore}`;
+    if (row.lastWarning === mark) return null;
+    const daysLeft = Math.max(0, Math.ceil((row.dueAt.getTime() - at.getTime()) / DAY));
+    return { event: createEvent('deadline.warned', row.caseId, { ...due, daysLeft }, null, at), escalation: null, mark };
+  }
+
+  /**
+   * Breaches and warnings of a batch in a few statements. Prepared timers: one conditional update
+   * per group, which must hit every row of the group as it was read (a second instance, or a
+   * fact since, makes it miss: StalePreparation). The others: their rows read FOR UPDATE (a second
+   * instance waits, then finds them done), the still-eligible ones updated together.
    */
   private async fireBulk(m: EntityManager, timers: DeadlineTimer[], now: Date, after: DeadlineTimer[]): Promise<EventEnvelope[]> {
-    const rows = await this.lockRows(m, timers);
-    const byKey = new Map(rows.map((r) => [`${r.caseId}|${r.kind}`, r]));
     const events: EventEnvelope[] = [];
+    const groups = new Map<string, Prepared[]>();
+    const fresh: DeadlineTimer[] = [];
+    for (const t of timers) {
+      const id = timerId(t);
+      const p = this.prepared.get(id);
+      this.prepared.delete(id);
+      if (!p) {
+        fresh.push(t);
+        continue;
+      }
+      const key = `${p.mark ?? 'breach'}|${p.row.kind}|${p.row.revision}|${p.row.dueAt.getTime()}`;
+      const group = groups.get(key);
+      if (group) group.push(p);
+      else groups.set(key, [p]);
+    }
+    for (const group of groups.values()) {
+      if ((await this.updatePrepared(m, group)) !== group.length) throw new StalePreparation();
+      for (const p of group) {
+        events.push(p.event);
+        if (p.escalation) after.push(p.escalation);
+      }
+    }
+    if (!fresh.length) return events;
+
+    const rows = await this.readRows(m, fresh, true);
+    const byKey = new Map(rows.map((r) => [`${r.caseId}|${r.kind}`, r]));
     const marks = new Map<string, FiringRow[]>(); // new lastWarning -> rows
     const breached: FiringRow[] = [];
     const seen = new Set<string>();
-    for (const t of timers) {
+    for (const t of fresh) {
       const row = byKey.get(`${t.caseId}|${t.kind}`);
-      const key = `${t.caseId}|${t.kind}|${t.purpose}|${t.daysBefore ?? ''}`;
-      if (!row || row.revision !== t.revision || row.state !== 'pending' || seen.has(key)) continue;
+      const key = timerId(t);
+      if (!row || seen.has(key)) continue;
       seen.add(key);
-      const due = { kind: row.kind, revision: row.revision, dueAt: row.dueAt.toISOString(), basis: row.basis };
-      if (t.purpose === 'breach') {
-        if (now < row.dueAt || row.breachedRevision >= row.revision) continue;
+      const outcome = this.outcomeOf(t, row, now);
+      if (!outcome) continue;
+      events.push(outcome.event);
+      if (outcome.mark === null) {
         breached.push(row);
-        after.push(this.escalation(row));
-        events.push(createEvent('deadline.breached', row.caseId, due, null, now));
+        after.push(outcome.escalation!);
       } else {
-        const mark = `${row.revision}.${t.daysBefore}`;
-        if (row.lastWarning === mark) continue;
-        if (!marks.has(mark)) marks.set(mark, []);
-        marks.get(mark)!.push(row);
-        const daysLeft = Math.max(0, Math.ceil((row.dueAt.getTime() - now.getTime()) / DAY));
-        events.push(createEvent('deadline.warned', row.caseId, { ...due, daysLeft }, null, now));
+        if (!marks.has(outcome.mark)) marks.set(outcome.mark, []);
+        marks.get(outcome.mark)!.push(row);
       }
     }
     await this.updateRows(m, breached, "state = 'breached', breachedRevision = revision", []);
@@ -353,19 +459,36 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
     return events;
   }
 
+  /** The conditional update of one group of prepared timers (same action, kind, revision, due); rows hit. */
+  private async updatePrepared(m: EntityManager, group: Prepared[]): Promise<number> {
+    const { row, mark } = group[0];
+    const dueAt = m.connection.driver.preparePersistentValue(row.dueAt, m.connection.getMetadata(DeadlineRow).findColumnWithPropertyName('dueAt')!);
+    const ids = group.map((p) => p.row.caseId);
+    const [set, still, params] =
+      mark === null
+        ? ["state = 'breached', breachedRevision = revision", 'breachedRevision < revision', []]
+        : ['lastWarning = ?', '(lastWarning IS NULL OR lastWarning <> ?)', [mark, mark]];
+    const result = await m.queryRunner!.query(
+      `UPDATE deadline SET ${set} WHERE kind = ? AND revision = ? AND dueAt = ? AND state = 'pending' AND ${still} AND caseId IN (${ids.map(() => '?').join(', ')})`,
+      [...params.slice(0, 1), row.kind, row.revision, dueAt, ...params.slice(1), ...ids],
+      true,
+    );
+    return result.affected ?? 0;
+  }
+
   /**
-   * The deadline rows of these timers, locked for the transaction where the database can (a second
-   * instance firing the same timers waits, then finds them done): one statement per kind. Plain
-   * SQL: at midnight thousands of rows go through here, and the query builder cost more than the
-   * database did.
+   * The deadline rows of these timers, one statement per kind; with `lock`, locked for the
+   * transaction where the database can (a second instance firing the same timers waits, then
+   * finds them done). Plain SQL: at midnight thousands of rows go through here, and the query
+   * builder cost more than the database did.
    */
-  private async lockRows(m: EntityManager, keys: Pick<DeadlineRow, 'caseId' | 'kind'>[]): Promise<FiringRow[]> {
-    const lock = forUpdate(m.connection).lock ? ' FOR UPDATE' : '';
+  private async readRows(m: EntityManager, keys: Pick<DeadlineRow, 'caseId' | 'kind'>[], lock: boolean): Promise<FiringRow[]> {
+    const forUpdateClause = lock && forUpdate(m.connection).lock ? ' FOR UPDATE' : '';
     const dueAt = m.connection.getMetadata(DeadlineRow).findColumnWithPropertyName('dueAt')!;
     const rows: FiringRow[] = [];
     for (const [kind, caseIds] of groupByKind(keys)) {
       const raw: FiringRow[] = await m.query(
-        `SELECT caseId, kind, revision, dueAt, state, basis, lastWarning, breachedRevision FROM deadline WHERE kind = ? AND caseId IN (${caseIds.map(() => '?').join(', ')})${lock}`,
+        `SELECT caseId, kind, revision, dueAt, state, basis, lastWarning, breachedRevision FROM deadline WHERE kind = ? AND caseId IN (${caseIds.map(() => '?').join(', ')})${forUpdateClause}`,
         [kind, ...caseIds],
       );
       for (const r of raw) rows.push({ ...r, revision: Number(r.revision), breachedRevision: Number(r.breachedRevision), dueAt: m.connection.driver.prepareHydratedValue(r.dueAt, dueAt) });
@@ -373,46 +496,31 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
     return rows;
   }
 
-  /** Sets columns of these rows, locked by lockRows in this transaction: one statement per kind. */
+  /** Sets columns of these rows, locked by readRows in this transaction: one statement per kind. */
   private async updateRows(m: EntityManager, keys: Pick<DeadlineRow, 'caseId' | 'kind'>[], set: string, params: unknown[]): Promise<void> {
     for (const [kind, caseIds] of groupByKind(keys)) {
       await m.query(`UPDATE deadline SET ${set} WHERE kind = ? AND caseId IN (${caseIds.map(() => '?').join(', ')})`, [...params, kind, ...caseIds]);
     }
   }
 
-  /** Acts if the deadline is still that revision and in the state the timer expects; once per revision. */
-  private async fireOne(m: EntityManager, t: DeadlineTimer, now: Date, after: DeadlineTimer[]): Promise<EventEnvelope[]> {
+  /**
+   * Escalation (督办) of a breach still unmet after the grace, if the case can still be supervised;
+   * once per revision (a conditional update decides which instance sends it).
+   */
+  private async escalate(m: EntityManager, t: DeadlineTimer, now: Date): Promise<EventEnvelope[]> {
     const row = await m.getRepository(DeadlineRow).findOneBy({ caseId: t.caseId, kind: t.kind });
-    if (!row || row.revision !== t.revision) return [];
-    const due = { kind: row.kind, revision: row.revision, dueAt: row.dueAt.toISOString(), basis: row.basis };
-    const once = (set: Partial<DeadlineRow>, where: string, params: Record<string, unknown> = {}) =>
-      m
-        .createQueryBuilder()
-        .update(DeadlineRow)
-        .set(set)
-        .where(`caseId = :caseId AND kind = :kind AND revision = :revision AND ${where}`, { caseId: row.caseId, kind: row.kind, revision: row.revision, ...params })
-        .execute()
-        .then((r) => r.affected === 1);
-
-    if (t.purpose === 'breach') {
-      if (row.state !== 'pending' || now < row.dueAt) return [];
-      if (!(await once({ state: 'breached', breachedRevision: row.revision }, 'breachedRevision < :revision'))) return [];
-      after.push(this.escalation(row));
-      return [createEvent('deadline.breached', row.caseId, due, null, now)];
-    }
-    if (t.purpose === 'escalate') {
-      if (row.state !== 'breached') return [];
-      const c = await m.getRepository(DeadlineCase).findOneBy({ caseId: row.caseId });
-      if (!c || !decide(snapshotOf(c), 'supervise').ok) return [];
-      if (!(await once({ escalatedRevision: row.revision }, 'escalatedRevision < :revision'))) return [];
-      const note = `逾期未办：${row.basis}（到期 ${row.lastDay}），自动督办`;
-      return [createEvent('case.supervised', row.caseId, { note, automatic: true }, null, now)];
-    }
-    if (row.state !== 'pending') return [];
-    const mark = `${row.revision}.${t.daysBefore}`;
-    if (!(await once({ lastWarning: mark }, '(lastWarning IS NULL OR lastWarning <> :mark)', { mark }))) return [];
-    const daysLeft = Math.max(0, Math.ceil((row.dueAt.getTime() - now.getTime()) / DAY));
-    return [createEvent('deadline.warned', row.caseId, { ...due, daysLeft }, null, now)];
+    if (!row || row.revision !== t.revision || row.state !== 'breached') return [];
+    const c = await m.getRepository(DeadlineCase).findOneBy({ caseId: row.caseId });
+    if (!c || !decide(snapshotOf(c), 'supervise').ok) return [];
+    const won = await m
+      .createQueryBuilder()
+      .update(DeadlineRow)
+      .set({ escalatedRevision: row.revision })
+      .where('caseId = :caseId AND kind = :kind AND revision = :revision AND escalatedRevision < :revision', { caseId: row.caseId, kind: row.kind, revision: row.revision })
+      .execute();
+    if (won.affected !== 1) return [];
+    const note = `逾期未办：${row.basis}（到期 ${row.lastDay}），自动督办`;
+    return [createEvent('case.supervised', row.caseId, { note, automatic: true }, null, now)];
   }
 
   /** The escalation timers, firing by `through`, of those rows that are breaches not yet escalated. */

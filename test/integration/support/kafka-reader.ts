@@ -6,6 +6,8 @@ export interface RawMessage {
   value: string;
   partition: number;
   offset: string;
+  /** The producer's timestamp (ms): when the outbox relay published it. */
+  timestamp: number;
 }
 
 /** Reads a topic from the beginning with a plain kafkajs consumer until `done` holds (or timeout). */
@@ -18,7 +20,7 @@ export async function readTopic(topic: string, done: (msgs: RawMessage[]) => boo
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ partition, message }) => {
-        msgs.push({ key: message.key?.toString() ?? '', value: message.value?.toString() ?? '', partition, offset: message.offset });
+        msgs.push({ key: message.key?.toString() ?? '', value: message.value?.toString() ?? '', partition, offset: message.offset, timestamp: Number(message.timestamp) });
       },
     });
     const until = Date.now() + timeoutMs;

@@ -51,12 +51,13 @@ export class BullMqScheduler implements TimerScheduler {
     if (policy !== 'noeviction') throw new Error(`Redis maxmemory-policy is ${policy}; BullMQ needs noeviction`);
   }
 
-  async start(onFire: (t: DeadlineTimer) => Promise<void>, clock: Clock): Promise<void> {
+  async start(onFire: (t: DeadlineTimer) => Promise<void>, clock: Clock, onTaken?: (t: DeadlineTimer) => void): Promise<void> {
     this.clock = clock;
     await this.checkRedis();
     this.worker = new Worker<DeadlineTimer>(
       DEADLINE_QUEUE,
       async (job, token) => {
+        if (onTaken && this.msUntil(job.data.fireAt) > 0) onTaken(job.data);
         if (!(await this.hold(job.data.fireAt))) {
           // Shutting down: give the job back, due (with its lead) at the same instant.
           await job.moveToDelayed(Date.now() + Math.max(0, this.msUntil(job.data.fireAt) - this.options.leadMs), token);

@@ -18,8 +18,12 @@ export function timerId(t: Pick<DeadlineTimer, 'caseId' | 'kind' | 'revision' | 
 
 /** Where timers live: BullMQ delayed jobs on Redis (distributed) or in-process (embedded). */
 export interface TimerScheduler {
-  /** Delays are measured on the service's clock (which tests may shift). */
-  start(onFire: (t: DeadlineTimer) => Promise<void>, clock: Clock): Promise<void>;
+  /**
+   * Delays are measured on the service's clock (which tests may shift). `onTaken`, if given, hears
+   * of a timer taken ahead of its instant (BullMQ's lead), so that work not depending on the
+   * instant can be done while it waits; the in-process scheduler takes nothing ahead.
+   */
+  start(onFire: (t: DeadlineTimer) => Promise<void>, clock: Clock, onTaken?: (t: DeadlineTimer) => void): Promise<void>;
   schedule(timers: DeadlineTimer[]): Promise<void>;
   cancel(ids: string[]): Promise<void>;
   /** Notes that every timer due in the window has just been armed (see wasWiped). */
