@@ -7,17 +7,19 @@
  *      service's `deadline` table and calls the service's reconcile(), which arms the timers
  *      falling due within its window as BullMQ delayed jobs; prints insert and reconcile time,
  *      Redis memory, delayed jobs armed, database size;
- *   2. inserts a burst of M deadlines (default 10,000) all due at the same instant T, arms them
- *      with reconcile(), waits until they are breached (at most 120 s after T), and prints the
- *      lateness of each breach (when a reader of its own first saw the deadline.breached row in
- *      the outbox, i.e. its commit, minus dueAt): p50/p95/p99/max, and the wall time.
+ *   2. three times (BENCH_BURSTS): inserts a burst of M deadlines (default 10,000) all due at the
+ *      same instant T, arms them with reconcile(), waits until they are breached (at most 120 s
+ *      after T), and prints the lateness of each breach (when a reader of its own first saw the
+ *      deadline.breached row in the outbox, i.e. its commit, minus dueAt): p50/p95/p99/max, and
+ *      the wall time. The first burst meets a cold process; the target is judged on the worst.
  * Prints PASS/FAIL against the targets (Redis < 200 MB at 1,000,000 open deadlines, p99 < 1 s)
  * but exits 0 either way; a non-zero exit means the bench itself broke. Always drops its schema
  * and deletes its Redis keys, also on failure or Ctrl-C.
  *
  * Environment (all optional): BENCH_DATABASE_URL (mariadb://root:@127.0.0.1:3306/; the bench
  * adds its own schema prefix), REDIS_URL (redis://127.0.0.1:6379), BENCH_DEADLINES (1000000),
- * BENCH_BURST (10000), BENCH_BATCH (5000 rows per INSERT), BENCH_INSERT_CONCURRENCY (2),
+ * BENCH_BURST (10000), BENCH_BURSTS (3, one after the other), BENCH_BATCH (5000 rows per
+ * INSERT), BENCH_INSERT_CONCURRENCY (2),
  * BENCH_BURST_LEAD_MS (15000: T = now + this, raised so that T lies TIMER_LEAD_MS + 5 s past
  * the burst's arming, as it does in service: timers are armed days ahead),
  * BENCH_TRANSPORT (in-process | broker; see BrokerLikeTransport).
@@ -58,6 +60,7 @@ const BASE_DB_URL = env('BENCH_DATABASE_URL', 'mariadb://root:@127.0.0.1:3306/')
 const REDIS_URL = env('REDIS_URL', 'redis://127.0.0.1:6379');
 const N = int('BENCH_DEADLINES', 1_000_000);
 const BURST = int('BENCH_BURST', 10_000);
+const BURSTS = int('BENCH_BURSTS', 3);
 const BATCH = Math.max(1, int('BENCH_BATCH', 5_000));
 const INSERT_CONCURRENCY = Math.max(1, int('BENCH_INSERT_CONCURRENCY', 2));
 const BURST_LEAD_MS = int('BENCH_BURST_LEAD_MS', 15_000);
@@ -473,14 +476,16 @@ async function main(): Promise<number> {
     log(`  ${pad('database size')}${mb(dbBytes)} (data ${mb(Number(size.data))} + indexes ${mb(Number(size.idx))}, information_schema after ANALYZE)`);
 
     // ---- 2. a burst due at the same instant ----------------------------------------------------
-    let burst: Burst | null = null;
-    if (BURST > 0) {
+    // The first burst meets a cold process (code not yet optimised, statements not yet prepared on
+    // its connections); a service in production has fired timers every day. Each is reported.
+    const runBurst = async (k: number): Promise<Burst> => {
+      let burst: Burst;
       // T must lie after the burst is armed: reconcile() re-reads the whole window, so give it room.
       const due = new Date(Date.now() + Math.max(BURST_LEAD_MS, 2 * Math.max(reconcileMs, steadyReconcileMs) + TIMER_LEAD_MS + 5000));
       due.setMilliseconds(0);
       const dueIso = due.toISOString();
       log();
-      log(`burst: ${fmt(BURST)} deadlines due at ${dueIso} (now + ${ms(due.getTime() - Date.now())}; load average ${load()})`);
+      log(`burst ${k + 1} of ${BURSTS}: ${fmt(BURST)} deadlines due at ${dueIso} (now + ${ms(due.getTime() - Date.now())}; load average ${load()})`);
       const tB = Date.now();
       await insertDeadlines(ds, BURST, () => due.getTime());
       const burstInsertMs = Date.now() - tB;
@@ -607,11 +612,16 @@ async function main(): Promise<number> {
       const lastTenth = Math.max(0, ...perTenth.keys());
       log(`  ${pad('commits per 100 ms after T')}${Array.from({ length: lastTenth + 1 }, (_, i) => perTenth.get(i) ?? 0).join(' ')}`);
       log(`  ${pad('wall time, T → last committed')}${ms(b.wallMs)}${b.wallMs > 0 ? ` (${fmt(Math.round(b.fired / (b.wallMs / 1000)))} breaches/s)` : ''}`);
-    }
+      return burst;
+    };
+    const bursts: Burst[] = [];
+    for (let k = 0; BURST > 0 && k < BURSTS; k++) bursts.push(await runBurst(k));
+    const worst = bursts.reduce<Burst | null>((w, b) => (!w || !(b.lateness.p99 <= w.lateness.p99) ? b : w), null);
 
     // ---- summary -------------------------------------------------------------------------------
     const redisOk = redisDelta < TARGET_REDIS_MB * MB;
-    const latOk = !!burst && burst.fired === BURST && burst.lateness.p99 < TARGET_P99_MS;
+    // Judged on the worst burst: every one of them must make it.
+    const latOk = bursts.length > 0 && bursts.every((b) => b.fired === BURST && b.lateness.p99 < TARGET_P99_MS);
     log();
     log('==================================== summary ====================================');
     log(`transport                       ${TRANSPORT}`);
@@ -622,14 +632,13 @@ async function main(): Promise<number> {
     log(`BullMQ delayed jobs armed       ${fmt(delayedJobs)}`);
     log(`Redis used_memory delta         ${mb(redisDelta)} (our keys: ${mb(redisKeysBytes)})`);
     log(`database size                   ${mb(dbBytes)}`);
-    if (burst) {
-      log(`burst fired                     ${fmt(burst.fired)} / ${fmt(BURST)}${burst.timedOut ? ` (gave up ${BURST_TIMEOUT_MS / 1000} s after T)` : ''}`);
-      log(`lateness p50 / p99 / max        ${ms(burst.lateness.p50)} / ${ms(burst.lateness.p99)} / ${ms(burst.lateness.max)}${burst.fired < BURST ? ` (of the ${fmt(burst.fired)} that fired)` : ''}`);
-      log(`wall time for the burst         ${ms(burst.wallMs)}`);
-    }
+    bursts.forEach((b, k) => {
+      log(`burst ${k + 1}${k === 0 ? ' (cold process)' : '               '} fired ${fmt(b.fired)} / ${fmt(BURST)}${b.timedOut ? ` (gave up ${BURST_TIMEOUT_MS / 1000} s after T)` : ''}`);
+      log(`  lateness p50 / p99 / max      ${ms(b.lateness.p50)} / ${ms(b.lateness.p99)} / ${ms(b.lateness.max)}${b.fired < BURST ? ` (of the ${fmt(b.fired)} that fired)` : ''}; wall time ${ms(b.wallMs)}`);
+    });
     log(`[${redisOk ? 'PASS' : 'FAIL'}] Redis < ${TARGET_REDIS_MB} MB at ${fmt(N)} open deadlines: ${mb(redisDelta)}${N !== 1_000_000 ? ' (not the target size)' : ''}`);
     log(
-      `[${latOk ? 'PASS' : 'FAIL'}] p99 lateness < ${fmt(TARGET_P99_MS)} ms, ${fmt(BURST)} timers due together: ${burst ? ms(burst.lateness.p99) : 'not measured'}${burst && burst.fired < BURST ? ` (only ${fmt(burst.fired)} fired: the p99 of all ${fmt(BURST)} is over ${BURST_TIMEOUT_MS / 1000} s)` : ''}`,
+      `[${latOk ? 'PASS' : 'FAIL'}] p99 lateness < ${fmt(TARGET_P99_MS)} ms, ${fmt(BURST)} timers due together, worst of ${bursts.length} bursts: ${worst ? ms(worst.lateness.p99) : 'not measured'}${worst && worst.fired < BURST ? ` (only ${fmt(worst.fired)} fired: the p99 of all ${fmt(BURST)} is over ${BURST_TIMEOUT_MS / 1000} s)` : ''}`,
     );
     log('=================================================================================');
     log(`total bench time ${ms(Date.now() - t0)}`);
