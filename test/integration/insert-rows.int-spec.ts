@@ -1,17 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { dataSourceOptions, ensureDatabase, insertRows, mysqlConfigFromUrl, type DatabaseConfig } from '#libs/persistence';
 import { MYSQL_URL, requireInfrastructure } from './support/infra.js';
-
-@Entity('sample')
-class Sample {
-  @PrimaryColumn({ type: 'varchar', length: 36 }) id: string;
-  @Column({ type: 'datetime', precision: 3 }) at: Date;
-  @Column({ type: 'datetime', precision: 3, nullable: true }) doneAt: Date | null;
-  @Column({ type: 'boolean' }) flag: boolean;
-  @Column({ type: 'integer', default: 7 }) n: number;
-  @Column({ type: 'text' }) note: string;
-}
+import { Sample } from '../support/sample-entity.js';
 
 /**
  * insertRows on MariaDB: full chunks of 500 rows go as a server-side prepared statement (binary

@@ -363,6 +363,8 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
     this.preparing = true;
     setTimeout(async () => {
       try {
+        const expired = this.clock.now().getTime() - PREPARED_TTL_MS;
+        for (const [id, p] of this.prepared) if (Date.parse(p.t.fireAt) < expired) this.prepared.delete(id);
         while (this.toPrepare.length) await this.prepareBatch(this.toPrepare.splice(0, FIRE_BATCH));
       } catch (e) {
         // Nothing lost: unprepared timers read their rows when they fire.
@@ -375,8 +377,6 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async prepareBatch(timers: DeadlineTimer[]): Promise<void> {
-    const expired = this.clock.now().getTime() - PREPARED_TTL_MS;
-    for (const [id, p] of this.prepared) if (Date.parse(p.t.fireAt) < expired) this.prepared.delete(id);
     const rows = await exclusive(this.dataSource, () => this.readRows(this.dataSource.manager, timers, false));
     const byKey = new Map(rows.map((r) => [`${r.caseId}|${r.kind}`, r]));
     for (const t of timers) {
@@ -464,15 +464,13 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
     const { row, mark } = group[0];
     const dueAt = m.connection.driver.preparePersistentValue(row.dueAt, m.connection.getMetadata(DeadlineRow).findColumnWithPropertyName('dueAt')!);
     const ids = group.map((p) => p.row.caseId);
-    const [set, still, params] =
+    const asRead = `kind = ? AND revision = ? AND dueAt = ? AND state = 'pending' AND caseId IN (${ids.map(() => '?').join(', ')})`;
+    const keys = [row.kind, row.revision, dueAt, ...ids];
+    const [sql, params] =
       mark === null
-        ? ["state = 'breached', breachedRevision = revision", 'breachedRevision < revision', []]
-        : ['lastWarning = ?', '(lastWarning IS NULL OR lastWarning <> ?)', [mark, mark]];
-    const result = await m.queryRunner!.query(
-      `UPDATE deadline SET ${set} WHERE kind = ? AND revision = ? AND dueAt = ? AND state = 'pending' AND ${still} AND caseId IN (${ids.map(() => '?').join(', ')})`,
-      [...params.slice(0, 1), row.kind, row.revision, dueAt, ...params.slice(1), ...ids],
-      true,
-    );
+        ? [`UPDATE deadline SET state = 'breached', breachedRevision = revision WHERE ${asRead} AND breachedRevision < revision`, keys]
+        : [`UPDATE deadline SET lastWarning = ? WHERE ${asRead} AND (lastWarning IS NULL OR lastWarning <> ?)`, [mark, ...keys, mark]];
+    const result = await m.queryRunner!.query(sql, params, true);
     return result.affected ?? 0;
   }
 

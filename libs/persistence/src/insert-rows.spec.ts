@@ -1,16 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { insertRows } from './insert-rows.js';
-
-@Entity('sample')
-class Sample {
-  @PrimaryColumn({ type: 'varchar', length: 36 }) id: string;
-  @Column({ type: 'datetime', precision: 3 }) at: Date;
-  @Column({ type: 'datetime', precision: 3, nullable: true }) doneAt: Date | null;
-  @Column({ type: 'boolean' }) flag: boolean;
-  @Column({ type: 'integer', default: 7 }) n: number;
-  @Column({ type: 'text' }) note: string;
-}
+import { Sample } from '../../../test/support/sample-entity.js';
 
 describe('insertRows', () => {
   const open = async () => {
