@@ -163,7 +163,9 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
    * real dates. One transaction per case, as if a fact had arrived.
    */
   async recomputeForCalendar(): Promise<number> {
-    const waiting = await this.dataSource.getRepository(DeadlineCase).find({ select: { caseId: true, awaitsCalendarYear: true }, where: { awaitsCalendarYear: Not(IsNull()) } });
+    const waiting = await exclusive(this.dataSource, () =>
+      this.dataSource.getRepository(DeadlineCase).find({ select: { caseId: true, awaitsCalendarYear: true }, where: { awaitsCalendarYear: Not(IsNull()) } }),
+    );
     const ready = waiting.filter((c) => this.settings.calendar.covers(c.awaitsCalendarYear!));
     let done = 0;
     for (const { caseId } of ready) {
