@@ -58,8 +58,7 @@ describe('firing timers prepared ahead of their instant', () => {
   const warning = (caseId: string): DeadlineTimer => ({ caseId, kind: 'handling', revision: 1, purpose: 'warn', daysBefore: 1, fireAt: new Date(due.getTime() - DAY).toISOString() });
   /** Prepares, waits for the preparation to be done, then fires at the instant. */
   const prepareThenFire = async (timers: DeadlineTimer[], meanwhile: () => Promise<unknown> = async () => undefined) => {
-    timers.forEach((t) => service.prepare(t));
-    await new Promise((r) => setTimeout(r, 100));
+    await Promise.all(timers.map((t) => service.prepare(t)));
     await meanwhile();
     now = due.getTime() + 5;
     await Promise.all(timers.map((t) => service.fire(t)));

@@ -351,31 +351,35 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
   /** Outcomes built ahead, by timer id: at most one per timer held by this instance. */
   private readonly prepared = new Map<string, Prepared>();
   private readonly toPrepare: DeadlineTimer[] = [];
-  private preparing = false;
+  /** The preparation run under way, if any. */
+  private preparation: Promise<void> | null = null;
 
   /**
    * A breach or warning timer taken ahead of its instant (TIMER_LEAD_MS): its row is read (no
    * lock) and its event built now, so that at the instant only a conditional update and the
    * inserts remain. At 24:00 thousands fall due together; this is work they no longer queue for.
+   * Resolves when the run that prepares it is over; never rejects.
    */
-  prepare(t: DeadlineTimer): void {
-    if (t.purpose === 'escalate') return;
+  prepare(t: DeadlineTimer): Promise<void> {
+    if (t.purpose === 'escalate') return Promise.resolve();
     this.toPrepare.push(t);
-    if (this.preparing) return;
-    this.preparing = true;
-    setTimeout(async () => {
-      try {
-        const expired = this.clock.now().getTime() - PREPARED_TTL_MS;
-        for (const [id, p] of this.prepared) if (Date.parse(p.t.fireAt) < expired) this.prepared.delete(id);
-        while (this.toPrepare.length) await this.prepareBatch(this.toPrepare.splice(0, FIRE_BATCH));
-      } catch (e) {
-        // Nothing lost: unprepared timers read their rows when they fire.
-        this.toPrepare.length = 0;
-        this.logger.warn(`preparing timers failed: ${(e as Error).message}`);
-      } finally {
-        this.preparing = false;
-      }
-    }, PREPARE_GATHER_MS);
+    return (this.preparation ??= this.runPreparation());
+  }
+
+  private async runPreparation(): Promise<void> {
+    await new Promise((r) => setTimeout(r, PREPARE_GATHER_MS)); // let the timers taken with this one join it
+    try {
+      const expired = this.clock.now().getTime() - PREPARED_TTL_MS;
+      for (const [id, p] of this.prepared) if (Date.parse(p.t.fireAt) < expired) this.prepared.delete(id);
+      while (this.toPrepare.length) await this.prepareBatch(this.toPrepare.splice(0, FIRE_BATCH));
+    } catch (e) {
+      // Nothing lost: unprepared timers read their rows when they fire.
+      this.toPrepare.length = 0;
+      this.logger.warn(`preparing timers failed: ${(e as Error).message}`);
+    } finally {
+      // Synchronously after the last look at the queue: a timer taken later starts a new run.
+      this.preparation = null;
+    }
   }
 
   private async prepareBatch(timers: DeadlineTimer[]): Promise<void> {

@@ -3,6 +3,12 @@ import type { Clock } from '#libs/common';
 import { InProcessScheduler } from './in-process.scheduler.js';
 import { timerId, type DeadlineTimer } from './timer-scheduler.js';
 
+/** Waits until `done` holds (at most 5 s: a loaded CI machine delays timers), then a little more. */
+async function settle(done: () => boolean): Promise<void> {
+  for (const until = Date.now() + 5000; !done() && Date.now() < until; ) await new Promise((r) => setTimeout(r, 10));
+  await new Promise((r) => setTimeout(r, 50));
+}
+
 const timer = (fireAt: number): DeadlineTimer => ({ caseId: 'c', kind: 'handling', revision: 1, purpose: 'breach', fireAt: new Date(fireAt).toISOString() });
 
 describe('InProcessScheduler', () => {
@@ -17,7 +23,7 @@ describe('InProcessScheduler', () => {
     const fireAt = Date.now() + 30;
     await scheduler.schedule([timer(fireAt)]);
     lag = 40;
-    await new Promise((r) => setTimeout(r, 150));
+    await settle(() => fired.length > 0);
     await scheduler.close();
     expect(fired).toHaveLength(1);
     expect(fired[0]).toBeGreaterThanOrEqual(fireAt);
@@ -33,7 +39,7 @@ describe('InProcessScheduler', () => {
     const cancelled = { ...timer(Date.now() + 20), caseId: 'gone' };
     await scheduler.schedule([cancelled]);
     await scheduler.cancel([timerId(cancelled)]);
-    await new Promise((r) => setTimeout(r, 100));
+    await settle(() => fired.length > 0);
     await scheduler.close();
     expect(fired).toEqual([first.fireAt]);
   });
