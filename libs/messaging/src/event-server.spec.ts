@@ -145,13 +145,18 @@ const waitFor = async (check: () => boolean, timeoutMs = 2000) => {
   for (const until = Date.now() + timeoutMs; !check(); await new Promise((r) => setTimeout(r, 5))) if (Date.now() > until) throw new Error('timed out');
 };
 
+/** An outbox database and a bus whose probe records the case ids it receives, in order. */
+const outboxWithProbe = async () => {
+  const ds = await new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: MESSAGING_ENTITIES, synchronize: true }).initialize();
+  const bus = new InProcessBus();
+  const seen: string[] = [];
+  bus.subscribe('probe', CASE_EVENTS_TOPIC, async (m) => void seen.push(JSON.parse(m.value).caseId));
+  return { ds, bus, seen };
+};
+
 describe('the outbox relay', () => {
   it('publishes committed rows in the order they were written, then marks them published', async () => {
-    const ds = new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: MESSAGING_ENTITIES, synchronize: true });
-    await ds.initialize();
-    const bus = new InProcessBus();
-    const seen: string[] = [];
-    bus.subscribe('probe', CASE_EVENTS_TOPIC, async (m) => void seen.push(JSON.parse(m.value).caseId));
+    const { ds, bus, seen } = await outboxWithProbe();
     const events = ['a', 'b', 'c'].map(registered);
     await ds.transaction((m) => appendToOutbox(m, CASE_EVENTS_TOPIC, events, new Date()));
     const relay = new OutboxRelay(ds, new InProcessTransport(bus), { pollIntervalMs: 10_000, batchSize: 2 });
@@ -166,11 +171,7 @@ describe('the outbox relay', () => {
   });
 
   it('holds publishing back while a burst commits, and publishes it all on release (or when the hold expires)', async () => {
-    const ds = new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: MESSAGING_ENTITIES, synchronize: true });
-    await ds.initialize();
-    const bus = new InProcessBus();
-    const seen: string[] = [];
-    bus.subscribe('probe', CASE_EVENTS_TOPIC, async (m) => void seen.push(JSON.parse(m.value).caseId));
+    const { ds, bus, seen } = await outboxWithProbe();
     const relay = new OutboxRelay(ds, new InProcessTransport(bus), { pollIntervalMs: 10_000, batchSize: 10 });
     relay.start();
     const release = relay.hold(60_000);

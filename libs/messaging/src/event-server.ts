@@ -129,10 +129,8 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
    * applies the events it produces this way, so the service's own state changes by one path
    * only, and the copy that comes back from the broker is skipped.
    */
-  async applyLocal(manager: EntityManager, event: EventEnvelope, afterCommit: Array<() => Promise<void>>): Promise<void> {
-    await manager.getRepository(ProcessedEventRecord).insert({ eventId: event.eventId, type: event.type, processedAt: new Date() });
-    afterCommit.push(async () => this.appliedHere.add(event.eventId));
-    await this.runHandlers(manager, event, afterCommit);
+  applyLocal(manager: EntityManager, event: EventEnvelope, afterCommit: Array<() => Promise<void>>): Promise<void> {
+    return this.applyLocalMany(manager, [event], afterCommit);
   }
 
   /** `applyLocal` for many events at once (one insert for their processed-event rows). */
