@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { And, DataSource, In, IsNull, LessThanOrEqual, MoreThan, Not, type EntityManager } from 'typeorm';
-import { CLOCK, type Clock } from '#libs/common';
+import { CLOCK, maskText, type Clock } from '#libs/common';
 import { createEvent, deserializeFacts, serializeFacts, type EventEnvelope } from '#libs/contracts';
 import { OutboxRelay } from '#libs/messaging';
 import { exclusive, forUpdate } from '#libs/persistence';
@@ -100,7 +100,7 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
     await this.scheduler.start((t) => this.fire(t), this.clock, (t) => this.prepare(t));
     await this.recomputeForCalendar();
     await this.reconcile();
-    this.reconcileTimer = setInterval(() => void this.reconcileStep().catch((e) => this.logger.error(`reconcile failed: ${e.message}`)), this.settings.reconcileIntervalMs);
+    this.reconcileTimer = setInterval(() => void this.reconcileStep().catch((e) => this.logger.error(`reconcile failed: ${maskText(String(e?.message ?? e))}`)), this.settings.reconcileIntervalMs);
     this.reconcileTimer.unref();
   }
 
@@ -180,7 +180,7 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
         await this.afterFact(plan);
         done++;
       } catch (e) {
-        this.logger.error(`case ${caseId}: recomputing with the new calendar failed (next start tries again): ${(e as Error).message}`);
+        this.logger.error(`case ${caseId}: recomputing with the new calendar failed (next start tries again): ${maskText(String((e as Error)?.message ?? e))}`);
       }
     }
     if (done) this.logger.log(`recomputed ${done} case(s) whose deadlines waited for the holiday calendar`);
@@ -323,7 +323,7 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
     this.committed.splice(0).forEach((b) => b.resolve());
     const timers = this.escalations.splice(0);
     // Should this fail, reconcile() arms every breach still awaiting escalation.
-    if (timers.length) void this.scheduler.schedule(timers).catch((e) => this.logger.warn(`escalation timers not armed yet (reconcile will): ${e.message}`));
+    if (timers.length) void this.scheduler.schedule(timers).catch((e) => this.logger.warn(`escalation timers not armed yet (reconcile will): ${maskText(String(e?.message ?? e))}`));
   }
 
   /** Escalation timers of the breaches just committed (a day away): armed once a burst is over. */
@@ -375,7 +375,7 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
     } catch (e) {
       // Nothing lost: unprepared timers read their rows when they fire.
       this.toPrepare.length = 0;
-      this.logger.warn(`preparing timers failed: ${(e as Error).message}`);
+      this.logger.warn(`preparing timers failed: ${maskText(String((e as Error)?.message ?? e))}`);
     } finally {
       // Synchronously after the last look at the queue: a timer taken later starts a new run.
       this.preparation = null;

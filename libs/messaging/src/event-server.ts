@@ -120,7 +120,7 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
         return true;
       }),
     );
-    await runAfterCommit(afterCommit, (e) => this.logger.error(`${this.options.group}: after-commit step of ${event.type} failed: ${e.message}`));
+    await runAfterCommit(afterCommit, (e) => this.logger.error(`${this.options.group}: after-commit step of ${event.type} failed: ${maskText(String(e?.message ?? e))}`));
     return applied;
   }
 
@@ -166,7 +166,8 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
   }
   private readonly handlers = new Map<string, MessageHandler | null>();
 
-  private async deadLetter(message: ReceivedMessage, reason: string): Promise<void> {
+  private async deadLetter(message: ReceivedMessage, unmasked: string): Promise<void> {
+    const reason = maskText(unmasked);
     this.logger.error(`${this.options.group}: dead-lettered message at ${message.topic}[${message.partition}]@${message.offset}: ${reason}`);
     const value = JSON.stringify({
       reason,
@@ -181,7 +182,7 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
         return;
       } catch (e) {
         // Never drop a message: hold the partition until the dead-letter topic takes it.
-        this.logger.error(`dead-letter publish failed, retrying: ${(e as Error).message}`);
+        this.logger.error(`dead-letter publish failed, retrying: ${maskText(String((e as Error)?.message ?? e))}`);
         await new Promise((r) => setTimeout(r, 1000));
       }
     }

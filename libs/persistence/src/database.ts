@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource, DataSourceOptions, MixedList } from 'typeorm';
+import { MaskingQueryLogger } from './query-logger.js';
 
 export type DatabaseConfig =
   | { driver: 'sqlite'; dataDir: string }
@@ -18,7 +19,8 @@ export function dataSourceOptions(
   migrations: MixedList<Function>,
 ): DataSourceOptions {
   // Migrations run through `migrate` (below), under a lock, not on initialize.
-  const common = { entities, migrations, migrationsRun: false, synchronize: false, logging: ['error', 'warn'] as ('error' | 'warn')[] };
+  // Failed queries are logged without their parameters, and masked (personal data never reaches a log line).
+  const common = { entities, migrations, migrationsRun: false, synchronize: false, logging: ['error', 'warn'] as ('error' | 'warn')[], logger: new MaskingQueryLogger() };
   if (db.driver === 'sqlite') {
     mkdirSync(db.dataDir, { recursive: true });
     return {

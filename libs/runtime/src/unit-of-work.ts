@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { EventEnvelope } from '#libs/contracts';
-import { CLOCK, NotFoundError, UnavailableError, type Clock } from '#libs/common';
+import { CLOCK, maskText, NotFoundError, UnavailableError, type Clock } from '#libs/common';
 import { appendToOutbox, OutboxRelay, runAfterCommit, waitForEvent, type CaseEventServer } from '#libs/messaging';
 import { exclusive } from '#libs/persistence';
 import { RUNTIME_OPTIONS, type RuntimeOptions } from './runtime.options.js';
@@ -44,7 +44,7 @@ export class UnitOfWork {
         return r;
       }),
     );
-    await runAfterCommit(afterCommit, (e) => this.logger.error(`after-commit step failed: ${e.message}`));
+    await runAfterCommit(afterCommit, (e) => this.logger.error(`after-commit step failed: ${maskText(String(e?.message ?? e))}`));
     void this.relay.kick();
     return { result: out.result, eventIds: out.events.map((e) => e.eventId) };
   }

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { systemClock, type Clock } from '#libs/common';
+import { maskText, systemClock, type Clock } from '#libs/common';
 import { DelayedError, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { timerId, type DeadlineTimer, type TimerScheduler } from './timer-scheduler.js';
@@ -72,7 +72,7 @@ export class BullMqScheduler implements TimerScheduler {
         concurrency: this.options.prefetch,
       },
     );
-    this.worker.on('failed', (job, err) => this.logger.warn(`timer ${job?.id} failed: ${err.message}`));
+    this.worker.on('failed', (job, err) => this.logger.warn(`timer ${job?.id} failed: ${maskText(String(err?.message ?? err))}`));
   }
 
   async schedule(timers: DeadlineTimer[]): Promise<void> {

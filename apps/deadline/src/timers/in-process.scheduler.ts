@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { systemClock, type Clock } from '#libs/common';
+import { maskText, systemClock, type Clock } from '#libs/common';
 import { timerId, type DeadlineTimer, type TimerScheduler } from './timer-scheduler.js';
 
 const MAX_DELAY = 2 ** 31 - 1; // setTimeout's limit (~24.8 days); longer timers re-arm
@@ -52,7 +52,7 @@ export class InProcessScheduler implements TimerScheduler {
         // Past setTimeout's limit, or a millisecond early (Node's timers run on a truncated
         // monotonic clock): arm again for what is left, or the breach would be "not yet due".
         if (new Date(t.fireAt).getTime() > this.clock.now().getTime()) return this.arm(t);
-        this.onFire?.(t).catch((e) => this.logger.error(`timer ${id} failed: ${(e as Error).message}`));
+        this.onFire?.(t).catch((e) => this.logger.error(`timer ${id} failed: ${maskText(String((e as Error)?.message ?? e))}`));
       },
       Math.min(delay, MAX_DELAY),
     );
