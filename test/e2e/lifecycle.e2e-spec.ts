@@ -36,14 +36,16 @@ describe('case lifecycle', () => {
     const res = await post(`/api/v1/petitions/${id}/decline`, 'office1', { reason: 'out-of-scope', note: '不属于信访事项' }).expect(200);
     expect(res.body).toMatchObject({ status: 'declined', decline: { reason: 'out-of-scope' } });
     const again = await post(`/api/v1/petitions/${id}/route`, 'office1', { mode: 'transfer', unitCode: 'housing' }).expect(409);
-    expect(again.body.message).toContain('declined');
+    expect(again.body.code).toBe('CASE_STATE');
+    expect(again.body.message).toContain('「不予受理」');
   });
 
   it('a handler may decline only a case routed to its own unit', async () => {
     const id = await newCase();
-    await post(`/api/v1/petitions/${id}/decline`, 'housing1', { reason: 'pending-elsewhere' }).expect(403);
+    // Not yet routed: not the unit's case at all.
+    expect((await post(`/api/v1/petitions/${id}/decline`, 'housing1', { reason: 'pending-elsewhere' }).expect(403)).body.code).toBe('WRONG_UNIT');
     await post(`/api/v1/petitions/${id}/route`, 'office1', { mode: 'transfer', unitCode: 'housing' }).expect(200);
-    await post(`/api/v1/petitions/${id}/decline`, 'labour1', { reason: 'pending-elsewhere' }).expect(403);
+    expect((await post(`/api/v1/petitions/${id}/decline`, 'labour1', { reason: 'pending-elsewhere' }).expect(403)).body.code).toBe('WRONG_UNIT');
     const res = await post(`/api/v1/petitions/${id}/decline`, 'housing1', { reason: 'pending-elsewhere' }).expect(200);
     expect(res.body.status).toBe('declined');
   });
@@ -62,7 +64,8 @@ describe('case lifecycle', () => {
     const reg = await post('/api/v1/petitions', 'admin', walkIn({ receivedAt: '2024-09-25T10:00:00+08:00', petitioners: [{ name: '迟到' }] })).expect(201);
     await post(`/api/v1/petitions/${reg.body.id}/route`, 'admin', { mode: 'transfer', unitCode: 'housing', at: '2024-09-27T10:00:00+08:00' }).expect(200);
     const res = await post(`/api/v1/petitions/${reg.body.id}/object`, 'housing1', { reason: '不属于本单位' }).expect(422);
-    expect(res.body.message).toContain('Art. 23');
+    expect(res.body.code).toBe('REGULATION');
+    expect(res.body.message).toContain('第二十三条');
     // 2024-09-27 + 5 working days, across National Day (and the make-up Saturday 10-12): 10-10, ending 24:00.
     expect(res.body.message).toContain('2024-10-11T00:00:00+08:00');
   });
@@ -77,10 +80,12 @@ describe('case lifecycle', () => {
     expect(dayDiff(h1.dueAt, h2.dueAt)).toBe(20);
     expect(h2.revision).toBe(h1.revision + 1);
     const tooMuch = await post(`/api/v1/petitions/${id}/extend`, 'housing1', { days: 11, reason: '仍需调查', approvedBy: '局长 李明' }).expect(422);
-    expect(tooMuch.body.message).toContain('34');
+    expect(tooMuch.body.code).toBe('REGULATION');
+    expect(tooMuch.body.message).toContain('第三十四条');
     const rest = await post(`/api/v1/petitions/${id}/extend`, 'housing1', { days: 10, reason: '仍需调查', approvedBy: '局长 李明' }).expect(200);
     expect(rest.body.extension.days).toBe(30);
-    await post(`/api/v1/petitions/${id}/extend`, 'housing1', { days: 31, reason: 'x', approvedBy: 'y' }).expect(400);
+    const invalid = await post(`/api/v1/petitions/${id}/extend`, 'housing1', { days: 31, reason: 'x', approvedBy: 'y' }).expect(400);
+    expect(invalid.body).toMatchObject({ code: 'FIELD_INVALID', details: [{ field: 'days', messages: ['延期天数不得大于 30'] }] });
   });
 
   it('diverts a case that belongs to litigation (Art. 31)', async () => {
@@ -96,8 +101,8 @@ describe('case lifecycle', () => {
     const res = await post(`/api/v1/petitions/${id}/evaluate`, 'reception1', { rating: 'basically-satisfied' }).expect(200);
     expect(res.body.evaluation).toMatchObject({ rating: 'basically-satisfied' });
     expect(res.body.evaluationState).toBe('已评价');
-    await post(`/api/v1/petitions/${id}/evaluate`, 'reception1', { rating: 'satisfied' }).expect(409);
-    await post(`/api/v1/petitions/${id}/evaluate`, 'housing1', { rating: 'satisfied' }).expect(403);
+    expect((await post(`/api/v1/petitions/${id}/evaluate`, 'reception1', { rating: 'satisfied' }).expect(409)).body).toMatchObject({ code: 'CASE_STATE', message: expect.stringContaining('已评价') });
+    expect((await post(`/api/v1/petitions/${id}/evaluate`, 'housing1', { rating: 'satisfied' }).expect(403)).body.code).toBe('FORBIDDEN');
   });
 
   it('goes through review and re-review; after re-review the matter is final and not accepted again (Art. 35–36)', async () => {
@@ -114,7 +119,8 @@ describe('case lifecycle', () => {
     const final = await post(`/api/v1/petitions/${id}/re-review-opinion`, 'office1', { kind: 'procedural', outcome: 'not-support', opinion: '复核维持。', hearingDays: 3 }).expect(200);
     expect(final.body.status).toBe('final');
     const refused = await post(`/api/v1/petitions/${id}/review-request`, 'reception1').expect(422);
-    expect(refused.body.message).toContain('36(3)');
+    expect(refused.body.code).toBe('REGULATION');
+    expect(refused.body.message).toContain('第三十六条第三款');
     // The same person comes back on the same matter: a new case, marked as already re-reviewed…
     const same = await post('/api/v1/petitions', 'reception1', walkIn({ petitioners: [{ name: `申请人${n}`, idNumber: `4503021980010${String(1000 + n).slice(-4)}X` }] })).expect(201);
     expect(same.body.priorFinalCase).toMatchObject({ id });
@@ -130,7 +136,8 @@ describe('case lifecycle', () => {
     await post(`/api/v1/petitions/${id}/accept`, 'admin', { at: '2024-03-04T10:00:00+08:00' }).expect(200);
     await post(`/api/v1/petitions/${id}/close`, 'admin', { kind: 'substantive', outcome: 'explain', opinion: '答复。', at: '2024-03-20T10:00:00+08:00' }).expect(200);
     const res = await post(`/api/v1/petitions/${id}/review-request`, 'reception1').expect(422);
-    expect(res.body.message).toContain('Art. 35');
+    expect(res.body.code).toBe('REGULATION');
+    expect(res.body.message).toContain('第三十五条');
   });
 
   it('supervision by the office or a leader (督办); not by reception, not on a final case', async () => {

@@ -24,8 +24,9 @@ describe('embedded spine', () => {
 
   it('refuses calls without a token (401) and a wrong password at login (401)', async () => {
     const res = await t.http().get('/api/v1/petitions').expect(401);
-    expect(res.body).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
-    await t.http().post('/api/v1/auth/login').send({ username: 'admin', password: 'nope' }).expect(401);
+    expect(res.body).toMatchObject({ statusCode: 401, error: 'Unauthorized', code: 'UNAUTHENTICATED' });
+    const wrong = await t.http().post('/api/v1/auth/login').send({ username: 'admin', password: 'nope' }).expect(401);
+    expect(wrong.body).toMatchObject({ code: 'UNAUTHENTICATED', message: '用户名或密码错误' });
   });
 
   it('registers a walk-in petition as a new case (201), with the identity number masked', async () => {
@@ -63,6 +64,11 @@ describe('embedded spine', () => {
     expect(res.body.statusCode).toBe(400);
     const fields = res.body.details.map((d: { field: string }) => d.field);
     expect(fields).toEqual(expect.arrayContaining(['channel', 'petitioners', 'category', 'summary', 'content']));
+    expect(res.body.code).toBe('FIELD_INVALID');
+    const messages = (field: string) => res.body.details.find((d: { field: string }) => d.field === field).messages;
+    expect(messages('summary')).toContain('信访事项摘要不得超过 200 个字');
+    expect(messages('category').join()).toContain('内容分类');
+    expect(messages('content')).toContain('主要诉求及事实不能为空');
     const after = (await t.http().get('/api/v1/petitions').set(bearer(tokens.office1)).expect(200)).body.total;
     expect(after).toBe(before);
   });
@@ -71,6 +77,7 @@ describe('embedded spine', () => {
     await t.http().post(`/api/v1/petitions/${caseId}/route`).set(bearer(tokens.reception1)).send({ mode: 'transfer', unitCode: 'housing' }).expect(403);
     const bad = await t.http().post(`/api/v1/petitions/${caseId}/route`).set(bearer(tokens.office1)).send({ mode: 'transfer', unitCode: 'nowhere' }).expect(400);
     expect(bad.body.details[0].field).toBe('unitCode');
+    expect(bad.body.details[0].messages[0]).toContain('责任单位');
   });
 
   it('answers 404 for an unknown case and 400 for a malformed id', async () => {
@@ -104,7 +111,8 @@ describe('embedded spine', () => {
 
   it('answers 409 naming the state when the action does not fit it', async () => {
     const res = await t.http().post(`/api/v1/petitions/${caseId}/accept`).set(bearer(tokens.housing1)).send({}).expect(409);
-    expect(res.body.message).toContain('accepted');
+    expect(res.body.code).toBe('CASE_STATE');
+    expect(res.body.message).toBe('该案件当前状态为「已受理」，不能再受理');
   });
 
   it('lets a handler see only the cases of its own unit', async () => {

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, ForbiddenError, RuleViolationError, type Clock } from '#libs/common';
+import { CLOCK, RuleViolationError, type Clock } from '#libs/common';
 import { createEvent, type DeclineReason, type EventEnvelope, type Procedure, type RouteMode } from '#libs/contracts';
 import { forUpdate } from '#libs/persistence';
 import { CalendarNotCoveredError, decide, formatInstant, workingDaysPeriod, type CaseAction, type PeriodResult } from '#libs/regulation';
-import { assertOwnUnit, enforce, snapshotOf, UnitOfWork, type Caller, type CommandResult, type ServiceCommand } from '#libs/runtime';
+import { assertMayAct, enforce, snapshotOf, UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runtime';
 import { AssignmentCase } from './assignment.entities.js';
 import { ASSIGNMENT_SETTINGS, type AssignmentSettings } from './assignment.settings.js';
 
@@ -35,7 +35,6 @@ export class AssignmentService {
 
   accept(cmd: ServiceCommand): Promise<CommandResult> {
     return this.act(cmd, 'accept', (c, at) => {
-      assertOwnUnit(cmd.actor, c.unitCode);
       return createEvent('case.accepted', c.id, { unitCode: c.unitCode!, acceptedAt: at.toISOString() }, cmd.actor, this.clock.now());
     });
   }
@@ -43,17 +42,12 @@ export class AssignmentService {
   /** The office declines an unrouted case; the unit holding a routed case declines it too. */
   decline(cmd: ServiceCommand<{ reason: DeclineReason; note?: string }>): Promise<CommandResult> {
     return this.act(cmd, 'decline', (c, at) => {
-      if (!isOffice(cmd.actor)) {
-        if (c.status !== 'routed') throw new ForbiddenError('only the petition office declines a case that is not routed to a unit');
-        assertOwnUnit(cmd.actor, c.unitCode);
-      }
       return createEvent('case.declined', c.id, { reason: cmd.body.reason, note: cmd.body.note ?? null, declinedAt: at.toISOString() }, cmd.actor, this.clock.now());
     });
   }
 
   divert(cmd: ServiceCommand<{ procedure: Procedure; note?: string }>): Promise<CommandResult> {
     return this.act(cmd, 'divert', (c, at) => {
-      assertOwnUnit(cmd.actor, c.unitCode);
       return createEvent('case.diverted', c.id, { procedure: cmd.body.procedure, note: cmd.body.note ?? null, divertedAt: at.toISOString() }, cmd.actor, this.clock.now());
     });
   }
@@ -61,11 +55,10 @@ export class AssignmentService {
   /** A wrong transfer goes back to the office, with reasons, within 5 working days of receipt (Art. 23(3)). */
   object(cmd: ServiceCommand<{ reason: string }>): Promise<CommandResult> {
     return this.act(cmd, 'object', (c, at) => {
-      assertOwnUnit(cmd.actor, c.unitCode);
       const window = this.objectionWindow(c.routedAt!);
       if (window && at.getTime() >= window.dueAt.getTime()) {
         throw new RuleViolationError(
-          `an objection to a wrong transfer must be made within 5 working days of receipt, which ended ${formatInstant(window.dueAt, this.settings.timeZone)} (Art. 23(3), 第二十三条第三款)`,
+          `对转送错误的异议应在收到之日起 5 个工作日内提出，该期限已于 ${formatInstant(window.dueAt, this.settings.timeZone)} 届满（《信访工作条例》第二十三条第三款）`,
         );
       }
       return createEvent('case.objected', c.id, { unitCode: c.unitCode!, reason: cmd.body.reason, objectedAt: at.toISOString() }, cmd.actor, this.clock.now());
@@ -86,14 +79,15 @@ export class AssignmentService {
     }
   }
 
-  /** The state machine decides first; `produce` checks the unit and the windows, then builds the event. */
+  /** The state machine decides first, then the role table (unit included); `produce` checks the windows and builds the event. */
   private act(cmd: ServiceCommand<any>, action: CaseAction, produce: (c: AssignmentCase, at: Date) => EventEnvelope): Promise<CommandResult> {
     return this.uow.act(cmd, {
       load: (m, id) => m.getRepository(AssignmentCase).findOne({ where: { id }, ...forUpdate(m.connection) }),
-      check: (c) => enforce(decide(snapshotOf(c), action)),
+      check: (c) => {
+        enforce(decide(snapshotOf(c), action));
+        assertMayAct(cmd.actor, snapshotOf(c), action, c.unitCode);
+      },
       produce,
     });
   }
 }
-
-const isOffice = (a: Caller) => a.roles.includes('office') || a.roles.includes('admin');

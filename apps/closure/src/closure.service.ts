@@ -3,7 +3,7 @@ import { CLOCK, RuleViolationError, StateConflictError, type Clock } from '#libs
 import { createEvent, deserializeFacts, type ClosureKind, type EventEnvelope, type Outcome, type Rating } from '#libs/contracts';
 import { forUpdate } from '#libs/persistence';
 import { computeDeadlines, decide, formatInstant, type CaseAction, type DeadlineKind } from '#libs/regulation';
-import { assertOwnUnit, enforce, snapshotOf, UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runtime';
+import { assertMayAct, enforce, snapshotOf, UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runtime';
 import { ClosureCase } from './closure.entities.js';
 import { CLOSURE_SETTINGS, type ClosureSettings } from './closure.settings.js';
 
@@ -22,10 +22,11 @@ export interface ExtendBody {
 
 /** The petitioner's windows, with the article each comes from. */
 const WINDOWS: Partial<Record<CaseAction, { kind: DeadlineKind; what: string; article: string }>> = {
-  evaluate: { kind: 'evaluation', what: 'the evaluation window', article: 'Art. 21 (第二十一条)' },
-  'review-request': { kind: 'review-request', what: 'a review (复查) must be asked for within 30 days of the written opinion', article: 'Art. 35 (第三十五条)' },
-  're-review-request': { kind: 're-review-request', what: 'a re-review (复核) must be asked for within 30 days of the review opinion', article: 'Art. 36 (第三十六条)' },
+  evaluate: { kind: 'evaluation', what: '满意度评价应在办结后的评价期限内作出', article: '第二十一条' },
+  'review-request': { kind: 'review-request', what: '复查申请应在收到书面处理意见之日起 30 日内提出', article: '第三十五条' },
+  're-review-request': { kind: 're-review-request', what: '复核申请应在收到复查意见之日起 30 日内提出', article: '第三十六条' },
 };
+const RATING_NAMES: Record<string, string> = { satisfied: '满意', 'basically-satisfied': '基本满意', dissatisfied: '不满意' };
 
 /**
  * Handling and what follows it: extension (Art. 34), closure with a written opinion (Art. 32),
@@ -42,7 +43,6 @@ export class ClosureService {
   extend(cmd: ServiceCommand<ExtendBody>): Promise<CommandResult> {
     const b = cmd.body;
     return this.act(cmd, 'extend', (c, at) => {
-      assertOwnUnit(cmd.actor, c.unitCode);
       return createEvent(
         'case.extended',
         c.id,
@@ -56,14 +56,13 @@ export class ClosureService {
   close(cmd: ServiceCommand<OpinionBody>): Promise<CommandResult> {
     const { kind, outcome, opinion } = cmd.body;
     return this.act(cmd, 'close', (c, at) => {
-      assertOwnUnit(cmd.actor, c.unitCode);
       return createEvent('case.closed', c.id, { kind, outcome, opinion, closedAt: at.toISOString() }, cmd.actor, this.clock.now());
     });
   }
 
   evaluate(cmd: ServiceCommand<{ rating: Rating }>): Promise<CommandResult> {
     return this.act(cmd, 'evaluate', (c, at) => {
-      if (c.rating) throw new StateConflictError(`the case was already evaluated (${c.rating}) while it is ${c.status}`);
+      if (c.rating) throw new StateConflictError(`该案件已评价（${RATING_NAMES[c.rating] ?? c.rating}），不能重复评价`);
       return createEvent('case.evaluated', c.id, { rating: cmd.body.rating, evaluatedAt: at.toISOString() }, cmd.actor, this.clock.now());
     });
   }
@@ -104,6 +103,7 @@ export class ClosureService {
       load: (m, id) => m.getRepository(ClosureCase).findOne({ where: { id }, ...forUpdate(m.connection) }),
       check: (c, at) => {
         enforce(decide(snapshotOf(c), action, input));
+        assertMayAct(cmd.actor, snapshotOf(c), action, c.unitCode);
         this.assertWindowOpen(c, action, at);
       },
       produce,
@@ -116,7 +116,7 @@ export class ClosureService {
     if (!w) return;
     const d = computeDeadlines(deserializeFacts(c.facts), at, this.settings.policy, this.settings.calendar).find((x) => x.kind === w.kind);
     if (d && at.getTime() >= d.dueAt.getTime()) {
-      throw new RuleViolationError(`${w.what}; it ended ${formatInstant(d.dueAt, this.settings.policy.timeZone)} (${w.article}): ${d.basis}`);
+      throw new RuleViolationError(`${w.what}，该期限已于 ${formatInstant(d.dueAt, this.settings.policy.timeZone)} 届满（《信访工作条例》${w.article}）。计算依据：${d.basis}`);
     }
   }
 }

@@ -52,7 +52,7 @@ export class AccountsService implements OnApplicationBootstrap {
     const u = await this.users.findOneBy({ username });
     // Compare even for an unknown user, so timing does not tell which usernames exist.
     const ok = await verifyPassword(password, u?.passwordHash ?? '$2b$10$invalidinvalidinvalidinvalidinvalidinvalidinvalidinva');
-    if (!u || !ok) throw new UnauthorizedError('wrong username or password');
+    if (!u || !ok) throw new UnauthorizedError('用户名或密码错误');
     const user = view(u);
     const claims: TokenClaims = { sub: u.username, roles: user.roles, unitCode: u.unitCode, name: u.displayName };
     return { accessToken: await this.jwt.signAsync(claims), user };
@@ -60,9 +60,9 @@ export class AccountsService implements OnApplicationBootstrap {
 
   async createUnit(dto: CreateUnitDto): Promise<{ code: string; name: string; parentCode: string | null }> {
     if (dto.parentCode && !(await this.units.existsBy({ code: dto.parentCode }))) {
-      throw new InvalidInputError('invalid input: parentCode', [{ field: 'parentCode', messages: [`unit ${dto.parentCode} does not exist`] }]);
+      throw InvalidInputError.field('parentCode', `上级单位 ${dto.parentCode} 不存在`);
     }
-    if (await this.units.existsBy({ code: dto.code })) throw new StateConflictError(`unit ${dto.code} already exists`);
+    if (await this.units.existsBy({ code: dto.code })) throw new StateConflictError(`单位代码 ${dto.code} 已存在`, undefined, 'DUPLICATE');
     const unit = { code: dto.code, name: dto.name, parentCode: dto.parentCode ?? null };
     await this.units.insert({ ...unit, createdAt: new Date() });
     return unit;
@@ -72,16 +72,16 @@ export class AccountsService implements OnApplicationBootstrap {
     return (await this.units.find({ order: { code: 'ASC' } })).map((u) => ({ code: u.code, name: u.name, parentCode: u.parentCode }));
   }
 
-  async assertUnit(code: string, field = 'unitCode'): Promise<void> {
-    if (!(await this.units.existsBy({ code }))) throw new InvalidInputError(`invalid input: ${field}`, [{ field, messages: [`unit ${code} does not exist`] }]);
+  async assertUnit(code: string, field = 'unitCode', label = '责任单位'): Promise<void> {
+    if (!(await this.units.existsBy({ code }))) throw InvalidInputError.field(field, `${label}「${code}」不存在`);
   }
 
   async createUser(dto: CreateUserDto): Promise<UserView> {
     if (dto.roles.includes('handler') && !dto.unitCode) {
-      throw new InvalidInputError('invalid input: unitCode', [{ field: 'unitCode', messages: ['a handler must belong to a unit'] }]);
+      throw InvalidInputError.field('unitCode', '责任单位经办人必须填写所属单位');
     }
-    if (dto.unitCode) await this.assertUnit(dto.unitCode);
-    if (await this.users.existsBy({ username: dto.username })) throw new StateConflictError(`user ${dto.username} already exists`);
+    if (dto.unitCode) await this.assertUnit(dto.unitCode, 'unitCode', '所属单位');
+    if (await this.users.existsBy({ username: dto.username })) throw new StateConflictError(`用户名 ${dto.username} 已存在`, undefined, 'DUPLICATE');
     const record: UserRecord = {
       username: dto.username,
       passwordHash: await hashPassword(dto.password),

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { CATEGORIES } from '#libs/contracts';
+import { categoryName as nameOfCategory } from '#libs/contracts';
 
 interface Rate {
   numerator: number;
@@ -39,7 +39,7 @@ const CHANNEL_NAMES: [string, string][] = [
   ['phone', '来电'],
   ['fax', '传真'],
 ];
-const categoryName = (code: string) => CATEGORIES.find((c) => c.code === code)?.name ?? code;
+const categoryName = (code: string) => nameOfCategory(code);
 
 /** "100%（41/41）", or a dash when there was nothing to count. */
 export function percent(r: Rate): string {

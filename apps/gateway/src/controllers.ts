@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Qu
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentCaller, Public, Roles } from '#libs/auth';
 import { InvalidInputError } from '#libs/common';
-import { CATEGORIES } from '#libs/contracts';
+import { categoryTree } from '#libs/contracts';
 import type { Caller } from '#libs/runtime';
 import { AccountsService } from './accounts.service.js';
 import { CreateUnitDto, CreateUserDto, LoginDto } from './dto/admin.dto.js';
@@ -14,7 +14,12 @@ import { GATEWAY_SETTINGS, type GatewaySettings } from './gateway.settings.js';
 import { PetitionsFacade } from './petitions.facade.js';
 import { annualCsv, annualRows, annualText, annualXlsx, type AnnualFigures } from './annual-report.js';
 
-const CaseId = () => new ParseUUIDPipe({ exceptionFactory: () => new InvalidInputError('invalid input: id', [{ field: 'id', messages: ['id must be a case id (UUID)'] }]) });
+const CaseId = () => new ParseUUIDPipe({ exceptionFactory: () => InvalidInputError.field('id', '案件编号格式不正确（应为 UUID）') });
+
+/** A period's start must not come after its end. */
+function assertPeriod(q: { from: string; to: string }): void {
+  if (q.from > q.to) throw InvalidInputError.field('from', '起始日期不得晚于结束日期');
+}
 
 @ApiTags('health')
 @Controller('api/v1/health')
@@ -70,9 +75,9 @@ export class AdminController {
   }
 
   @Get('categories')
-  @ApiOperation({ summary: 'Content categories (信访内容分类), first level' })
+  @ApiOperation({ summary: 'Content categories (信访内容分类) in two levels: [{code, name, children: [{code, name}]}] (bundled, or CATEGORIES_FILE)' })
   categories() {
-    return CATEGORIES;
+    return categoryTree();
   }
 }
 
@@ -236,7 +241,7 @@ export class ReportsController {
   @Get('summary')
   @Roles('leader', 'office')
   summary(@Query() q: SummaryQueryDto, @CurrentCaller() caller: Caller) {
-    if (q.from > q.to) throw new InvalidInputError('invalid input: from', [{ field: 'from', messages: ['from must not be after to'] }]);
+    assertPeriod(q);
     return this.petitions.summary(q, caller);
   }
 

@@ -20,7 +20,7 @@ export class PetitionsFacade {
 
   async act(caseId: string, service: string, command: string, body: Record<string, unknown>, caller: Caller): Promise<CaseView> {
     const { at, ...rest } = body as { at?: string };
-    if (at && !caller.roles.includes('admin')) throw new ForbiddenError('only admin may back-date an action (at)');
+    if (at && !caller.roles.includes('admin')) throw new ForbiddenError('只有系统管理员可以补录行为时间（at）');
     const head = await this.services.query<{ lastEventId: string }>('reporting', 'head', { id: caseId }, caller);
     const result = await this.services.command(service, command, { caseId, actor: caller, body: rest, after: head.lastEventId, at: at ?? null });
     return this.readAfter(result, caller);

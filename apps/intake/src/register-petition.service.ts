@@ -38,7 +38,7 @@ export class RegisterPetitionService {
     const now = this.clock.now();
     const receivedAt = body.receivedAt ? new Date(body.receivedAt) : now;
     if (receivedAt.getTime() > now.getTime() + 60_000) {
-      throw new InvalidInputError('invalid input: receivedAt', [{ field: 'receivedAt', messages: ['receivedAt must not be in the future'] }]);
+      throw InvalidInputError.field('receivedAt', '收信/来访时间不得晚于当前时间');
     }
     const headcount = body.headcount ?? body.petitioners.length;
     const groupVisit = body.channel === 'visit' && headcount >= this.settings.groupVisitThreshold;
@@ -53,7 +53,7 @@ export class RegisterPetitionService {
 
     const { result, eventIds } = await this.uow.run(async (m) => {
       if (body.receptionSessionId && !(await m.getRepository(ReceptionSession).existsBy({ id: body.receptionSessionId }))) {
-        throw new InvalidInputError('invalid input: receptionSessionId', [{ field: 'receptionSessionId', messages: [`no reception session ${body.receptionSessionId}`] }]);
+        throw InvalidInputError.field('receptionSessionId', `接访活动 ${body.receptionSessionId} 不存在`);
       }
       const open = await this.findCase(m, body.petitioners, body.category, 'c.open = :open', { open: true });
       await m.getRepository(IntakeContact).insert({

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import { CLOCK, ForbiddenError, NotFoundError, UnavailableError, type Clock } from '#libs/common';
+import { firstLevelOf } from '#libs/contracts';
 import { waitForEvent } from '#libs/messaging';
 import { exclusive } from '#libs/persistence';
 import { addDays, endOfLocalDay, formatInstant } from '#libs/regulation';
@@ -35,7 +36,7 @@ const rate = (numerator: number, denominator: number): Rate => ({ numerator, den
 
 /** Who may read which case: handlers their own unit's; everyone else with a role, all. */
 function scopeUnit(caller: Caller | null): string | null {
-  if (!caller) throw new ForbiddenError('no caller');
+  if (!caller) throw new ForbiddenError('请先登录');
   const wide = caller.roles.some((r) => r !== 'handler');
   return wide ? null : (caller.unitCode ?? '__none__');
 }
@@ -55,17 +56,17 @@ export class ReportingQueries {
   private async load(id: string, caller: Caller | null): Promise<RptCase> {
     const unit = scopeUnit(caller);
     const row = await exclusive(this.dataSource, () => this.cases.findOneBy({ id }));
-    if (!row) throw new NotFoundError(`case ${id} not found`);
+    if (!row) throw new NotFoundError(`案件 ${id} 不存在`);
     // A unit that sent a wrong transfer back may still read what it returned.
     const returnedBy = (JSON.parse(row.extra) as CaseExtra).objections?.some((o) => o.unitCode === unit);
-    if (unit && row.unitCode !== unit && !returnedBy) throw new ForbiddenError(`case ${id} belongs to another unit`);
+    if (unit && row.unitCode !== unit && !returnedBy) throw new ForbiddenError('该案件由其他单位办理，不属于您所在的单位', undefined, 'WRONG_UNIT');
     return row;
   }
 
   /** The case, after this read model has applied `waitFor` (the last event of a command). */
   async getCase(params: { id: string; waitFor?: string }, caller: Caller | null): Promise<CaseView> {
     if (params.waitFor && !(await waitForEvent(this.dataSource, params.waitFor, this.settings.readYourWritesTimeoutMs))) {
-      throw new UnavailableError(`the change was saved but the case view has not caught up yet; read the case again shortly (event ${params.waitFor})`);
+      throw new UnavailableError(`操作已保存，但案件视图尚未更新，请稍后重新打开案件（事件 ${params.waitFor}）`);
     }
     return toCaseView(await this.load(params.id, caller), caller, this.clock.now(), this.settings);
   }
@@ -73,7 +74,7 @@ export class ReportingQueries {
   /** Waits (bounded) until this read model has applied an event. */
   async awaitEvent(params: { eventId: string }): Promise<{ applied: true }> {
     if (!(await waitForEvent(this.dataSource, params.eventId, this.settings.readYourWritesTimeoutMs))) {
-      throw new UnavailableError(`the change was saved but the reports have not caught up yet (event ${params.eventId})`);
+      throw new UnavailableError(`操作已保存，但统计数据尚未更新，请稍后再试（事件 ${params.eventId}）`);
     }
     return { applied: true };
   }
@@ -297,7 +298,7 @@ export class ReportingQueries {
       year: params.year,
       summary,
       byUnit: count(received.map((r) => r.unitCode)).map(({ key, cases }) => ({ unitCode: key, cases })),
-      byCategory: count(received.map((r) => r.category)).map(({ key, cases }) => ({ category: key, cases })),
+      byCategory: count(received.map((r) => firstLevelOf(r.category))).map(({ key, cases }) => ({ category: key, cases })),
       byPurpose: count(received.map((r) => r.purpose)).map(({ key, cases }) => ({ purpose: key, cases })),
       groupVisits: received.filter((r) => r.groupVisit).length,
       routing: { transfer: routed.filter((e) => e.detail?.mode === 'transfer').length, assign: routed.filter((e) => e.detail?.mode === 'assign').length },

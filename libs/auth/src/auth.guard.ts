@@ -2,6 +2,7 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { ForbiddenError, UnauthorizedError } from '#libs/common';
+import { roleName } from '#libs/regulation';
 import type { Caller, Role } from '#libs/runtime';
 import { IS_PUBLIC, ROLES_KEY } from './auth.decorators.js';
 
@@ -26,18 +27,18 @@ export class AuthGuard implements CanActivate {
     const req = ctx.switchToHttp().getRequest();
     const header: string | undefined = req.headers?.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
-    if (!token) throw new UnauthorizedError('missing bearer token');
+    if (!token) throw new UnauthorizedError('请先登录（缺少访问令牌）');
     let claims: TokenClaims;
     try {
       claims = await this.jwt.verifyAsync<TokenClaims>(token);
     } catch {
-      throw new UnauthorizedError('invalid or expired token');
+      throw new UnauthorizedError('登录已失效，请重新登录');
     }
     const caller: Caller = { username: claims.sub, roles: claims.roles, unitCode: claims.unitCode };
     req.caller = caller;
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (allowed && !caller.roles.includes('admin') && !allowed.some((r) => caller.roles.includes(r))) {
-      throw new ForbiddenError(`requires role ${allowed.join(' or ')}`);
+      throw new ForbiddenError(`此操作需要以下角色之一：${allowed.map(roleName).join('、')}`);
     }
     return true;
   }

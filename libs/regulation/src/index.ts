@@ -10,3 +10,4 @@ export { PRC_CALENDAR_DATA } from './calendar/prc-calendar.data.js';
 export * from './periods/periods.js';
 export * from './deadlines/deadlines.js';
 export * from './workflow/state-machine.js';
+export * from './workflow/roles.js';

@@ -10,12 +10,12 @@ export class InProcessServiceClient implements ServiceClient {
   }
   command(service: string, name: string, cmd: ServiceCommand): Promise<CommandResult> {
     const fn = this.api(service).commands[name];
-    if (!fn) throw new NotFoundError(`${service} has no command ${name}`);
+    if (!fn) throw new NotFoundError(`${service} 服务没有命令 ${name}`);
     return fn(cmd);
   }
   query<T>(service: string, name: string, params: unknown, actor: Caller | null): Promise<T> {
     const fn = this.api(service).queries[name];
-    if (!fn) throw new NotFoundError(`${service} has no query ${name}`);
+    if (!fn) throw new NotFoundError(`${service} 服务没有查询 ${name}`);
     return fn(params, actor) as Promise<T>;
   }
 }
@@ -47,13 +47,13 @@ export class HttpServiceClient implements ServiceClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (e) {
-      throw new UnavailableError(`${service} service unreachable: ${(e as Error).message}`);
+      throw new UnavailableError(`${service} 服务暂时无法访问，请稍后再试（${(e as Error).message}）`);
     }
     const text = await res.text();
     const json = text ? JSON.parse(text) : null;
     if (!res.ok) {
       const err = json && typeof json === 'object' ? domainErrorFromBody(json as ErrorBody) : undefined;
-      throw err ?? new UnavailableError(`${service} answered ${res.status}`);
+      throw err ?? new UnavailableError(`${service} 服务暂不可用（HTTP ${res.status}）`);
     }
     return json as T;
   }

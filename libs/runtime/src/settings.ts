@@ -1,9 +1,32 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, Validate, ValidateIf, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
+import { CategoryDataError, loadCategoriesFile, useCategories } from '#libs/contracts';
 import { DEADLINE_KINDS, DEFAULT_POLICY, loadCalendarFile, mergeCalendarData, PRC_CALENDAR_DATA, PrcCalendar, type DeadlinePolicy } from '#libs/regulation';
 
 const intList = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.split(',').map((s) => Number(s.trim())) : value;
+
+/**
+ * CATEGORIES_FILE: read and checked while the configuration is validated, so a bad file stops the
+ * process with one line naming the problem; a good one (or none: the bundled tree) is put in force.
+ */
+@ValidatorConstraint({ name: 'categoriesFile' })
+class CategoriesFileConstraint implements ValidatorConstraintInterface {
+  private problem = '';
+  validate(value: unknown): boolean {
+    try {
+      useCategories(typeof value === 'string' && value ? loadCategoriesFile(value) : undefined);
+      return true;
+    } catch (e) {
+      if (!(e instanceof CategoryDataError)) throw e;
+      this.problem = e.message;
+      return false;
+    }
+  }
+  defaultMessage(): string {
+    return this.problem;
+  }
+}
 
 /** Settings every mode shares. Validated at start: one line naming a bad variable, then exit. */
 export const LOG_LEVELS = ['error', 'warn', 'log', 'debug'] as const;
@@ -22,6 +45,8 @@ export class CommonConfig {
   @IsInt() @Min(2) @Max(1000) GROUP_VISIT_THRESHOLD: number = 5;
   /** An updated PRC holiday calendar (JSON); the bundled one is used when unset. */
   @IsOptional() @IsString() CALENDAR_FILE?: string;
+  /** Two-level content categories (JSON, the shape of GET /api/v1/categories); the bundled ones when unset. */
+  @ValidateIf(() => true) @Validate(CategoriesFileConstraint) CATEGORIES_FILE?: string;
   @Transform(intList) @IsInt({ each: true }) @Min(0, { each: true }) DEADLINE_WARN_DAYS: number[] = [5, 1];
   @IsInt() @Min(1) @Max(60) DEADLINE_WINDOW_DAYS: number = 7;
   @IsInt() @Min(1000) RECONCILE_INTERVAL_MS: number = 60000;

@@ -2,141 +2,179 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min,
-  ValidateNested,
+  ValidateBy, ValidateNested,
 } from 'class-validator';
-import { AUTHORITIES, CATEGORY_CODES, CHANNELS, CLOSURE_KINDS, DECLINE_REASONS, OUTCOMES, PROCEDURES, PURPOSES, RATINGS, ROUTE_MODES, SESSION_KINDS } from '#libs/contracts';
+import { AUTHORITIES, CHANNELS, CLOSURE_KINDS, DECLINE_REASONS, isCategoryCode, OUTCOMES, PROCEDURES, PURPOSES, RATINGS, ROUTE_MODES, SESSION_KINDS } from '#libs/contracts';
+import { CASE_ACTIONS } from '#libs/regulation';
+import { Label } from '#libs/runtime';
+
+/** A first- or second-level code of the categories in force (bundled or CATEGORIES_FILE). */
+const IsCategory = () =>
+  ValidateBy({ name: 'isCategory', validator: { validate: (v) => isCategoryCode(v), defaultMessage: () => '内容分类不是有效的分类代码（见 GET /api/v1/categories），可填一级或二级分类' } });
+const dateMessage = (label: string) => ({ message: `${label}格式应为 YYYY-MM-DD` });
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ID_NUMBER = /^\d{17}[\dXx]$|^\d{15}$/;
 const PHONE = /^[\d\-+ ]{5,20}$/;
 
 export class PetitionerDto {
-  @ApiProperty({ example: '张三' }) @IsString() @IsNotEmpty() @MaxLength(100) name: string;
-  @ApiPropertyOptional({ description: '居民身份证号 (18 digits, last may be X)' }) @IsOptional() @Matches(ID_NUMBER, { message: 'idNumber must be a resident identity number (18 characters, or 15 digits)' }) idNumber?: string;
-  @ApiPropertyOptional() @IsOptional() @Matches(PHONE, { message: 'phone must be a phone number' }) phone?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) address?: string;
+  @ApiProperty({ example: '张三' }) @Label('信访人姓名') @IsString() @IsNotEmpty() @MaxLength(100) name: string;
+  @ApiPropertyOptional({ description: '居民身份证号 (18 digits, last may be X)' }) @Label('身份证号') @IsOptional() @Matches(ID_NUMBER, { message: '身份证号格式不正确（18 位，末位可为 X；或 15 位数字）' }) idNumber?: string;
+  @ApiPropertyOptional() @Label('联系电话') @IsOptional() @Matches(PHONE, { message: '联系电话格式不正确（5–20 位数字，可含 - + 空格）' }) phone?: string;
+  @ApiPropertyOptional() @Label('住址') @IsOptional() @IsString() @MaxLength(200) address?: string;
 }
 
 export class AssignedByDto {
-  @ApiProperty({ enum: AUTHORITIES }) @IsIn(AUTHORITIES) authority: (typeof AUTHORITIES)[number];
-  @ApiProperty({ description: 'the assigning body’s reference (交办文号)' }) @IsString() @IsNotEmpty() @MaxLength(100) reference: string;
-  @ApiPropertyOptional({ example: '2024-12-31' }) @IsOptional() @Matches(DATE, { message: 'feedbackDueAt must be YYYY-MM-DD' }) feedbackDueAt?: string;
+  @ApiProperty({ enum: AUTHORITIES }) @Label('交办机关') @IsIn(AUTHORITIES, { message: '交办机关应为 central（中央）、provincial（省）或 municipal（市）' }) authority: (typeof AUTHORITIES)[number];
+  @ApiProperty({ description: 'the assigning body’s reference (交办文号)' }) @Label('交办文号') @IsString() @IsNotEmpty() @MaxLength(100) reference: string;
+  @ApiPropertyOptional({ example: '2024-12-31' }) @Label('反馈期限') @IsOptional() @Matches(DATE, dateMessage('反馈期限')) feedbackDueAt?: string;
 }
 
 export class RegisterPetitionDto {
-  @ApiProperty({ enum: CHANNELS }) @IsIn(CHANNELS) channel: (typeof CHANNELS)[number];
+  @ApiProperty({ enum: CHANNELS }) @Label('来源渠道') @IsIn(CHANNELS) channel: (typeof CHANNELS)[number];
   @ApiPropertyOptional({ description: 'default now; a past time is a late entry (补录) and is audited' })
+  @Label('收信/来访时间')
   @IsOptional()
   @IsISO8601({ strict: true })
   receivedAt?: string;
   @ApiProperty({ type: [PetitionerDto] })
+  @Label('信访人')
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(500)
   @ValidateNested({ each: true })
   @Type(() => PetitionerDto)
   petitioners: PetitionerDto[];
-  @ApiPropertyOptional({ minimum: 1 }) @IsOptional() @IsInt() @Min(1) @Max(100000) headcount?: number;
-  @ApiProperty({ enum: PURPOSES }) @IsIn(PURPOSES) purpose: (typeof PURPOSES)[number];
-  @ApiProperty({ enum: CATEGORY_CODES }) @IsIn(CATEGORY_CODES, { message: 'category must be a category code (GET /api/v1/categories)' }) category: string;
-  @ApiProperty({ maxLength: 200 }) @IsString() @IsNotEmpty() @MaxLength(200) summary: string;
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(20000) content: string;
-  @ApiPropertyOptional({ type: AssignedByDto }) @IsOptional() @ValidateNested() @Type(() => AssignedByDto) assignedBy?: AssignedByDto;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() backlog?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(36) receptionSessionId?: string;
+  @ApiPropertyOptional({ minimum: 1 }) @Label('人数') @IsOptional() @IsInt() @Min(1) @Max(100000) headcount?: number;
+  @ApiProperty({ enum: PURPOSES }) @Label('信访目的') @IsIn(PURPOSES) purpose: (typeof PURPOSES)[number];
+  @ApiProperty({ description: 'a first- or second-level code of GET /api/v1/categories', example: 'urban-rural-construction.property-management' }) @Label('内容分类') @IsCategory() category: string;
+  @ApiProperty({ maxLength: 200 }) @Label('信访事项摘要') @IsString() @IsNotEmpty() @MaxLength(200) summary: string;
+  @ApiProperty() @Label('主要诉求及事实') @IsString() @IsNotEmpty() @MaxLength(20000) content: string;
+  @ApiPropertyOptional({ type: AssignedByDto }) @Label('上级交办') @IsOptional() @ValidateNested() @Type(() => AssignedByDto) assignedBy?: AssignedByDto;
+  @ApiPropertyOptional() @Label('积案') @IsOptional() @IsBoolean() backlog?: boolean;
+  @ApiPropertyOptional() @Label('接访活动') @IsOptional() @IsString() @MaxLength(36) receptionSessionId?: string;
 }
 
 /** `at` back-dates an action (admin only: paper records entered later). */
 export class ActionDto {
-  @ApiPropertyOptional({ description: 'admin only: when the act really happened' }) @IsOptional() @IsISO8601({ strict: true }) at?: string;
+  @ApiPropertyOptional({ description: 'admin only: when the act really happened' }) @Label('行为时间') @IsOptional() @IsISO8601({ strict: true }) at?: string;
 }
 
 export class RouteDto extends ActionDto {
-  @ApiProperty({ enum: ROUTE_MODES, description: 'transfer 转送 / assign 交办' }) @IsIn(ROUTE_MODES) mode: (typeof ROUTE_MODES)[number];
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(40) unitCode: string;
-  @ApiPropertyOptional({ example: '2024-12-31' }) @IsOptional() @Matches(DATE, { message: 'feedbackDueAt must be YYYY-MM-DD' }) feedbackDueAt?: string;
+  @ApiProperty({ enum: ROUTE_MODES, description: 'transfer 转送 / assign 交办' }) @Label('转送方式') @IsIn(ROUTE_MODES, { message: '转送方式应为 transfer（转送）或 assign（交办）' }) mode: (typeof ROUTE_MODES)[number];
+  @ApiProperty() @Label('责任单位') @IsString() @IsNotEmpty() @MaxLength(40) unitCode: string;
+  @ApiPropertyOptional({ example: '2024-12-31' }) @Label('反馈期限') @IsOptional() @Matches(DATE, dateMessage('反馈期限')) feedbackDueAt?: string;
 }
 
 export class CloseDto extends ActionDto {
-  @ApiProperty({ enum: CLOSURE_KINDS }) @IsIn(CLOSURE_KINDS) kind: (typeof CLOSURE_KINDS)[number];
-  @ApiProperty({ enum: OUTCOMES }) @IsIn(OUTCOMES) outcome: (typeof OUTCOMES)[number];
-  @ApiProperty({ description: '信访处理意见书' }) @IsString() @IsNotEmpty() @MaxLength(20000) opinion: string;
+  @ApiProperty({ enum: CLOSURE_KINDS }) @Label('办结类型') @IsIn(CLOSURE_KINDS) kind: (typeof CLOSURE_KINDS)[number];
+  @ApiProperty({ enum: OUTCOMES }) @Label('处理结果') @IsIn(OUTCOMES) outcome: (typeof OUTCOMES)[number];
+  @ApiProperty({ description: '信访处理意见书' }) @Label('处理意见') @IsString() @IsNotEmpty() @MaxLength(20000) opinion: string;
 }
 
 export class DeclineDto extends ActionDto {
   @ApiProperty({ enum: DECLINE_REASONS, description: 'pending-elsewhere (Art. 19(3)), exhausted after re-review (Art. 36(3)), out-of-scope' })
+  @Label('不予受理理由')
   @IsIn(DECLINE_REASONS)
   reason: (typeof DECLINE_REASONS)[number];
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) note?: string;
+  @ApiPropertyOptional() @Label('说明') @IsOptional() @IsString() @MaxLength(2000) note?: string;
 }
 
 export class DivertDto extends ActionDto {
-  @ApiProperty({ enum: PROCEDURES, description: '导入相应程序 (Art. 31)' }) @IsIn(PROCEDURES) procedure: (typeof PROCEDURES)[number];
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) note?: string;
+  @ApiProperty({ enum: PROCEDURES, description: '导入相应程序 (Art. 31)' }) @Label('相应程序') @IsIn(PROCEDURES) procedure: (typeof PROCEDURES)[number];
+  @ApiPropertyOptional() @Label('说明') @IsOptional() @IsString() @MaxLength(2000) note?: string;
 }
 
 export class ObjectDto extends ActionDto {
-  @ApiProperty({ description: 'why the transfer is wrong (Art. 23(3))' }) @IsString() @IsNotEmpty() @MaxLength(2000) reason: string;
+  @ApiProperty({ description: 'why the transfer is wrong (Art. 23(3))' }) @Label('退回理由') @IsString() @IsNotEmpty() @MaxLength(2000) reason: string;
 }
 
 export class ExtendDto extends ActionDto {
-  @ApiProperty({ minimum: 1, maximum: 30 }) @IsInt() @Min(1) @Max(30) days: number;
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(2000) reason: string;
-  @ApiProperty({ description: 'the unit head who approved it (Art. 34)' }) @IsString() @IsNotEmpty() @MaxLength(100) approvedBy: string;
-  @ApiPropertyOptional({ description: 'how and when the petitioner was told the reason' }) @IsOptional() @IsString() @MaxLength(500) petitionerNotice?: string;
+  @ApiProperty({ minimum: 1, maximum: 30 }) @Label('延期天数') @IsInt() @Min(1) @Max(30) days: number;
+  @ApiProperty() @Label('延期理由') @IsString() @IsNotEmpty() @MaxLength(2000) reason: string;
+  @ApiProperty({ description: 'the unit head who approved it (Art. 34)' }) @Label('批准人') @IsString() @IsNotEmpty() @MaxLength(100) approvedBy: string;
+  @ApiPropertyOptional({ description: 'how and when the petitioner was told the reason' }) @Label('告知信访人情况') @IsOptional() @IsString() @MaxLength(500) petitionerNotice?: string;
 }
 
 export class EvaluateDto extends ActionDto {
-  @ApiProperty({ enum: RATINGS }) @IsIn(RATINGS) rating: (typeof RATINGS)[number];
+  @ApiProperty({ enum: RATINGS }) @Label('满意度') @IsIn(RATINGS) rating: (typeof RATINGS)[number];
 }
 
 export class OpinionDto extends ActionDto {
-  @ApiProperty({ enum: CLOSURE_KINDS }) @IsIn(CLOSURE_KINDS) kind: (typeof CLOSURE_KINDS)[number];
-  @ApiProperty({ enum: OUTCOMES }) @IsIn(OUTCOMES) outcome: (typeof OUTCOMES)[number];
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(20000) opinion: string;
+  @ApiProperty({ enum: CLOSURE_KINDS }) @Label('办结类型') @IsIn(CLOSURE_KINDS) kind: (typeof CLOSURE_KINDS)[number];
+  @ApiProperty({ enum: OUTCOMES }) @Label('处理结果') @IsIn(OUTCOMES) outcome: (typeof OUTCOMES)[number];
+  @ApiProperty() @Label('处理意见') @IsString() @IsNotEmpty() @MaxLength(20000) opinion: string;
 }
 
 export class ReReviewOpinionDto extends OpinionDto {
-  @ApiPropertyOptional({ description: 'days spent on a hearing (听证), not counted in the period' }) @IsOptional() @IsInt() @Min(0) @Max(365) hearingDays?: number;
+  @ApiPropertyOptional({ description: 'days spent on a hearing (听证), not counted in the period' }) @Label('听证天数') @IsOptional() @IsInt() @Min(0) @Max(365) hearingDays?: number;
 }
 
 export class SuperviseDto {
-  @ApiProperty({ description: '督办意见' }) @IsString() @IsNotEmpty() @MaxLength(2000) note: string;
+  @ApiProperty({ description: '督办意见' }) @Label('督办意见') @IsString() @IsNotEmpty() @MaxLength(2000) note: string;
 }
 
 export class ReceptionSessionDto {
-  @ApiProperty({ enum: SESSION_KINDS, description: 'leader-day 接访日 / appointment 约访 / special 专访' }) @IsIn(SESSION_KINDS) kind: (typeof SESSION_KINDS)[number];
-  @ApiProperty({ example: '张副县长' }) @IsString() @IsNotEmpty() @MaxLength(100) leader: string;
-  @ApiProperty({ example: '2022-06-15' }) @Matches(DATE, { message: 'date must be YYYY-MM-DD' }) date: string;
+  @ApiProperty({ enum: SESSION_KINDS, description: 'leader-day 接访日 / appointment 约访 / special 专访' }) @Label('接访类型') @IsIn(SESSION_KINDS) kind: (typeof SESSION_KINDS)[number];
+  @ApiProperty({ example: '张副县长' }) @Label('接访领导') @IsString() @IsNotEmpty() @MaxLength(100) leader: string;
+  @ApiProperty({ example: '2022-06-15' }) @Label('接访日期') @Matches(DATE, dateMessage('接访日期')) date: string;
 }
 
 export class AnnualQueryDto {
-  @ApiProperty({ example: 2022 }) @Type(() => Number) @IsInt() @Min(2000) @Max(2100) year: number;
-  @ApiPropertyOptional({ enum: ['text', 'csv', 'xlsx'], default: 'text' }) @IsOptional() @IsIn(['text', 'csv', 'xlsx']) format?: 'text' | 'csv' | 'xlsx';
+  @ApiProperty({ example: 2022 }) @Label('年度') @Type(() => Number) @IsInt() @Min(2000) @Max(2100) year: number;
+  @ApiPropertyOptional({ enum: ['text', 'csv', 'xlsx'], default: 'text' }) @Label('格式') @IsOptional() @IsIn(['text', 'csv', 'xlsx']) format?: 'text' | 'csv' | 'xlsx';
 }
 
 export class BacklogQueryDto {
-  @ApiPropertyOptional({ enum: AUTHORITIES }) @IsOptional() @IsIn(AUTHORITIES) authority?: string;
+  @ApiPropertyOptional({ enum: AUTHORITIES }) @Label('交办机关') @IsOptional() @IsIn(AUTHORITIES) authority?: string;
 }
 
 export const STATUSES = ['registered', 'routed', 'accepted', 'closed', 'declined', 'diverted', 'under-review', 'under-re-review', 'final'] as const;
 
 export class ListPetitionsDto {
-  @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40) unitCode?: string;
-  @ApiPropertyOptional({ enum: AUTHORITIES }) @IsOptional() @IsIn(AUTHORITIES) authority?: string;
+  @ApiPropertyOptional({ enum: STATUSES }) @Label('案件状态') @IsOptional() @IsIn(STATUSES) status?: string;
+  @ApiPropertyOptional() @Label('责任单位') @IsOptional() @IsString() @MaxLength(40) unitCode?: string;
+  @ApiPropertyOptional({ enum: AUTHORITIES }) @Label('交办机关') @IsOptional() @IsIn(AUTHORITIES) authority?: string;
   @ApiPropertyOptional({ enum: ['true', 'false'] })
+  @Label('是否超期')
   @IsOptional()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
-  @IsBoolean({ message: 'overdue must be true or false' })
+  @IsBoolean({ message: '是否超期应为 true 或 false' })
   overdue?: boolean;
-  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
-  @ApiPropertyOptional({ default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) pageSize?: number;
+  @ApiPropertyOptional({ description: 'exact tracking number (信访件编号)', example: 'XF20240918A1B2C3D4' }) @Label('信访件编号') @IsOptional() @IsString() @MaxLength(32) trackingNo?: string;
+  @ApiPropertyOptional({ enum: ['received', 'urgency'], default: 'received', description: 'urgency: the next due instant first; cases with no open deadline after, newest first' })
+  @Label('排序')
+  @IsOptional()
+  @IsIn(['received', 'urgency'], { message: '排序应为 received（按登记时间）或 urgency（按紧急程度）' })
+  sort?: 'received' | 'urgency';
+  @ApiPropertyOptional({ default: 1 }) @Label('页码') @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
+  @ApiPropertyOptional({ default: 50 }) @Label('每页条数') @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) pageSize?: number;
 }
 
 export class SummaryQueryDto {
-  @ApiProperty({ example: '2022-01-01' }) @Matches(DATE, { message: 'from must be YYYY-MM-DD' }) from: string;
-  @ApiProperty({ example: '2022-12-31' }) @Matches(DATE, { message: 'to must be YYYY-MM-DD' }) to: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40) unitCode?: string;
-  @ApiPropertyOptional({ enum: AUTHORITIES }) @IsOptional() @IsIn(AUTHORITIES) authority?: string;
+  @ApiProperty({ example: '2022-01-01' }) @Label('起始日期') @Matches(DATE, dateMessage('起始日期')) from: string;
+  @ApiProperty({ example: '2022-12-31' }) @Label('结束日期') @Matches(DATE, dateMessage('结束日期')) to: string;
+  @ApiPropertyOptional() @Label('责任单位') @IsOptional() @IsString() @MaxLength(40) unitCode?: string;
+  @ApiPropertyOptional({ enum: AUTHORITIES }) @Label('交办机关') @IsOptional() @IsIn(AUTHORITIES) authority?: string;
+}
+
+export class PeriodQueryDto {
+  @ApiProperty({ example: '2022-01-01' }) @Label('起始日期') @Matches(DATE, dateMessage('起始日期')) from: string;
+  @ApiProperty({ example: '2022-12-31' }) @Label('结束日期') @Matches(DATE, dateMessage('结束日期')) to: string;
+}
+
+export const BREAKDOWNS = ['unit', 'category', 'channel', 'authority', 'month'] as const;
+export class BreakdownQueryDto extends PeriodQueryDto {
+  @ApiProperty({ enum: BREAKDOWNS }) @Label('分组方式') @IsIn(BREAKDOWNS, { message: '分组方式应为 unit、category、channel、authority 或 month' }) by: (typeof BREAKDOWNS)[number];
+}
+
+export class PreviewQueryDto {
+  @ApiProperty({ enum: CASE_ACTIONS }) @Label('操作') @IsIn(CASE_ACTIONS as unknown as string[], { message: '操作不是有效的案件操作' }) action: (typeof CASE_ACTIONS)[number];
+  @ApiPropertyOptional({ minimum: 1, maximum: 30, description: 'extend only: the days asked for' }) @Label('延期天数') @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(30) days?: number;
+}
+
+export class PersonLookupDto {
+  @ApiPropertyOptional({ description: 'identity number; or name + phone' }) @Label('身份证号') @IsOptional() @Matches(ID_NUMBER, { message: '身份证号格式不正确（18 位，末位可为 X；或 15 位数字）' }) idNumber?: string;
+  @ApiPropertyOptional() @Label('信访人姓名') @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100) name?: string;
+  @ApiPropertyOptional() @Label('联系电话') @IsOptional() @Matches(PHONE, { message: '联系电话格式不正确（5–20 位数字，可含 - + 空格）' }) phone?: string;
 }

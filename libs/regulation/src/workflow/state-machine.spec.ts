@@ -1,4 +1,4 @@
-import { applyAction, CASE_ACTIONS, CASE_STATUSES, decide, TRANSITIONS, type CaseAction, type CaseSnapshot, type CaseStatus } from './state-machine.js';
+import { ACTION_NAMES, applyAction, CASE_ACTIONS, CASE_STATUSES, decide, STATUS_NAMES, TRANSITIONS, type CaseAction, type CaseSnapshot, type CaseStatus } from './state-machine.js';
 
 /**
  * The expected result of every (status, action) pair, written out by hand (not derived from
@@ -54,9 +54,10 @@ describe('the case state machine', () => {
     } else {
       expect(d.ok).toBe(false);
       if (d.ok) return;
-      expect(d.code).toBe(expected);
-      if (expected === 409) expect(d.message).toContain(snapshot.status);
-      else expect(d.message).toMatch(/Art\. \d+(\(\d\))? \(第.+条.*\)/);
+      expect(d.status).toBe(expected);
+      expect(d.code).toBe(expected === 409 ? 'CASE_STATE' : 'REGULATION');
+      if (expected === 409) expect(d.message).toContain(`「${STATUS_NAMES[snapshot.status]}」`);
+      else expect(d.message).toMatch(/（《信访工作条例》第[一二三四五六七八九十]+条(第[一二三四五六七八九十]+款)?）/);
     }
   });
 
@@ -67,14 +68,23 @@ describe('the case state machine', () => {
     expect(new Set(TRANSITIONS.map((t) => `${t.from} -${t.action}-> ${t.to}`))).toEqual(new Set(allowed));
   });
 
-  it('a 409 names the current state in words', () => {
+  it('a 409 names the current state and the action in words (zh-CN)', () => {
     expect(decide({ status: 'routed', reviewed: false, extensionDaysUsed: 0 }, 'close')).toEqual({
       ok: false,
-      code: 409,
-      message: 'action close is not allowed while the case is routed',
+      status: 409,
+      code: 'CASE_STATE',
+      message: '该案件当前状态为「已转送交办」，不能办结',
+    });
+    expect(decide({ status: 'accepted', reviewed: false, extensionDaysUsed: 0 }, 'accept')).toMatchObject({
+      message: '该案件当前状态为「已受理」，不能再受理',
     });
     const terminal = decide({ status: 'diverted', reviewed: false, extensionDaysUsed: 0 }, 'supervise');
-    expect(!terminal.ok && terminal.message).toMatch(/while the case is diverted/);
+    expect(!terminal.ok && terminal.message).toMatch(/^该案件当前状态为「已导入相应程序」.*不能督办$/);
+  });
+
+  it('every state and every action has its Chinese name', () => {
+    expect(Object.keys(STATUS_NAMES).sort()).toEqual([...CASE_STATUSES].sort());
+    expect(Object.keys(ACTION_NAMES).sort()).toEqual([...CASE_ACTIONS].sort());
   });
 
   describe('extension of the handling period (Art. 34): at most 30 days in total', () => {
@@ -87,21 +97,21 @@ describe('the case state machine', () => {
 
     it('refuses 20 then 11 with 422 citing Art. 34', () => {
       const d = decide(accepted(20), 'extend', { extensionDays: 11 });
-      expect(d).toMatchObject({ ok: false, code: 422 });
-      expect(!d.ok && d.message).toMatch(/31 days.*Art\. 34 \(第三十四条\)/);
+      expect(d).toMatchObject({ ok: false, status: 422, code: 'REGULATION' });
+      expect(!d.ok && d.message).toMatch(/31 日.*延期合计不得超过 30 日（《信访工作条例》第三十四条）/);
     });
 
     it('refuses any further extension once 30 days are used, even without a number of days', () => {
-      expect(decide(accepted(30), 'extend')).toMatchObject({ ok: false, code: 422 });
+      expect(decide(accepted(30), 'extend')).toMatchObject({ ok: false, status: 422, code: 'REGULATION' });
       expect(decide(accepted(0), 'extend')).toEqual({ ok: true, next: 'accepted' });
     });
   });
 
   it('re-review needs a review first (Art. 36), and after re-review the same matter is not accepted again (Art. 36(3))', () => {
     const noReview = decide({ status: 'closed', reviewed: false, extensionDaysUsed: 0 }, 're-review-request');
-    expect(!noReview.ok && noReview.message).toContain('Art. 36 (第三十六条)');
+    expect(!noReview.ok && noReview.message).toContain('（《信访工作条例》第三十六条）');
     const final = decide({ status: 'final', reviewed: true, extensionDaysUsed: 0 }, 'review-request');
-    expect(!final.ok && final.message).toContain('Art. 36(3) (第三十六条第三款)');
+    expect(!final.ok && final.message).toContain('第三十六条第三款');
     expect(!final.ok && final.message).toContain('不再受理');
   });
 

@@ -2,8 +2,9 @@
  * The case lifecycle: one table of allowed transitions, and the rules of the regulation that can
  * forbid an otherwise allowed step. Every service asks `decide` before it writes.
  *
- * 409: the action does not fit the current state (the message names the state).
- * 422: a rule of the regulation forbids it (the message cites the article).
+ * 409 CASE_STATE: the action does not fit the current state (the message names the state).
+ * 422 REGULATION: a rule of the regulation forbids it (the message cites the article).
+ * Messages are zh-CN: they reach the users as they are.
  */
 
 export type CaseStatus =
@@ -71,9 +72,44 @@ export interface CaseSnapshot {
   extensionDaysUsed: number;
 }
 
+/** What people call each state (zh-CN), as the messages and the web app name it. */
+export const STATUS_NAMES: Readonly<Record<CaseStatus, string>> = {
+  registered: '已登记',
+  routed: '已转送交办',
+  accepted: '已受理',
+  closed: '已办结',
+  declined: '不予受理',
+  diverted: '已导入相应程序',
+  'under-review': '复查中',
+  'under-re-review': '复核中',
+  final: '已终结',
+};
+
+/** What people call each action (zh-CN). */
+export const ACTION_NAMES: Readonly<Record<CaseAction, string>> = {
+  route: '转送/交办',
+  accept: '受理',
+  decline: '不予受理',
+  divert: '导入相应程序',
+  object: '退回',
+  extend: '延期',
+  close: '办结',
+  evaluate: '满意度评价',
+  'review-request': '申请复查',
+  'review-opinion': '复查意见',
+  're-review-request': '申请复核',
+  're-review-opinion': '复核意见',
+  supervise: '督办',
+};
+
+/**
+ * `status` is the HTTP status the contract gives a refusal, `code` its machine-readable name:
+ * 409 CASE_STATE (the message names the state), 422 REGULATION (the message cites the article).
+ */
 export type Decision =
   | { ok: true; next: CaseStatus }
-  | { ok: false; code: 409 | 422; message: string };
+  | { ok: false; status: 409; code: 'CASE_STATE'; message: string }
+  | { ok: false; status: 422; code: 'REGULATION'; message: string };
 
 /** At most 30 days of extension in total (Art. 34). */
 export const MAX_EXTENSION_DAYS = 30;
@@ -108,40 +144,31 @@ export const TRANSITIONS: ReadonlyArray<{ from: CaseStatus; action: CaseAction; 
   { from: 'under-re-review', action: 'supervise', to: 'under-re-review' },
 ];
 
-const notAllowed = (action: CaseAction, status: CaseStatus, why = ''): Decision => ({
-  ok: false,
-  code: 409,
-  message: `action ${action} is not allowed while the case is ${status}${why}`,
-});
+/** 该案件当前状态为「已受理」，不能再受理 — "再" when the state is the one the action leads to. */
+const notAllowed = (action: CaseAction, status: CaseStatus, why = ''): Decision => {
+  const again = TRANSITIONS.some((t) => t.action === action && t.to === status && t.from !== status);
+  return { ok: false, status: 409, code: 'CASE_STATE', message: `该案件当前状态为「${STATUS_NAMES[status]}」${why}，不能${again ? '再' : ''}${ACTION_NAMES[action]}` };
+};
+const forbiddenBy = (message: string): Decision => ({ ok: false, status: 422, code: 'REGULATION', message });
 
 /** Whether `action` may be taken on a case in `snapshot`, and the status it leads to. */
 export function decide(snapshot: CaseSnapshot, action: CaseAction, input?: { extensionDays?: number }): Decision {
   const { status } = snapshot;
 
   if (status === 'final' && (action === 'review-request' || action === 're-review-request')) {
-    return {
-      ok: false,
-      code: 422,
-      message:
-        `the matter has been re-reviewed (复核); a ${action} on the same facts and reasons is not accepted again ` +
-        `(不再受理), Art. 36(3) (第三十六条第三款)`,
-    };
+    return forbiddenBy(`该事项已经复核，信访人以同一事实和理由提出的${ACTION_NAMES[action]}不再受理（《信访工作条例》第三十六条第三款）`);
   }
   if (TERMINAL_STATUSES.includes(status)) {
-    return notAllowed(action, status, ' (a terminal state)');
+    return notAllowed(action, status, '（办理程序已结束）');
   }
 
   const row = TRANSITIONS.find((t) => t.from === status && t.action === action);
 
   if (status === 'closed' && action === 'review-request' && snapshot.reviewed) {
-    return notAllowed(action, status, ' and already reviewed (复查); the next step is a re-review-request (复核)');
+    return { ok: false, status: 409, code: 'CASE_STATE', message: `该案件当前状态为「${STATUS_NAMES[status]}」且已出具复查意见，不能再申请复查；下一步为申请复核` };
   }
   if (status === 'closed' && action === 're-review-request' && !snapshot.reviewed) {
-    return {
-      ok: false,
-      code: 422,
-      message: 're-review (复核) is only available against a review opinion (复查意见); ask for a review first, Art. 36 (第三十六条)',
-    };
+    return forbiddenBy('复核只能针对复查意见提出，请先申请复查（《信访工作条例》第三十六条）');
   }
   if (!row) return notAllowed(action, status);
 
@@ -150,15 +177,11 @@ export function decide(snapshot: CaseSnapshot, action: CaseAction, input?: { ext
     const asked = input?.extensionDays;
     if (asked === undefined ? used >= MAX_EXTENSION_DAYS : used + asked > MAX_EXTENSION_DAYS) {
       const total = used + (asked ?? 0);
-      return {
-        ok: false,
-        code: 422,
-        message:
-          asked === undefined
-            ? `the handling period has already been extended by ${used} days; at most ${MAX_EXTENSION_DAYS} days in total, Art. 34 (第三十四条)`
-            : `an extension of ${asked} days would bring the total to ${total} days (${used} already granted); ` +
-              `at most ${MAX_EXTENSION_DAYS} days in total, Art. 34 (第三十四条)`,
-      };
+      return forbiddenBy(
+        asked === undefined
+          ? `办理期限已延期 ${used} 日，延期合计不得超过 ${MAX_EXTENSION_DAYS} 日（《信访工作条例》第三十四条）`
+          : `延期 ${asked} 日将使延期合计达到 ${total} 日（已延期 ${used} 日），延期合计不得超过 ${MAX_EXTENSION_DAYS} 日（《信访工作条例》第三十四条）`,
+      );
     }
   }
   return { ok: true, next: row.to };
