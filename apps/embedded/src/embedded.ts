@@ -5,7 +5,7 @@ import type { INestApplication } from '@nestjs/common';
 import { CASE_EVENTS_TOPIC } from '#libs/contracts';
 import { InProcessBus, InProcessTransport } from '#libs/messaging';
 import type { DatabaseConfig } from '#libs/persistence';
-import { deadlinePolicy, InProcessServiceClient, logLevels, prcCalendar, startService, uncoveredYearMode, type EmbeddedConfig, type RunningService } from '#libs/runtime';
+import { deadlinePolicy, InProcessServiceClient, logLevels, prcCalendar, startService, uncoveredYearMode, type EmbeddedConfig, type RunningService, type ServiceDefinition } from '#libs/runtime';
 import { assignmentService } from '../../assignment/src/assignment.module.js';
 import { closureService } from '../../closure/src/closure.module.js';
 import { deadlineService } from '../../deadline/src/deadline.module.js';
@@ -31,18 +31,11 @@ function persistentSecret(dataDir: string): string {
   return secret;
 }
 
-/**
- * Embedded mode: the five services and the gateway in one process, each service with its own
- * SQLite file, events on the in-process bus, timers in-process. The same modules as distributed.
- */
-export async function startEmbedded(config: EmbeddedConfig): Promise<EmbeddedPlatform> {
-  const dataDir = resolve(config.DATA_DIR);
-  mkdirSync(dataDir, { recursive: true });
-  const db: DatabaseConfig = { driver: 'sqlite', dataDir };
-  const bus = new InProcessBus();
+/** The five services with their settings, as the configuration gives them (also what the schema tests check). */
+export function embeddedServiceDefinitions(config: EmbeddedConfig): ServiceDefinition[] {
   const policy = deadlinePolicy(config);
   const calendar = prcCalendar(config);
-  const definitions = [
+  return [
     intakeService({ timeZone: config.TZ, groupVisitThreshold: config.GROUP_VISIT_THRESHOLD }),
     assignmentService({ timeZone: config.TZ, calendar, onUncoveredYear: uncoveredYearMode(config) }),
     deadlineService(
@@ -54,6 +47,18 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<EmbeddedPla
     closureService({ policy, calendar }),
     reportingService({ timeZone: config.TZ, policy, calendar, readYourWritesTimeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS }),
   ];
+}
+
+/**
+ * Embedded mode: the five services and the gateway in one process, each service with its own
+ * SQLite file, events on the in-process bus, timers in-process. The same modules as distributed.
+ */
+export async function startEmbedded(config: EmbeddedConfig): Promise<EmbeddedPlatform> {
+  const dataDir = resolve(config.DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  const db: DatabaseConfig = { driver: 'sqlite', dataDir };
+  const bus = new InProcessBus();
+  const definitions = embeddedServiceDefinitions(config);
   const services: RunningService[] = [];
   for (const def of definitions) {
     services.push(

@@ -1,21 +1,96 @@
 import { describe, expect, it } from '@jest/globals';
-import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { getMetadataStorage } from 'class-validator';
+import { DistributedConfig, EmbeddedConfig, type CommonConfig } from '#libs/runtime';
 import { ConfigError, loadConfig } from './config.js';
 
-class Sample {
-  @IsInt() @Min(1) @Max(65535) PORT: number = 3000;
-  @Matches(/^mysql:\/\//, { message: 'DATABASE_URL must look like mysql://…' }) DATABASE_URL: string;
-  @IsString() TZ: string = 'Asia/Shanghai';
-}
+/**
+ * The real configuration of both modes (libs/runtime/src/settings.ts), loaded as the processes
+ * load it: every variable that can be wrong is refused with one line naming it and what it got.
+ */
 
-describe('configuration', () => {
-  it('applies defaults and converts numbers', () => {
-    expect(loadConfig(Sample, { DATABASE_URL: 'mysql://x', PORT: '8080' })).toMatchObject({ PORT: 8080, TZ: 'Asia/Shanghai' });
+/** A bad value for every variable that has one. */
+const BAD: Record<string, string> = {
+  LOG_LEVEL: 'verbose',
+  TZ: 'Asia Shanghai',
+  GROUP_VISIT_THRESHOLD: '1',
+  DEADLINE_WARN_DAYS: '5,soon',
+  DEADLINE_WINDOW_DAYS: '0',
+  RECONCILE_INTERVAL_MS: '999',
+  ESCALATE_AFTER_HOURS: '721',
+  LATE_ENTRY_SETTLE_MINUTES: '-1',
+  EVALUATION_WINDOW_DAYS: '0',
+  CALENDAR_UNCOVERED_YEAR: 'guess',
+  HOLIDAY_ROLLOVER: 'handling,lunch',
+  READ_YOUR_WRITES_TIMEOUT_MS: '9',
+  CATCH_UP_TIMEOUT_MS: '60001',
+  CLOCK_OFFSET_MS: 'later',
+  CATEGORIES_FILE: '/nonexistent/categories.json',
+  PORT: '65536',
+  ADMIN_PASSWORD: 'short',
+  JWT_SECRET: 'not-32-characters-long',
+  SERVICE: 'billing',
+  DATABASE_URL: 'postgres://user:pass@db:5432/petition_',
+  KAFKA_BROKERS: 'kafka-1:9092, kafka-2:9092',
+  REDIS_URL: 'localhost:6379',
+  INTERNAL_TOKEN: 'too-short',
+  RELAY_POLL_MS: '5',
+  KAFKA_TOPIC: 'case events',
+  BULLMQ_PREFIX: 'petition:timers',
+  TIMER_LEAD_MS: '25001',
+  TIMER_PREFETCH: '0',
+  OUTBOX_RELAY: 'paused',
+};
+
+/** Free text: any value the environment can hold is a valid one (a path, a host, a URL checked on use). */
+const ANY_STRING = new Set(['HOST', 'DATA_DIR', 'CALENDAR_FILE', 'INTAKE_URL', 'ASSIGNMENT_URL', 'DEADLINE_URL', 'CLOSURE_URL', 'REPORTING_URL']);
+
+/** What a distributed process needs besides the variable under test. */
+const DISTRIBUTED_BASE = { SERVICE: 'intake', DATABASE_URL: 'mysql://petition:secret@db:3306/petition_', INTERNAL_TOKEN: 'internal-token-of-sixteen+' };
+
+const variablesOf = (cls: Function) => [...new Set(getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false).map((m) => m.propertyName))].sort();
+
+const MODES: [string, new () => CommonConfig & { PORT: number }, Record<string, string>][] = [
+  ['EmbeddedConfig', EmbeddedConfig, {}],
+  ['DistributedConfig', DistributedConfig, DISTRIBUTED_BASE],
+];
+
+describe.each(MODES)('the %s the processes load', (_name, cls, base) => {
+  const variables = variablesOf(cls);
+
+  it('starts from the documented defaults with nothing else set', () => {
+    const cfg = loadConfig(cls, { ...base });
+    expect(cfg).toMatchObject({ TZ: 'Asia/Shanghai', PORT: 3000, GROUP_VISIT_THRESHOLD: 5, DEADLINE_WARN_DAYS: [5, 1], EVALUATION_WINDOW_DAYS: 30, CALENDAR_UNCOVERED_YEAR: 'refuse' });
+    expect(cfg.LOG_LEVEL).toBe(cls === EmbeddedConfig ? 'warn' : 'log');
   });
-  it('names the missing variable in one line', () => {
-    expect(() => loadConfig(Sample, {})).toThrow(new ConfigError('configuration: DATABASE_URL must look like mysql://… (got null)'));
+
+  it('converts numbers and lists from their text', () => {
+    expect(loadConfig(cls, { ...base, PORT: '8080', DEADLINE_WARN_DAYS: '7, 3,1' })).toMatchObject({ PORT: 8080, DEADLINE_WARN_DAYS: [7, 3, 1] });
   });
-  it('names a malformed variable and what it got', () => {
-    expect(() => loadConfig(Sample, { DATABASE_URL: 'mysql://x', PORT: 'eighty' })).toThrow(/^configuration: PORT .*\(got "eighty"\)$/);
+
+  it('has a bad value in this table for every variable that can be wrong', () => {
+    expect(variables.filter((v) => !(v in BAD) && !ANY_STRING.has(v))).toEqual([]);
+  });
+
+  it.each(Object.keys(BAD).filter((v) => variables.includes(v)).map((v) => [v]))('refuses a bad %s in one line that names it and what it got', (variable) => {
+    const env = { ...base, [variable]: BAD[variable] };
+    let error: unknown;
+    try {
+      loadConfig(cls, env);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const line = (error as ConfigError).message;
+    expect(line).not.toContain('\n');
+    expect(line.startsWith(`configuration: ${variable} `)).toBe(true);
+    expect(line.endsWith(`(got ${JSON.stringify(BAD[variable])})`)).toBe(true);
+  });
+});
+
+describe('the distributed configuration', () => {
+  it.each(Object.keys(DISTRIBUTED_BASE).map((v) => [v]))('refuses to start without %s, naming it', (variable) => {
+    const env: Record<string, string> = { ...DISTRIBUTED_BASE };
+    delete env[variable];
+    expect(() => loadConfig(DistributedConfig, env)).toThrow(new RegExp(`^configuration: ${variable} .*\\(got null\\)$`));
   });
 });
