@@ -58,6 +58,14 @@ export class AccountsService implements OnApplicationBootstrap {
     return { accessToken: await this.jwt.signAsync(claims), user };
   }
 
+  /** The bearer as the screens show them: who, which roles, which unit. */
+  async me(username: string): Promise<UserView & { unitName: string | null }> {
+    const u = await this.users.findOneBy({ username });
+    if (!u) throw new UnauthorizedError('该用户已不存在，请重新登录');
+    const unit = u.unitCode ? await this.units.findOneBy({ code: u.unitCode }) : null;
+    return { ...view(u), unitName: unit?.name ?? null };
+  }
+
   async createUnit(dto: CreateUnitDto): Promise<{ code: string; name: string; parentCode: string | null }> {
     if (dto.parentCode && !(await this.units.existsBy({ code: dto.parentCode }))) {
       throw InvalidInputError.field('parentCode', `上级单位 ${dto.parentCode} 不存在`);

@@ -3,12 +3,13 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentCaller, Public, Roles } from '#libs/auth';
 import { InvalidInputError } from '#libs/common';
 import { categoryTree } from '#libs/contracts';
+import { rolesFor } from '#libs/regulation';
 import type { Caller } from '#libs/runtime';
 import { AccountsService } from './accounts.service.js';
 import { CreateUnitDto, CreateUserDto, LoginDto } from './dto/admin.dto.js';
 import {
   ActionDto, AnnualQueryDto, BacklogQueryDto, CloseDto, DeclineDto, DivertDto, EvaluateDto, ExtendDto, ListPetitionsDto, ObjectDto, OpinionDto, ReceptionSessionDto,
-  RegisterPetitionDto, ReReviewOpinionDto, RouteDto, SummaryQueryDto, SuperviseDto,
+  PeriodQueryDto, RegisterPetitionDto, ReReviewOpinionDto, RouteDto, SummaryQueryDto, SuperviseDto,
 } from './dto/petition.dto.js';
 import { GATEWAY_SETTINGS, type GatewaySettings } from './gateway.settings.js';
 import { PetitionsFacade } from './petitions.facade.js';
@@ -42,6 +43,13 @@ export class AuthController {
   @ApiOperation({ summary: 'Log in; returns a bearer token' })
   login(@Body() dto: LoginDto) {
     return this.accounts.login(dto.username, dto.password);
+  }
+
+  @Get('me')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'The bearer: {username, displayName, roles, unitCode, unitName}' })
+  me(@CurrentCaller() caller: Caller) {
+    return this.accounts.me(caller.username);
   }
 }
 
@@ -100,18 +108,22 @@ export class PetitionsController {
   }
 
   @Get()
+  @ApiOperation({
+    summary: 'Cases: {items, total, page, pageSize, overdueTotal}; trackingNo= exact, sort=urgency (next due first); each item with its nextDeadline. Handlers see their unit’s cases only',
+  })
   list(@Query() q: ListPetitionsDto, @CurrentCaller() caller: Caller) {
     return this.petitions.list(q, caller);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'The case, with allowedActions: what the caller may do now (state machine + role table)' })
   get(@Param('id', CaseId()) id: string, @CurrentCaller() caller: Caller) {
     return this.petitions.get(id, caller);
   }
 
   @Post(':id/route')
   @HttpCode(200)
-  @Roles('office')
+  @Roles(...rolesFor('route'))
   @ApiOperation({ summary: 'Route to the responsible unit: transfer 转送 or assign 交办 (Art. 22)' })
   async route(@Param('id', CaseId()) id: string, @Body() dto: RouteDto, @CurrentCaller() caller: Caller) {
     await this.accounts.assertUnit(dto.unitCode);
@@ -120,7 +132,7 @@ export class PetitionsController {
 
   @Post(':id/accept')
   @HttpCode(200)
-  @Roles('handler')
+  @Roles(...rolesFor('accept'))
   @ApiOperation({ summary: 'Accept (受理): starts the 60-day handling period (Art. 34)' })
   accept(@Param('id', CaseId()) id: string, @Body() dto: ActionDto, @CurrentCaller() caller: Caller) {
     return this.petitions.act(id, 'assignment', 'accept', { ...dto }, caller);
@@ -128,7 +140,7 @@ export class PetitionsController {
 
   @Post(':id/close')
   @HttpCode(200)
-  @Roles('handler')
+  @Roles(...rolesFor('close'))
   @ApiOperation({ summary: 'Close with a written opinion (Art. 32)' })
   close(@Param('id', CaseId()) id: string, @Body() dto: CloseDto, @CurrentCaller() caller: Caller) {
     return this.petitions.act(id, 'closure', 'close', { ...dto }, caller);
@@ -136,7 +148,7 @@ export class PetitionsController {
 
   @Post(':id/decline')
   @HttpCode(200)
-  @Roles('handler', 'office')
+  @Roles(...rolesFor('decline'))
   @ApiOperation({ summary: 'Decline: 不予受理 (pending elsewhere, Art. 19(3); out of scope) or 不再受理 (exhausted, Art. 36(3))' })
   decline(@Param('id', CaseId()) id: string, @Body() dto: DeclineDto, @CurrentCaller() caller: Caller) {
     return this.petitions.act(id, 'assignment', 'decline', { ...dto }, caller);
@@ -144,7 +156,7 @@ export class PetitionsController {
 
   @Post(':id/divert')
   @HttpCode(200)
-  @Roles('handler')
+  @Roles(...rolesFor('divert'))
   @ApiOperation({ summary: 'Divert to litigation, arbitration, reconsideration… (导入相应程序, Art. 31)' })
   divert(@Param('id', CaseId()) id: string, @Body() dto: DivertDto, @CurrentCaller() caller: Caller) {
     return this.petitions.act(id, 'assignment', 'divert', { ...dto }, caller);
@@ -152,7 +164,7 @@ export class PetitionsController {
 
   @Post(':id/object')
   @HttpCode(200)
-  @Roles('handler')
+  @Roles(...rolesFor('object'))
   @ApiOperation({ summary: 'Send a wrong transfer back to the petition office within 5 working days (Art. 23(3))' })
   object(@Param('id', CaseId()) id: string, @Body() dto: ObjectDto, @CurrentCaller() caller: Caller) {
     return this.petitions.act(id, 'assignment', 'object', { ...dto }, caller);
@@ -160,7 +172,7 @@ export class PetitionsController {
 
   @Post(':id/extend')
   @HttpCode(200)
-  @Roles('handler')
+  @Roles(...rolesFor('extend'))
   @ApiOperation({ summary: 'Extend the handling period: at most 30 days in total, approved by the unit head (Art. 34)' })
   extend(@Param('id', CaseId()) id: string, @Body() dto: ExtendDto, @CurrentCaller() caller: Caller) {
     return this.petitions.act(id, 'closure', 'extend', { ...dto }, caller);
@@ -168,7 +180,7 @@ export class PetitionsController {
 
   @Post(':id/evaluate')
   @HttpCode(200)
-  @Roles('reception', 'office')
+  @Roles(...rolesFor('evaluate'))
   @ApiOperation({ summary: 'Record the petitioner’s rating: 满意 / 基本满意 / 不满意' })
   evaluate(@Param('id', CaseId()) id: string, @Body() dto: EvaluateDto, @CurrentCaller() caller: Caller) {
     return this.petitions.act(id, 'closure', 'evaluate', { ...dto }, caller);
@@ -176,7 +188,7 @@ export class PetitionsController {
 
   @Post(':id/review-request')
   @HttpCode(200)
-  @Roles('reception', 'office')
+  @Roles(...rolesFor('review-request'))
   @ApiOperation({ summary: 'The petitioner asks for review (复查) within 30 days of the opinion (Art. 35)' })
   reviewRequest(@Param('id', CaseId()) id: string, @Body() dto: ActionDto, @CurrentCaller() caller: Caller) {
     return this.petitions.act(id, 'closure', 'review-request', { ...dto }, caller);
@@ -184,7 +196,7 @@ export class PetitionsController {
 
   @Post(':id/review-opinion')
   @HttpCode(200)
-  @Roles('office')
+  @Roles(...rolesFor('review-opinion'))
   @ApiOperation({ summary: 'The review opinion (复查意见), within 30 days of the request (Art. 35)' })
   reviewOpinion(@Param('id', CaseId()) id: string, @Body() dto: OpinionDto, @CurrentCaller() caller: Caller) {
     return this.petitions.act(id, 'closure', 'review-opinion', { ...dto }, caller);
@@ -192,7 +204,7 @@ export class PetitionsController {
 
   @Post(':id/re-review-request')
   @HttpCode(200)
-  @Roles('reception', 'office')
+  @Roles(...rolesFor('re-review-request'))
   @ApiOperation({ summary: 'The petitioner asks for re-review (复核) within 30 days of the review opinion (Art. 36)' })
   reReviewRequest(@Param('id', CaseId()) id: string, @Body() dto: ActionDto, @CurrentCaller() caller: Caller) {
     return this.petitions.act(id, 'closure', 're-review-request', { ...dto }, caller);
@@ -200,7 +212,7 @@ export class PetitionsController {
 
   @Post(':id/re-review-opinion')
   @HttpCode(200)
-  @Roles('office')
+  @Roles(...rolesFor('re-review-opinion'))
   @ApiOperation({ summary: 'The re-review opinion (复核意见): the matter is then final (Art. 36)' })
   reReviewOpinion(@Param('id', CaseId()) id: string, @Body() dto: ReReviewOpinionDto, @CurrentCaller() caller: Caller) {
     return this.petitions.act(id, 'closure', 're-review-opinion', { ...dto }, caller);
@@ -208,7 +220,7 @@ export class PetitionsController {
 
   @Post(':id/supervise')
   @HttpCode(200)
-  @Roles('office', 'leader')
+  @Roles(...rolesFor('supervise'))
   @ApiOperation({ summary: 'Supervise (督办, Art. 39–40)' })
   supervise(@Param('id', CaseId()) id: string, @Body() dto: SuperviseDto, @CurrentCaller() caller: Caller) {
     return this.petitions.act(id, 'deadline', 'supervise', { ...dto }, caller);
@@ -226,6 +238,14 @@ export class ReceptionSessionsController {
   @ApiOperation({ summary: 'A leadership reception session (接访日 / 约访 / 专访); visits register under it' })
   create(@Body() dto: ReceptionSessionDto, @CurrentCaller() caller: Caller) {
     return this.petitions.createSession(dto, caller);
+  }
+
+  @Get()
+  @Roles('reception', 'office', 'leader')
+  @ApiOperation({ summary: 'Reception sessions in a date range, by date: [{id, kind, leader, date}] (the session picker)' })
+  list(@Query() q: PeriodQueryDto, @CurrentCaller() caller: Caller) {
+    assertPeriod(q);
+    return this.petitions.sessions(q, caller);
   }
 }
 

@@ -42,6 +42,10 @@ export class PetitionsFacade {
     return this.services.query('reporting', 'annual', params, caller);
   }
 
+  sessions(params: { from: string; to: string }, caller: Caller) {
+    return this.services.query('reporting', 'reception-sessions', params, caller);
+  }
+
   backlog(params: object, caller: Caller) {
     return this.services.query('reporting', 'backlog', params, caller);
   }

@@ -1,7 +1,9 @@
 import { maskIdNumber, maskPhone } from '#libs/common';
 import type { PetitionerData } from '#libs/contracts';
-import { assessDeadlines, computeDeadlines, DEADLINE_KINDS, formatInstant, type Deadline } from '#libs/regulation';
-import type { Caller } from '#libs/runtime';
+import {
+  allowedActions, assessDeadlines, computeDeadlines, daysBetween, DEADLINE_KINDS, formatInstant, toLocalDate, type Deadline, type DeadlineAssessment,
+} from '#libs/regulation';
+import { snapshotOf, type Caller } from '#libs/runtime';
 import { deserializeFacts } from '#libs/contracts';
 import type { RptCase } from './reporting.entities.js';
 import type { CaseExtra, TimelineEntry } from './projection.handlers.js';
@@ -15,6 +17,76 @@ export function deadlinesOf(row: RptCase, now: Date, s: ReportingSettings): Dead
 /** A deadline that was missed and is still not met. */
 export function isOverdue(deadlines: Deadline[]): boolean {
   return deadlines.some((d) => d.state === 'breached' && !d.metAt);
+}
+
+/** Deadlines in the API contract's shape (the case view's, and a preview's). */
+export function formatDeadlines({ deadlines, withheld }: DeadlineAssessment, tz: string) {
+  return [
+    ...deadlines.map((d) => ({
+      kind: d.kind,
+      dueAt: formatInstant(d.dueAt, tz),
+      lastDay: d.lastDay,
+      // The contract knows pending / met / breached: a petitioner's window that ran out unused
+      // is complete, not breached by anyone; `lapsed` says which.
+      state: d.state === 'lapsed' ? 'met' : d.state,
+      ...(d.state === 'lapsed' ? { lapsed: true } : {}),
+      metAt: d.metAt ? formatInstant(d.metAt, tz) : null,
+      article: d.article,
+      basis: d.basis,
+      revision: d.revision,
+      ...(d.provisional ? { provisional: true } : {}),
+    })),
+    // Refused for want of the year's holiday data: no due date, and never reported overdue.
+    ...withheld.map((w) => ({
+      kind: w.kind,
+      dueAt: null,
+      lastDay: null,
+      state: w.metAt || w.mootAt ? ('met' as const) : ('pending' as const),
+      ...(w.mootAt ? { lapsed: true } : {}),
+      metAt: w.metAt ? formatInstant(w.metAt, tz) : null,
+      article: w.article,
+      basis: w.basis,
+      revision: w.revision,
+      withheld: true,
+      awaitsCalendarYear: w.year,
+    })),
+  ].sort((a, b) => DEADLINE_KINDS.indexOf(a.kind) - DEADLINE_KINDS.indexOf(b.kind));
+}
+
+/** Kinds that are rights of the petitioner or the unit (windows), not obligations anyone can miss. */
+const WINDOW_KINDS = new Set(['objection', 'evaluation', 'review-request', 're-review-request']);
+
+export interface NextDeadline {
+  kind: string;
+  dueAt: string;
+  lastDay: string;
+  daysLeft: number;
+  overdueDays: number | null;
+  level: 'ok' | 'warning' | 'breached';
+  basis: string;
+}
+
+/**
+ * The earliest obligation of the office or the unit not met yet (the petitioner's windows do
+ * not count): days left to its last day (office time zone), 'warning' from the first warning,
+ * 'breached' once past due.
+ */
+export function nextDeadlineOf(deadlines: Deadline[], now: Date, tz: string, warnDaysBefore: number[] = [5]): NextDeadline | null {
+  const open = deadlines.filter((d) => !d.metAt && !d.mootAt && d.state !== 'lapsed' && d.state !== 'met' && d.holder !== 'petitioner' && !WINDOW_KINDS.has(d.kind));
+  if (!open.length) return null;
+  const d = open.reduce((a, b) => (b.dueAt.getTime() < a.dueAt.getTime() ? b : a));
+  const daysLeft = daysBetween(toLocalDate(now, tz), d.lastDay);
+  const breached = now.getTime() >= d.dueAt.getTime();
+  const warnFrom = d.dueAt.getTime() - Math.max(0, ...warnDaysBefore) * 86_400_000;
+  return {
+    kind: d.kind,
+    dueAt: formatInstant(d.dueAt, tz),
+    lastDay: d.lastDay,
+    daysLeft,
+    overdueDays: breached ? Math.max(1, -daysLeft) : null,
+    level: breached ? 'breached' : now.getTime() >= warnFrom ? 'warning' : 'ok',
+    basis: d.basis,
+  };
 }
 
 /** The case in the API contract's shape; personal data masked unless the caller is admin. */
@@ -64,36 +136,17 @@ export function toCaseView(row: RptCase, caller: Caller | null, now: Date, s: Re
     repeatContacts: row.repeatContacts,
     supervised: row.supervised,
     overdue: isOverdue(deadlines),
-    deadlines: [
-      ...deadlines.map((d) => ({
-        kind: d.kind,
-        dueAt: formatInstant(d.dueAt, tz),
-        lastDay: d.lastDay,
-        // The contract knows pending / met / breached: a petitioner's window that ran out unused
-        // is complete, not breached by anyone; `lapsed` says which.
-        state: d.state === 'lapsed' ? 'met' : d.state,
-        ...(d.state === 'lapsed' ? { lapsed: true } : {}),
-        metAt: d.metAt ? formatInstant(d.metAt, tz) : null,
-        article: d.article,
-        basis: d.basis,
-        revision: d.revision,
-        ...(d.provisional ? { provisional: true } : {}),
-      })),
-      // Refused for want of the year's holiday data: no due date, and never reported overdue.
-      ...withheld.map((w) => ({
-        kind: w.kind,
-        dueAt: null,
-        lastDay: null,
-        state: w.metAt || w.mootAt ? ('met' as const) : ('pending' as const),
-        ...(w.mootAt ? { lapsed: true } : {}),
-        metAt: w.metAt ? formatInstant(w.metAt, tz) : null,
-        article: w.article,
-        basis: w.basis,
-        revision: w.revision,
-        withheld: true,
-        awaitsCalendarYear: w.year,
-      })),
-    ].sort((a, b) => DEADLINE_KINDS.indexOf(a.kind) - DEADLINE_KINDS.indexOf(b.kind)),
+    deadlines: formatDeadlines({ deadlines, withheld }, tz),
+    allowedActions: caller
+      ? allowedActions({
+          snapshot: snapshotOf(row),
+          actor: caller,
+          caseUnit: row.unitCode,
+          evaluated: !!extra.evaluation,
+          windows: [...deadlines.map((d) => ({ kind: d.kind, dueAt: d.dueAt })), ...withheld.map((w) => ({ kind: w.kind, dueAt: null }))],
+          now,
+        })
+      : [],
     timeline: (JSON.parse(row.timeline) as TimelineEntry[]).map((t) => ({
       ...t,
       at: formatInstant(new Date(t.at), tz),

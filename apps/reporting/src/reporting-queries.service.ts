@@ -6,7 +6,7 @@ import { waitForEvent } from '#libs/messaging';
 import { exclusive } from '#libs/persistence';
 import { addDays, endOfLocalDay, formatInstant } from '#libs/regulation';
 import type { Caller } from '#libs/runtime';
-import { deadlinesOf, isOverdue, toCaseView, type CaseView } from './case-view.js';
+import { deadlinesOf, isOverdue, nextDeadlineOf, toCaseView, type CaseView } from './case-view.js';
 import { RptCase, RptContact, RptReceptionSession } from './reporting.entities.js';
 import type { CaseExtra } from './projection.handlers.js';
 import { REPORTING_SETTINGS, type ReportingSettings } from './reporting.settings.js';
@@ -16,6 +16,9 @@ export interface ListParams {
   unitCode?: string;
   authority?: string;
   overdue?: boolean;
+  trackingNo?: string;
+  /** 'urgency': the next due instant first; cases with no open deadline after, newest first. */
+  sort?: 'received' | 'urgency';
   page?: number;
   pageSize?: number;
 }
@@ -85,32 +88,82 @@ export class ReportingQueries {
     return { id: row.id, lastEventId: row.lastEventId, status: row.status, unitCode: row.unitCode };
   }
 
-  async list(params: ListParams, caller: Caller | null): Promise<{ items: unknown[]; total: number; page: number; pageSize: number }> {
+  async list(params: ListParams, caller: Caller | null): Promise<{ items: unknown[]; total: number; page: number; pageSize: number; overdueTotal: number }> {
     const unit = scopeUnit(caller);
     const page = Math.max(1, params.page ?? 1);
     const pageSize = Math.min(200, Math.max(1, params.pageSize ?? 50));
-    const qb = this.cases.createQueryBuilder('c').orderBy('c.receivedAt', 'DESC').addOrderBy('c.id', 'ASC');
+    const scoped = () => {
+      const qb = this.cases.createQueryBuilder('c');
+      if (unit) qb.andWhere('c.unitCode = :unit', { unit });
+      return qb;
+    };
+    const qb = scoped().orderBy('c.receivedAt', 'DESC').addOrderBy('c.id', 'ASC');
     if (params.status) qb.andWhere('c.status = :status', { status: params.status });
-    if (unit) qb.andWhere('c.unitCode = :unit', { unit });
-    else if (params.unitCode) qb.andWhere('c.unitCode = :unitCode', { unitCode: params.unitCode });
+    if (!unit && params.unitCode) qb.andWhere('c.unitCode = :unitCode', { unitCode: params.unitCode });
     if (params.authority) qb.andWhere('c.authority = :authority', { authority: params.authority });
+    if (params.trackingNo) qb.andWhere('c.trackingNo = :trackingNo', { trackingNo: params.trackingNo.trim().toUpperCase() });
     const now = this.clock.now();
+    const s = this.settings;
     let rows: RptCase[];
     let total: number;
-    if (params.overdue === undefined) {
+    if (params.overdue === undefined && params.sort !== 'urgency') {
       [rows, total] = await exclusive(this.dataSource, () => qb.skip((page - 1) * pageSize).take(pageSize).getManyAndCount());
     } else {
-      // Overdue is computed from the regulation, not stored: filter after computing.
-      const all = (await exclusive(this.dataSource, () => qb.getMany())).filter((r) => isOverdue(deadlinesOf(r, now, this.settings)) === params.overdue);
+      // Overdue and urgency are computed from the regulation, not stored: filter and sort after computing.
+      let all = (await exclusive(this.dataSource, () => qb.getMany())).map((r) => ({ r, ds: deadlinesOf(r, now, s) }));
+      if (params.overdue !== undefined) all = all.filter(({ ds }) => isOverdue(ds) === params.overdue);
+      if (params.sort === 'urgency') {
+        const due = (ds: ReturnType<typeof deadlinesOf>) => nextDeadlineOf(ds, now, s.timeZone, s.warnDaysBefore);
+        const keyed = all.map((x) => ({ ...x, next: due(x.ds) }));
+        // Stable: rows arrive newest first, which orders the cases with no open deadline.
+        keyed.sort((a, b) => (a.next && b.next ? Date.parse(a.next.dueAt) - Date.parse(b.next.dueAt) : a.next ? -1 : b.next ? 1 : 0));
+        all = keyed;
+      }
       total = all.length;
-      rows = all.slice((page - 1) * pageSize, page * pageSize);
+      rows = all.slice((page - 1) * pageSize, page * pageSize).map(({ r }) => r);
     }
-    const items = rows.map((r) => {
-      const v = toCaseView(r, caller, now, this.settings);
-      const { content: _c, timeline: _t, petitioners, ...summary } = v;
-      return { ...summary, petitioners: petitioners.map((p) => ({ name: p.name })) };
-    });
-    return { items, total, page, pageSize };
+    // The count the worklist always shows: overdue cases in the caller's scope, whatever the filters.
+    // (the same cases as ?overdue=true with no other filter)
+    const overdueTotal = (await exclusive(this.dataSource, () => scoped().getMany())).filter((r) => isOverdue(deadlinesOf(r, now, s))).length;
+    const items = rows.map((r) => this.listItem(r, caller, now));
+    return { items, total, page, pageSize, overdueTotal };
+  }
+
+  /** A case as the lists show it: no content, timeline or petitioner details; its next deadline. */
+  private listItem(r: RptCase, caller: Caller | null, now: Date) {
+    const v = toCaseView(r, caller, now, this.settings);
+    const { content: _c, timeline: _t, petitioners, ...summary } = v;
+    return {
+      ...summary,
+      petitioners: petitioners.map((p) => ({ name: p.name })),
+      nextDeadline: nextDeadlineOf(deadlinesOf(r, now, this.settings), now, this.settings.timeZone, this.settings.warnDaysBefore),
+    };
+  }
+
+  /** List items of the given cases (in that order) the caller may read: a person's cases found by intake. */
+  async items(params: { ids: string[] }, caller: Caller | null): Promise<{ items: unknown[]; total: number }> {
+    const unit = scopeUnit(caller);
+    const ids = [...new Set(params.ids ?? [])];
+    if (!ids.length) return { items: [], total: 0 };
+    const rows = await exclusive(this.dataSource, () => this.cases.createQueryBuilder('c').where('c.id IN (:...ids)', { ids }).orderBy('c.receivedAt', 'DESC').addOrderBy('c.id', 'ASC').getMany());
+    const now = this.clock.now();
+    const visible = rows.filter((r) => !unit || r.unitCode === unit);
+    return { items: visible.map((r) => this.listItem(r, caller, now)), total: visible.length };
+  }
+
+  /** Reception sessions in a date range, by date (the session picker). */
+  async receptionSessions(params: { from: string; to: string }, caller: Caller | null) {
+    scopeUnit(caller);
+    const rows = await exclusive(this.dataSource, () =>
+      this.dataSource
+        .getRepository(RptReceptionSession)
+        .createQueryBuilder('s')
+        .where('s.date >= :from AND s.date <= :to', { from: params.from, to: params.to })
+        .orderBy('s.date', 'ASC')
+        .addOrderBy('s.id', 'ASC')
+        .getMany(),
+    );
+    return rows.map((r) => ({ id: r.id, kind: r.kind, leader: r.leader, date: r.date }));
   }
 
   async summary(params: SummaryParams, caller: Caller | null) {

@@ -21,6 +21,8 @@ export function reportingService(settings: ReportingSettings): ServiceDefinition
             case: (p, a) => q.getCase(p, a),
             head: (p, a) => q.head(p, a),
             list: (p, a) => q.list(p, a),
+            items: (p, a) => q.items(p, a),
+            'reception-sessions': (p, a) => q.receptionSessions(p, a),
             summary: (p, a) => q.summary(p, a),
             backlog: (p, a) => q.backlog(p, a),
             annual: (p, a) => q.annual(p, a),

@@ -6,5 +6,7 @@ export interface ReportingSettings {
   calendar: PrcCalendar;
   /** How long a read waits for the event a command just produced (read-your-writes). */
   readYourWritesTimeoutMs: number;
+  /** DEADLINE_WARN_DAYS: a list item's next deadline turns 'warning' from the first (largest) of them; default 5. */
+  warnDaysBefore?: number[];
 }
 export const REPORTING_SETTINGS = Symbol('REPORTING_SETTINGS');
