@@ -79,7 +79,6 @@ async function waitFor(
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}. ${details()}`);
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Produce `perKey` messages for every key, interleaved, in a few send() calls. */
 async function produce(phase: Phase, perKey: number): Promise<Payload[]> {
@@ -258,7 +257,11 @@ describe(`kafkajs against the broker at ${BROKERS.join(',')}`, () => {
     const consumer = newConsumer(`it-g1-${RUN_ID}`);
     await startCollecting(consumer, 'c1', got);
     await waitFor(`${batch.length} messages`, () => got.length >= batch.length, 45_000, () => `got ${got.length}`);
-    await sleep(1_500); // give duplicates a chance to show up
+    // Whatever the member was handed is in once the group has committed every partition's end.
+    await waitFor('the group to commit up to the high watermarks', async () => {
+      const c = await committedOffsets(`it-g1-${RUN_ID}`);
+      return [...high].every(([p, n]) => c.get(p) === n);
+    });
     await closeConsumer(consumer);
 
     expectExactlyOnce(got, batch);
@@ -298,7 +301,12 @@ describe(`kafkajs against the broker at ${BROKERS.join(',')}`, () => {
     ];
     await startCollecting(b, 'B', gotB);
     await waitFor(`B to read ${expectedB.length} messages`, () => gotB.length >= expectedB.length, 45_000, () => `got ${gotB.length}`);
-    await sleep(1_500);
+    // B auto-commits: once the group is at the end of every partition, B has been handed all it will be.
+    const end = await highWatermarks();
+    await waitFor('B auto-commit to reach the high watermarks', async () => {
+      const c = await committedOffsets(groupId);
+      return [...end].every(([p, n]) => c.get(p) === n);
+    });
 
     const redelivered = gotB.filter((r) => r.offset < commitAt.get(r.partition)!);
     expect(redelivered.map(id)).toEqual([]);
@@ -307,13 +315,6 @@ describe(`kafkajs against the broker at ${BROKERS.join(',')}`, () => {
       const first = gotB.find((r) => r.partition === p);
       expect(first?.offset).toBe(commitAt.get(p));
     }
-
-    // B auto-commits: the group is now at the end of every partition
-    const end = await highWatermarks();
-    await waitFor('B auto-commit to reach the high watermarks', async () => {
-      const c = await committedOffsets(groupId);
-      return [...end].every(([p, n]) => c.get(p) === n);
-    });
     await closeConsumer(b);
   }, TIMEOUT);
 
@@ -362,7 +363,11 @@ describe(`kafkajs against the broker at ${BROKERS.join(',')}`, () => {
     const fresh = await produce('p3', 3); // 36 messages
     const all = [...existing, ...fresh];
     await waitFor(`${all.length} messages across c1+c2`, () => got.length >= all.length, 45_000, () => `got ${got.length}`);
-    await sleep(2_000);
+    const end = await highWatermarks();
+    await waitFor('the two members to commit up to the high watermarks', async () => {
+      const c = await committedOffsets(groupId);
+      return [...end].every(([p, n]) => c.get(p) === n);
+    });
 
     expectExactlyOnce(got, all); // nothing committed before the rebalance came again
     const after = got.filter((r) => r.phase === 'p3');
