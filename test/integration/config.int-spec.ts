@@ -1,6 +1,10 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import mysql from 'mysql2/promise';
+import { KAFKA_BROKERS, MYSQL_URL, requireInfrastructure } from './support/infra.js';
+import { waitUntil } from './support/wait.js';
 
 /** A missing or malformed variable stops the process at start, with one line naming it. */
 describe('configuration at start', () => {
@@ -24,4 +28,69 @@ describe('configuration at start', () => {
     expect(r.status).toBe(78);
     expect(r.stderr.trim()).toMatch(/^configuration: JWT_SECRET /);
   });
+});
+
+/**
+ * The deadline service keeps its timers in Redis; a Redis that may evict keys would lose them
+ * silently, so the service refuses to start on one. A Redis of our own, on a spare port, with
+ * the wrong policy (the shared one must stay as it is).
+ */
+describe('the deadline service at start, on a Redis that may evict keys', () => {
+  let port = 0;
+  const prefix = `pit_evict_${Date.now().toString(36)}_`;
+  const base = MYSQL_URL.endsWith('/') ? MYSQL_URL : MYSQL_URL + '/';
+  const redisCli = (...args: string[]) => spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8', timeout: 10000 });
+
+  beforeAll(async () => {
+    await requireInfrastructure();
+    port = await new Promise<number>((resolve, reject) => {
+      const srv = createServer();
+      srv.once('error', reject);
+      srv.listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as { port: number }).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    const started = spawnSync('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--maxmemory-policy', 'allkeys-lru', '--save', '', '--appendonly', 'no', '--daemonize', 'yes'], { encoding: 'utf8' });
+    if (started.error || started.status !== 0) throw new Error(`could not start redis-server on ${port}: ${started.error?.message ?? started.stderr}`);
+    expect(await waitUntil(async () => redisCli('ping').stdout.trim() === 'PONG', 10000)).toBe(true);
+  });
+
+  afterAll(async () => {
+    if (port) redisCli('shutdown', 'nosave');
+    const u = new URL(MYSQL_URL);
+    const conn = await mysql.createConnection({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username || 'root'), password: decodeURIComponent(u.password) });
+    await conn.query(`DROP DATABASE IF EXISTS \`${prefix}deadline\``).finally(() => conn.end());
+  });
+
+  it('refuses to start when maxmemory-policy is not noeviction, and says why', async () => {
+    expect(redisCli('config', 'get', 'maxmemory-policy').stdout).toContain('allkeys-lru');
+    const proc = spawn(process.execPath, [join(process.cwd(), 'dist/apps/deadline/main.js')], {
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        PORT: '0',
+        DATABASE_URL: `${base}${prefix}`,
+        KAFKA_BROKERS,
+        KAFKA_TOPIC: `it-evict-${Date.now()}`,
+        REDIS_URL: `redis://127.0.0.1:${port}`,
+        INTERNAL_TOKEN: 'internal-token-123456',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    proc.stdout!.on('data', (d) => (out += d));
+    proc.stderr!.on('data', (d) => (out += d));
+    const code = await new Promise<number | null>((resolve) => {
+      const t = setTimeout(() => proc.kill('SIGKILL'), 60000); // a service that started would not exit by itself
+      proc.once('exit', (c) => {
+        clearTimeout(t);
+        resolve(c);
+      });
+    });
+    expect(out).toContain('Redis maxmemory-policy is allkeys-lru; BullMQ needs noeviction');
+    expect(code).not.toBe(0);
+    expect(code).not.toBeNull(); // exited by itself, not killed
+    expect(out).not.toMatch(/listening on/);
+  }, 90000);
 });
