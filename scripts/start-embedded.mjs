@@ -1,4 +1,4 @@
-// `npm start`: build (incremental, a few seconds) and run the embedded platform.
+// `npm start`: build (tsc incremental; the web app only when its sources changed) and run the embedded platform.
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

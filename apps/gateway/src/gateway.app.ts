@@ -1,20 +1,22 @@
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { migrate, type DatabaseConfig } from '#libs/persistence';
 import { DataSource } from 'typeorm';
 import { createValidationPipe, ErrorBodyFilter, type ServiceClient } from '#libs/runtime';
 import { GatewayModule } from './gateway.module.js';
 import type { GatewaySettings } from './gateway.settings.js';
+import { serveWebApp } from './web-app.js';
 
-/** Builds the gateway application (not yet listening). */
+/** Builds the gateway application (not yet listening): the API under /api, the web app at /. */
 export async function createGatewayApp(
   settings: GatewaySettings,
   db: DatabaseConfig,
   services: ServiceClient,
   logger?: ('fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose')[],
 ): Promise<INestApplication> {
-  const app = await NestFactory.create(GatewayModule.register(settings, db, services), { abortOnError: false, ...(logger ? { logger } : {}) });
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(settings, db, services), { abortOnError: false, ...(logger ? { logger } : {}) });
   await migrate(app.get(DataSource));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorBodyFilter());
@@ -29,5 +31,7 @@ export async function createGatewayApp(
       .build(),
   );
   SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs-json' });
+  app.disable('x-powered-by');
+  serveWebApp(app);
   return app;
 }

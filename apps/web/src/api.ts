@@ -1,0 +1,246 @@
+/** The public HTTP API (../shared/spec/api.md), called with the session's bearer token. */
+
+export interface FieldError {
+  field: string;
+  messages: string[];
+}
+
+/** An error answer of the API: `message` is zh-CN, `code` stable for programs. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: FieldError[] = [],
+  ) {
+    super(message);
+  }
+}
+
+const TOKEN_KEY = 'xf.token';
+let onUnauthorized: () => void = () => {};
+
+export const session = {
+  get token(): string | null {
+    return sessionStorage.getItem(TOKEN_KEY);
+  },
+  set(token: string | null) {
+    if (token) sessionStorage.setItem(TOKEN_KEY, token);
+    else sessionStorage.removeItem(TOKEN_KEY);
+  },
+  onUnauthorized(fn: () => void) {
+    onUnauthorized = fn;
+  },
+};
+
+type Query = Record<string, string | number | boolean | undefined | null>;
+
+function url(path: string, query?: Query): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return `/api/v1${path}${s ? `?${s}` : ''}`;
+}
+
+async function call(method: string, path: string, opts: { query?: Query; body?: unknown } = {}): Promise<Response> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (session.token) headers.authorization = `Bearer ${session.token}`;
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(url(path, opts.query), { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+  } catch {
+    throw new ApiError(0, 'NETWORK', '无法连接服务器，请检查网络后重试');
+  }
+  if (res.ok) return res;
+  let body: { code?: string; message?: string; details?: FieldError[] } = {};
+  try {
+    body = await res.json();
+  } catch {
+    /* not JSON: keep the status */
+  }
+  if (res.status === 401 && path !== '/auth/login') onUnauthorized();
+  throw new ApiError(res.status, body.code ?? `HTTP_${res.status}`, body.message ?? `请求失败（${res.status}）`, Array.isArray(body.details) ? body.details : []);
+}
+
+export async function get<T>(path: string, query?: Query): Promise<T> {
+  return (await call('GET', path, { query })).json() as Promise<T>;
+}
+
+export async function post<T>(path: string, body: unknown = {}): Promise<{ status: number; data: T }> {
+  const res = await call('POST', path, { body });
+  return { status: res.status, data: (await res.json()) as T };
+}
+
+export async function getText(path: string, query?: Query): Promise<string> {
+  return (await call('GET', path, { query })).text();
+}
+
+export async function download(path: string, query: Query, fileName: string): Promise<void> {
+  const blob = await (await call('GET', path, { query })).blob();
+  const href = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = fileName;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(href), 10_000);
+}
+
+// ---- shapes of the API answers the app reads ----
+
+export type Role = 'reception' | 'office' | 'handler' | 'leader' | 'admin';
+
+export interface User {
+  username: string;
+  displayName: string;
+  roles: Role[];
+  unitCode: string | null;
+  unitName?: string | null;
+}
+
+export interface Deadline {
+  kind: string;
+  dueAt: string | null;
+  lastDay: string | null;
+  state: 'pending' | 'met' | 'breached';
+  lapsed?: boolean;
+  withheld?: boolean;
+  metAt: string | null;
+  article?: string;
+  basis: string;
+}
+
+export interface NextDeadline {
+  kind: string;
+  dueAt: string;
+  lastDay: string;
+  daysLeft: number;
+  overdueDays?: number | null;
+  level: 'ok' | 'warning' | 'breached';
+  basis: string;
+}
+
+export interface Petitioner {
+  name: string;
+  idNumber?: string | null;
+  phone?: string | null;
+  address?: string | null;
+}
+
+export interface CaseSummary {
+  id: string;
+  trackingNo: string;
+  status: string;
+  channel: string;
+  purpose: string;
+  category: string;
+  summary: string;
+  headcount: number;
+  groupVisit: boolean;
+  unitCode: string | null;
+  receivedAt: string;
+  closedAt: string | null;
+  assignedBy: { authority: string; reference: string; feedbackDueAt: string | null } | null;
+  backlog: boolean;
+  supervised: boolean;
+  overdue: boolean;
+  repeatContacts: number;
+  petitioners: Petitioner[];
+  nextDeadline?: NextDeadline | null;
+}
+
+export interface TimelineEntry {
+  type: string;
+  at: string;
+  actor: string | null;
+  enteredAt?: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface CaseView extends CaseSummary {
+  content: string;
+  routeMode: string | null;
+  routedAt: string | null;
+  acceptedAt: string | null;
+  closure: { kind: string; outcome: string; opinion: string } | null;
+  extension: { days: number; reason: string; approvedBy: string } | null;
+  evaluation: { rating: string; at: string } | null;
+  evaluationState: string | null;
+  decline: { reason: string; note?: string } | null;
+  diversion: { procedure: string; note?: string } | null;
+  objections: { unitCode: string; reason: string; at?: string }[];
+  supervisions: { note?: string; by?: string | null; at?: string; automatic?: boolean }[];
+  priorFinalCase: { id: string; trackingNo: string } | null;
+  deadlines: Deadline[];
+  timeline: TimelineEntry[];
+  allowedActions?: string[];
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page?: number;
+  pageSize?: number;
+  overdueTotal?: number;
+}
+
+export interface Unit {
+  code: string;
+  name: string;
+  parentCode: string | null;
+}
+
+export interface Category {
+  code: string;
+  name: string;
+  children?: { code: string; name: string }[];
+}
+
+export interface ReceptionSession {
+  id: string;
+  kind: string;
+  leader: string;
+  date: string;
+}
+
+export interface Rate {
+  numerator: number;
+  denominator: number;
+  rate: number | null;
+}
+
+export interface Summary {
+  period: { from: string; to: string };
+  received: { cases: number; contacts: number; persons: number; byChannel: Record<string, number> };
+  closed: { total: number; substantive: number; procedural: number; onTime: number };
+  reception: { sessions: number; persons: number; cases: number };
+  rates: Record<string, Rate>;
+  assigned: Record<string, { received: number; closedSubstantive: number; closedProcedural: number; open: number; resolution: Rate }>;
+}
+
+export interface BacklogItem {
+  id: string;
+  trackingNo: string;
+  unitCode: string | null;
+  authority: string;
+  reference?: string | null;
+  status: string;
+  summary?: string;
+  dueKind?: string | null;
+  dueAt: string | null;
+  daysLeft: number | null;
+  overdue: boolean;
+  supervised: boolean;
+}
+
+export interface Breakdown {
+  by: string;
+  items: { key: string; received: number; closed: number; overdue: number }[];
+}
+
+export interface Preview {
+  action: string;
+  effect: string;
+}
