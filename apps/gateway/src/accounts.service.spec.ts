@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { DataSource } from 'typeorm';
 import type { TokenClaims } from '#libs/auth';
@@ -22,6 +23,7 @@ describe('accounts: users, units and login', () => {
   const accounts = (settings: Partial<GatewaySettings> = {}) =>
     new AccountsService(ds.getRepository(UserRecord), ds.getRepository(UnitRecord), jwt, { mode: 'embedded', jwtSecret: SECRET, jwtTtlSeconds: 3600, adminPassword: 'admin-password', ...settings });
 
+  beforeAll(() => Logger.overrideLogger(['error']));
   beforeEach(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'petition-accounts-'));
     ds = await new DataSource(dataSourceOptions('gateway', { driver: 'sqlite', dataDir }, GATEWAY_ENTITIES, [GatewayInitial1700000000000])).initialize();
