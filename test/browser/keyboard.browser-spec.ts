@@ -26,7 +26,7 @@ afterAll(async () => {
 async function tabTo(name: string, max = 30): Promise<void> {
   const target = page.getByLabel(name, { exact: true }).first();
   for (let i = 0; i < max; i++) {
-    if (await target.evaluate((el) => el === document.activeElement)) return;
+    if (await target.evaluate((el) => el === el.ownerDocument.activeElement)) return;
     await page.keyboard.press('Tab');
   }
   throw new Error(`Tab never reached ${name}`);
