@@ -9,7 +9,7 @@ import { AccountsService } from './accounts.service.js';
 import { CreateUnitDto, CreateUserDto, LoginDto } from './dto/admin.dto.js';
 import {
   ActionDto, AnnualQueryDto, BacklogQueryDto, CloseDto, DeclineDto, DivertDto, EvaluateDto, ExtendDto, ListPetitionsDto, ObjectDto, OpinionDto, ReceptionSessionDto,
-  PeriodQueryDto, RegisterPetitionDto, ReReviewOpinionDto, RouteDto, SummaryQueryDto, SuperviseDto,
+  PeriodQueryDto, PreviewQueryDto, RegisterPetitionDto, ReReviewOpinionDto, RouteDto, SummaryQueryDto, SuperviseDto,
 } from './dto/petition.dto.js';
 import { GATEWAY_SETTINGS, type GatewaySettings } from './gateway.settings.js';
 import { PetitionsFacade } from './petitions.facade.js';
@@ -119,6 +119,16 @@ export class PetitionsController {
   @ApiOperation({ summary: 'The case, with allowedActions: what the caller may do now (state machine + role table)' })
   get(@Param('id', CaseId()) id: string, @CurrentCaller() caller: Caller) {
     return this.petitions.get(id, caller);
+  }
+
+  @Get(':id/preview')
+  @ApiOperation({
+    summary: 'What an action would do to the deadlines if taken now: {action, effect (one zh-CN sentence), deadlines (after it)}; days= for extend only',
+  })
+  preview(@Param('id', CaseId()) id: string, @Query() q: PreviewQueryDto, @CurrentCaller() caller: Caller) {
+    if (q.action === 'extend' && q.days === undefined) throw InvalidInputError.field('days', '延期天数不能为空');
+    if (q.action !== 'extend' && q.days !== undefined) throw InvalidInputError.field('days', '延期天数仅用于延期');
+    return this.petitions.preview(id, { action: q.action, ...(q.days !== undefined ? { days: q.days } : {}) }, caller);
   }
 
   @Post(':id/route')

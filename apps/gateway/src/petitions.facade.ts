@@ -30,6 +30,10 @@ export class PetitionsFacade {
     return this.services.query('reporting', 'case', { id: caseId }, caller);
   }
 
+  preview(caseId: string, params: { action: string; days?: number }, caller: Caller) {
+    return this.services.query('reporting', 'preview', { id: caseId, ...params }, caller);
+  }
+
   list(params: object, caller: Caller) {
     return this.services.query('reporting', 'list', params, caller);
   }

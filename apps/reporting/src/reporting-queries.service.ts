@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import { CLOCK, ForbiddenError, NotFoundError, UnavailableError, type Clock } from '#libs/common';
-import { firstLevelOf } from '#libs/contracts';
+import { deserializeFacts, firstLevelOf } from '#libs/contracts';
 import { waitForEvent } from '#libs/messaging';
 import { exclusive } from '#libs/persistence';
-import { addDays, endOfLocalDay, formatInstant } from '#libs/regulation';
-import type { Caller } from '#libs/runtime';
-import { deadlinesOf, isOverdue, nextDeadlineOf, toCaseView, type CaseView } from './case-view.js';
+import { addDays, endOfLocalDay, formatInstant, previewAction, type CaseAction } from '#libs/regulation';
+import { enforce, snapshotOf, type Caller } from '#libs/runtime';
+import { deadlinesOf, formatDeadlines, isOverdue, nextDeadlineOf, toCaseView, type CaseView } from './case-view.js';
 import { RptCase, RptContact, RptReceptionSession } from './reporting.entities.js';
 import type { CaseExtra } from './projection.handlers.js';
 import { REPORTING_SETTINGS, type ReportingSettings } from './reporting.settings.js';
@@ -72,6 +72,21 @@ export class ReportingQueries {
       throw new UnavailableError(`操作已保存，但案件视图尚未更新，请稍后重新打开案件（事件 ${params.waitFor}）`);
     }
     return toCaseView(await this.load(params.id, caller), caller, this.clock.now(), this.settings);
+  }
+
+  /**
+   * What `action` would do to the case's deadlines if taken now: one sentence, and the deadlines
+   * after it (the case view's shape). 409 / 422 when the state machine refuses the action.
+   */
+  async preview(params: { id: string; action: CaseAction; days?: number }, caller: Caller | null) {
+    const row = await this.load(params.id, caller);
+    const s = this.settings;
+    const r = previewAction({ facts: deserializeFacts(row.facts), snapshot: snapshotOf(row), action: params.action, days: params.days, now: this.clock.now(), policy: s.policy, calendar: s.calendar });
+    if (!r.ok) {
+      enforce(r);
+      throw new Error('unreachable');
+    }
+    return { action: params.action, effect: r.preview.effect, deadlines: formatDeadlines(r.preview.after, s.timeZone) };
   }
 
   /** Waits (bounded) until this read model has applied an event. */

@@ -22,6 +22,7 @@ export function reportingService(settings: ReportingSettings): ServiceDefinition
             head: (p, a) => q.head(p, a),
             list: (p, a) => q.list(p, a),
             items: (p, a) => q.items(p, a),
+            preview: (p, a) => q.preview(p, a),
             'reception-sessions': (p, a) => q.receptionSessions(p, a),
             summary: (p, a) => q.summary(p, a),
             backlog: (p, a) => q.backlog(p, a),

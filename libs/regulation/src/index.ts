@@ -11,3 +11,4 @@ export * from './periods/periods.js';
 export * from './deadlines/deadlines.js';
 export * from './workflow/state-machine.js';
 export * from './workflow/roles.js';
+export * from './preview/preview.js';
