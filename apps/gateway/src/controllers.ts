@@ -9,7 +9,7 @@ import { AccountsService } from './accounts.service.js';
 import { CreateUnitDto, CreateUserDto, LoginDto } from './dto/admin.dto.js';
 import {
   ActionDto, AnnualQueryDto, BacklogQueryDto, CloseDto, DeclineDto, DivertDto, EvaluateDto, ExtendDto, ListPetitionsDto, ObjectDto, OpinionDto, ReceptionSessionDto,
-  PeriodQueryDto, PreviewQueryDto, RegisterPetitionDto, ReReviewOpinionDto, RouteDto, SummaryQueryDto, SuperviseDto,
+  PeriodQueryDto, PersonLookupDto, PreviewQueryDto, RegisterPetitionDto, ReReviewOpinionDto, RouteDto, SummaryQueryDto, SuperviseDto,
 } from './dto/petition.dto.js';
 import { GATEWAY_SETTINGS, type GatewaySettings } from './gateway.settings.js';
 import { PetitionsFacade } from './petitions.facade.js';
@@ -234,6 +234,25 @@ export class PetitionsController {
   @ApiOperation({ summary: 'Supervise (督办, Art. 39–40)' })
   supervise(@Param('id', CaseId()) id: string, @Body() dto: SuperviseDto, @CurrentCaller() caller: Caller) {
     return this.petitions.act(id, 'deadline', 'supervise', { ...dto }, caller);
+  }
+}
+
+@ApiTags('petitioners')
+@ApiBearerAuth()
+@Controller('api/v1/petitioners')
+export class PetitionersController {
+  constructor(private readonly petitions: PetitionsFacade) {}
+
+  @Get('cases')
+  @Roles('reception', 'office')
+  @ApiOperation({ summary: 'A person’s earlier and open cases, newest first: ?idNumber= or ?name=&phone= → {items, total}; every lookup is recorded with who asked' })
+  cases(@Query() q: PersonLookupDto, @CurrentCaller() caller: Caller) {
+    if (!q.idNumber) {
+      if (!q.name && !q.phone) throw InvalidInputError.field('idNumber', '请填写身份证号，或同时填写信访人姓名和联系电话');
+      if (!q.phone) throw InvalidInputError.field('phone', '按姓名查询时需同时填写联系电话');
+      if (!q.name) throw InvalidInputError.field('name', '按联系电话查询时需同时填写信访人姓名');
+    }
+    return this.petitions.personCases(q.idNumber ? { idNumber: q.idNumber } : { name: q.name, phone: q.phone }, caller);
   }
 }
 

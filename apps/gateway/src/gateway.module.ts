@@ -6,7 +6,7 @@ import { AuthGuard } from '#libs/auth';
 import { dataSourceOptions, ensureDatabase, type DatabaseConfig } from '#libs/persistence';
 import { SERVICE_CLIENT, type ServiceClient } from '#libs/runtime';
 import { AccountsService } from './accounts.service.js';
-import { AdminController, AuthController, HealthController, PetitionsController, ReceptionSessionsController, ReportsController } from './controllers.js';
+import { AdminController, AuthController, HealthController, PetitionersController, PetitionsController, ReceptionSessionsController, ReportsController } from './controllers.js';
 import { GATEWAY_ENTITIES } from './gateway.entities.js';
 import { GATEWAY_SETTINGS, type GatewaySettings } from './gateway.settings.js';
 import { GatewayInitial1700000000000 } from './migrations/1700000000000-gateway-initial.js';
@@ -28,7 +28,7 @@ export class GatewayModule {
         TypeOrmModule.forFeature(GATEWAY_ENTITIES),
         JwtModule.register({ secret: settings.jwtSecret, signOptions: { expiresIn: settings.jwtTtlSeconds } }),
       ],
-      controllers: [HealthController, AuthController, AdminController, PetitionsController, ReceptionSessionsController, ReportsController],
+      controllers: [HealthController, AuthController, AdminController, PetitionsController, PetitionersController, ReceptionSessionsController, ReportsController],
       providers: [
         { provide: GATEWAY_SETTINGS, useValue: settings },
         { provide: SERVICE_CLIENT, useValue: services },

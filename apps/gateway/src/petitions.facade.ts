@@ -34,6 +34,12 @@ export class PetitionsFacade {
     return this.services.query('reporting', 'preview', { id: caseId, ...params }, caller);
   }
 
+  /** Intake knows the person (and records the lookup); the read model gives the list items. */
+  async personCases(key: { idNumber?: string; name?: string; phone?: string }, caller: Caller) {
+    const { caseIds } = await this.services.query<{ caseIds: string[] }>('intake', 'person-cases', key, caller);
+    return this.services.query('reporting', 'items', { ids: caseIds }, caller);
+  }
+
   list(params: object, caller: Caller) {
     return this.services.query('reporting', 'list', params, caller);
   }

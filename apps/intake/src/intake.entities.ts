@@ -56,4 +56,19 @@ export class ReceptionSession {
   @Column({ type: 'datetime', precision: 3 }) createdAt: Date;
 }
 
-export const INTAKE_ENTITIES = [IntakeCase, IntakePetitioner, IntakeContact, ReceptionSession];
+
+/** Every person lookup (the cases of an identity number, or of a name and phone): who asked, when, for what (masked). */
+@Entity('intake_person_lookup')
+@Index('idx_person_lookup_asked_at', ['askedAt'])
+export class PersonLookup {
+  @PrimaryColumn({ type: 'varchar', length: 36 }) id: string;
+  @Column({ type: 'varchar', length: 60 }) askedBy: string;
+  @Column({ type: 'datetime', precision: 3 }) askedAt: Date;
+  /** 'id-number' or 'name-phone'. */
+  @Column({ type: 'varchar', length: 20 }) keyKind: string;
+  /** The key as asked, masked: 450302********123X, or 王* / 138****5678. */
+  @Column({ type: 'varchar', length: 150 }) maskedKey: string;
+  @Column({ type: 'integer' }) resultCount: number;
+}
+
+export const INTAKE_ENTITIES = [IntakeCase, IntakePetitioner, IntakeContact, ReceptionSession, PersonLookup];
