@@ -8,7 +8,7 @@ import type { Caller } from '#libs/runtime';
 import { AccountsService } from './accounts.service.js';
 import { CreateUnitDto, CreateUserDto, LoginDto } from './dto/admin.dto.js';
 import {
-  ActionDto, AnnualQueryDto, BacklogQueryDto, CloseDto, DeclineDto, DivertDto, EvaluateDto, ExtendDto, ListPetitionsDto, ObjectDto, OpinionDto, ReceptionSessionDto,
+  ActionDto, AnnualQueryDto, BacklogQueryDto, BreakdownQueryDto, CloseDto, DeclineDto, DivertDto, EvaluateDto, ExtendDto, ListPetitionsDto, ObjectDto, OpinionDto, ReceptionSessionDto,
   PeriodQueryDto, PersonLookupDto, PreviewQueryDto, RegisterPetitionDto, ReReviewOpinionDto, RouteDto, SummaryQueryDto, SuperviseDto,
 } from './dto/petition.dto.js';
 import { GATEWAY_SETTINGS, type GatewaySettings } from './gateway.settings.js';
@@ -315,6 +315,16 @@ export class ReportsController {
     }
     res.type('text/plain; charset=utf-8');
     return res.send(annualText(figures, unitName));
+  }
+
+  @Get('breakdown')
+  @Roles('leader', 'office')
+  @ApiOperation({
+    summary: 'Cases of a period by unit | category (first level) | channel | authority | month: {by, period, items: [{key, received, closed, overdue}]}; months cover the period, zeros included',
+  })
+  breakdown(@Query() q: BreakdownQueryDto, @CurrentCaller() caller: Caller) {
+    assertPeriod(q);
+    return this.petitions.breakdown({ by: q.by, from: q.from, to: q.to }, caller);
   }
 
   @Get('backlog')

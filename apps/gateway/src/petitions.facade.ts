@@ -56,6 +56,10 @@ export class PetitionsFacade {
     return this.services.query('reporting', 'reception-sessions', params, caller);
   }
 
+  breakdown(params: object, caller: Caller) {
+    return this.services.query('reporting', 'breakdown', params, caller);
+  }
+
   backlog(params: object, caller: Caller) {
     return this.services.query('reporting', 'backlog', params, caller);
   }

@@ -26,6 +26,7 @@ export function reportingService(settings: ReportingSettings): ServiceDefinition
             'reception-sessions': (p, a) => q.receptionSessions(p, a),
             summary: (p, a) => q.summary(p, a),
             backlog: (p, a) => q.backlog(p, a),
+            breakdown: (p, a) => q.breakdown(p, a),
             annual: (p, a) => q.annual(p, a),
             'await-event': (p) => q.awaitEvent(p),
           },
