@@ -76,7 +76,7 @@ function zhMessage(constraint: string, english: string, label: string, property:
     case 'maxLength':
       return `${label}不得超过 ${n} 个字`;
     case 'minLength':
-      return `${label}不得少于 ${n} 个字`;
+      return `${label}不得少于 ${n} 个字符`;
     case 'isIn':
     case 'isEnum': {
       const values = english.match(/following values: (.*)$/)?.[1];
