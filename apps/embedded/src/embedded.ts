@@ -45,7 +45,7 @@ export function embeddedServiceDefinitions(config: EmbeddedConfig): ServiceDefin
       new InProcessScheduler(),
     ),
     closureService({ policy, calendar }),
-    reportingService({ timeZone: config.TZ, policy, calendar, readYourWritesTimeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS }),
+    reportingService({ timeZone: config.TZ, policy, calendar, readYourWritesTimeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS, warnDaysBefore: config.DEADLINE_WARN_DAYS }),
   ];
 }
 
