@@ -3,10 +3,9 @@
  * users are set up through the API (an administrator's one-off work); everything else is done
  * as the staff do it, and every screen is photographed and checked with axe-core.
  */
-import { expect as pwExpect } from '@playwright/test';
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN_PASSWORD, seedOffice, startTestPlatform, bearer, type TestPlatform } from '../support/embedded.js';
-import { axe, choose, chooseCascade, launch, login, logout, newPage, problemsOf, screen } from './support/browser.js';
+import { axe, choose, pwExpect, chooseCascade, launch, login, logout, newPage, problemsOf, screen } from './support/browser.js';
 
 const ID = '450302198001011236';
 let t: TestPlatform;
@@ -45,7 +44,9 @@ beforeEach(() => {
   if (broken) throw new Error(`an earlier step failed: ${broken}`);
   broken = expect.getState().currentTestName ?? 'unknown step';
 });
-afterEach(() => {
+afterEach(async () => {
+  // a step that did not reach its end leaves a picture of where it stopped
+  if (broken) await page.screenshot({ path: `test-artifacts/screens/failed-${broken.replace(/[^\w\u4e00-\u9fff]+/g, '-').slice(-60)}.png`, fullPage: true }).catch(() => {});
   expect(problemsOf(page)).toEqual([]);
 });
 const passed = () => {
@@ -164,7 +165,7 @@ describe('a day at the petition office, in the browser', () => {
     await pwExpect(page.getByRole('heading', { name: '基本信息' })).toBeVisible();
     await pwExpect(page.getByRole('heading', { name: '办理期限' })).toBeVisible();
     await pwExpect(page.getByRole('heading', { name: '办理过程' })).toBeVisible();
-    await pwExpect(page.getByRole('button', { name: '受理' })).toHaveCount(0);
+    await pwExpect(page.getByRole('button', { name: '受理', exact: true })).toHaveCount(0);
     await check('10-case-registered');
     await page.getByRole('button', { name: '交办' }).click();
     const dialog = page.getByRole('dialog', { name: '交办' });
@@ -186,7 +187,7 @@ describe('a day at the petition office, in the browser', () => {
     const backlog = page.locator('.backlog');
     await pwExpect(page.getByRole('heading', { name: '交办积案' })).toBeVisible();
     await pwExpect(backlog.getByRole('link', { name: trackingNo })).toBeVisible();
-    await pwExpect(page.getByRole('heading', { name: '办结率' })).toBeVisible();
+    await pwExpect(page.getByRole('heading', { name: '办结率', exact: true })).toBeVisible();
     await check('12-dashboard-before');
     await backlog.getByRole('button', { name: `督办 ${trackingNo}` }).click();
     const dialog = page.getByRole('dialog', { name: '督办' });
@@ -206,7 +207,7 @@ describe('a day at the petition office, in the browser', () => {
     await pwExpect(page.getByText('超期')).not.toHaveCount(0);
     await check('13-cases-handler');
     await page.getByRole('link', { name: trackingNo }).click();
-    await page.getByRole('button', { name: '受理' }).click();
+    await page.getByRole('button', { name: '受理', exact: true }).click();
     let dialog = page.getByRole('dialog', { name: '受理' });
     await pwExpect(dialog.getByText(/办理期限 60 日/)).toBeVisible();
     await dialog.getByRole('button', { name: '确定' }).click();
@@ -228,11 +229,16 @@ describe('a day at the petition office, in the browser', () => {
     const deadlines = page.locator('.panel').filter({ has: page.getByRole('heading', { name: '办理期限' }) });
     await pwExpect(deadlines.getByText(`${extendedLastDay} 24:00`)).toBeVisible();
 
+    // 10 + 25 days passes the 30 of Art. 34: the dialog says so and keeps what was typed
     await page.getByRole('button', { name: '延期' }).click();
     await dialog.getByLabel('延期天数').fill('25');
+    await dialog.getByLabel('延期理由').fill('资金仍未到位');
+    await dialog.getByLabel('批准人').fill('住建局局长 陈明');
     await dialog.getByRole('button', { name: '确定' }).click();
-    await pwExpect(dialog.getByRole('alert')).toContainText('第三十四条');
-    await pwExpect(dialog.getByLabel('延期理由')).toHaveValue('需会同财政部门核实补贴资金');
+    await pwExpect(dialog.locator('.ant-alert-error')).toContainText('第三十四条');
+    await pwExpect(dialog).toBeVisible();
+    await pwExpect(dialog.getByLabel('延期理由')).toHaveValue('资金仍未到位');
+    await pwExpect(dialog.getByLabel('延期天数')).toHaveValue('25');
     await check('15-dialog-extend-refused');
     await dialog.getByRole('button', { name: '取消' }).click();
 
@@ -275,9 +281,9 @@ describe('a day at the petition office, in the browser', () => {
   it('the leader sees the counts and rates change and the backlog emptied', async () => {
     await logout(page);
     await login(page, 'leader1', 'leader1-pass');
-    const closure = page.locator('.rate-card').filter({ has: page.getByRole('heading', { name: '办结率' }) });
+    const closure = page.locator('.rate-card').filter({ has: page.getByRole('heading', { name: '办结率', exact: true }) });
     await pwExpect(closure).toContainText('1 / 1');
-    const satisfaction = page.locator('.rate-card').filter({ has: page.getByRole('heading', { name: '满意率' }) });
+    const satisfaction = page.locator('.rate-card').filter({ has: page.getByRole('heading', { name: '满意率', exact: true }) });
     await pwExpect(satisfaction).toContainText('100.0%');
     await pwExpect(page.locator('.backlog').getByRole('link', { name: trackingNo })).toHaveCount(0);
     await check('18-dashboard-after');

@@ -1,8 +1,7 @@
 /** The registration form is filled and sent by keyboard alone: Tab, typing, Enter. */
-import { expect as pwExpect } from '@playwright/test';
 import type { Browser, Page } from 'playwright-core';
 import { seedOffice, startTestPlatform, type TestPlatform } from '../support/embedded.js';
-import { launch, login, newPage, problemsOf, screen } from './support/browser.js';
+import { launch, login, newPage, problemsOf, pwExpect, screen } from './support/browser.js';
 
 let t: TestPlatform;
 let browser: Browser;

@@ -128,7 +128,7 @@ export class PetitionsController {
   preview(@Param('id', CaseId()) id: string, @Query() q: PreviewQueryDto, @CurrentCaller() caller: Caller) {
     if (q.action === 'extend' && q.days === undefined) throw InvalidInputError.field('days', '延期天数不能为空');
     if (q.action !== 'extend' && q.days !== undefined) throw InvalidInputError.field('days', '延期天数仅用于延期');
-    return this.petitions.preview(id, { action: q.action, ...(q.days !== undefined ? { days: q.days } : {}) }, caller);
+    return this.petitions.preview(id, { action: q.action, ...(q.days !== undefined ? { days: q.days } : {}), ...(q.mode ? { mode: q.mode } : {}) }, caller);
   }
 
   @Post(':id/route')

@@ -30,7 +30,7 @@ export class PetitionsFacade {
     return this.services.query('reporting', 'case', { id: caseId }, caller);
   }
 
-  preview(caseId: string, params: { action: string; days?: number }, caller: Caller) {
+  preview(caseId: string, params: { action: string; days?: number; mode?: string }, caller: Caller) {
     return this.services.query('reporting', 'preview', { id: caseId, ...params }, caller);
   }
 

@@ -78,10 +78,10 @@ export class ReportingQueries {
    * What `action` would do to the case's deadlines if taken now: one sentence, and the deadlines
    * after it (the case view's shape). 409 / 422 when the state machine refuses the action.
    */
-  async preview(params: { id: string; action: CaseAction; days?: number }, caller: Caller | null) {
+  async preview(params: { id: string; action: CaseAction; days?: number; mode?: 'transfer' | 'assign' }, caller: Caller | null) {
     const row = await this.load(params.id, caller);
     const s = this.settings;
-    const r = previewAction({ facts: deserializeFacts(row.facts), snapshot: snapshotOf(row), action: params.action, days: params.days, now: this.clock.now(), policy: s.policy, calendar: s.calendar });
+    const r = previewAction({ facts: deserializeFacts(row.facts), snapshot: snapshotOf(row), action: params.action, days: params.days, mode: params.mode, now: this.clock.now(), policy: s.policy, calendar: s.calendar });
     if (!r.ok) {
       enforce(r);
       throw new Error('unreachable');

@@ -4,6 +4,8 @@ import { post, session, type Role, type User } from './api';
 
 interface AuthState {
   user: User | null;
+  /** The session ended by itself (token expired): sign-in returns to the page left behind. */
+  expired: boolean;
   login(username: string, password: string): Promise<User>;
   logout(): void;
   has(...roles: Role[]): boolean;
@@ -19,19 +21,26 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     return raw && session.token ? (JSON.parse(raw) as User) : null;
   });
 
-  const logout = useCallback(() => {
-    session.set(null);
-    sessionStorage.removeItem(USER_KEY);
-    queries.clear();
-    setUser(null);
-  }, [queries]);
+  const [expired, setExpired] = useState(false);
+  const end = useCallback(
+    (byItself: boolean) => {
+      session.set(null);
+      sessionStorage.removeItem(USER_KEY);
+      queries.clear();
+      setExpired(byItself);
+      setUser(null);
+    },
+    [queries],
+  );
+  const logout = useCallback(() => end(false), [end]);
 
-  useEffect(() => session.onUnauthorized(logout), [logout]);
+  useEffect(() => session.onUnauthorized(() => end(true)), [end]);
 
   const login = useCallback(async (username: string, password: string) => {
     const { data } = await post<{ accessToken: string; user: User }>('/auth/login', { username, password });
     session.set(data.accessToken);
     sessionStorage.setItem(USER_KEY, JSON.stringify(data.user));
+    setExpired(false);
     setUser(data.user);
     return data.user;
   }, []);
@@ -39,12 +48,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const value = useMemo<AuthState>(
     () => ({
       user,
+      expired,
       login,
       logout,
       // admin may do everything (data correction), as the API allows
       has: (...roles) => !!user && (user.roles.includes('admin') || roles.some((r) => user.roles.includes(r))),
     }),
-    [user, login, logout],
+    [user, expired, login, logout],
   );
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }

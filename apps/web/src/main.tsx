@@ -9,6 +9,7 @@ import 'dayjs/locale/zh-cn';
 import { AuthProvider } from './auth';
 import { AppRoutes } from './routes';
 import './styles.css';
+import { nameListboxes } from './a11y';
 
 dayjs.locale('zh-cn');
 
@@ -16,6 +17,11 @@ dayjs.locale('zh-cn');
 const THEME = {
   token: {
     colorPrimary: '#b4232a',
+    colorLink: '#0d47a1',
+    colorError: '#cf1322',
+    colorSuccess: '#237804',
+    colorWarning: '#ad6800',
+    colorLinkHover: '#1565c0',
     borderRadius: 4,
     colorTextSecondary: 'rgba(0, 0, 0, 0.66)',
     colorTextTertiary: 'rgba(0, 0, 0, 0.62)',
@@ -29,6 +35,8 @@ const queryClient = new QueryClient({
     queries: { retry: (n, err) => n < 2 && (err as { status?: number }).status === 0, refetchOnWindowFocus: false, staleTime: 10_000 },
   },
 });
+
+nameListboxes();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

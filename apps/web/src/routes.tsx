@@ -16,9 +16,9 @@ const AnnualPage = lazy(() => import('./pages/Annual'));
 const AdminPage = lazy(() => import('./pages/Admin'));
 
 function Guard({ roles, children }: { roles?: Role[]; children: ReactNode }) {
-  const { user, has } = useAuth();
+  const { user, has, expired } = useAuth();
   const location = useLocation();
-  if (!user) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  if (!user) return <Navigate to="/login" replace state={expired ? { from: location.pathname + location.search } : undefined} />;
   if (roles && !has(...roles)) return <Result status="403" title="无权访问" subTitle="您的角色不能使用此页面。" />;
   return <Suspense fallback={<Spin size="large" style={{ display: 'block', margin: '80px auto' }} />}>{children}</Suspense>;
 }

@@ -1,11 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import { expect as pwExpect } from '@playwright/test';
+import { expect as playwrightExpect } from '@playwright/test';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 /** Debian's package (global-setup.mjs checks it is there). */
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+/** Playwright's auto-waiting locator assertions; a busy 2-core CI machine gets 10 s. */
+export const pwExpect = playwrightExpect.configure({ timeout: 10_000 });
 
 export const SCREENS = join(process.cwd(), 'test-artifacts/screens');
 export const VIEWPORT = { width: 1366, height: 768 };

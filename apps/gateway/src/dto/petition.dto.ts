@@ -171,6 +171,7 @@ export class BreakdownQueryDto extends PeriodQueryDto {
 export class PreviewQueryDto {
   @ApiProperty({ enum: CASE_ACTIONS }) @Label('操作') @IsIn(CASE_ACTIONS as unknown as string[], { message: '操作不是有效的案件操作' }) action: (typeof CASE_ACTIONS)[number];
   @ApiPropertyOptional({ minimum: 1, maximum: 30, description: 'extend only: the days asked for' }) @Label('延期天数') @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(30) days?: number;
+  @ApiPropertyOptional({ enum: ROUTE_MODES, description: 'route only: transfer 转送 (default) or assign 交办' }) @Label('转送方式') @IsOptional() @IsIn(ROUTE_MODES) mode?: (typeof ROUTE_MODES)[number];
 }
 
 export class PersonLookupDto {

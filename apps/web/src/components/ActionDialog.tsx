@@ -189,8 +189,8 @@ export function ActionDialog({ caseId, spec, open, onClose, onDone }: { caseId: 
   }, [open, spec]);
 
   const preview = useQuery({
-    queryKey: ['preview', caseId, spec?.action, spec?.action === 'extend' ? days : null],
-    queryFn: () => get<Preview>(`/petitions/${caseId}/preview`, { action: spec!.action, ...(spec?.action === 'extend' && days ? { days } : {}) }),
+    queryKey: ['preview', caseId, spec?.action, spec?.mode, spec?.action === 'extend' ? days : null],
+    queryFn: () => get<Preview>(`/petitions/${caseId}/preview`, { action: spec!.action, mode: spec?.mode, ...(spec?.action === 'extend' && days ? { days } : {}) }),
     enabled: open && !!spec,
     retry: false,
   });
@@ -233,20 +233,22 @@ export function ActionDialog({ caseId, spec, open, onClose, onDone }: { caseId: 
       cancelText="取消"
       confirmLoading={busy}
       okButtonProps={{ danger: spec?.danger }}
-      forceRender
       destroyOnHidden={false}
       width={560}
     >
       <div className="effect" aria-live="polite">
         {preview.data ? (
           <Alert type="info" showIcon title="对办理期限的影响" description={preview.data.effect} />
+        ) : preview.isError && preview.error instanceof ApiError && [409, 422].includes(preview.error.status) ? (
+          <Alert type="warning" showIcon title="按当前填写不能办理" description={preview.error.message} />
         ) : preview.isError ? (
           <Alert type="warning" showIcon title="暂时无法预览对办理期限的影响" description={errorText(preview.error)} />
         ) : (
           <Typography.Text type="secondary">正在计算对办理期限的影响…</Typography.Text>
         )}
       </div>
-      <Form form={form} layout="vertical" style={{ marginTop: 16 }} onFinish={submit}>
+      {/* its own name: field ids (and so the labels' for=) stay unique with several dialogs on the page */}
+      <Form form={form} name={`action-${spec?.action}-${spec?.mode ?? 'do'}`} layout="vertical" style={{ marginTop: 16 }} onFinish={submit}>
         {spec?.fields?.({ days })}
         {!spec?.fields && <Typography.Paragraph>点击「确定」后提交，案件状态随即更新。</Typography.Paragraph>}
       </Form>

@@ -41,7 +41,7 @@ export function Shell() {
               size="small"
               onClick={() => {
                 logout();
-                navigate('/login');
+                navigate('/login', { replace: true });
               }}
             >
               退出登录

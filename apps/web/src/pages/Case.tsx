@@ -162,7 +162,7 @@ export function CasePage() {
               rowKey={(d) => d.kind}
               pagination={false}
               dataSource={c.deadlines}
-              locale={{ emptyText: '暂无期限' }}
+              locale={{ emptyText: <span className="muted">暂无期限</span> }}
               rowClassName={(d) => (d.state === 'breached' && !d.metAt ? 'row-breached' : '')}
               columns={[
                 { title: '期限', dataIndex: 'kind', render: (k: string) => label(DEADLINE_KINDS, k) },

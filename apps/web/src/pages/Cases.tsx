@@ -167,7 +167,7 @@ export function CasesPage() {
         dataSource={list.data?.items ?? []}
         loading={list.isFetching && !list.data}
         rowClassName={(c) => (c.nextDeadline?.level === 'breached' ? 'row-breached' : c.nextDeadline?.level === 'warning' ? 'row-warning' : '')}
-        locale={{ emptyText: '没有符合条件的案件' }}
+        locale={{ emptyText: <span className="muted">没有符合条件的案件</span> }}
         pagination={{
           current: page,
           pageSize: PAGE_SIZE,

@@ -137,7 +137,7 @@ export default function DashboardPage() {
           loading={backlog.isLoading}
           dataSource={backlog.data ?? []}
           pagination={{ pageSize: 10, hideOnSinglePage: true }}
-          locale={{ emptyText: '没有在办的交办案件' }}
+          locale={{ emptyText: <span className="muted">没有在办的交办案件</span> }}
           rowClassName={(b) => (b.overdue ? 'row-breached' : b.daysLeft !== null && b.daysLeft <= 7 ? 'row-warning' : '')}
           columns={[
             { title: '信访编号', dataIndex: 'trackingNo', render: (t: string, b) => <Link to={`/cases/${b.id}`}>{t}</Link> },

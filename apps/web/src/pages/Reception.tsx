@@ -10,6 +10,7 @@ import { AUTHORITIES, CHANNELS, PURPOSES, SESSION_KINDS, STATUSES, formatDate, f
 import { useCategories, useCategoryName } from '../queries';
 import { Panel } from '../components/Panel';
 import { Receipt } from '../components/Receipt';
+import { LinkButton } from '../components/LinkButton';
 
 interface FormValues {
   channel: string;
@@ -144,9 +145,9 @@ export function ReceptionPage() {
             title="重复信访"
             subTitle={`该信访人就同一事项已有在办案件，本次来访已计入该案件（第 ${v.repeatContacts} 次重复信访），不另立新案。`}
             extra={[
-              <Link key="open" to={`/cases/${v.id}`} className="ant-btn ant-btn-primary">
+              <LinkButton key="open" to={`/cases/${v.id}`} primary>
                 查看在办案件 {v.trackingNo}
-              </Link>,
+              </LinkButton>,
               <Button key="again" onClick={again}>继续登记</Button>,
             ]}
           />
@@ -163,7 +164,7 @@ export function ReceptionPage() {
             }
             extra={[
               <Button key="print" type="primary" onClick={() => window.print()}>打印回执</Button>,
-              <Link key="view" to={`/cases/${v.id}`} className="ant-btn ant-btn-default">查看案件</Link>,
+              <LinkButton key="view" to={`/cases/${v.id}`}>查看案件</LinkButton>,
               <Button key="again" onClick={again}>继续登记</Button>,
             ]}
           />
@@ -263,7 +264,7 @@ export function ReceptionPage() {
                       options={categoryOptions}
                       changeOnSelect
                       showSearch={{ filter: (input, path) => path.some((o) => String(o.label).includes(input)) }}
-                      placeholder="一级 / 二级"
+                      placeholder="一级 / 二级，可输入关键字查找"
                       loading={categories.isLoading}
                     />
                   </Form.Item>

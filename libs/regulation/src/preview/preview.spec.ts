@@ -35,6 +35,11 @@ describe('the preview of an action’s effect on the deadlines', () => {
     expect(effect(preview(registered, snap('registered'), 'route'))).toBe('转送后责任单位应在 15 日内告知受理（至 2026-12-16，第二十三条）');
   });
 
+  it('says the same of an assignment (交办), naming it', () => {
+    const r = previewAction({ facts: registered, snapshot: snap('registered'), action: 'route', mode: 'assign', now, policy, calendar });
+    expect(effect(r)).toBe('交办后责任单位应在 15 日内告知受理（至 2026-12-16，第二十三条）');
+  });
+
   it('says closure fulfils the handling period and opens the petitioner’s 30 days to ask for review (Art. 35)', () => {
     const r = preview(accepted, snap('accepted'), 'close');
     expect(effect(r)).toBe('办结后办理期限即告履行；信访人可在 30 日内申请复查（至 2026-12-31，第三十五条）');

@@ -26,6 +26,8 @@ export interface PreviewInput {
   action: CaseAction;
   /** extend only: the days asked for. */
   days?: number;
+  /** route only: transfer (转送, the default) or assign (交办). */
+  mode?: 'transfer' | 'assign';
   now: Date;
   policy: DeadlinePolicy;
   calendar: PrcCalendar;
@@ -39,10 +41,10 @@ export interface ActionPreview {
 }
 
 /** The fact the action would record at `now` (null: it records none that deadlines read). */
-function factOf(action: CaseAction, now: Date, days?: number): CaseFact | null {
+function factOf(action: CaseAction, now: Date, days?: number, mode: 'transfer' | 'assign' = 'transfer'): CaseFact | null {
   switch (action) {
     case 'route':
-      return { type: 'routed', at: now, mode: 'transfer', unitCode: 'preview' };
+      return { type: 'routed', at: now, mode, unitCode: 'preview' };
     case 'accept':
       return { type: 'accepted', at: now };
     case 'decline':
@@ -78,7 +80,7 @@ const STARTS: Partial<Record<CaseAction, { kind: DeadlineKind; say: (d: Deadline
     kind: 'handling',
     say: (d, i) => `延期 ${i.days} 日后办理期限至 ${d.lastDay}（延期合计 ${i.snapshot.extensionDaysUsed + (i.days ?? 0)} 日，最多 ${MAX_EXTENSION_DAYS} 日，${d.article}）`,
   },
-  route: { kind: 'acceptance-notice', say: (d) => `转送后责任单位应在 ${d.days} 日内告知受理（至 ${d.lastDay}，${d.article}）` },
+  route: { kind: 'acceptance-notice', say: (d, i) => `${i.mode === 'assign' ? '交办' : '转送'}后责任单位应在 ${d.days} 日内告知受理（至 ${d.lastDay}，${d.article}）` },
   object: { kind: 'route', say: (d) => `退回后信访工作机构应在 ${d.days} 日内重新转送交办（至 ${d.lastDay}，${d.article}）` },
   close: { kind: 'review-request', ends: '办理期限即告履行；', say: (d) => `办结后办理期限即告履行；信访人可在 ${d.days} 日内申请复查（至 ${d.lastDay}，${d.article}）` },
   'review-request': { kind: 'review-opinion', say: (d) => `申请复查后应在 ${d.days} 日内出具复查意见（至 ${d.lastDay}，${d.article}）` },
@@ -96,7 +98,7 @@ export function previewAction(input: PreviewInput): { ok: true; preview: ActionP
   const { action, now, policy, calendar } = input;
   const decision = decide(input.snapshot, action, action === 'extend' ? { extensionDays: input.days } : undefined);
   if (!decision.ok) return decision;
-  const fact = factOf(action, now, input.days);
+  const fact = factOf(action, now, input.days, input.mode);
   const before = assessDeadlines(input.facts, now, policy, calendar);
   const after = fact ? assessDeadlines([...input.facts, fact], now, policy, calendar) : before;
   return { ok: true, preview: { action, before, after, effect: effectOf(input, before, after) } };
