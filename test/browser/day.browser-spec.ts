@@ -301,7 +301,7 @@ describe('a day at the petition office, in the browser', () => {
     await page.getByLabel('用户名').fill('civil1');
     await page.getByLabel('姓名').fill('民政局经办人');
     await page.getByLabel('初始密码').fill('civil1-pass');
-    await choose(page, page.getByLabel('角色'), '经办人');
+    await choose(page, page.getByLabel('角色'), '经办人', { keepOpen: true });
     await page.keyboard.press('Escape');
     await choose(page, page.getByLabel('所属单位'), '人力资源和社会保障局');
     await page.getByRole('button', { name: '新增用户' }).click();

@@ -54,6 +54,7 @@ describe('case lifecycle', () => {
     const id = await newCase('routed');
     const back = await post(`/api/v1/petitions/${id}/object`, 'housing1', { reason: '属于人社部门职责' }).expect(200);
     expect(back.body).toMatchObject({ status: 'registered', unitCode: null, objections: [{ unitCode: 'housing', reason: '属于人社部门职责' }] });
+    expect(back.body.objections[0].at).toMatch(/\+08:00$/);
     expect(deadline(back.body, 'route').revision).toBe(2);
     const rerouted = await post(`/api/v1/petitions/${id}/route`, 'office1', { mode: 'transfer', unitCode: 'labour' }).expect(200);
     expect(rerouted.body).toMatchObject({ status: 'routed', unitCode: 'labour' });
@@ -161,6 +162,7 @@ describe('case lifecycle', () => {
     expect(view.overdue).toBe(true);
     expect(view.timeline.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['deadline-breached', 'supervised']));
     expect(view.supervisions[0]).toMatchObject({ automatic: true, by: null });
+    expect(view.supervisions[0].at).toMatch(/\+08:00$/);
     const list = await t.http().get('/api/v1/petitions').query({ overdue: 'true' }).set(as('office1')).expect(200);
     expect(list.body.items.map((c: { id: string }) => c.id)).toContain(reg.body.id);
   });

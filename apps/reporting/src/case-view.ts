@@ -128,10 +128,11 @@ export function toCaseView(row: RptCase, caller: Caller | null, now: Date, s: Re
     evaluationState: extra.evaluation ? '已评价' : row.closedAt ? (deadlines.find((d) => d.kind === 'evaluation')?.state === 'lapsed' ? '超期未评价' : '待评价') : null,
     decline: extra.decline ?? null,
     diversion: extra.diversion ?? null,
-    objections: extra.objections ?? [],
+    // every instant of the view in the office's time zone, like the top-level ones
+    objections: (extra.objections ?? []).map((o) => ({ ...o, at: fmt(new Date(o.at)) })),
     review: extra.review ?? null,
     reReview: extra.reReview ?? null,
-    supervisions: extra.supervisions ?? [],
+    supervisions: (extra.supervisions ?? []).map((v) => ({ ...v, at: fmt(new Date(v.at)) })),
     priorFinalCase: extra.priorFinalCase ?? null,
     repeatContacts: row.repeatContacts,
     supervised: row.supervised,

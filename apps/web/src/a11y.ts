@@ -7,7 +7,7 @@ export function nameListboxes(root: Document = document): void {
   const fix = () => {
     for (const list of root.querySelectorAll<HTMLElement>('[role="listbox"]:not([aria-label]):not([aria-labelledby])')) {
       const fieldId = list.id.replace(/_list$/, '');
-      const label = fieldId && root.querySelector(`label[for="${CSS.escape(fieldId)}"]`);
+      const label = fieldId ? root.querySelector(`label[for="${CSS.escape(fieldId)}"]`) : null;
       list.setAttribute('aria-label', label?.textContent?.trim() ? `${label.textContent.trim()}选项` : '选项');
     }
   };

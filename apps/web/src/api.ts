@@ -44,7 +44,8 @@ function url(path: string, query?: Query): string {
 
 async function call(method: string, path: string, opts: { query?: Query; body?: unknown } = {}): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (session.token) headers.authorization = `Bearer ${session.token}`;
+  const sent = session.token;
+  if (sent) headers.authorization = `Bearer ${sent}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
@@ -59,7 +60,9 @@ async function call(method: string, path: string, opts: { query?: Query; body?: 
   } catch {
     /* not JSON: keep the status */
   }
-  if (res.status === 401 && path !== '/auth/login') onUnauthorized();
+  // only the current session's token being refused ends the session (not a request still in
+  // flight from one just signed out)
+  if (res.status === 401 && sent && sent === session.token) onUnauthorized();
   throw new ApiError(res.status, body.code ?? `HTTP_${res.status}`, body.message ?? `请求失败（${res.status}）`, Array.isArray(body.details) ? body.details : []);
 }
 

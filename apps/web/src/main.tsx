@@ -27,6 +27,8 @@ const THEME = {
     colorTextTertiary: 'rgba(0, 0, 0, 0.62)',
     colorTextDescription: 'rgba(0, 0, 0, 0.66)',
     colorTextPlaceholder: 'rgba(0, 0, 0, 0.6)',
+    // people who asked their system for less motion get none
+    motion: !window.matchMedia?.('(prefers-reduced-motion: reduce)').matches,
   },
 };
 

@@ -23,7 +23,7 @@ export function launch(): Promise<Browser> {
 }
 
 export async function newPage(browser: Browser, baseURL: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL, viewport: VIEWPORT, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const context = await browser.newContext({ baseURL, viewport: VIEWPORT, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', reducedMotion: 'reduce' });
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   const problems: string[] = [];
@@ -54,10 +54,12 @@ export async function logout(page: Page): Promise<void> {
 const exactly = (text: string) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 
 /** Picks an option of an Ant Design select (or cascader level) by its visible text. */
-export async function choose(page: Page, field: Locator, option: string): Promise<void> {
+export async function choose(page: Page, field: Locator, option: string, opts: { keepOpen?: boolean } = {}): Promise<void> {
   await field.click();
-  const item = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: exactly(option) });
-  await item.first().click();
+  const open = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
+  await open.locator('.ant-select-item-option').filter({ hasText: exactly(option) }).first().click();
+  // a single select closes on the click; a multiple one stays open until Escape
+  if (!opts.keepOpen) await pwExpect(open).toHaveCount(0);
 }
 
 export async function chooseCascade(page: Page, field: Locator, path: string[]): Promise<void> {
@@ -67,6 +69,7 @@ export async function chooseCascade(page: Page, field: Locator, path: string[]):
     await menu.locator('.ant-cascader-menu-item').filter({ hasText: exactly(name) }).click();
   }
   await page.keyboard.press('Escape');
+  await pwExpect(page.locator('.ant-cascader-dropdown:not(.ant-select-dropdown-hidden)')).toHaveCount(0);
 }
 
 /** Writes test-artifacts/screens/<name>.png at 1366×768 (the full page). */

@@ -11,6 +11,9 @@ import {
 } from '../labels';
 import { useCategoryName, useUnitName } from '../queries';
 
+/** Entered well after it happened (paper records, 补录): a few minutes' typing is not. */
+const isLateEntry = (t: { at: string; enteredAt?: string }) => !!t.enteredAt && Date.parse(t.enteredAt) - Date.parse(t.at) > 10 * 60_000;
+
 function deadlineState(d: Deadline) {
   if (d.withheld && !d.metAt) return <Tag color="default">待节假日安排</Tag>;
   if (d.state === 'breached') return <Tag color="red">{d.metAt ? '逾期履行' : '已超期'}</Tag>;
@@ -165,11 +168,19 @@ export function CasePage() {
               locale={{ emptyText: <span className="muted">暂无期限</span> }}
               rowClassName={(d) => (d.state === 'breached' && !d.metAt ? 'row-breached' : '')}
               columns={[
-                { title: '期限', dataIndex: 'kind', render: (k: string) => label(DEADLINE_KINDS, k) },
-                { title: '截止', dataIndex: 'lastDay', render: (d: string | null, r) => (d ? `${d} 24:00` : r.withheld ? '暂不能计算' : '—') },
+                {
+                  title: '期限及依据',
+                  dataIndex: 'kind',
+                  render: (k: string, d) => (
+                    <div>
+                      <strong>{label(DEADLINE_KINDS, k)}</strong>
+                      <p className="basis">{d.basis}</p>
+                    </div>
+                  ),
+                },
+                { title: '截止', dataIndex: 'lastDay', width: 130, render: (d: string | null, r) => (d ? `${d} 24:00` : r.withheld ? '暂不能计算' : '—') },
                 { title: '状态', key: 'state', render: (_: unknown, d) => deadlineState(d) },
               ]}
-              expandable={{ expandedRowRender: (d) => <p className="basis">{d.basis}</p>, defaultExpandAllRows: true, showExpandColumn: false }}
             />
           </Panel>
           <Panel title="办理过程" className="timeline-panel">
@@ -181,7 +192,7 @@ export function CasePage() {
                     <div>
                       <strong>{label(TIMELINE, t.type)}</strong> <span className="muted">{formatTime(t.at)}</span>
                       {t.actor && <span className="muted"> · {t.actor}</span>}
-                      {t.enteredAt && t.enteredAt !== t.at && <Tag color="orange" style={{ marginLeft: 8 }}>补录 {formatTime(t.enteredAt)}</Tag>}
+                      {isLateEntry(t) && <Tag color="orange" style={{ marginLeft: 8 }}>补录 {formatTime(t.enteredAt)}</Tag>}
                     </div>
                   ),
                 }))}

@@ -44,8 +44,8 @@ export default function DashboardPage() {
 
   const bar = (b: Breakdown | undefined, name: (k: string) => string) => ({
     tooltip: { trigger: 'axis' },
-    legend: { data: ['受理登记', '办结'] },
-    grid: { left: 40, right: 16, top: 36, bottom: 60 },
+    legend: { top: 0, data: ['受理登记', '办结'] },
+    grid: { left: 40, right: 16, top: 40, bottom: 70, containLabel: true },
     xAxis: { type: 'category', data: (b?.items ?? []).map((i) => name(i.key)), axisLabel: { interval: 0, rotate: 30 } },
     yAxis: { type: 'value', minInterval: 1 },
     series: [
@@ -55,8 +55,8 @@ export default function DashboardPage() {
   });
   const trend = {
     tooltip: { trigger: 'axis' },
-    legend: { data: ['受理登记', '办结', '超期'] },
-    grid: { left: 40, right: 16, top: 36, bottom: 30 },
+    legend: { top: 0, data: ['受理登记', '办结', '超期'] },
+    grid: { left: 40, right: 16, top: 40, bottom: 30, containLabel: true },
     xAxis: { type: 'category', data: (byMonth.data?.items ?? []).map((i) => i.key) },
     yAxis: { type: 'value', minInterval: 1 },
     series: [
