@@ -21,12 +21,14 @@ function newestMtime(path) {
   return newest;
 }
 
-/** dist/web lacks the app, or is older than its sources (or the installed packages). */
+/** dist/web lacks the app, or is older than its sources (or the locked packages). */
 export function webIsStale() {
   const index = join(webDist, 'index.html');
   if (!existsSync(index)) return true;
   const built = statSync(index).mtimeMs;
-  return newestMtime(webSrc) > built || statSync(join(root, 'package-lock.json')).mtimeMs > built;
+  // the web app imports the state machine's names from libs/regulation too
+  const sources = [webSrc, join(root, 'libs/regulation/src/workflow/state-machine.ts'), join(root, 'package-lock.json')];
+  return sources.some((p) => newestMtime(p) > built);
 }
 
 const kB = (n) => `${(n / 1024).toFixed(1).padStart(8)} kB`;

@@ -1,19 +1,12 @@
+import { STATUS_NAMES } from '../../../libs/regulation/src/workflow/state-machine';
+
 /** The Chinese names of the API's codes: what the staff read on every screen. */
 
 export const CHANNELS: Record<string, string> = { visit: '走访', letter: '来信', online: '网上信访', phone: '来电', fax: '传真' };
 export const PURPOSES: Record<string, string> = { accusation: '检举控告', suggestion: '意见建议', appeal: '申诉求决' };
 export const AUTHORITIES: Record<string, string> = { central: '中央', provincial: '省(自治区)', municipal: '市' };
-export const STATUSES: Record<string, string> = {
-  registered: '已登记',
-  routed: '已转送交办',
-  accepted: '已受理',
-  closed: '已办结',
-  declined: '不予受理',
-  diverted: '已导入相应程序',
-  'under-review': '复查中',
-  'under-re-review': '复核中',
-  final: '已终结',
-};
+// One name per state, shared with the API's messages (the state machine is pure: no I/O, no imports).
+export const STATUSES: Record<string, string> = { ...STATUS_NAMES };
 export const ROLES: Record<string, string> = { reception: '接待员', office: '信访办', handler: '经办人', leader: '领导', admin: '系统管理员' };
 export const DEADLINE_KINDS: Record<string, string> = {
   route: '转送交办',
