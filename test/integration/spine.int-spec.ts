@@ -52,6 +52,15 @@ describe('distributed spine (Kafka, MariaDB, Redis)', () => {
     await cluster.cleanup();
   }, T);
 
+  it('serves the web app at / and its client routes from the distributed gateway too', async () => {
+    for (const path of ['/', '/cases/some-case']) {
+      const res = await http().get(path).expect(200);
+      expect(res.headers['content-type']).toMatch(/text\/html/);
+      expect(res.text).toContain('<div id="root">');
+      expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    }
+  });
+
   it('answers health in distributed mode', async () => {
     expect((await http().get('/api/v1/health').expect(200)).body).toEqual({ status: 'ok', mode: 'distributed' });
   });

@@ -63,7 +63,7 @@ export class UnitOfWork {
     const at = actionTime(cmd.at, now);
     const { eventIds } = await this.run(async (m) => {
       const row = await steps.load(m, cmd.caseId!);
-      if (!row) throw new NotFoundError(`case ${cmd.caseId} not found`);
+      if (!row) throw new NotFoundError(`案件 ${cmd.caseId} 不存在`);
       steps.check(row, at);
       return { result: null, events: [steps.produce(row, at, now)] };
     });
@@ -74,7 +74,7 @@ export class UnitOfWork {
   async catchUp(after: string | null | undefined): Promise<void> {
     if (!after) return;
     if (!(await waitForEvent(this.dataSource, after, this.options.catchUpTimeoutMs))) {
-      throw new UnavailableError(`${this.options.service} service has not yet caught up with event ${after}; retry shortly`);
+      throw new UnavailableError(`${this.options.service} 服务尚未处理到事件 ${after}，请稍后重试`);
     }
   }
 }
