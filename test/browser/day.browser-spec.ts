@@ -68,7 +68,7 @@ describe('a day at the petition office, in the browser', () => {
     await pwExpect(page.getByRole('link', { name: '接待登记' })).toBeVisible();
     await pwExpect(page.getByRole('link', { name: '案件列表' })).toBeVisible();
     await pwExpect(page.getByRole('link', { name: '系统管理' })).toHaveCount(0);
-    await pwExpect(page.getByText('接待员').first()).toBeVisible();
+    await pwExpect(page.getByText('登记接待人员')).toBeVisible();
     passed();
   });
 
@@ -301,7 +301,7 @@ describe('a day at the petition office, in the browser', () => {
     await page.getByLabel('用户名').fill('civil1');
     await page.getByLabel('姓名').fill('民政局经办人');
     await page.getByLabel('初始密码').fill('civil1-pass');
-    await choose(page, page.getByLabel('角色'), '经办人', { keepOpen: true });
+    await choose(page, page.getByLabel('角色'), '责任单位经办人', { keepOpen: true });
     await page.keyboard.press('Escape');
     await choose(page, page.getByLabel('所属单位'), '人力资源和社会保障局');
     await page.getByRole('button', { name: '新增用户' }).click();

@@ -1,4 +1,5 @@
 import { STATUS_NAMES } from '../../../libs/regulation/src/workflow/state-machine';
+import { roleName } from '../../../libs/regulation/src/workflow/roles';
 
 /** The Chinese names of the API's codes: what the staff read on every screen. */
 
@@ -7,7 +8,9 @@ export const PURPOSES: Record<string, string> = { accusation: '检举控告', su
 export const AUTHORITIES: Record<string, string> = { central: '中央', provincial: '省(自治区)', municipal: '市' };
 // One name per state, shared with the API's messages (the state machine is pure: no I/O, no imports).
 export const STATUSES: Record<string, string> = { ...STATUS_NAMES };
-export const ROLES: Record<string, string> = { reception: '接待员', office: '信访办', handler: '经办人', leader: '领导', admin: '系统管理员' };
+// The roles as the role table (and the API's 403 messages) name them.
+const ROLE_CODES = ['reception', 'office', 'handler', 'leader', 'admin'] as const;
+export const ROLES: Record<string, string> = Object.fromEntries(ROLE_CODES.map((r) => [r, roleName(r)]));
 export const DEADLINE_KINDS: Record<string, string> = {
   route: '转送交办',
   'acceptance-notice': '受理告知',
