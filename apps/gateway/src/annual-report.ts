@@ -124,10 +124,19 @@ export function annualText(f: AnnualFigures, unitName: (code: string) => string)
   ].join('\n');
 }
 
+/**
+ * OWASP's CSV-injection rule: a text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage
+ * return is prefixed with `'`, so no spreadsheet takes it for a formula. Unit names are typed by
+ * people; numbers stay numbers.
+ */
+export function neutraliseFormula<T extends string | number>(v: T): T | string {
+  return typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+}
+
 export function annualCsv(rows: [string, string, string | number][]): string {
   const cell = (v: string | number) => {
-    const t = String(v);
-    return /[",\n]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
+    const t = String(neutraliseFormula(v));
+    return /[",\r\n]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
   };
   // The BOM lets Excel open the UTF-8 Chinese text correctly.
   return '\uFEFF' + [['类别', '项目', '数值'], ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
@@ -143,6 +152,6 @@ export async function annualXlsx(f: AnnualFigures, rows: [string, string, string
     { header: '数值', key: 'value', width: 24 },
   ];
   sheet.getRow(1).font = { bold: true };
-  for (const [section, item, value] of rows) sheet.addRow({ section, item, value });
+  for (const [section, item, value] of rows) sheet.addRow({ section: neutraliseFormula(section), item: neutraliseFormula(item), value: neutraliseFormula(value) });
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { createValidationPipe, ErrorBodyFilter, type ServiceClient } from '#libs/runtime';
 import { GatewayModule } from './gateway.module.js';
 import type { GatewaySettings } from './gateway.settings.js';
+import { applyHttpSecurity } from './http-security.js';
 import { serveWebApp } from './web-app.js';
 
 /** Builds the gateway application (not yet listening): the API under /api, the web app at /. */
@@ -18,6 +19,7 @@ export async function createGatewayApp(
 ): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(settings, db, services), { abortOnError: false, ...(logger ? { logger } : {}) });
   await migrate(app.get(DataSource));
+  applyHttpSecurity(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorBodyFilter());
   app.enableShutdownHooks();
@@ -31,7 +33,6 @@ export async function createGatewayApp(
       .build(),
   );
   SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs-json' });
-  app.disable('x-powered-by');
   serveWebApp(app);
   return app;
 }
