@@ -3,3 +3,4 @@ export * from './mask.js';
 export * from './config.js';
 export * from './time.js';
 export * from './ids.js';
+export * from './input-checks.js';

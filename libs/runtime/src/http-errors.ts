@@ -1,6 +1,7 @@
 import 'reflect-metadata';
-import { ArgumentsHost, Catch, HttpException, Logger, ValidationPipe, type ExceptionFilter, type ValidationError } from '@nestjs/common';
+import { ArgumentsHost, Catch, HttpException, Logger, ValidationPipe, type ArgumentMetadata, type ExceptionFilter, type ValidationError } from '@nestjs/common';
 import { DomainError, InvalidInputError, maskText, type ErrorCode, type FieldError } from '#libs/common';
+import { assertSafeInput } from './body-guards.js';
 
 const LABEL = 'field:label';
 
@@ -123,9 +124,21 @@ function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   });
 }
 
-/** 400 FIELD_INVALID naming each bad field in zh-CN; unknown fields are refused too, so a typo is not silently dropped. */
+/** Checks the body and the query as parsed (prototype keys, depth: see body-guards.ts) before class-transformer sees them. */
+class GuardedValidationPipe extends ValidationPipe {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' || metadata.type === 'query') assertSafeInput(value, metadata.type);
+    return super.transform(value, metadata);
+  }
+}
+
+/**
+ * 400 FIELD_INVALID naming each bad field in zh-CN; unknown fields are refused too, so a typo is
+ * not silently dropped, and so are `__proto__`, `constructor` and `prototype` at any depth and a
+ * body nested deeper than MAX_INPUT_DEPTH.
+ */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new GuardedValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

@@ -9,3 +9,5 @@ export * from './case-guards.js';
 export * from './case-status.js';
 export * from './settings.js';
 export * from './distributed.js';
+export * from './validators.js';
+export * from './body-guards.js';
