@@ -18,6 +18,15 @@ const LEVEL_NAMES: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
 };
 
 /**
+ * The Kafka consumer group of a service on a topic: `<topic>.<service>`. A group is one group on
+ * the whole cluster, whatever its members subscribe to: two deployments (or two test runs) on one
+ * cluster with topics of their own but the same group names would rebalance each other and could
+ * leave a member with no partition of its topic. Naming the group after the topic makes that
+ * impossible to misconfigure.
+ */
+export const consumerGroupId = (topic: string, group: string): string => `${topic}.${group}`;
+
+/**
  * kafkajs behind the EventTransport port: an idempotent producer (acks from all replicas) and
  * one consumer per group that commits an offset only after the handler has returned.
  */
@@ -79,7 +88,7 @@ export class KafkaTransport implements EventTransport {
 
   async subscribe(group: string, topic: string, onMessage: (m: ReceivedMessage) => Promise<void>): Promise<void> {
     await this.ensureTopics([topic]);
-    const consumer = this.kafka.consumer({ groupId: group, sessionTimeout: this.options.sessionTimeoutMs ?? 10000, heartbeatInterval: 1000 });
+    const consumer = this.kafka.consumer({ groupId: consumerGroupId(topic, group), sessionTimeout: this.options.sessionTimeoutMs ?? 10000, heartbeatInterval: 1000 });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({

@@ -1,5 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { KAFKA_BROKERS } from './infra.js';
+import { consumerGroupId } from '#libs/messaging';
 
 export interface RawMessage {
   key: string;
@@ -57,14 +58,14 @@ export async function readTopicToEnd(topic: string, timeoutMs = 30000): Promise<
   return msgs.filter((m) => BigInt(m.offset) < ends.get(m.partition)!);
 }
 
-/** The offset each consumer group has committed on one partition of the topic (-1: none yet). */
+/** The offset each service's consumer group (named as KafkaTransport names it) has committed on one partition of the topic (-1: none yet). */
 export async function committedOffsets(topic: string, groups: readonly string[], partition: number): Promise<Record<string, bigint>> {
   const admin = client('it-offsets').admin();
   await admin.connect();
   try {
     const out: Record<string, bigint> = {};
     for (const groupId of groups) {
-      const [t] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const [t] = await admin.fetchOffsets({ groupId: consumerGroupId(topic, groupId), topics: [topic] });
       out[groupId] = BigInt(t?.partitions.find((p) => p.partition === partition)?.offset ?? '-1');
     }
     return out;
