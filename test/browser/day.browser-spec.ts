@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { ADMIN_PASSWORD, seedOffice, startTestPlatform, bearer, type TestPlatform } from '../support/embedded.js';
 import { axe, choose, pwExpect, chooseCascade, launch, login, logout, newPage, problemsOf, screen } from './support/browser.js';
 
-const ID = '450302198001011236';
+const ID = '450302198001011238';
 let t: TestPlatform;
 let browser: Browser;
 let page: Page;

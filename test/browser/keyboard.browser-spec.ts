@@ -39,7 +39,7 @@ it('a clerk registers a letter without touching the mouse', async () => {
   await tabTo('信访人姓名');
   await page.keyboard.type('孙七');
   await page.keyboard.press('Tab');
-  await page.keyboard.type('450302199002021234');
+  await page.keyboard.type('45030219900202123X');
   await page.keyboard.press('Tab');
   await page.keyboard.type('13700001111');
   await tabTo('信访目的');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { bearer, seedOffice, startTestPlatform, walkIn, type TestPlatform } from '../support/embedded.js';
+import { bearer, idNumberOf, seedOffice, startTestPlatform, walkIn, type TestPlatform } from '../support/embedded.js';
 
 type Deadline = { kind: string; dueAt: string; lastDay: string; state: string; revision: number; basis: string };
 const deadline = (body: { deadlines: Deadline[] }, kind: string) => body.deadlines.find((d) => d.kind === kind)!;
@@ -15,7 +15,7 @@ describe('case lifecycle', () => {
   /** A fresh case of a fresh petitioner, optionally routed to housing and accepted there. */
   async function newCase(stage: 'registered' | 'routed' | 'accepted' | 'closed' = 'registered', extra: Record<string, unknown> = {}): Promise<string> {
     n++;
-    const id = (await post('/api/v1/petitions', 'reception1', walkIn({ petitioners: [{ name: `申请人${n}`, idNumber: `4503021980010${String(1000 + n).slice(-4)}X` }], ...extra })).expect(201)).body.id;
+    const id = (await post('/api/v1/petitions', 'reception1', walkIn({ petitioners: [{ name: `申请人${n}`, idNumber: idNumberOf(`4503021980010${String(1000 + n).slice(-4)}`) }], ...extra })).expect(201)).body.id;
     if (stage === 'registered') return id;
     await post(`/api/v1/petitions/${id}/route`, 'office1', { mode: 'transfer', unitCode: 'housing' }).expect(200);
     if (stage === 'routed') return id;
@@ -123,7 +123,7 @@ describe('case lifecycle', () => {
     expect(refused.body.code).toBe('REGULATION');
     expect(refused.body.message).toContain('第三十六条第三款');
     // The same person comes back on the same matter: a new case, marked as already re-reviewed…
-    const same = await post('/api/v1/petitions', 'reception1', walkIn({ petitioners: [{ name: `申请人${n}`, idNumber: `4503021980010${String(1000 + n).slice(-4)}X` }] })).expect(201);
+    const same = await post('/api/v1/petitions', 'reception1', walkIn({ petitioners: [{ name: `申请人${n}`, idNumber: idNumberOf(`4503021980010${String(1000 + n).slice(-4)}`) }] })).expect(201);
     expect(same.body.priorFinalCase).toMatchObject({ id });
     // …which the petition office does not accept again (不再受理).
     const declined = await post(`/api/v1/petitions/${same.body.id}/decline`, 'office1', { reason: 'exhausted' }).expect(200);

@@ -12,7 +12,7 @@ import { bearer, seedOffice, startTestPlatform, walkIn, type TestPlatform } from
  */
 
 /** The petitioner of every failing flow: one of each kind of number. */
-const ID18 = '45030219800101123X';
+const ID18 = '45030219800101122X';
 const ID15 = '450302800101123';
 const MOBILE = '13912345678';
 const MOBILE_86 = '+86 138 1234 5678';
@@ -93,7 +93,7 @@ describe('personal data in logs', () => {
     await t.http().post('/api/v1/petitions').set(bearer(tokens.reception1)).send(walkIn({ petitioners })).expect(500);
     await dataSourceOf('intake').query('DROP TRIGGER refuse_petitioner');
     const logged = lines.slice(before);
-    expect(logged.some((l) => l.includes('petitioner rejected: 450302********123X'))).toBe(true);
+    expect(logged.some((l) => l.includes('petitioner rejected: 450302********122X'))).toBe(true);
   });
 
   it('logs a dead-lettered event whose payload carries petitioner data', async () => {
@@ -117,7 +117,7 @@ describe('personal data in logs', () => {
     const letters = t.platform.bus.messages(CASE_EVENTS_DLT).slice(dead);
     expect(letters.map((m) => JSON.parse(m.value).group)).toEqual(['reporting']);
     expect(lines.filter((l) => l.includes(`${event.eventId} failed (attempt`)).length).toBeGreaterThanOrEqual(2);
-    expect(lines.some((l) => l.includes('projection rejected') && l.includes('450302********123X'))).toBe(true);
+    expect(lines.some((l) => l.includes('projection rejected') && l.includes('450302********122X'))).toBe(true);
     expect(leaksIn(letters[0].value)).toEqual([]);
   });
 

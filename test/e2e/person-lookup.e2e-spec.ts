@@ -10,7 +10,7 @@ describe('person lookup', () => {
   const post = (path: string, who: string, body: object = {}) => t.http().post(path).set(as(who)).send(body);
   const lookup = (who: string, query: Record<string, string>) => t.http().get('/api/v1/petitioners/cases').query(query).set(as(who));
   const lookups = () => t.platform.services.find((s) => s.name === 'intake')!.app.get(DataSource).query('SELECT * FROM intake_person_lookup ORDER BY askedAt');
-  const person = { name: '孙八', idNumber: '45030219750505123X', phone: '13900001111' };
+  const person = { name: '孙八', idNumber: '45030219750505128X', phone: '13900001111' };
   let first: { id: string };
   let second: { id: string };
 
@@ -21,7 +21,7 @@ describe('person lookup', () => {
     // Another matter of the same person, under a second-level category: a case of its own.
     second = (await post('/api/v1/petitions', 'reception1', walkIn({ petitioners: [person], category: 'health.medical-disputes', summary: '医疗纠纷' })).expect(201)).body;
     await post(`/api/v1/petitions/${first.id}/decline`, 'office1', { reason: 'out-of-scope' }).expect(200);
-    await post('/api/v1/petitions', 'reception1', walkIn({ petitioners: [{ name: '别人', idNumber: '450302197505051111', phone: '13900002222' }] })).expect(201);
+    await post('/api/v1/petitions', 'reception1', walkIn({ petitioners: [{ name: '别人', idNumber: '450302197505051116', phone: '13900002222' }] })).expect(201);
   }, 60000);
   afterAll(() => t.stop());
 
@@ -49,7 +49,7 @@ describe('person lookup', () => {
     await lookup('office1', { name: person.name, phone: person.phone }).expect(200);
     const rows = (await lookups()).slice(before);
     expect(rows).toEqual([
-      expect.objectContaining({ askedBy: 'reception1', keyKind: 'id-number', maskedKey: '450302********123X', resultCount: 2 }),
+      expect.objectContaining({ askedBy: 'reception1', keyKind: 'id-number', maskedKey: '450302********128X', resultCount: 2 }),
       expect.objectContaining({ askedBy: 'office1', keyKind: 'name-phone', maskedKey: '孙* / 139****1111', resultCount: 2 }),
     ]);
     expect(JSON.stringify(rows)).not.toContain(person.idNumber);

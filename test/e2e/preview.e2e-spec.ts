@@ -16,7 +16,7 @@ describe('preview of an action’s effect on the deadlines', () => {
   beforeAll(async () => {
     t = await startTestPlatform();
     tk = await seedOffice(t);
-    id = (await post('/api/v1/petitions', 'reception1', walkIn({ petitioners: [{ name: '预览', idNumber: '450302198001011111' }] })).expect(201)).body.id;
+    id = (await post('/api/v1/petitions', 'reception1', walkIn({ petitioners: [{ name: '预览', idNumber: '450302198001011115' }] })).expect(201)).body.id;
   }, 60000);
   afterAll(() => t.stop());
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { addDays } from '#libs/regulation';
-import { bearer, seedOffice, startTestPlatform, type TestPlatform } from '../support/embedded.js';
+import { bearer, idNumberOf, seedOffice, startTestPlatform, type TestPlatform } from '../support/embedded.js';
 
 /**
  * The 2022 annual report the project started from (shared/seed): "全年开展领导干部大接访、约访、专访等
@@ -25,7 +25,7 @@ describe('the 2022 annual figures of the seed report', () => {
       .send({
         channel: 'letter',
         receivedAt: at(received),
-        petitioners: [{ name: `来信人${n}`, idNumber: `45030219700101${String(1000 + n).slice(-4)}` }],
+        petitioners: [{ name: `来信人${n}`, idNumber: idNumberOf(`45030219700101${String(1000 + n).slice(-3)}`) }],
         purpose: 'appeal',
         category: 'urban-rural-construction',
         summary: `事项${n}`,

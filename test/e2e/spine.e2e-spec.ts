@@ -34,9 +34,9 @@ describe('embedded spine', () => {
     caseId = res.body.id;
     expect(res.body).toMatchObject({ status: 'registered', channel: 'visit', purpose: 'appeal', headcount: 1, groupVisit: false, repeatContacts: 0 });
     expect(res.body.trackingNo).toMatch(/^XF\d{8}[0-9A-F]{8}$/);
-    expect(res.body.petitioners[0].idNumber).toBe('450302********123X');
+    expect(res.body.petitioners[0].idNumber).toBe('450302********122X');
     expect(res.body.petitioners[0].phone).toBe('138****5678');
-    expect(JSON.stringify(res.body)).not.toContain('45030219800101123X');
+    expect(JSON.stringify(res.body)).not.toContain('45030219800101122X');
     expect(res.body.receivedAt).toMatch(/\+08:00$/);
     expect(res.body.deadlines.find((d: { kind: string }) => d.kind === 'route')).toMatchObject({ state: 'pending', article: expect.stringContaining('二十二') });
     expect(res.body.timeline[0]).toMatchObject({ type: 'registered', actor: 'reception1' });
@@ -44,7 +44,7 @@ describe('embedded spine', () => {
 
   it('shows the admin the full identity number', async () => {
     const res = await t.http().get(`/api/v1/petitions/${caseId}`).set(bearer(tokens.admin)).expect(200);
-    expect(res.body.petitioners[0].idNumber).toBe('45030219800101123X');
+    expect(res.body.petitioners[0].idNumber).toBe('45030219800101122X');
   });
 
   it('links a repeat contact of the same person on the same matter to the open case (200, Art. 19(3))', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { bearer, seedOffice, startTestPlatform, walkIn, type TestPlatform } from '../support/embedded.js';
+import { bearer, idNumberOf, seedOffice, startTestPlatform, walkIn, type TestPlatform } from '../support/embedded.js';
 
 /** What the web app's worklist, case page and header need: allowedActions, the list's urgency, sessions, the bearer. */
 describe('worklist, case page and session picker over HTTP', () => {
@@ -15,7 +15,7 @@ describe('worklist, case page and session picker over HTTP', () => {
 
   async function register(who = 'reception1', extra: Record<string, unknown> = {}) {
     n++;
-    return (await post('/api/v1/petitions', who, walkIn({ petitioners: [{ name: `清单${n}`, idNumber: `4503021981020${String(1000 + n).slice(-4)}X` }], ...extra })).expect(201)).body;
+    return (await post('/api/v1/petitions', who, walkIn({ petitioners: [{ name: `清单${n}`, idNumber: idNumberOf(`4503021981020${String(1000 + n).slice(-4)}`) }], ...extra })).expect(201)).body;
   }
 
   beforeAll(async () => {

@@ -92,7 +92,7 @@ const HOUR = 3_600_000;
  * A case's history as the other services would have produced it, one event per step, an hour
  * apart from `start` (each step's own time in its payload). `upTo` names the last step.
  */
-export function caseHistory(caseId: string, start: Date, upTo: 'registered' | 'routed' | 'accepted' | 'closed' | 'review-requested' | 'reviewed' | 're-review-requested' | 'final', petitioner = { name: '王五', idNumber: '45030219800101123X', phone: '13812345678' }, category = 'urban-rural-construction'): EventEnvelope[] {
+export function caseHistory(caseId: string, start: Date, upTo: 'registered' | 'routed' | 'accepted' | 'closed' | 'review-requested' | 'reviewed' | 're-review-requested' | 'final', petitioner = { name: '王五', idNumber: '45030219800101122X', phone: '13812345678' }, category = 'urban-rural-construction'): EventEnvelope[] {
   const steps: [string, EventType, (at: string) => EventPayloads[EventType], Caller][] = [
     ['registered', 'case.registered', (at) => ({
       trackingNo: `XF${at.slice(0, 10).replaceAll('-', '')}${caseId.slice(-8).toUpperCase()}`,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { loadConfig } from '#libs/common';
+import { gb11643CheckDigit, loadConfig } from '#libs/common';
 import { EmbeddedConfig } from '#libs/runtime';
 import { startEmbedded, type EmbeddedPlatform } from '../../apps/embedded/src/embedded.js';
 
@@ -62,9 +62,12 @@ export async function seedOffice(t: TestPlatform) {
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
+/** A GB 11643 identity number: the 17 digits given, then their check character. */
+export const idNumberOf = (first17: string) => first17 + gb11643CheckDigit(first17);
+
 export const walkIn = (overrides: Record<string, unknown> = {}) => ({
   channel: 'visit',
-  petitioners: [{ name: '王五', idNumber: '45030219800101123X', phone: '13812345678', address: '阳和街道' }],
+  petitioners: [{ name: '王五', idNumber: '45030219800101122X', phone: '13812345678', address: '阳和街道' }],
   purpose: 'appeal',
   category: 'urban-rural-construction',
   summary: '小区加装电梯补贴未发放',

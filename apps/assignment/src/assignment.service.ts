@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, RuleViolationError, type Clock } from '#libs/common';
+import { CLOCK, InvalidInputError, isRealDate, RuleViolationError, type Clock } from '#libs/common';
 import { createEvent, type DeclineReason, type EventEnvelope, type Procedure, type RouteMode } from '#libs/contracts';
 import { forUpdate } from '#libs/persistence';
-import { CalendarNotCoveredError, decide, formatInstant, workingDaysPeriod, type CaseAction, type PeriodResult } from '#libs/regulation';
+import { CalendarNotCoveredError, decide, formatInstant, toLocalDate, workingDaysPeriod, type CaseAction, type PeriodResult } from '#libs/regulation';
 import { assertMayAct, enforce, snapshotOf, UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runtime';
 import { AssignmentCase } from './assignment.entities.js';
 import { ASSIGNMENT_SETTINGS, type AssignmentSettings } from './assignment.settings.js';
@@ -29,6 +29,7 @@ export class AssignmentService {
   route(cmd: ServiceCommand<RouteBody>): Promise<CommandResult> {
     return this.act(cmd, 'route', (c, at) => {
       const feedbackDueAt = cmd.body.mode === 'assign' ? (cmd.body.feedbackDueAt ?? null) : null;
+      if (feedbackDueAt !== null) this.checkFeedbackDue(feedbackDueAt, c, at);
       return createEvent('case.routed', c.id, { mode: cmd.body.mode, unitCode: cmd.body.unitCode, feedbackDueAt, routedAt: at.toISOString() }, cmd.actor, this.clock.now());
     });
   }
@@ -63,6 +64,15 @@ export class AssignmentService {
       }
       return createEvent('case.objected', c.id, { unitCode: c.unitCode!, reason: cmd.body.reason, objectedAt: at.toISOString() }, cmd.actor, this.clock.now());
     });
+  }
+
+  /** The assigning office's feedback date: a real day, not before the case was received nor before the routing itself. */
+  private checkFeedbackDue(due: string, c: AssignmentCase, at: Date): void {
+    if (!isRealDate(due)) throw InvalidInputError.field('feedbackDueAt', `反馈期限不是真实存在的日期：${String(due)}`);
+    const routedOn = toLocalDate(at, this.settings.timeZone);
+    const receivedOn = toLocalDate(c.receivedAt, this.settings.timeZone);
+    if (due < receivedOn) throw InvalidInputError.field('feedbackDueAt', `反馈期限（${due}）不得早于收信/来访日期（${receivedOn}）`);
+    if (due < routedOn) throw InvalidInputError.field('feedbackDueAt', `反馈期限（${due}）不得早于转送之日（${routedOn}）`);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { CLOCK, InvalidInputError, newId, type Clock } from '#libs/common';
+import { CLOCK, EARLIEST_RECEIPT_DATE, InvalidInputError, isRealDate, newId, type Clock } from '#libs/common';
+import { toLocalDate } from '#libs/regulation';
 import { createEvent, type AssignedByData, type Channel, type PetitionerData, type Purpose } from '#libs/contracts';
 import { UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runtime';
 import { IntakeCase, IntakeContact, IntakePetitioner, ReceptionSession } from './intake.entities.js';
@@ -37,9 +38,11 @@ export class RegisterPetitionService {
     const body = cmd.body;
     const now = this.clock.now();
     const receivedAt = body.receivedAt ? new Date(body.receivedAt) : now;
+    if (Number.isNaN(receivedAt.getTime())) throw InvalidInputError.field('receivedAt', '收信/来访时间不是有效的时间');
     if (receivedAt.getTime() > now.getTime() + 60_000) {
       throw InvalidInputError.field('receivedAt', '收信/来访时间不得晚于当前时间');
     }
+    this.checkDates(body, receivedAt);
     const headcount = body.headcount ?? body.petitioners.length;
     const groupVisit = body.channel === 'visit' && headcount >= this.settings.groupVisitThreshold;
     const contact = {
@@ -131,6 +134,20 @@ export class RegisterPetitionService {
       if (found) return found;
     }
     return null;
+  }
+
+  /**
+   * The dates the deadlines are computed from, checked before anything is written: a receipt not
+   * before EARLIEST_RECEIPT_DATE, an assigning body's feedback date real and not before the day
+   * received (the door checks the shapes; a command may come from elsewhere than the gateway).
+   */
+  private checkDates(body: RegisterPetitionBody, receivedAt: Date): void {
+    const receivedOn = toLocalDate(receivedAt, this.settings.timeZone);
+    if (receivedOn < EARLIEST_RECEIPT_DATE) throw InvalidInputError.field('receivedAt', `收信/来访时间不得早于 ${EARLIEST_RECEIPT_DATE}`);
+    const due = body.assignedBy?.feedbackDueAt;
+    if (due === undefined || due === null) return;
+    if (!isRealDate(due)) throw InvalidInputError.field('assignedBy.feedbackDueAt', `反馈期限不是真实存在的日期：${String(due)}`);
+    if (due < receivedOn) throw InvalidInputError.field('assignedBy.feedbackDueAt', `反馈期限（${due}）不得早于收信/来访日期（${receivedOn}）`);
   }
 
   /** XF + the local date received + the last 8 characters of the case id (its random part): readable over the phone. */

@@ -8,6 +8,12 @@
 /** Years a date typed into this platform may carry: anything outside is a typo, not a fact. */
 export const DATE_YEAR_RANGE = { min: 1900, max: 2100 } as const;
 
+/**
+ * No petition on this platform was received before this day: the 2005 《信访条例》 year, when the
+ * records kept today begin. A receipt time before it is a typo (1024 for 2024), not a late entry.
+ */
+export const EARLIEST_RECEIPT_DATE = '2005-01-01';
+
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 function daysInMonth(year: number, month: number): number {

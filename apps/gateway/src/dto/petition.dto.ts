@@ -1,33 +1,32 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min,
-  ValidateBy, ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateBy, ValidateNested } from 'class-validator';
 import { AUTHORITIES, CHANNELS, CLOSURE_KINDS, DECLINE_REASONS, isCategoryCode, OUTCOMES, PROCEDURES, PURPOSES, RATINGS, ROUTE_MODES, SESSION_KINDS } from '#libs/contracts';
 import { CASE_ACTIONS } from '#libs/regulation';
-import { Label } from '#libs/runtime';
+import { IsCalendarDate, IsCleanText, IsIdNumber, IsInstant, IsPhone, Label } from '#libs/runtime';
 
 /** A first- or second-level code of the categories in force (bundled or CATEGORIES_FILE). */
 const IsCategory = () =>
   ValidateBy({ name: 'isCategory', validator: { validate: (v) => isCategoryCode(v), defaultMessage: () => '内容分类不是有效的分类代码（见 GET /api/v1/categories），可填一级或二级分类' } });
-const dateMessage = (label: string) => ({ message: `${label}格式应为 YYYY-MM-DD` });
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const ID_NUMBER = /^\d{17}[\dXx]$|^\d{15}$/;
-const PHONE = /^[\d\-+ ]{5,20}$/;
+/*
+ * Every date is a real calendar date (IsCalendarDate), every instant carries its offset
+ * (IsInstant), identity numbers pass GB 11643 (IsIdNumber), phones are what a reception desk
+ * meets (IsPhone), free text is trimmed, not blank and free of control and bidi characters
+ * (IsCleanText; multi-line where people write paragraphs). The rules: libs/common/src/input-checks.ts.
+ */
+const MULTILINE = { multiline: true };
 
 export class PetitionerDto {
-  @ApiProperty({ example: '张三' }) @Label('信访人姓名') @IsString() @IsNotEmpty() @MaxLength(100) name: string;
-  @ApiPropertyOptional({ description: '居民身份证号 (18 digits, last may be X)' }) @Label('身份证号') @IsOptional() @Matches(ID_NUMBER, { message: '身份证号格式不正确（18 位，末位可为 X；或 15 位数字）' }) idNumber?: string;
-  @ApiPropertyOptional() @Label('联系电话') @IsOptional() @Matches(PHONE, { message: '联系电话格式不正确（5–20 位数字，可含 - + 空格）' }) phone?: string;
-  @ApiPropertyOptional() @Label('住址') @IsOptional() @IsString() @MaxLength(200) address?: string;
+  @ApiProperty({ example: '张三' }) @Label('信访人姓名') @IsCleanText() @MaxLength(100) name: string;
+  @ApiPropertyOptional({ description: '居民身份证号, GB 11643: 18 characters with a correct check character (x taken as X), or the 15 digits of an old card' }) @Label('身份证号') @IsOptional() @IsIdNumber() idNumber?: string;
+  @ApiPropertyOptional({ description: 'a mainland mobile, a landline with its area code, or a service number (12345, 95588)' }) @Label('联系电话') @IsOptional() @IsPhone() phone?: string;
+  @ApiPropertyOptional() @Label('住址') @IsOptional() @IsCleanText() @MaxLength(200) address?: string;
 }
 
 export class AssignedByDto {
   @ApiProperty({ enum: AUTHORITIES }) @Label('交办机关') @IsIn(AUTHORITIES, { message: '交办机关应为 central（中央）、provincial（省）或 municipal（市）' }) authority: (typeof AUTHORITIES)[number];
-  @ApiProperty({ description: 'the assigning body’s reference (交办文号)' }) @Label('交办文号') @IsString() @IsNotEmpty() @MaxLength(100) reference: string;
-  @ApiPropertyOptional({ example: '2024-12-31' }) @Label('反馈期限') @IsOptional() @Matches(DATE, dateMessage('反馈期限')) feedbackDueAt?: string;
+  @ApiProperty({ description: 'the assigning body’s reference (交办文号)' }) @Label('交办文号') @IsCleanText() @MaxLength(100) reference: string;
+  @ApiPropertyOptional({ example: '2024-12-31', description: 'not before the day received' }) @Label('反馈期限') @IsOptional() @IsCalendarDate() feedbackDueAt?: string;
 }
 
 export class RegisterPetitionDto {
@@ -35,7 +34,7 @@ export class RegisterPetitionDto {
   @ApiPropertyOptional({ description: 'default now; a past time is a late entry (补录) and is audited' })
   @Label('收信/来访时间')
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   receivedAt?: string;
   @ApiProperty({ type: [PetitionerDto] })
   @Label('信访人')
@@ -48,8 +47,8 @@ export class RegisterPetitionDto {
   @ApiPropertyOptional({ minimum: 1 }) @Label('人数') @IsOptional() @IsInt() @Min(1) @Max(100000) headcount?: number;
   @ApiProperty({ enum: PURPOSES }) @Label('信访目的') @IsIn(PURPOSES) purpose: (typeof PURPOSES)[number];
   @ApiProperty({ description: 'a first- or second-level code of GET /api/v1/categories', example: 'urban-rural-construction.property-management' }) @Label('内容分类') @IsCategory() category: string;
-  @ApiProperty({ maxLength: 200 }) @Label('信访事项摘要') @IsString() @IsNotEmpty() @MaxLength(200) summary: string;
-  @ApiProperty() @Label('主要诉求及事实') @IsString() @IsNotEmpty() @MaxLength(20000) content: string;
+  @ApiProperty({ maxLength: 200 }) @Label('信访事项摘要') @IsCleanText() @MaxLength(200) summary: string;
+  @ApiProperty() @Label('主要诉求及事实') @IsCleanText(MULTILINE) @MaxLength(20000) content: string;
   @ApiPropertyOptional({ type: AssignedByDto }) @Label('上级交办') @IsOptional() @ValidateNested() @Type(() => AssignedByDto) assignedBy?: AssignedByDto;
   @ApiPropertyOptional() @Label('积案') @IsOptional() @IsBoolean() backlog?: boolean;
   @ApiPropertyOptional() @Label('接访活动') @IsOptional() @IsString() @MaxLength(36) receptionSessionId?: string;
@@ -57,19 +56,19 @@ export class RegisterPetitionDto {
 
 /** `at` back-dates an action (admin only: paper records entered later). */
 export class ActionDto {
-  @ApiPropertyOptional({ description: 'admin only: when the act really happened' }) @Label('行为时间') @IsOptional() @IsISO8601({ strict: true }) at?: string;
+  @ApiPropertyOptional({ description: 'admin only: when the act really happened' }) @Label('行为时间') @IsOptional() @IsInstant() at?: string;
 }
 
 export class RouteDto extends ActionDto {
   @ApiProperty({ enum: ROUTE_MODES, description: 'transfer 转送 / assign 交办' }) @Label('转送方式') @IsIn(ROUTE_MODES, { message: '转送方式应为 transfer（转送）或 assign（交办）' }) mode: (typeof ROUTE_MODES)[number];
   @ApiProperty() @Label('责任单位') @IsString() @IsNotEmpty() @MaxLength(40) unitCode: string;
-  @ApiPropertyOptional({ example: '2024-12-31' }) @Label('反馈期限') @IsOptional() @Matches(DATE, dateMessage('反馈期限')) feedbackDueAt?: string;
+  @ApiPropertyOptional({ example: '2024-12-31' }) @Label('反馈期限') @IsOptional() @IsCalendarDate() feedbackDueAt?: string;
 }
 
 export class CloseDto extends ActionDto {
   @ApiProperty({ enum: CLOSURE_KINDS }) @Label('办结类型') @IsIn(CLOSURE_KINDS) kind: (typeof CLOSURE_KINDS)[number];
   @ApiProperty({ enum: OUTCOMES }) @Label('处理结果') @IsIn(OUTCOMES) outcome: (typeof OUTCOMES)[number];
-  @ApiProperty({ description: '信访处理意见书' }) @Label('处理意见') @IsString() @IsNotEmpty() @MaxLength(20000) opinion: string;
+  @ApiProperty({ description: '信访处理意见书' }) @Label('处理意见') @IsCleanText(MULTILINE) @MaxLength(20000) opinion: string;
 }
 
 export class DeclineDto extends ActionDto {
@@ -77,23 +76,23 @@ export class DeclineDto extends ActionDto {
   @Label('不予受理理由')
   @IsIn(DECLINE_REASONS)
   reason: (typeof DECLINE_REASONS)[number];
-  @ApiPropertyOptional() @Label('说明') @IsOptional() @IsString() @MaxLength(2000) note?: string;
+  @ApiPropertyOptional() @Label('说明') @IsOptional() @IsCleanText(MULTILINE) @MaxLength(2000) note?: string;
 }
 
 export class DivertDto extends ActionDto {
   @ApiProperty({ enum: PROCEDURES, description: '导入相应程序 (Art. 31)' }) @Label('相应程序') @IsIn(PROCEDURES) procedure: (typeof PROCEDURES)[number];
-  @ApiPropertyOptional() @Label('说明') @IsOptional() @IsString() @MaxLength(2000) note?: string;
+  @ApiPropertyOptional() @Label('说明') @IsOptional() @IsCleanText(MULTILINE) @MaxLength(2000) note?: string;
 }
 
 export class ObjectDto extends ActionDto {
-  @ApiProperty({ description: 'why the transfer is wrong (Art. 23(3))' }) @Label('退回理由') @IsString() @IsNotEmpty() @MaxLength(2000) reason: string;
+  @ApiProperty({ description: 'why the transfer is wrong (Art. 23(3))' }) @Label('退回理由') @IsCleanText(MULTILINE) @MaxLength(2000) reason: string;
 }
 
 export class ExtendDto extends ActionDto {
   @ApiProperty({ minimum: 1, maximum: 30 }) @Label('延期天数') @IsInt() @Min(1) @Max(30) days: number;
-  @ApiProperty() @Label('延期理由') @IsString() @IsNotEmpty() @MaxLength(2000) reason: string;
-  @ApiProperty({ description: 'the unit head who approved it (Art. 34)' }) @Label('批准人') @IsString() @IsNotEmpty() @MaxLength(100) approvedBy: string;
-  @ApiPropertyOptional({ description: 'how and when the petitioner was told the reason' }) @Label('告知信访人情况') @IsOptional() @IsString() @MaxLength(500) petitionerNotice?: string;
+  @ApiProperty() @Label('延期理由') @IsCleanText(MULTILINE) @MaxLength(2000) reason: string;
+  @ApiProperty({ description: 'the unit head who approved it (Art. 34)' }) @Label('批准人') @IsCleanText() @MaxLength(100) approvedBy: string;
+  @ApiPropertyOptional({ description: 'how and when the petitioner was told the reason' }) @Label('告知信访人情况') @IsOptional() @IsCleanText(MULTILINE) @MaxLength(500) petitionerNotice?: string;
 }
 
 export class EvaluateDto extends ActionDto {
@@ -103,7 +102,7 @@ export class EvaluateDto extends ActionDto {
 export class OpinionDto extends ActionDto {
   @ApiProperty({ enum: CLOSURE_KINDS }) @Label('办结类型') @IsIn(CLOSURE_KINDS) kind: (typeof CLOSURE_KINDS)[number];
   @ApiProperty({ enum: OUTCOMES }) @Label('处理结果') @IsIn(OUTCOMES) outcome: (typeof OUTCOMES)[number];
-  @ApiProperty() @Label('处理意见') @IsString() @IsNotEmpty() @MaxLength(20000) opinion: string;
+  @ApiProperty() @Label('处理意见') @IsCleanText(MULTILINE) @MaxLength(20000) opinion: string;
 }
 
 export class ReReviewOpinionDto extends OpinionDto {
@@ -111,13 +110,13 @@ export class ReReviewOpinionDto extends OpinionDto {
 }
 
 export class SuperviseDto {
-  @ApiProperty({ description: '督办意见' }) @Label('督办意见') @IsString() @IsNotEmpty() @MaxLength(2000) note: string;
+  @ApiProperty({ description: '督办意见' }) @Label('督办意见') @IsCleanText(MULTILINE) @MaxLength(2000) note: string;
 }
 
 export class ReceptionSessionDto {
   @ApiProperty({ enum: SESSION_KINDS, description: 'leader-day 接访日 / appointment 约访 / special 专访' }) @Label('接访类型') @IsIn(SESSION_KINDS) kind: (typeof SESSION_KINDS)[number];
-  @ApiProperty({ example: '张副县长' }) @Label('接访领导') @IsString() @IsNotEmpty() @MaxLength(100) leader: string;
-  @ApiProperty({ example: '2022-06-15' }) @Label('接访日期') @Matches(DATE, dateMessage('接访日期')) date: string;
+  @ApiProperty({ example: '张副县长' }) @Label('接访领导') @IsCleanText() @MaxLength(100) leader: string;
+  @ApiProperty({ example: '2022-06-15' }) @Label('接访日期') @IsCalendarDate() date: string;
 }
 
 export class AnnualQueryDto {
@@ -152,15 +151,15 @@ export class ListPetitionsDto {
 }
 
 export class SummaryQueryDto {
-  @ApiProperty({ example: '2022-01-01' }) @Label('起始日期') @Matches(DATE, dateMessage('起始日期')) from: string;
-  @ApiProperty({ example: '2022-12-31' }) @Label('结束日期') @Matches(DATE, dateMessage('结束日期')) to: string;
+  @ApiProperty({ example: '2022-01-01' }) @Label('起始日期') @IsCalendarDate() from: string;
+  @ApiProperty({ example: '2022-12-31' }) @Label('结束日期') @IsCalendarDate() to: string;
   @ApiPropertyOptional() @Label('责任单位') @IsOptional() @IsString() @MaxLength(40) unitCode?: string;
   @ApiPropertyOptional({ enum: AUTHORITIES }) @Label('交办机关') @IsOptional() @IsIn(AUTHORITIES) authority?: string;
 }
 
 export class PeriodQueryDto {
-  @ApiProperty({ example: '2022-01-01' }) @Label('起始日期') @Matches(DATE, dateMessage('起始日期')) from: string;
-  @ApiProperty({ example: '2022-12-31' }) @Label('结束日期') @Matches(DATE, dateMessage('结束日期')) to: string;
+  @ApiProperty({ example: '2022-01-01' }) @Label('起始日期') @IsCalendarDate() from: string;
+  @ApiProperty({ example: '2022-12-31' }) @Label('结束日期') @IsCalendarDate() to: string;
 }
 
 export const BREAKDOWNS = ['unit', 'category', 'channel', 'authority', 'month'] as const;
@@ -175,7 +174,7 @@ export class PreviewQueryDto {
 }
 
 export class PersonLookupDto {
-  @ApiPropertyOptional({ description: 'identity number; or name + phone' }) @Label('身份证号') @IsOptional() @Matches(ID_NUMBER, { message: '身份证号格式不正确（18 位，末位可为 X；或 15 位数字）' }) idNumber?: string;
-  @ApiPropertyOptional() @Label('信访人姓名') @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100) name?: string;
-  @ApiPropertyOptional() @Label('联系电话') @IsOptional() @Matches(PHONE, { message: '联系电话格式不正确（5–20 位数字，可含 - + 空格）' }) phone?: string;
+  @ApiPropertyOptional({ description: 'identity number; or name + phone' }) @Label('身份证号') @IsOptional() @IsIdNumber() idNumber?: string;
+  @ApiPropertyOptional() @Label('信访人姓名') @IsOptional() @IsCleanText() @MaxLength(100) name?: string;
+  @ApiPropertyOptional() @Label('联系电话') @IsOptional() @IsPhone() phone?: string;
 }
