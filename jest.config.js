@@ -9,6 +9,9 @@ export const base = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',
+  // @nestjs/throttler (CommonJS) gets the app's own @nestjs/common and @nestjs/core (ES modules)
+  resolver: '<rootDir>/test/support/jest/resolver.cjs',
+  setupFilesAfterEnv: ['<rootDir>/test/support/jest/nest-esm.ts'],
 };
 
 export default {

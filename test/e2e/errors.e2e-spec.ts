@@ -73,6 +73,6 @@ describe('errors in the users’ language', () => {
     const handler = await t.http().post('/api/v1/users').set(as('admin')).send({ username: 'nounit', password: 'long-enough', displayName: '无单位', roles: ['handler'] }).expect(400);
     expect(handler.body).toMatchObject({ code: 'FIELD_INVALID', details: [{ field: 'unitCode', messages: ['责任单位经办人必须填写所属单位'] }] });
     const short = await t.http().post('/api/v1/users').set(as('admin')).send({ username: 'shorty', password: 'short', displayName: '短', roles: ['office'] }).expect(400);
-    expect(short.body.details[0]).toEqual({ field: 'password', messages: ['密码不得少于 8 个字符'] });
+    expect(short.body.details[0]).toEqual({ field: 'password', messages: ['密码不得少于 10 个字符'] });
   });
 });

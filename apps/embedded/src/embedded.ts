@@ -11,6 +11,7 @@ import { closureService } from '../../closure/src/closure.module.js';
 import { deadlineService } from '../../deadline/src/deadline.module.js';
 import { InProcessScheduler } from '../../deadline/src/timers/in-process.scheduler.js';
 import { createGatewayApp } from '../../gateway/src/gateway.app.js';
+import { accountSettingsFrom } from '../../gateway/src/gateway.settings.js';
 import { intakeService } from '../../intake/src/intake.module.js';
 import { reportingService } from '../../reporting/src/reporting.module.js';
 
@@ -72,7 +73,14 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<EmbeddedPla
   for (const s of services) s.relay.start();
   const client = new InProcessServiceClient(Object.fromEntries(services.map((s) => [s.name, s.api])));
   const gateway = await createGatewayApp(
-    { mode: 'embedded', jwtSecret: config.JWT_SECRET ?? persistentSecret(dataDir), jwtTtlSeconds: 12 * 3600, adminPassword: config.ADMIN_PASSWORD },
+    {
+      mode: 'embedded',
+      jwtSecret: config.JWT_SECRET ?? persistentSecret(dataDir),
+      jwtTtlSeconds: config.ACCESS_TOKEN_MINUTES * 60,
+      adminPassword: config.ADMIN_PASSWORD,
+      timeZone: config.TZ,
+      accounts: accountSettingsFrom(config),
+    },
     db,
     client,
     logLevels(config.LOG_LEVEL),

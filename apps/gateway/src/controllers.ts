@@ -1,12 +1,14 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentCaller, Public, Roles } from '#libs/auth';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { AllowedBeforePasswordChange, CurrentCaller, Public, Roles } from '#libs/auth';
 import { InvalidInputError } from '#libs/common';
 import { categoryTree } from '#libs/contracts';
 import { rolesFor } from '#libs/regulation';
 import type { Caller } from '#libs/runtime';
 import { AccountsService } from './accounts.service.js';
-import { CreateUnitDto, CreateUserDto, LoginDto } from './dto/admin.dto.js';
+import { ChangePasswordDto, CreateUnitDto, CreateUserDto, LoginDto, RefreshDto, ResetPasswordDto, SecurityEventsQueryDto } from './dto/admin.dto.js';
+import { LoginThrottleGuard } from './login-throttle.js';
+import { SecurityLog } from './security-log.js';
 import {
   ActionDto, AnnualQueryDto, BacklogQueryDto, BreakdownQueryDto, CloseDto, DeclineDto, DivertDto, EvaluateDto, ExtendDto, ListPetitionsDto, ObjectDto, OpinionDto, ReceptionSessionDto,
   PeriodQueryDto, PersonLookupDto, PreviewQueryDto, RegisterPetitionDto, ReReviewOpinionDto, RouteDto, SummaryQueryDto, SuperviseDto,
@@ -40,9 +42,45 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Log in; returns a bearer token' })
-  login(@Body() dto: LoginDto) {
-    return this.accounts.login(dto.username, dto.password);
+  @UseGuards(LoginThrottleGuard)
+  @ApiOperation({
+    summary:
+      'Log in: {accessToken (15 min), refreshToken, expiresIn, user, mustChangePassword}. Usernames are case-insensitive. ' +
+      '401 wrong username or password (UNAUTHENTICATED) or disabled user (ACCOUNT_DISABLED); ' +
+      '423 ACCOUNT_LOCKED after LOGIN_MAX_FAILURES failures within LOGIN_FAILURE_WINDOW_MINUTES, for LOGIN_LOCKOUT_MINUTES or until an admin unlocks it, with Retry-After (seconds) and the end of the lock in office time in the message; ' +
+      '429 RATE_LIMITED past LOGIN_RATE_PER_USERNAME / LOGIN_RATE_PER_ADDRESS attempts per LOGIN_RATE_WINDOW_SECONDS, with Retry-After',
+  })
+  @ApiResponse({ status: 423, description: 'ACCOUNT_LOCKED: locked after repeated failures; Retry-After gives the seconds left, the message the time (office time zone)' })
+  @ApiResponse({ status: 429, description: 'RATE_LIMITED: too many attempts for this username or from this address; Retry-After gives the seconds to wait' })
+  login(@Body() dto: LoginDto, @Req() req: { ip?: string }) {
+    return this.accounts.login(dto.username, dto.password, { ip: req.ip ?? null });
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'A new {accessToken, refreshToken} for a refresh token, which is spent; presenting a spent one again ends that whole session (401 TOKEN_REUSED)' })
+  refresh(@Body() dto: RefreshDto, @Req() req: { ip?: string }) {
+    return this.accounts.refresh(dto.refreshToken, { ip: req.ip ?? null });
+  }
+
+  @Public()
+  @Post('logout')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Log out: ends the session of this refresh token (its access tokens stop working too); 204 also for an unknown token' })
+  async logout(@Body() dto: RefreshDto, @Req() req: { ip?: string }): Promise<void> {
+    await this.accounts.logout(dto.refreshToken, { ip: req.ip ?? null });
+  }
+
+  @Post('password')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @AllowedBeforePasswordChange()
+  @ApiOperation({
+    summary: 'Change one’s own password {currentPassword, newPassword}: ends every other session and answers new tokens as login does; 400 names the field (当前密码 wrong, 新密码 against the policy)',
+  })
+  changePassword(@Body() dto: ChangePasswordDto, @CurrentCaller() caller: Caller, @Req() req: { ip?: string }) {
+    return this.accounts.changePassword(caller, dto.currentPassword, dto.newPassword, { ip: req.ip ?? null });
   }
 
   @Get('me')
@@ -57,7 +95,10 @@ export class AuthController {
 @ApiBearerAuth()
 @Controller('api/v1')
 export class AdminController {
-  constructor(private readonly accounts: AccountsService) {}
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly security: SecurityLog,
+  ) {}
 
   @Post('units')
   @Roles('admin')
@@ -72,14 +113,58 @@ export class AdminController {
 
   @Post('users')
   @Roles('admin')
-  createUser(@Body() dto: CreateUserDto) {
-    return this.accounts.createUser(dto);
+  createUser(@Body() dto: CreateUserDto, @CurrentCaller() caller: Caller, @Req() req: { ip?: string }) {
+    return this.accounts.createUser(dto, caller, { ip: req.ip ?? null });
   }
 
   @Get('users')
   @Roles('admin')
+  @ApiOperation({ summary: 'Users with their state: disabled, mustChangePassword, lockedUntil (office time, or null)' })
   listUsers() {
     return this.accounts.listUsers();
+  }
+
+  @Post('users/:username/disable')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Disable a user (停用): they cannot sign in, and their tokens stop working at once; 409 for oneself' })
+  disableUser(@Param('username') username: string, @CurrentCaller() caller: Caller, @Req() req: { ip?: string }) {
+    return this.accounts.disable(caller, username, { ip: req.ip ?? null });
+  }
+
+  @Post('users/:username/enable')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Enable a disabled user again (启用)' })
+  enableUser(@Param('username') username: string, @CurrentCaller() caller: Caller, @Req() req: { ip?: string }) {
+    return this.accounts.enable(caller, username, { ip: req.ip ?? null });
+  }
+
+  @Post('users/:username/reset-password')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Give a user a new password {password} (重置密码): their sessions end, and they must change it at the next login (mustChangePassword)' })
+  resetPassword(@Param('username') username: string, @Body() dto: ResetPasswordDto, @CurrentCaller() caller: Caller, @Req() req: { ip?: string }) {
+    return this.accounts.resetPassword(caller, username, dto.password, { ip: req.ip ?? null });
+  }
+
+  @Post('users/:username/unlock')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Lift the lockout after repeated failed logins (解锁)' })
+  unlockUser(@Param('username') username: string, @CurrentCaller() caller: Caller, @Req() req: { ip?: string }) {
+    return this.accounts.unlock(caller, username, { ip: req.ip ?? null });
+  }
+
+  @Get('admin/security-events')
+  @Roles('admin')
+  @ApiOperation({
+    summary:
+      'The security log, newest first: {items: [{id, event, actor, target, ip, at, detail}], total, page, pageSize}; from/to are office days. ' +
+      'Refused logins, lockouts, 403s, person lookups (the kind of key, never the key), exports, account changes; never personal data',
+  })
+  securityEvents(@Query() q: SecurityEventsQueryDto) {
+    return this.security.list(q);
   }
 
   @Get('categories')

@@ -1,15 +1,21 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuthGuard } from '#libs/auth';
+import { AuthGuard, SECURITY_EVENTS, TOKEN_AUTHORITY } from '#libs/auth';
 import { dataSourceOptions, ensureDatabase, type DatabaseConfig } from '#libs/persistence';
 import { SERVICE_CLIENT, type ServiceClient } from '#libs/runtime';
 import { AccountsService } from './accounts.service.js';
 import { AdminController, AuthController, HealthController, PetitionersController, PetitionsController, ReceptionSessionsController, ReportsController } from './controllers.js';
 import { GATEWAY_ENTITIES } from './gateway.entities.js';
 import { GATEWAY_SETTINGS, type GatewaySettings } from './gateway.settings.js';
-import { GatewayInitial1700000000000 } from './migrations/1700000000000-gateway-initial.js';
+import { LoginLockout } from './login-lockout.js';
+import { LoginThrottleGuard, loginThrottlers } from './login-throttle.js';
+import { GATEWAY_MIGRATIONS } from './migrations/index.js';
+import { SecurityInterceptor } from './security.interceptor.js';
+import { SecurityLog } from './security-log.js';
+import { SessionsService } from './sessions.service.js';
 import { PetitionsFacade } from './petitions.facade.js';
 
 /** The one HTTP entry point for people and scripts, in both modes. */
@@ -22,17 +28,25 @@ export class GatewayModule {
         TypeOrmModule.forRootAsync({
           useFactory: async () => {
             await ensureDatabase('gateway', db);
-            return dataSourceOptions('gateway', db, GATEWAY_ENTITIES, [GatewayInitial1700000000000]);
+            return dataSourceOptions('gateway', db, GATEWAY_ENTITIES, GATEWAY_MIGRATIONS);
           },
         }),
         TypeOrmModule.forFeature(GATEWAY_ENTITIES),
         JwtModule.register({ secret: settings.jwtSecret, signOptions: { expiresIn: settings.jwtTtlSeconds } }),
+        ThrottlerModule.forRoot(loginThrottlers(settings)),
       ],
       controllers: [HealthController, AuthController, AdminController, PetitionsController, PetitionersController, ReceptionSessionsController, ReportsController],
       providers: [
         { provide: GATEWAY_SETTINGS, useValue: settings },
         { provide: SERVICE_CLIENT, useValue: services },
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: SecurityInterceptor },
+        SecurityLog,
+        { provide: SECURITY_EVENTS, useExisting: SecurityLog },
+        SessionsService,
+        { provide: TOKEN_AUTHORITY, useExisting: SessionsService },
+        LoginLockout,
+        LoginThrottleGuard,
         AccountsService,
         PetitionsFacade,
       ],

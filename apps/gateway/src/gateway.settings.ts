@@ -1,8 +1,62 @@
 export interface GatewaySettings {
   mode: 'embedded' | 'distributed';
   jwtSecret: string;
+  /** Access-token lifetime (ACCESS_TOKEN_MINUTES, 15 minutes by default). */
   jwtTtlSeconds: number;
   /** First start with no users: the admin's password (embedded generates one if unset). */
   adminPassword?: string;
+  /** The office's time zone: when a lockout ends is said in it. */
+  timeZone?: string;
+  /** Sign-in and token rules; each unset one takes its default (ACCOUNT_DEFAULTS). */
+  accounts?: Partial<AccountSettings>;
 }
 export const GATEWAY_SETTINGS = Symbol('GATEWAY_SETTINGS');
+
+export interface AccountSettings {
+  /** A refresh token lives this long unused (each use replaces it with a new one). */
+  refreshTtlSeconds: number;
+  /** This many failed logins of one username within `failureWindowSeconds` lock it for `lockoutSeconds`. */
+  maxFailures: number;
+  failureWindowSeconds: number;
+  lockoutSeconds: number;
+  /** Login attempts per `rateWindowSeconds`, per username and per client address (429 beyond). */
+  ratePerUsername: number;
+  ratePerAddress: number;
+  rateWindowSeconds: number;
+  passwordMinLength: number;
+}
+export const ACCOUNT_DEFAULTS: AccountSettings = {
+  refreshTtlSeconds: 12 * 3600,
+  maxFailures: 5,
+  failureWindowSeconds: 15 * 60,
+  lockoutSeconds: 15 * 60,
+  ratePerUsername: 10,
+  ratePerAddress: 30,
+  rateWindowSeconds: 60,
+  passwordMinLength: 10,
+};
+export const accountSettings = (s: GatewaySettings): AccountSettings => ({ ...ACCOUNT_DEFAULTS, ...s.accounts });
+export const officeTimeZone = (s: GatewaySettings): string => s.timeZone ?? 'Asia/Shanghai';
+
+/** The account settings of the process's configuration (both modes). */
+export function accountSettingsFrom(cfg: {
+  REFRESH_TOKEN_HOURS: number;
+  LOGIN_MAX_FAILURES: number;
+  LOGIN_FAILURE_WINDOW_MINUTES: number;
+  LOGIN_LOCKOUT_MINUTES: number;
+  LOGIN_RATE_PER_USERNAME: number;
+  LOGIN_RATE_PER_ADDRESS: number;
+  LOGIN_RATE_WINDOW_SECONDS: number;
+  PASSWORD_MIN_LENGTH: number;
+}): AccountSettings {
+  return {
+    refreshTtlSeconds: cfg.REFRESH_TOKEN_HOURS * 3600,
+    maxFailures: cfg.LOGIN_MAX_FAILURES,
+    failureWindowSeconds: cfg.LOGIN_FAILURE_WINDOW_MINUTES * 60,
+    lockoutSeconds: cfg.LOGIN_LOCKOUT_MINUTES * 60,
+    ratePerUsername: cfg.LOGIN_RATE_PER_USERNAME,
+    ratePerAddress: cfg.LOGIN_RATE_PER_ADDRESS,
+    rateWindowSeconds: cfg.LOGIN_RATE_WINDOW_SECONDS,
+    passwordMinLength: cfg.PASSWORD_MIN_LENGTH,
+  };
+}

@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { mysqlConfigFromUrl } from '#libs/persistence';
 import { closeOnSignals, HttpServiceClient, loadDistributedConfig, logLevels } from '#libs/runtime';
 import { createGatewayApp } from './gateway.app.js';
+import { accountSettingsFrom } from './gateway.settings.js';
 
 const cfg = loadDistributedConfig('gateway');
 if (!cfg.JWT_SECRET) {
@@ -14,7 +15,14 @@ const services = new HttpServiceClient(
   cfg.INTERNAL_TOKEN,
 );
 const app = await createGatewayApp(
-  { mode: 'distributed', jwtSecret: cfg.JWT_SECRET, jwtTtlSeconds: 12 * 3600, adminPassword: cfg.ADMIN_PASSWORD },
+  {
+    mode: 'distributed',
+    jwtSecret: cfg.JWT_SECRET,
+    jwtTtlSeconds: cfg.ACCESS_TOKEN_MINUTES * 60,
+    adminPassword: cfg.ADMIN_PASSWORD,
+    timeZone: cfg.TZ,
+    accounts: accountSettingsFrom(cfg),
+  },
   mysqlConfigFromUrl(cfg.DATABASE_URL),
   services,
   logLevels(cfg.LOG_LEVEL),

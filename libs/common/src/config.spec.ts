@@ -39,6 +39,15 @@ const BAD: Record<string, string> = {
   TIMER_LEAD_MS: '25001',
   TIMER_PREFETCH: '0',
   OUTBOX_RELAY: 'paused',
+  ACCESS_TOKEN_MINUTES: '0',
+  REFRESH_TOKEN_HOURS: '721',
+  LOGIN_MAX_FAILURES: '0',
+  LOGIN_FAILURE_WINDOW_MINUTES: '0',
+  LOGIN_LOCKOUT_MINUTES: 'forever',
+  LOGIN_RATE_PER_USERNAME: '0',
+  LOGIN_RATE_PER_ADDRESS: 'many',
+  LOGIN_RATE_WINDOW_SECONDS: '3601',
+  PASSWORD_MIN_LENGTH: '8',
 };
 
 /** Free text: any value the environment can hold is a valid one (a path, a host, a URL checked on use). */

@@ -13,7 +13,12 @@ export type ErrorCode =
   | 'DUPLICATE'
   | 'REGULATION'
   | 'UNAVAILABLE'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  | 'RATE_LIMITED'
+  | 'ACCOUNT_LOCKED'
+  | 'ACCOUNT_DISABLED'
+  | 'PASSWORD_CHANGE_REQUIRED'
+  | 'TOKEN_REUSED';
 
 export abstract class DomainError extends Error {
   abstract readonly status: number;
@@ -91,6 +96,33 @@ export class UnavailableError extends DomainError {
   static readonly defaultCode: ErrorCode = 'UNAVAILABLE';
   readonly status = 503;
   readonly error = 'Service Unavailable';
+}
+
+/** Too many attempts (login throttling): `Retry-After` says when to try again. */
+export class TooManyRequestsError extends DomainError {
+  static readonly defaultCode: ErrorCode = 'RATE_LIMITED';
+  readonly status = 429;
+  readonly error = 'Too Many Requests';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds?: number,
+    code?: ErrorCode,
+  ) {
+    super(message, undefined, code);
+  }
+}
+/** The account is locked after repeated failed logins until `Retry-After` (or an admin unlocks it). */
+export class LockedError extends DomainError {
+  static readonly defaultCode: ErrorCode = 'ACCOUNT_LOCKED';
+  readonly status = 423;
+  readonly error = 'Locked';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds?: number,
+    code?: ErrorCode,
+  ) {
+    super(message, undefined, code);
+  }
 }
 
 const BY_STATUS: Record<number, new (m: string, d?: any, code?: ErrorCode) => DomainError> = {

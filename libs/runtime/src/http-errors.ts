@@ -20,6 +20,7 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   404: 'NOT_FOUND',
   409: 'CASE_STATE',
   422: 'REGULATION',
+  429: 'RATE_LIMITED',
   503: 'UNAVAILABLE',
 };
 const MESSAGE_BY_STATUS: Record<number, string> = {
@@ -42,6 +43,9 @@ export class ErrorBodyFilter implements ExceptionFilter {
     if (host.getType() !== 'http') throw exception;
     const res = host.switchToHttp().getResponse();
     if (exception instanceof DomainError) {
+      // 423 / 429: when to try again, in seconds (RFC 9110 §10.2.3)
+      const retryAfter = (exception as { retryAfterSeconds?: number }).retryAfterSeconds;
+      if (retryAfter !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
       res.status(exception.status).json(exception.toJSON());
       return;
     }

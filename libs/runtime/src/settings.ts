@@ -74,6 +74,16 @@ export class CommonConfig {
   @IsInt() @Min(10) @Max(60000) CATCH_UP_TIMEOUT_MS: number = 10000;
   /** Shifts the process's clock by this many milliseconds: timer drills and tests only. Keep 0. */
   @IsInt() CLOCK_OFFSET_MS: number = 0;
+  /** Gateway: sign-in and tokens (README, Configuration). */
+  @IsInt() @Min(1) @Max(60) ACCESS_TOKEN_MINUTES: number = 15;
+  @IsInt() @Min(1) @Max(720) REFRESH_TOKEN_HOURS: number = 12;
+  @IsInt() @Min(1) @Max(100) LOGIN_MAX_FAILURES: number = 5;
+  @IsInt() @Min(1) @Max(1440) LOGIN_FAILURE_WINDOW_MINUTES: number = 15;
+  @IsInt() @Min(1) @Max(1440) LOGIN_LOCKOUT_MINUTES: number = 15;
+  @IsInt() @Min(1) @Max(100000) LOGIN_RATE_PER_USERNAME: number = 10;
+  @IsInt() @Min(1) @Max(100000) LOGIN_RATE_PER_ADDRESS: number = 30;
+  @IsInt() @Min(1) @Max(3600) LOGIN_RATE_WINDOW_SECONDS: number = 60;
+  @IsInt() @Min(10) @Max(128) PASSWORD_MIN_LENGTH: number = 10;
 }
 
 export class EmbeddedConfig extends CommonConfig {
@@ -82,7 +92,7 @@ export class EmbeddedConfig extends CommonConfig {
   @IsInt() @Min(0) @Max(65535) PORT: number = 3000;
   @IsString() HOST: string = '127.0.0.1';
   @IsString() DATA_DIR: string = './data';
-  @IsOptional() @IsString() @MinLength(8) ADMIN_PASSWORD?: string;
+  @IsOptional() @IsString() @MinLength(10) ADMIN_PASSWORD?: string;
   @IsOptional() @IsString() @MinLength(32) JWT_SECRET?: string;
 }
 
@@ -112,7 +122,7 @@ export class DistributedConfig extends CommonConfig {
   /** off: commit events to the outbox but do not publish them (maintenance; they go out when it is on again). */
   @IsIn(['on', 'off']) OUTBOX_RELAY: string = 'on';
   /** Gateway only. */
-  @IsOptional() @IsString() @MinLength(8) ADMIN_PASSWORD?: string;
+  @IsOptional() @IsString() @MinLength(10) ADMIN_PASSWORD?: string;
   @IsOptional() @IsString() @MinLength(32) JWT_SECRET?: string;
   @IsString() INTAKE_URL: string = 'http://127.0.0.1:3101';
   @IsString() ASSIGNMENT_URL: string = 'http://127.0.0.1:3102';

@@ -1,0 +1,5 @@
+import { GatewayInitial1700000000000 } from './1700000000000-gateway-initial.js';
+import { GatewayAccounts1765000000000 } from './1765000000000-gateway-accounts.js';
+
+/** The gateway's migrations, in order (GatewayModule runs them; the schema tests check them). */
+export const GATEWAY_MIGRATIONS = [GatewayInitial1700000000000, GatewayAccounts1765000000000];
