@@ -108,6 +108,14 @@ export function idNumberProblem(value: unknown, today: string = chinaToday()): I
 
 export const isGb11643 = (value: unknown, today?: string): boolean => idNumberProblem(value, today) === null;
 
+/** What is wrong with an identity number, said after the field's name (身份证号…): the API's and the forms' words. */
+export const ID_NUMBER_PROBLEM_TEXT: Readonly<Record<IdNumberProblem, string>> = {
+  format: '格式不正确（18 位，末位可为 X；或 15 位数字）',
+  'check-digit': '校验码不正确，请逐位核对（GB 11643）',
+  'birth-date': '中的出生日期不存在，请逐位核对',
+  future: '中的出生日期晚于今天，请逐位核对',
+};
+
 /*
  * Phone numbers as a reception desk meets them (the petitioner's contact number):
  *  - mainland mobile: 1[3-9] + 9 digits, optionally +86 / 86 / 0086 first, spaces or dashes anywhere
@@ -146,6 +154,9 @@ export function phoneKind(value: unknown): PhoneKind | null {
 }
 
 export const isPhone = (value: unknown): boolean => phoneKind(value) !== null;
+
+/** What a phone field must hold, said after the field's name (联系电话…). */
+export const PHONE_RULE_TEXT = '应为手机号、带区号的固定电话（如 0771-5812345）或 12345 等服务号码';
 
 /**
  * A phone number as stored: a mobile as its bare 11 digits (so that +86 138 1234 5678 and

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { Transform } from 'class-transformer';
 import { ValidateBy, type ValidationArguments } from 'class-validator';
 import {
-  DATE_YEAR_RANGE, forbiddenCharIn, forbiddenCharKind, idNumberProblem, instantProblem, isPhone, isRealDate, normaliseIdNumber, normalisePhone,
+  DATE_YEAR_RANGE, forbiddenCharIn, forbiddenCharKind, ID_NUMBER_PROBLEM_TEXT, idNumberProblem, instantProblem, isPhone, isRealDate, normaliseIdNumber,
+  normalisePhone, PHONE_RULE_TEXT,
 } from '#libs/common';
 import { labelOf } from './http-errors.js';
 
@@ -52,13 +53,6 @@ export function IsInstant(): PropertyDecorator {
   });
 }
 
-const ID_MESSAGES = {
-  format: '格式不正确（18 位，末位可为 X；或 15 位数字）',
-  'check-digit': '校验码不正确，请逐位核对（GB 11643）',
-  'birth-date': '中的出生日期不存在，请逐位核对',
-  future: '中的出生日期晚于今天，请逐位核对',
-} as const;
-
 /**
  * A resident identity number under GB 11643: 18 characters with a correct check character (x is
  * taken as X) and a real birth date not after today; or a 15-digit number of the old cards with a
@@ -71,7 +65,7 @@ export function IsIdNumber(): PropertyDecorator {
       name: 'isIdNumber',
       validator: {
         validate: (v) => idNumberProblem(v) === null,
-        defaultMessage: (args) => `${label(args!)}${ID_MESSAGES[idNumberProblem(args!.value) ?? 'format']}`,
+        defaultMessage: (args) => `${label(args!)}${ID_NUMBER_PROBLEM_TEXT[idNumberProblem(args!.value) ?? 'format']}`,
       },
     }),
   );
@@ -88,7 +82,7 @@ export function IsPhone(): PropertyDecorator {
       name: 'isPhone',
       validator: {
         validate: (v) => isPhone(v),
-        defaultMessage: (args) => `${label(args!)}应为手机号、带区号的固定电话（如 0771-5812345）或 12345 等服务号码`,
+        defaultMessage: (args) => `${label(args!)}${PHONE_RULE_TEXT}`,
       },
     }),
   );

@@ -8,6 +8,7 @@ import { DaysLeft, NextDue } from '../components/DueTag';
 import { errorText } from '../form-errors';
 import { AUTHORITIES, STATUSES, label, options } from '../labels';
 import { useUnitName } from '../queries';
+import { ID_NUMBER_PROBLEM_TEXT, idNumberProblem } from '../../../../libs/common/src/input-checks';
 
 const PAGE_SIZE = 20;
 const TRACKING = /^XF\d{8}[0-9A-F]{8}$/i;
@@ -49,6 +50,12 @@ export function CasesPage() {
     setSearching(true);
     try {
       if (ID_NUMBER.test(q) && has('reception', 'office')) {
+        // the API's own GB 11643 rule: a mistyped number is said here, not sent
+        const problem = idNumberProblem(q);
+        if (problem) {
+          message.warning(`身份证号${ID_NUMBER_PROBLEM_TEXT[problem]}`);
+          return;
+        }
         const r = await get<Page<CaseSummary>>('/petitioners/cases', { idNumber: q });
         if (r.items.length === 1) navigate(`/cases/${r.items[0].id}`);
         else if (r.items.length) setFound(r.items);

@@ -11,6 +11,7 @@ import { useCategories, useCategoryName } from '../queries';
 import { Panel } from '../components/Panel';
 import { Receipt } from '../components/Receipt';
 import { LinkButton } from '../components/LinkButton';
+import { EARLIEST_RECEIPT_DATE, ID_NUMBER_PROBLEM_TEXT, idNumberProblem, isGb11643, isPhone, normaliseIdNumber, PHONE_RULE_TEXT } from '../../../../libs/common/src/input-checks';
 
 interface FormValues {
   channel: string;
@@ -26,17 +27,28 @@ interface FormValues {
   receptionSessionId?: string;
 }
 
-const ID_COMPLETE = /^(\d{17}[\dXx]|\d{15})$/;
+/** The API's rules for identity numbers (GB 11643) and phones, checked as the user leaves the field. */
+const idNumberRule = {
+  validator: async (_: unknown, v?: string) => {
+    const problem = v?.trim() ? idNumberProblem(normaliseIdNumber(v)) : null;
+    if (problem) throw new Error(`身份证号${ID_NUMBER_PROBLEM_TEXT[problem]}`);
+  },
+};
+const phoneRule = {
+  validator: async (_: unknown, v?: string) => {
+    if (v?.trim() && !isPhone(v)) throw new Error(`联系电话${PHONE_RULE_TEXT}`);
+  },
+};
 const OPEN = ['registered', 'routed', 'accepted', 'under-review', 'under-re-review'];
 
 /** Whose history to show beside the form: a complete identity number, else name + phone. */
 function lookupKey(p: FormValues['petitioners'][number] | undefined): Record<string, string> | null {
   if (!p) return null;
   const id = p.idNumber?.trim();
-  if (id && ID_COMPLETE.test(id)) return { idNumber: id.toUpperCase() };
+  if (id && isGb11643(normaliseIdNumber(id))) return { idNumber: normaliseIdNumber(id) };
   const name = p.name?.trim();
   const phone = p.phone?.trim();
-  if (name && phone && phone.replace(/\D/g, '').length >= 7) return { name, phone };
+  if (name && phone && isPhone(phone)) return { name, phone };
   return null;
 }
 
@@ -199,7 +211,7 @@ export function ReceptionPage() {
                     name="receivedAt"
                     extra={lateEntry ? '早于当前时间：按补录登记，系统留痕' : undefined}
                   >
-                    <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} disabledDate={(d) => d.isAfter(dayjs(), 'day')} />
+                    <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} disabledDate={(d) => d.isAfter(dayjs(), 'day') || d.isBefore(EARLIEST_RECEIPT_DATE, 'day')} />
                   </Form.Item>
                 </Col>
               </Row>
@@ -217,12 +229,12 @@ export function ReceptionPage() {
                             </Form.Item>
                           </Col>
                           <Col span={12}>
-                            <Form.Item label="身份证号" name={[f.name, 'idNumber']}>
+                            <Form.Item label="身份证号" name={[f.name, 'idNumber']} rules={[idNumberRule]} validateTrigger="onBlur">
                               <Input autoComplete="off" maxLength={18} />
                             </Form.Item>
                           </Col>
                           <Col span={12}>
-                            <Form.Item label="联系电话" name={[f.name, 'phone']}>
+                            <Form.Item label="联系电话" name={[f.name, 'phone']} rules={[phoneRule]} validateTrigger="onBlur">
                               <Input autoComplete="off" inputMode="tel" />
                             </Form.Item>
                           </Col>
