@@ -94,6 +94,11 @@ describe('distributed spine (Kafka, MariaDB, Redis)', () => {
   }, T);
 
   it('keeps each service’s rows in its own MariaDB schema', async () => {
+    // The answer to the close waited for the read model only; the other services apply the
+    // closure from the topic in their own time: wait for the last of them, then look at each.
+    await waitUntil(async () => (await cluster.query<{ state: string }>('deadline', "SELECT state FROM deadline WHERE caseId = ? AND kind = 'handling'", [caseId]))[0]?.state === 'met');
+    await waitUntil(async () => (await cluster.query<{ open: number }>('intake', 'SELECT open FROM intake_case'))[0]?.open === 0);
+    await waitUntil(async () => (await cluster.query<{ status: string }>('assignment', 'SELECT status FROM assignment_case'))[0]?.status === 'closed');
     expect(await cluster.query('intake', 'SELECT id, open FROM intake_case')).toEqual([{ id: caseId, open: 0 }]);
     expect(await cluster.query('assignment', 'SELECT status, unitCode FROM assignment_case')).toEqual([{ status: 'closed', unitCode: 'housing' }]);
     expect(await cluster.query('closure', 'SELECT kind, outcome FROM closure_case')).toEqual([{ kind: 'substantive', outcome: 'mediated' }]);
