@@ -18,18 +18,45 @@ export class ApiError extends Error {
 }
 
 const TOKEN_KEY = 'xf.token';
+const REFRESH_KEY = 'xf.refresh';
 let onUnauthorized: () => void = () => {};
+let onPasswordChangeRequired: () => void = () => {};
 
+/** What login, refresh and a password change answer. */
+export interface SignedIn {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  user: User;
+  mustChangePassword: boolean;
+}
+
+/**
+ * The tab's session: a short-lived access token (15 minutes) and the refresh token that gets the
+ * next one. Kept in sessionStorage: gone when the tab closes.
+ */
 export const session = {
   get token(): string | null {
     return sessionStorage.getItem(TOKEN_KEY);
   },
-  set(token: string | null) {
-    if (token) sessionStorage.setItem(TOKEN_KEY, token);
-    else sessionStorage.removeItem(TOKEN_KEY);
+  get refreshToken(): string | null {
+    return sessionStorage.getItem(REFRESH_KEY);
+  },
+  set(tokens: { accessToken: string; refreshToken: string } | null) {
+    if (tokens) {
+      sessionStorage.setItem(TOKEN_KEY, tokens.accessToken);
+      sessionStorage.setItem(REFRESH_KEY, tokens.refreshToken);
+    } else {
+      sessionStorage.removeItem(TOKEN_KEY);
+      sessionStorage.removeItem(REFRESH_KEY);
+    }
   },
   onUnauthorized(fn: () => void) {
     onUnauthorized = fn;
+  },
+  /** A 403 PASSWORD_CHANGE_REQUIRED: the admin reset the password, the user must set their own first. */
+  onPasswordChangeRequired(fn: () => void) {
+    onPasswordChangeRequired = fn;
   },
 };
 
@@ -42,7 +69,36 @@ function url(path: string, query?: Query): string {
   return `/api/v1${path}${s ? `?${s}` : ''}`;
 }
 
-async function call(method: string, path: string, opts: { query?: Query; body?: unknown } = {}): Promise<Response> {
+/**
+ * One refresh at a time: every request refused with 401 while it runs waits for the same new
+ * token. Answers false when the session cannot be renewed (refresh token spent, expired, ended).
+ */
+let refreshing: Promise<boolean> | null = null;
+function refreshSession(): Promise<boolean> {
+  const refreshToken = session.refreshToken;
+  if (!refreshToken) return Promise.resolve(false);
+  refreshing ??= (async () => {
+    try {
+      const res = await fetch(url('/auth/refresh'), { method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken }) });
+      if (!res.ok) return false;
+      const data = (await res.json()) as SignedIn;
+      // signed out meanwhile: do not bring the session back
+      if (session.refreshToken !== refreshToken) return false;
+      session.set(data);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}
+
+/** Calls that are the session's own business: a 401 there is an answer, not an expired token. */
+const SESSION_PATHS = /^\/auth\/(login|refresh|logout)$/;
+
+async function call(method: string, path: string, opts: { query?: Query; body?: unknown } = {}, retried = false): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const sent = session.token;
   if (sent) headers.authorization = `Bearer ${sent}`;
@@ -60,9 +116,13 @@ async function call(method: string, path: string, opts: { query?: Query; body?: 
   } catch {
     /* not JSON: keep the status */
   }
-  // only the current session's token being refused ends the session (not a request still in
-  // flight from one just signed out)
-  if (res.status === 401 && sent && sent === session.token) onUnauthorized();
+  // only the current session's token being refused counts (not a request still in flight from
+  // one just signed out): renew it once with the refresh token and send again, else sign out
+  if (res.status === 401 && sent && sent === session.token && !SESSION_PATHS.test(path)) {
+    if (!retried && (await refreshSession())) return call(method, path, opts, true);
+    if (sent === session.token) onUnauthorized();
+  }
+  if (res.status === 403 && body.code === 'PASSWORD_CHANGE_REQUIRED' && sent && sent === session.token) onPasswordChangeRequired();
   throw new ApiError(res.status, body.code ?? `HTTP_${res.status}`, body.message ?? `请求失败（${res.status}）`, Array.isArray(body.details) ? body.details : []);
 }
 
@@ -101,6 +161,24 @@ export interface User {
   roles: Role[];
   unitCode: string | null;
   unitName?: string | null;
+}
+
+/** A user as 系统管理 lists them, with their state. */
+export interface AdminUser extends User {
+  disabled: boolean;
+  mustChangePassword: boolean;
+  /** Locked after repeated failed logins until then (office time), or null. */
+  lockedUntil: string | null;
+}
+
+export interface SecurityEvent {
+  id: number;
+  event: string;
+  actor: string | null;
+  target: string | null;
+  ip: string | null;
+  at: string;
+  detail: Record<string, unknown> | null;
 }
 
 export interface Deadline {

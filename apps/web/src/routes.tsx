@@ -5,6 +5,7 @@ import type { Role } from './api';
 import { homeOf, useAuth } from './auth';
 import { Shell } from './components/Shell';
 import { LoginPage } from './pages/Login';
+import { PasswordPage } from './pages/Password';
 
 // Only the sign-in screen is in the first download; each page loads when it is first opened
 // (the dashboard brings ECharts with it).
@@ -19,6 +20,8 @@ function Guard({ roles, children }: { roles?: Role[]; children: ReactNode }) {
   const { user, has, expired } = useAuth();
   const location = useLocation();
   if (!user) return <Navigate to="/login" replace state={expired ? { from: location.pathname + location.search } : undefined} />;
+  // after an admin's reset nothing else opens until the user has set their own password
+  if (user.mustChangePassword) return <Navigate to="/password" replace />;
   if (roles && !has(...roles)) return <Result status="403" title="无权访问" subTitle="您的角色不能使用此页面。" />;
   return <Suspense fallback={<Spin size="large" style={{ display: 'block', margin: '80px auto' }} />}>{children}</Suspense>;
 }
@@ -28,6 +31,7 @@ export function AppRoutes() {
   return (
     <Routes>
       <Route path="/login" element={<LoginPage />} />
+      <Route path="/password" element={<PasswordPage />} />
       <Route element={<Shell />}>
         <Route path="/" element={user ? <Navigate to={homeOf(user)} replace /> : <Navigate to="/login" replace />} />
         <Route path="/reception" element={<Guard roles={['reception', 'office']}><ReceptionPage /></Guard>} />

@@ -1,5 +1,6 @@
 import { NavLink, Outlet, useNavigate } from 'react-router';
-import { Button, Layout, Space, Tag, Typography } from 'antd';
+import { Button, Dropdown, Layout, Space, Tag, Typography } from 'antd';
+import { DownOutlined } from '@ant-design/icons';
 import { useAuth } from '../auth';
 import { ROLES } from '../labels';
 import { useUnitName } from '../queries';
@@ -12,7 +13,7 @@ const NAV: { to: string; label: string; roles: Role[] }[] = [
   { to: '/admin', label: '系统管理', roles: ['admin'] },
 ];
 
-/** Every signed-in screen: the role's links, who is signed in (role and unit), and 退出登录. */
+/** Every signed-in screen: the role's links, who is signed in (role and unit; their menu has 修改密码), and 退出登录. */
 export function Shell() {
   const { user, has, logout } = useAuth();
   const navigate = useNavigate();
@@ -32,7 +33,11 @@ export function Shell() {
         )}
         {user && (
           <Space className="whoami" size="small">
-            <span>{user.displayName}</span>
+            <Dropdown trigger={['click']} menu={{ items: [{ key: 'password', label: '修改密码' }], onClick: ({ key }) => key === 'password' && navigate('/password') }}>
+              <Button type="text" size="small" className="user-menu">
+                {user.displayName} <DownOutlined aria-hidden />
+              </Button>
+            </Dropdown>
             {user.roles.map((r) => (
               <Tag key={r} color="gold">{ROLES[r] ?? r}</Tag>
             ))}

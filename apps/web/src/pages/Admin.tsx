@@ -1,19 +1,82 @@
 import { useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Col, Form, Input, Row, Select, Table, Tabs, Tag, Typography } from 'antd';
-import { get, post, type Unit, type User } from '../api';
+import { Alert, App, Button, Card, Col, Form, Input, Modal, Popconfirm, Row, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { ApiError, get, post, type AdminUser, type SecurityEvent, type Unit } from '../api';
+import { useAuth } from '../auth';
 import { errorText, showFieldErrors } from '../form-errors';
 import { ROLES, options } from '../labels';
 import { useUnitName, useUnits } from '../queries';
+
+/** 重置密码: the admin types a temporary password; the user must change it at the next login. */
+function ResetPasswordDialog({ user, onClose }: { user: AdminUser | null; onClose: () => void }) {
+  const [form] = Form.useForm();
+  const { message } = App.useApp();
+  const queries = useQueryClient();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (v: { password: string }) => {
+    if (!user) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await post(`/users/${encodeURIComponent(user.username)}/reset-password`, { password: v.password });
+      message.success(`已重置 ${user.username} 的密码，请告知本人；其下次登录须先修改密码`);
+      form.resetFields();
+      void queries.invalidateQueries({ queryKey: ['users'] });
+      onClose();
+    } catch (e) {
+      const rest = showFieldErrors(form, e, (n) => n[0] === 'password');
+      if (rest.length || !(e instanceof ApiError && e.details.length)) setError([errorText(e), ...rest].join(' '));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal
+      open={!!user}
+      title={`重置密码：${user?.displayName ?? ''}（${user?.username ?? ''}）`}
+      okText="确定"
+      cancelText="取消"
+      confirmLoading={busy}
+      onOk={() => form.submit()}
+      onCancel={() => {
+        form.resetFields();
+        setError(null);
+        onClose();
+      }}
+      destroyOnHidden
+    >
+      {/* its own field ids: the page's 新增用户 form has a "password" too */}
+      <Form form={form} name="reset-password" layout="vertical" onFinish={submit} requiredMark={false}>
+        <Form.Item label="临时密码" name="password" extra="至少 10 个字符，不能与用户名相同，不能是常见密码；用户下次登录须先修改" rules={[{ required: true, message: '请输入临时密码' }]}>
+          <Input.Password autoComplete="new-password" />
+        </Form.Item>
+      </Form>
+      {error && <Alert type="error" showIcon role="alert" title={error} />}
+    </Modal>
+  );
+}
+
+/** 已停用 / 已锁定 / 须修改密码, as tags. */
+function UserState({ u }: { u: AdminUser }) {
+  const tags = [
+    u.disabled && <Tag key="disabled" color="red">已停用</Tag>,
+    u.lockedUntil && <Tag key="locked" color="orange">已锁定（至 {u.lockedUntil.slice(5, 16).replace('T', ' ')}）</Tag>,
+    u.mustChangePassword && <Tag key="pw" color="gold">须修改密码</Tag>,
+  ].filter(Boolean);
+  return tags.length ? <>{tags}</> : <Tag color="green">正常</Tag>;
+}
 
 function UsersTab() {
   const [form] = Form.useForm();
   const { message } = App.useApp();
   const queries = useQueryClient();
+  const { user: me } = useAuth();
   const units = useUnits();
   const unitName = useUnitName();
-  const users = useQuery({ queryKey: ['users'], queryFn: () => get<User[]>('/users') });
+  const users = useQuery({ queryKey: ['users'], queryFn: () => get<AdminUser[]>('/users') });
   const [error, setError] = useState<string | null>(null);
+  const [resetting, setResetting] = useState<AdminUser | null>(null);
   const roles = Form.useWatch('roles', form) as string[] | undefined;
   const submit = async (v: { username: string; displayName: string; password: string; roles: string[]; unitCode?: string }) => {
     setError(null);
@@ -27,10 +90,21 @@ function UsersTab() {
       setError([errorText(e), ...rest].join(' '));
     }
   };
+  /** 停用 / 启用 / 解锁: one POST, then the list again. */
+  const act = async (u: AdminUser, action: 'disable' | 'enable' | 'unlock', done: string) => {
+    try {
+      await post(`/users/${encodeURIComponent(u.username)}/${action}`);
+      message.success(`${done}：${u.displayName}（${u.username}）`);
+    } catch (e) {
+      message.error(errorText(e));
+    } finally {
+      void queries.invalidateQueries({ queryKey: ['users'] });
+    }
+  };
   return (
     <Row gutter={16}>
       <Col xs={24} lg={14}>
-        <Table<User>
+        <Table<AdminUser>
           rowKey="username"
           size="small"
           loading={users.isLoading}
@@ -41,8 +115,37 @@ function UsersTab() {
             { title: '姓名', dataIndex: 'displayName' },
             { title: '角色', dataIndex: 'roles', render: (rs: string[]) => rs.map((r) => <Tag key={r}>{ROLES[r] ?? r}</Tag>) },
             { title: '所属单位', dataIndex: 'unitCode', render: (u: string | null) => (u ? unitName(u) : '—') },
+            { title: '状态', key: 'state', render: (_: unknown, u) => <UserState u={u} /> },
+            {
+              title: '操作',
+              key: 'actions',
+              render: (_: unknown, u) => (
+                <Space size={4} wrap>
+                  {u.disabled ? (
+                    <Button size="small" onClick={() => act(u, 'enable', '已启用')}>
+                      启用
+                    </Button>
+                  ) : (
+                    <Popconfirm title={`停用 ${u.displayName}（${u.username}）？`} description="停用后其立即退出登录，且不能再登录" okText="确定" cancelText="取消" onConfirm={() => act(u, 'disable', '已停用')}>
+                      <Button size="small" danger disabled={u.username === me?.username}>
+                        停用
+                      </Button>
+                    </Popconfirm>
+                  )}
+                  <Button size="small" onClick={() => setResetting(u)}>
+                    重置密码
+                  </Button>
+                  {u.lockedUntil && (
+                    <Button size="small" onClick={() => act(u, 'unlock', '已解锁')}>
+                      解锁
+                    </Button>
+                  )}
+                </Space>
+              ),
+            },
           ]}
         />
+        <ResetPasswordDialog user={resetting} onClose={() => setResetting(null)} />
       </Col>
       <Col xs={24} lg={10}>
         <Card title={<h2 className="panel-heading">新增用户</h2>}>
@@ -53,7 +156,7 @@ function UsersTab() {
             <Form.Item label="姓名" name="displayName" rules={[{ required: true, whitespace: true, message: '请输入姓名' }]}>
               <Input autoComplete="off" />
             </Form.Item>
-            <Form.Item label="初始密码" name="password" rules={[{ required: true, message: '请输入初始密码' }]} extra="请用户首次登录后修改">
+            <Form.Item label="初始密码" name="password" rules={[{ required: true, message: '请输入初始密码' }]} extra="至少 10 个字符，不能与用户名相同，不能是常见密码；请用户首次登录后修改">
               <Input.Password autoComplete="new-password" />
             </Form.Item>
             <Form.Item label="角色" name="roles" rules={[{ required: true, message: '请选择角色' }]}>
@@ -131,12 +234,65 @@ function UnitsTab() {
   );
 }
 
-/** 系统管理: users (roles, unit) and units. */
+/** What the security log's events mean, in the office's words. */
+const EVENTS: Record<string, string> = {
+  login: '登录',
+  logout: '退出登录',
+  'login-failed': '登录失败',
+  'login-refused': '拒绝登录',
+  'login-throttled': '登录过于频繁',
+  'account-locked': '账号锁定',
+  'user-unlocked': '解锁',
+  'access-denied': '越权访问被拒',
+  'person-lookup': '查询信访人记录',
+  'report-export': '导出报表',
+  'user-created': '新增用户',
+  'user-disabled': '停用用户',
+  'user-enabled': '启用用户',
+  'password-reset': '重置密码',
+  'password-changed': '修改密码',
+  'password-change-refused': '修改密码被拒',
+  'refresh-token-reused': '登录凭据被重复使用',
+};
+
+/** 安全日志: the security log, newest first (never personal data: lookups name the kind of key only). */
+function SecurityTab() {
+  const [page, setPage] = useState(1);
+  const events = useQuery({
+    queryKey: ['security-events', page],
+    queryFn: () => get<{ items: SecurityEvent[]; total: number; pageSize: number }>('/admin/security-events', { page, pageSize: 20 }),
+  });
+  return (
+    <Table<SecurityEvent>
+      rowKey="id"
+      size="small"
+      loading={events.isLoading}
+      dataSource={events.data?.items ?? []}
+      pagination={{ current: page, pageSize: 20, total: events.data?.total ?? 0, onChange: setPage, showSizeChanger: false }}
+      columns={[
+        { title: '时间', dataIndex: 'at', render: (at: string) => at.slice(0, 19).replace('T', ' ') },
+        { title: '事件', dataIndex: 'event', render: (e: string) => EVENTS[e] ?? e },
+        { title: '操作人', dataIndex: 'actor', render: (a: string | null) => a ?? '—' },
+        { title: '对象', dataIndex: 'target', render: (x: string | null) => x ?? '—' },
+        { title: '来源地址', dataIndex: 'ip', render: (x: string | null) => x ?? '—' },
+        { title: '说明', dataIndex: 'detail', render: (d: Record<string, unknown> | null) => (d ? Object.entries(d).map(([k, v]) => `${k}: ${String(v)}`).join('；') : '') },
+      ]}
+    />
+  );
+}
+
+/** 系统管理: users (roles, unit, state and its actions), units, the security log. */
 export default function AdminPage() {
   return (
     <div className="page">
       <Typography.Title level={1} className="page-title">系统管理</Typography.Title>
-      <Tabs items={[{ key: 'users', label: '用户', children: <UsersTab /> }, { key: 'units', label: '单位', children: <UnitsTab /> }]} />
+      <Tabs
+        items={[
+          { key: 'users', label: '用户', children: <UsersTab /> },
+          { key: 'units', label: '单位', children: <UnitsTab /> },
+          { key: 'security', label: '安全日志', children: <SecurityTab /> },
+        ]}
+      />
     </div>
   );
 }

@@ -10,16 +10,20 @@ export function LoginPage() {
   const from = (useLocation().state as { from?: string } | null)?.from;
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  if (user) return <Navigate to={from ?? homeOf(user)} replace />;
+  if (user) return <Navigate to={user.mustChangePassword ? '/password' : (from ?? homeOf(user))} replace />;
 
   const submit = async (v: { username: string; password: string }) => {
     setBusy(true);
     setError(null);
     try {
       const u = await login(v.username.trim(), v.password);
-      navigate(from && from !== '/login' ? from : homeOf(u), { replace: true });
+      if (u.mustChangePassword) navigate('/password', { replace: true });
+      else navigate(from && from !== '/login' && from !== '/password' ? from : homeOf(u), { replace: true });
     } catch (e) {
-      setError(e instanceof ApiError && e.status === 401 ? '用户名或密码错误，请重新输入' : e instanceof Error ? e.message : String(e));
+      // 401: wrong password (or a disabled account, which the answer names); 423 locked and 429
+      // throttled: the answer says until when
+      const wrong = e instanceof ApiError && e.status === 401 && e.code === 'UNAUTHENTICATED';
+      setError(wrong ? '用户名或密码错误，请重新输入' : e instanceof Error ? e.message : String(e));
     } finally {
       setBusy(false);
     }
