@@ -26,8 +26,9 @@ export function webIsStale() {
   const index = join(webDist, 'index.html');
   if (!existsSync(index)) return true;
   const built = statSync(index).mtimeMs;
-  // the web app imports the names of states and roles from libs/regulation/src/workflow too
-  const sources = [webSrc, join(root, 'libs/regulation/src/workflow'), join(root, 'package-lock.json')];
+  // the web app imports the names of states and roles from libs/regulation/src/workflow, and the
+  // identity-number and phone rules from libs/common/src/input-checks.ts
+  const sources = [webSrc, join(root, 'libs/regulation/src/workflow'), join(root, 'libs/common/src/input-checks.ts'), join(root, 'package-lock.json')];
   return sources.some((p) => newestMtime(p) > built);
 }
 

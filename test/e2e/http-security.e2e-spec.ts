@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { bearer, seedOffice, startTestPlatform, walkIn, type TestPlatform } from '../support/embedded.js';
+import { bearer, idNumberOf, seedOffice, startTestPlatform, walkIn, type TestPlatform } from '../support/embedded.js';
 
 /** Issue 8, HTTP: security headers on every response, no caching of API answers, exports that no spreadsheet runs. */
 describe('HTTP security', () => {
@@ -47,6 +47,24 @@ describe('HTTP security', () => {
     const res = await t.http().get('/cases/any');
     expectSecurityHeaders(res.headers as Record<string, string>);
     expect(res.headers['cache-control']).toBe('no-cache');
+  });
+
+  it('takes a group visit at every field’s maximum, and refuses a body over 1 MB in Chinese, writing nothing', async () => {
+    const petitioners = Array.from({ length: 500 }, (_, i) => ({
+      name: `集体访${i}`,
+      idNumber: idNumberOf(`45030219800101${String(i).padStart(3, '0')}`),
+      phone: '13812345678',
+      address: '阳'.repeat(200),
+    }));
+    const body = walkIn({ petitioners, headcount: 500, content: '诉'.repeat(20000), summary: '最大的集体访' });
+    expect(Buffer.byteLength(JSON.stringify(body))).toBeGreaterThan(400_000);
+    const ok = await t.http().post('/api/v1/petitions').set(bearer(tk.reception1)).send(body).expect(201);
+    expect(ok.body.petitioners).toHaveLength(500);
+    const before = (await t.http().get('/api/v1/petitions').set(bearer(tk.office1)).expect(200)).body.total;
+    const tooBig = await t.http().post('/api/v1/petitions').set(bearer(tk.reception1)).send(walkIn({ content: '诉'.repeat(400_000) }));
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.body.message).toMatch(/[\u4e00-\u9fa5]/);
+    expect((await t.http().get('/api/v1/petitions').set(bearer(tk.office1)).expect(200)).body.total).toBe(before);
   });
 
   it('writes text cells that start like a formula with a leading apostrophe, in CSV and XLSX', async () => {
