@@ -116,16 +116,13 @@ describe('accounts in the browser', () => {
 
   it('an expired access token is renewed with the refresh token; when the session is dead the user is signed out', async () => {
     // the access token no longer verifies: the app refreshes once and goes on
-    await clerk.evaluate(() => sessionStorage.setItem('xf.token', 'expired.access.token'));
+    await clerk.evaluate(`sessionStorage.setItem('xf.token', 'expired.access.token')`);
     await clerk.goto('/cases');
     await pwExpect(clerk.getByRole('heading', { name: '案件列表' })).toBeVisible();
     await pwExpect(clerk.getByRole('button', { name: '退出登录' })).toBeVisible();
-    expect(await clerk.evaluate(() => sessionStorage.getItem('xf.token'))).not.toBe('expired.access.token');
+    expect(await clerk.evaluate(`sessionStorage.getItem('xf.token')`)).not.toBe('expired.access.token');
     // both dead: one refresh attempt, then the sign-in page
-    await clerk.evaluate(() => {
-      sessionStorage.setItem('xf.token', 'expired.access.token');
-      sessionStorage.setItem('xf.refresh', 'spent-refresh-token');
-    });
+    await clerk.evaluate(`sessionStorage.setItem('xf.token', 'expired.access.token'); sessionStorage.setItem('xf.refresh', 'spent-refresh-token')`);
     await clerk.goto('/reception');
     await pwExpect(clerk).toHaveURL(/\/login$/);
   });
