@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { getMetadataStorage } from 'class-validator';
 import { DistributedConfig, EmbeddedConfig, type CommonConfig } from '#libs/runtime';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, SECRET_VARIABLES } from './config.js';
 
 /**
  * The real configuration of both modes (libs/runtime/src/settings.ts), loaded as the processes
@@ -48,13 +48,16 @@ const BAD: Record<string, string> = {
   LOGIN_RATE_PER_ADDRESS: 'many',
   LOGIN_RATE_WINDOW_SECONDS: '3601',
   PASSWORD_MIN_LENGTH: '8',
+  PII_KEY: Buffer.alloc(31, 7).toString('base64'),
+  PII_KEY_ID: 'K-2024',
+  PII_OLD_KEYS: `k0=${Buffer.alloc(32, 1).toString('base64')}`,
 };
 
 /** Free text: any value the environment can hold is a valid one (a path, a host, a URL checked on use). */
 const ANY_STRING = new Set(['HOST', 'DATA_DIR', 'CALENDAR_FILE', 'INTAKE_URL', 'ASSIGNMENT_URL', 'DEADLINE_URL', 'CLOSURE_URL', 'REPORTING_URL']);
 
 /** What a distributed process needs besides the variable under test. */
-const DISTRIBUTED_BASE = { SERVICE: 'intake', DATABASE_URL: 'mysql://petition:secret@db:3306/petition_', INTERNAL_TOKEN: 'internal-token-of-sixteen+' };
+const DISTRIBUTED_BASE = { SERVICE: 'intake', DATABASE_URL: 'mysql://petition:secret@db:3306/petition_', INTERNAL_TOKEN: 'internal-token-of-sixteen+', PII_KEY: Buffer.alloc(32, 9).toString('base64') };
 
 const variablesOf = (cls: Function) => [...new Set(getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false).map((m) => m.propertyName))].sort();
 
@@ -92,7 +95,9 @@ describe.each(MODES)('the %s the processes load', (_name, cls, base) => {
     const line = (error as ConfigError).message;
     expect(line).not.toContain('\n');
     expect(line.startsWith(`configuration: ${variable} `)).toBe(true);
-    expect(line.endsWith(`(got ${JSON.stringify(BAD[variable])})`)).toBe(true);
+    // Keys are named, never repeated into the log.
+    expect(line.endsWith(SECRET_VARIABLES.has(variable) ? `(got a value of ${BAD[variable].length} characters, not shown)` : `(got ${JSON.stringify(BAD[variable])})`)).toBe(true);
+    if (SECRET_VARIABLES.has(variable)) expect(line).not.toContain(BAD[variable].slice(0, 8));
   });
 });
 
@@ -101,5 +106,13 @@ describe('the distributed configuration', () => {
     const env: Record<string, string> = { ...DISTRIBUTED_BASE };
     delete env[variable];
     expect(() => loadConfig(DistributedConfig, env)).toThrow(new RegExp(`^configuration: ${variable} .*\\(got null\\)$`));
+  });
+});
+
+describe('PII_KEY in the distributed configuration', () => {
+  const { PII_KEY: _k, ...withoutKey } = DISTRIBUTED_BASE;
+  it('is required by the services that keep personal data, not by the others', () => {
+    for (const service of ['intake', 'reporting']) expect(() => loadConfig(DistributedConfig, { ...withoutKey, SERVICE: service })).toThrow(/^configuration: PII_KEY must be 32 random bytes in base64.*\(got null\)$/);
+    for (const service of ['gateway', 'assignment', 'deadline', 'closure']) expect(loadConfig(DistributedConfig, { ...withoutKey, SERVICE: service }).PII_KEY).toBeUndefined();
   });
 });

@@ -4,6 +4,9 @@ import { validateSync } from 'class-validator';
 
 export class ConfigError extends Error {}
 
+/** Variables holding keys: a refusal names them and says why, without their value. */
+export const SECRET_VARIABLES = new Set(['PII_KEY', 'PII_OLD_KEYS']);
+
 /**
  * Builds one validated configuration object from the environment. The first bad or
  * missing variable is reported in one line naming it; callers at the edge exit on it.
@@ -15,7 +18,10 @@ export function loadConfig<T extends object>(cls: new () => T, env: Record<strin
   if (errors.length) {
     const e = errors[0];
     const why = Object.values(e.constraints ?? {})[0] ?? 'is invalid';
-    throw new ConfigError(`configuration: ${e.property} ${why.replace(new RegExp(`^${e.property}\\s*`), '')} (got ${JSON.stringify(env[e.property] ?? null)})`);
+    const got = env[e.property];
+    // A secret is not repeated into the log: a near-miss of the real key is still the key.
+    const shown = got !== undefined && SECRET_VARIABLES.has(e.property) ? `a value of ${got.length} characters, not shown` : JSON.stringify(got ?? null);
+    throw new ConfigError(`configuration: ${e.property} ${why.replace(new RegExp(`^${e.property}\\s*`), '')} (got ${shown})`);
   }
   return instance;
 }

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, Validate, ValidateIf, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, Validate, ValidateIf, ValidatorConstraint, type ValidationArguments, type ValidatorConstraintInterface } from 'class-validator';
+import { KEY_ID_RE, parsePiiKey, parsePiiKeyList, PiiKeyring } from '#libs/common';
 import { CategoryDataError, loadCategoriesFile, useCategories } from '#libs/contracts';
 import { DEADLINE_KINDS, DEFAULT_POLICY, loadCalendarFile, mergeCalendarData, PRC_CALENDAR_DATA, PrcCalendar, type DeadlinePolicy } from '#libs/regulation';
 
@@ -27,6 +28,29 @@ class CategoriesFileConstraint implements ValidatorConstraintInterface {
     return this.problem;
   }
 }
+
+/** PII_KEY: base64 of 32 random bytes; PII_OLD_KEYS: kid:base64,… (the reason, never the key, in the message). */
+@ValidatorConstraint({ name: 'piiKey' })
+export class PiiKeyConstraint implements ValidatorConstraintInterface {
+  private problem = '';
+  validate(value: unknown, args?: ValidationArguments): boolean {
+    try {
+      if (typeof value !== 'string') throw new Error('is not text');
+      if (args?.property === 'PII_OLD_KEYS') parsePiiKeyList(value);
+      else parsePiiKey(value);
+      return true;
+    } catch (e) {
+      this.problem = (e as Error).message;
+      return false;
+    }
+  }
+  defaultMessage(args?: ValidationArguments): string {
+    return args?.property === 'PII_OLD_KEYS'
+      ? `must be kid:base64 of 32 bytes, comma-separated (${this.problem})`
+      : `must be 32 random bytes in base64, e.g. \`openssl rand -base64 32\` (${this.problem})`;
+  }
+}
+const PII_KEY_ID_MESSAGE = { message: 'PII_KEY_ID must be lower-case letters, digits, . _ - (at most 32), e.g. k2' };
 
 /** Settings every mode shares. Validated at start: one line naming a bad variable, then exit. */
 export const LOG_LEVELS = ['error', 'warn', 'log', 'debug'] as const;
@@ -94,6 +118,10 @@ export class EmbeddedConfig extends CommonConfig {
   @IsString() DATA_DIR: string = './data';
   @IsOptional() @IsString() @MinLength(10) ADMIN_PASSWORD?: string;
   @IsOptional() @IsString() @MinLength(32) JWT_SECRET?: string;
+  /** Seals identity numbers, phones and addresses; generated and kept in DATA_DIR (pii-keys) when unset. */
+  @IsOptional() @Validate(PiiKeyConstraint) PII_KEY?: string;
+  @IsOptional() @Matches(KEY_ID_RE, PII_KEY_ID_MESSAGE) PII_KEY_ID?: string;
+  @IsOptional() @Validate(PiiKeyConstraint) PII_OLD_KEYS?: string;
 }
 
 /** One process of the distributed deployment (a service or the gateway). */
@@ -129,6 +157,18 @@ export class DistributedConfig extends CommonConfig {
   @IsString() DEADLINE_URL: string = 'http://127.0.0.1:3103';
   @IsString() CLOSURE_URL: string = 'http://127.0.0.1:3104';
   @IsString() REPORTING_URL: string = 'http://127.0.0.1:3105';
+  /** Intake and reporting (they keep personal data): required there, sealing it at rest and on Kafka. */
+  @ValidateIf((c: DistributedConfig) => c.SERVICE === 'intake' || c.SERVICE === 'reporting' || c.PII_KEY !== undefined)
+  @Validate(PiiKeyConstraint)
+  PII_KEY?: string;
+  @IsOptional() @Matches(KEY_ID_RE, PII_KEY_ID_MESSAGE) PII_KEY_ID?: string;
+  @IsOptional() @Validate(PiiKeyConstraint) PII_OLD_KEYS?: string;
+}
+
+/** The services that keep personal data get their keyring from PII_KEY, PII_KEY_ID and PII_OLD_KEYS. */
+export function piiKeyring(cfg: { PII_KEY?: string; PII_KEY_ID?: string; PII_OLD_KEYS?: string }): PiiKeyring {
+  if (!cfg.PII_KEY) throw new Error('PII_KEY is not set');
+  return PiiKeyring.fromSettings({ key: cfg.PII_KEY, keyId: cfg.PII_KEY_ID, oldKeys: cfg.PII_OLD_KEYS });
 }
 
 export function deadlinePolicy(cfg: CommonConfig): DeadlinePolicy {
