@@ -16,17 +16,26 @@ export class IntakeCase {
   @Column({ type: 'datetime', precision: 3 }) createdAt: Date;
 }
 
-/** Personal data stays with intake; it is masked wherever it leaves for a person to read. */
+/**
+ * Personal data stays with intake; it is masked wherever it leaves for a person to read. The
+ * identity number, phone and address are sealed (AES-256-GCM, `pii:v1:<kid>:…`, libs/common
+ * pii.ts); repeat detection and the person search match the keyed blind indexes, never the
+ * clear values. The name stays readable: lists show it.
+ */
 @Entity('intake_petitioner')
-@Index('idx_petitioner_id_number', ['idNumber'])
-@Index('idx_petitioner_name_phone', ['name', 'phone'])
+@Index('idx_petitioner_id_number_hmac', ['idNumberHmac'])
+@Index('idx_petitioner_name_phone_hmac', ['namePhoneHmac'])
 export class IntakePetitioner {
   @PrimaryColumn({ type: 'varchar', length: 36 }) id: string;
   @Column({ type: 'varchar', length: 36 }) caseId: string;
   @Column({ type: 'varchar', length: 100 }) name: string;
-  @Column({ type: 'varchar', length: 30, nullable: true }) idNumber: string | null;
-  @Column({ type: 'varchar', length: 30, nullable: true }) phone: string | null;
-  @Column({ type: 'varchar', length: 200, nullable: true }) address: string | null;
+  @Column({ type: 'varchar', length: 255, nullable: true }) idNumber: string | null;
+  @Column({ type: 'varchar', length: 255, nullable: true }) phone: string | null;
+  @Column({ type: 'text', nullable: true }) address: string | null;
+  /** HMAC-SHA256 (hex) of the normalised identity number, under the key that sealed the row. */
+  @Column({ type: 'varchar', length: 64, nullable: true }) idNumberHmac: string | null;
+  /** HMAC-SHA256 (hex) of the normalised name and phone. */
+  @Column({ type: 'varchar', length: 64, nullable: true }) namePhoneHmac: string | null;
 }
 
 /** Every registration: the first contact of a case and each repeat. */

@@ -6,6 +6,7 @@ import { INTAKE_ENTITIES } from './intake.entities.js';
 import { INTAKE_SETTINGS, type IntakeSettings } from './intake.settings.js';
 import { IntakeInitial1700000000000 } from './migrations/1700000000000-intake-initial.js';
 import { IntakePersonLookups1764400000000 } from './migrations/1764400000000-intake-person-lookups.js';
+import { intakePiiAtRest } from './migrations/1765000000000-intake-pii-at-rest.js';
 import { PersonLookupService } from './person-lookup.service.js';
 import { ReceptionSessionsService } from './reception-sessions.service.js';
 import { RegisterPetitionService } from './register-petition.service.js';
@@ -29,5 +30,5 @@ export function intakeService(settings: IntakeSettings): ServiceDefinition {
     ],
   })
   class IntakeModule {}
-  return { name: 'intake', module: IntakeModule, entities: INTAKE_ENTITIES, migrations: [IntakeInitial1700000000000, IntakePersonLookups1764400000000] };
+  return { name: 'intake', module: IntakeModule, entities: INTAKE_ENTITIES, migrations: [IntakeInitial1700000000000, IntakePersonLookups1764400000000, intakePiiAtRest(settings.pii)] };
 }

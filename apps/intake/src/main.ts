@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { loadDistributedConfig, runDistributedService } from '#libs/runtime';
+import { loadDistributedConfig, piiKeyring, runDistributedService } from '#libs/runtime';
 import { intakeService } from './intake.module.js';
 
 const cfg = loadDistributedConfig('intake');
-await runDistributedService(cfg, intakeService({ timeZone: cfg.TZ, groupVisitThreshold: cfg.GROUP_VISIT_THRESHOLD }));
+await runDistributedService(cfg, intakeService({ timeZone: cfg.TZ, groupVisitThreshold: cfg.GROUP_VISIT_THRESHOLD, pii: piiKeyring(cfg) }));

@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, InvalidInputError, maskIdNumber, maskPhone, newId, type Clock } from '#libs/common';
 import { UnitOfWork, type Caller } from '#libs/runtime';
 import { IntakeCase, IntakePetitioner, PersonLookup } from './intake.entities.js';
+import { INTAKE_SETTINGS, type IntakeSettings } from './intake.settings.js';
+import { personMatch } from './petitioner-pii.js';
 
 export interface PersonKey {
   idNumber?: string;
@@ -21,6 +23,7 @@ export class PersonLookupService {
   constructor(
     private readonly uow: UnitOfWork,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(INTAKE_SETTINGS) private readonly settings: IntakeSettings,
   ) {}
 
   async casesOf(key: PersonKey, actor: Caller | null): Promise<{ caseIds: string[] }> {
@@ -37,12 +40,9 @@ export class PersonLookupService {
         .distinct(true)
         .orderBy('c.receivedAt', 'DESC')
         .addOrderBy('c.id', 'ASC');
-      if (byId) {
-        const id = key.idNumber!.trim();
-        qb.where('p.idNumber IN (:...ids)', { ids: [...new Set([id, id.toUpperCase(), id.toLowerCase()])] });
-      } else {
-        qb.where('p.name = :name AND p.phone = :phone', { name: key.name!.trim(), phone: key.phone!.trim() });
-      }
+      // The keyed blind index of the normalised key (any case of X, any spacing of the phone), never the clear value.
+      const match = personMatch(this.settings.pii, byId ? { idNumber: key.idNumber } : { name: key.name, phone: key.phone })!;
+      qb.where(`p.${match.column} IN (:...person)`, { person: match.values });
       const caseIds = (await qb.getRawMany<{ id: string }>()).map((r) => r.id);
       await m.getRepository(PersonLookup).insert({
         id: newId(),

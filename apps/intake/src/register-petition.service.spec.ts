@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { InvalidInputError, newId } from '#libs/common';
+import { InvalidInputError, newId, PiiKeyring } from '#libs/common';
 import type { CaseRegisteredV1 } from '#libs/contracts';
 import { ACTORS, caseHistory, startOnSqlite, type ServiceOnSqlite } from '../../../test/support/definitions.js';
 import { IntakeCase, IntakeContact, IntakePetitioner } from './intake.entities.js';
@@ -11,7 +11,7 @@ const DAY = 86_400_000;
 describe('registering a petition', () => {
   let intake: ServiceOnSqlite;
   beforeEach(async () => {
-    intake = await startOnSqlite(intakeService({ timeZone: 'Asia/Shanghai', groupVisitThreshold: 5 }));
+    intake = await startOnSqlite(intakeService({ timeZone: 'Asia/Shanghai', groupVisitThreshold: 5, pii: PiiKeyring.ephemeral() }));
   });
   afterEach(() => intake.stop());
 

@@ -6,6 +6,7 @@ import { createEvent, type AssignedByData, type Channel, type PetitionerData, ty
 import { UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runtime';
 import { IntakeCase, IntakeContact, IntakePetitioner, ReceptionSession } from './intake.entities.js';
 import { INTAKE_SETTINGS, type IntakeSettings } from './intake.settings.js';
+import { personMatch, petitionerRow, sealPetitioner } from './petitioner-pii.js';
 
 export interface RegisterPetitionBody {
   channel: Channel;
@@ -92,16 +93,16 @@ export class RegisterPetitionService {
         receivedAt,
         createdAt: now,
       });
-      await m.getRepository(IntakePetitioner).insert(
-        body.petitioners.map((p) => ({ id: newId(), caseId, name: p.name, idNumber: p.idNumber ?? null, phone: p.phone ?? null, address: p.address ?? null })),
-      );
+      // Identity numbers, phones and addresses are sealed once: the same values go to the table and the event.
+      const sealed = body.petitioners.map((p) => sealPetitioner(this.settings.pii, p));
+      await m.getRepository(IntakePetitioner).insert(body.petitioners.map((p, i) => petitionerRow(this.settings.pii, newId(), caseId, p, sealed[i])));
       const event = createEvent(
         'case.registered',
         caseId,
         {
           trackingNo,
           contact,
-          petitioners: body.petitioners.map((p) => ({ name: p.name, idNumber: p.idNumber ?? null, phone: p.phone ?? null, address: p.address ?? null })),
+          petitioners: sealed,
           purpose: body.purpose,
           category: body.category,
           summary: body.summary,
@@ -127,9 +128,10 @@ export class RegisterPetitionService {
         .createQueryBuilder('c')
         .innerJoin(IntakePetitioner, 'p', 'p.caseId = c.id')
         .where(`${state} AND c.category = :category`, { ...params, category });
-      if (p.idNumber) qb.andWhere('p.idNumber = :idNumber', { idNumber: p.idNumber });
-      else if (p.phone) qb.andWhere('p.name = :name AND p.phone = :phone', { name: p.name, phone: p.phone });
-      else continue;
+      // Through the blind index (identity number, else name and phone), never the clear value.
+      const match = personMatch(this.settings.pii, p);
+      if (!match) continue;
+      qb.andWhere(`p.${match.column} IN (:...person)`, { person: match.values });
       const found = await qb.orderBy('c.receivedAt', 'DESC').getOne();
       if (found) return found;
     }

@@ -1,5 +1,3 @@
-import { maskIdNumber, maskPhone } from '#libs/common';
-import type { PetitionerData } from '#libs/contracts';
 import {
   allowedActions, assessDeadlines, computeDeadlines, daysBetween, DEADLINE_KINDS, formatInstant, toLocalDate, type Deadline, type DeadlineAssessment,
 } from '#libs/regulation';
@@ -8,6 +6,7 @@ import { deserializeFacts } from '#libs/contracts';
 import type { RptCase } from './reporting.entities.js';
 import type { CaseExtra, TimelineEntry } from './projection.handlers.js';
 import type { ReportingSettings } from './reporting.settings.js';
+import { petitionersToShow } from './petitioner-pii.js';
 
 /** Deadlines as of `now`, from the case history (the same rules the deadline service enforces). */
 export function deadlinesOf(row: RptCase, now: Date, s: ReportingSettings): Deadline[] {
@@ -94,12 +93,7 @@ export function toCaseView(row: RptCase, caller: Caller | null, now: Date, s: Re
   const tz = s.timeZone;
   const fmt = (d: Date | null) => (d ? formatInstant(d, tz) : null);
   const admin = !!caller?.roles.includes('admin');
-  const petitioners = (JSON.parse(row.petitioners) as PetitionerData[]).map((p) => ({
-    name: p.name,
-    idNumber: admin ? (p.idNumber ?? null) : maskIdNumber(p.idNumber),
-    phone: admin ? (p.phone ?? null) : maskPhone(p.phone),
-    address: p.address ?? null,
-  }));
+  const petitioners = petitionersToShow(s.pii, row.petitioners, admin);
   const { deadlines, withheld } = assessDeadlines(deserializeFacts(row.facts), now, s.policy, s.calendar);
   const extra = JSON.parse(row.extra) as CaseExtra;
   return {

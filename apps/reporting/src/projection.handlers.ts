@@ -1,4 +1,4 @@
-import { Controller } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import type { EntityManager } from 'typeorm';
 import {
@@ -10,6 +10,8 @@ import {
 import { OnCaseEvent, type CaseEventContext } from '#libs/messaging';
 import { advanceSnapshot, LIFECYCLE_EVENTS, snapshotOf } from '#libs/runtime';
 import { RptCase, RptContact, RptReceptionSession } from './reporting.entities.js';
+import { petitionersToStore } from './petitioner-pii.js';
+import { REPORTING_SETTINGS, type ReportingSettings } from './reporting.settings.js';
 
 export interface TimelineEntry {
   type: string;
@@ -36,6 +38,8 @@ export interface CaseExtra {
 /** Builds the read model from every event of a case, in the order the case lived it. */
 @Controller()
 export class ProjectionHandlers {
+  constructor(@Inject(REPORTING_SETTINGS) private readonly settings: ReportingSettings) {}
+
   @OnCaseEvent('case.registered')
   async onRegistered(@Payload() e: EventEnvelope<CaseRegisteredV1>, @Ctx() ctx: CaseEventContext): Promise<void> {
     const p = e.payload;
@@ -70,7 +74,7 @@ export class ProjectionHandlers {
       receivedAt: new Date(p.contact.receivedAt),
       repeatContacts: 0,
       supervised: false,
-      petitioners: JSON.stringify(p.petitioners),
+      petitioners: petitionersToStore(this.settings.pii, p.petitioners),
       facts: serializeFacts(fact ? [fact] : []),
       timeline: JSON.stringify([entry(e, 'registered', p.contact.receivedAt, { channel: p.contact.channel, enteredAt: p.contact.enteredAt })]),
       extra: JSON.stringify(p.priorFinalCase ? { priorFinalCase: p.priorFinalCase } : {}),

@@ -1,4 +1,5 @@
 import { Type } from 'class-transformer';
+import { SEALED_RE } from '#libs/common';
 import {
   IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested, ArrayMinSize,
 } from 'class-validator';
@@ -22,11 +23,21 @@ export type RouteMode = (typeof ROUTE_MODES)[number];
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
+/**
+ * A petitioner as the events carry them: identity number, phone and address sealed by intake
+ * (`pii:v1:<kid>:…`, libs/common/src/pii.ts), so the topic never holds them in clear; consumers
+ * store them sealed and open them only to mask them for display. A value that is not sealed is
+ * accepted as an event published before encryption (replays, a rolling upgrade) and sealed by
+ * the consumer on arrival; a value that claims to be sealed must be well-formed.
+ */
+const SEALED_OR_LEGACY = new RegExp(`^(?!pii:)[^]*$|${SEALED_RE.source}`);
+const sealedOrLegacy = (field: string) => ({ message: `${field} must be sealed (pii:v1:<kid>:<iv>:<ciphertext>:<tag>)` });
+
 export class PetitionerData {
   @IsString() @MaxLength(100) name: string;
-  @IsOptional() @IsString() idNumber?: string | null;
-  @IsOptional() @IsString() phone?: string | null;
-  @IsOptional() @IsString() address?: string | null;
+  @IsOptional() @IsString() @MaxLength(2000) @Matches(SEALED_OR_LEGACY, sealedOrLegacy('idNumber')) idNumber?: string | null;
+  @IsOptional() @IsString() @MaxLength(2000) @Matches(SEALED_OR_LEGACY, sealedOrLegacy('phone')) phone?: string | null;
+  @IsOptional() @IsString() @MaxLength(2000) @Matches(SEALED_OR_LEGACY, sealedOrLegacy('address')) address?: string | null;
 }
 
 export class AssignedByData {
