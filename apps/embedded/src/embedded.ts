@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
+import { formatPiiKeyList, parsePiiKey, parsePiiKeyList, PiiKeyring, type PiiKey } from '#libs/common';
 import { CASE_EVENTS_TOPIC } from '#libs/contracts';
 import { InProcessBus, InProcessTransport } from '#libs/messaging';
 import type { DatabaseConfig } from '#libs/persistence';
-import { deadlinePolicy, InProcessServiceClient, logLevels, prcCalendar, startService, uncoveredYearMode, type EmbeddedConfig, type RunningService, type ServiceDefinition } from '#libs/runtime';
+import { deadlinePolicy, InProcessServiceClient, logLevels, piiKeyring, prcCalendar, startService, uncoveredYearMode, type EmbeddedConfig, type RunningService, type ServiceDefinition } from '#libs/runtime';
 import { assignmentService } from '../../assignment/src/assignment.module.js';
 import { closureService } from '../../closure/src/closure.module.js';
 import { deadlineService } from '../../deadline/src/deadline.module.js';
@@ -26,18 +27,64 @@ export interface EmbeddedPlatform {
 /** The JWT secret survives restarts (tokens stay valid) without anyone having to set one. */
 function persistentSecret(dataDir: string): string {
   const file = join(dataDir, 'jwt-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  if (existsSync(file)) {
+    chmodSync(file, 0o600);
+    return readFileSync(file, 'utf8').trim();
+  }
   const secret = randomBytes(48).toString('base64url');
   writeFileSync(file, secret + '\n', { mode: 0o600 });
   return secret;
 }
 
-/** The five services with their settings, as the configuration gives them (also what the schema tests check). */
-export function embeddedServiceDefinitions(config: EmbeddedConfig): ServiceDefinition[] {
+/** Where embedded mode keeps its PII keys when PII_KEY is not set: `kid:base64` lines, the current key first. */
+export const PII_KEY_FILE = 'pii-keys';
+
+/**
+ * The keyring sealing personal data. PII_KEY (with PII_KEY_ID, PII_OLD_KEYS) when set, else the
+ * keys kept in DATA_DIR/pii-keys, generated at the first start (mode 600, like the JWT secret).
+ * The kept keys stay readable after PII_KEY is set, as old keys, until `npm run pii:rotate` has
+ * re-sealed everything under it.
+ */
+export function embeddedPiiKeyring(config: EmbeddedConfig, dataDir: string): PiiKeyring {
+  const file = join(dataDir, PII_KEY_FILE);
+  let kept: PiiKey[] = [];
+  if (existsSync(file)) {
+    chmodSync(file, 0o600);
+    kept = parsePiiKeyList(readFileSync(file, 'utf8'));
+  }
+  if (config.PII_KEY) {
+    const ring = piiKeyring(config);
+    const old = [...(config.PII_OLD_KEYS ? parsePiiKeyList(config.PII_OLD_KEYS) : []), ...kept.filter((k) => !ring.has(k.id))];
+    return new PiiKeyring({ id: ring.currentKeyId, key: parsePiiKey(config.PII_KEY) }, old);
+  }
+  if (!kept.length) {
+    kept = [{ id: 'k1', key: PiiKeyring.generateKey() }];
+    writeFileSync(file, formatPiiKeyList(kept), { mode: 0o600, flag: 'wx' });
+  }
+  return new PiiKeyring(kept[0], kept.slice(1));
+}
+
+/**
+ * DATA_DIR holds personal data (sealed) and keys: the directory is 700, every file in it 600.
+ * The SQLite files are created here before SQLite opens them, so their -wal and -shm (SQLite
+ * gives them the database file's mode) are 600 from the start; existing files are corrected.
+ */
+function protectDataDir(dataDir: string, databases: string[]): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
+  for (const name of databases) closeSync(openSync(join(dataDir, `${name}.sqlite`), 'a', 0o600));
+  for (const entry of readdirSync(dataDir, { withFileTypes: true })) if (entry.isFile()) chmodSync(join(dataDir, entry.name), 0o600);
+}
+
+/**
+ * The five services with their settings, as the configuration gives them (also what the schema
+ * tests check: without a keyring they get a throw-away one, fit only for an empty database).
+ */
+export function embeddedServiceDefinitions(config: EmbeddedConfig, pii: PiiKeyring = PiiKeyring.ephemeral()): ServiceDefinition[] {
   const policy = deadlinePolicy(config);
   const calendar = prcCalendar(config);
   return [
-    intakeService({ timeZone: config.TZ, groupVisitThreshold: config.GROUP_VISIT_THRESHOLD }),
+    intakeService({ timeZone: config.TZ, groupVisitThreshold: config.GROUP_VISIT_THRESHOLD, pii }),
     assignmentService({ timeZone: config.TZ, calendar, onUncoveredYear: uncoveredYearMode(config) }),
     deadlineService(
       { policy, calendar, warnDaysBefore: config.DEADLINE_WARN_DAYS, windowDays: config.DEADLINE_WINDOW_DAYS, reconcileIntervalMs: config.RECONCILE_INTERVAL_MS, escalateAfterHours: config.ESCALATE_AFTER_HOURS,
@@ -46,7 +93,7 @@ export function embeddedServiceDefinitions(config: EmbeddedConfig): ServiceDefin
       new InProcessScheduler(),
     ),
     closureService({ policy, calendar }),
-    reportingService({ timeZone: config.TZ, policy, calendar, readYourWritesTimeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS, warnDaysBefore: config.DEADLINE_WARN_DAYS }),
+    reportingService({ timeZone: config.TZ, policy, calendar, readYourWritesTimeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS, warnDaysBefore: config.DEADLINE_WARN_DAYS, pii }),
   ];
 }
 
@@ -56,10 +103,12 @@ export function embeddedServiceDefinitions(config: EmbeddedConfig): ServiceDefin
  */
 export async function startEmbedded(config: EmbeddedConfig): Promise<EmbeddedPlatform> {
   const dataDir = resolve(config.DATA_DIR);
-  mkdirSync(dataDir, { recursive: true });
+  protectDataDir(dataDir, []);
+  const definitions = embeddedServiceDefinitions(config, embeddedPiiKeyring(config, dataDir));
+  // The gateway's accounts too: every SQLite file of DATA_DIR.
+  protectDataDir(dataDir, [...definitions.map((d) => d.name), 'gateway']);
   const db: DatabaseConfig = { driver: 'sqlite', dataDir };
   const bus = new InProcessBus();
-  const definitions = embeddedServiceDefinitions(config);
   const services: RunningService[] = [];
   for (const def of definitions) {
     services.push(
