@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -49,6 +50,8 @@ export class Cluster {
   readonly dbPrefix = `pit_${this.runId}_`;
   readonly bullPrefix = `pit-${this.runId}`;
   readonly adminPassword = 'integration-admin-pw';
+  /** The run's PII key (base64 of 32 bytes): a test may open what the services sealed. */
+  readonly piiKey = randomBytes(32).toString('base64');
   readonly logDir: string;
   readonly ports = new Map<string, number>();
   private readonly procs = new Map<string, ChildProcess>();
@@ -86,6 +89,9 @@ export class Cluster {
       BULLMQ_PREFIX: this.bullPrefix,
       INTERNAL_TOKEN: 'integration-internal-token',
       JWT_SECRET: 'integration-jwt-secret-integration-jwt-secret',
+      // Intake and reporting seal personal data with it (required there in distributed mode).
+      PII_KEY: this.piiKey,
+      PII_KEY_ID: 'it1',
       ADMIN_PASSWORD: this.adminPassword,
       RELAY_POLL_MS: '100',
       ...urls,
