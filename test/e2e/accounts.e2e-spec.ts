@@ -252,6 +252,18 @@ describe('accounts', () => {
       await signIn('changer1', 'changer1-new-pass').expect(200);
     });
 
+    it('guessing the current password at 修改密码 counts towards the lockout: the 5th wrong one locks the account (423)', async () => {
+      await createUser('guesser1', 'guesser1-real-pass').expect(201);
+      const token = await login(t, 'guesser1', 'guesser1-real-pass');
+      const change = (currentPassword: string) => t.http().post('/api/v1/auth/password').set(bearer(token)).send({ currentPassword, newPassword: 'guesser1-next-pass' });
+      for (let i = 0; i < 4; i++) await change(`guess-number-${i}`).expect(400);
+      expect((await change('guess-number-4').expect(423)).body.code).toBe('ACCOUNT_LOCKED');
+      await change('guesser1-real-pass').expect(423);
+      await signIn('guesser1', 'guesser1-real-pass').expect(423);
+      await t.http().post('/api/v1/users/guesser1/unlock').set(as('admin')).expect(200);
+      await change('guesser1-real-pass').expect(200);
+    });
+
     it('重置密码 forces a change at the next login: mustChangePassword, every other endpoint 403 PASSWORD_CHANGE_REQUIRED until changed', async () => {
       await createUser('reset1', 'reset1-first-pass').expect(201);
       const before = await login(t, 'reset1', 'reset1-first-pass');

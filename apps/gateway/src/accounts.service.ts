@@ -167,8 +167,17 @@ export class AccountsService implements OnApplicationBootstrap {
   async changePassword(caller: Caller, currentPassword: string, newPassword: string, origin: RequestOrigin = { ip: null }): Promise<SignedIn> {
     const u = await this.users.findOneBy({ username: caller.username });
     if (!u) throw new UnauthorizedError('该用户已不存在，请重新登录');
+    // Guessing the current password here (with a stolen token) counts towards the lockout as at login.
+    const now = new Date();
+    const locked = await this.lockout.lockedUntil(u.usernameKey, now);
+    if (locked) throw this.lockedError(locked, now);
     if (!(await verifyPassword(currentPassword, u.passwordHash)).ok) {
-      await this.security.record({ event: 'password-change-refused', actor: u.username, target: u.username, ip: origin.ip, detail: { reason: 'wrong-current-password' } });
+      const { lockedUntil, failures } = await this.lockout.failed(u.usernameKey, now);
+      await this.security.record({ event: 'password-change-refused', actor: u.username, target: u.username, ip: origin.ip, detail: { reason: 'wrong-current-password', failures } });
+      if (lockedUntil) {
+        await this.security.record({ event: 'account-locked', actor: u.username, target: u.username, ip: origin.ip, detail: { failures, until: lockedUntil.toISOString() } });
+        throw this.lockedError(lockedUntil, now);
+      }
       throw InvalidInputError.field('currentPassword', '当前密码不正确');
     }
     this.checkPassword(newPassword, u.username, 'newPassword', '新密码');
