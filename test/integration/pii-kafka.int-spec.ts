@@ -2,8 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { isSealed, maskIdNumber, maskPhone, PiiKeyring } from '#libs/common';
 import { deadLetterTopic } from '#libs/contracts';
+import { Writable } from 'node:stream';
+import { mysqlConfigFromUrl } from '#libs/persistence';
+import { rotatePii } from '../../apps/pii-rotate/src/rotate.js';
 import { Cluster, SERVICES } from './support/cluster.js';
-import { requireInfrastructure } from './support/infra.js';
+import { MYSQL_URL, requireInfrastructure } from './support/infra.js';
 import { readTopicToEnd, waitForGroupsPast } from './support/kafka-reader.js';
 
 const T = 180_000;
@@ -123,5 +126,28 @@ describe('personal data on Kafka and in MariaDB (distributed)', () => {
     }
     const [rpt] = await cluster.query<{ petitioners: string }>('reporting', 'SELECT petitioners FROM rpt_case WHERE id = ?', [groupCase]);
     expect(JSON.parse(rpt.petitioners).every((p: { idNumber: string }) => isSealed(p.idNumber))).toBe(true);
+  }, T);
+
+  it('rotates on MariaDB: pii:rotate re-seals every value under a new key, in batches, and a second run writes nothing', async () => {
+    const old = { id: 'it1', key: Buffer.from(cluster.piiKey, 'base64') };
+    const next = new PiiKeyring({ id: 'it2', key: PiiKeyring.generateKey() }, [old]);
+    const db = mysqlConfigFromUrl(`${MYSQL_URL.endsWith('/') ? MYSQL_URL : MYSQL_URL + '/'}${cluster.dbPrefix}`);
+    let bar = '';
+    const output = new Writable({ write: (chunk, _e, done) => ((bar += chunk.toString()), done()) });
+    const first = await rotatePii({ db, pii: next, batchSize: 2, output });
+    expect(first).toMatchObject({ keyId: 'it2', left: 0 });
+    expect(first.rewritten).toBeGreaterThanOrEqual(7 + 2); // the petitioner rows, the outbox's two case.registered
+    expect(bar).toMatch(/\| 100% \| (\d+)\/\1 rows/);
+    expect(await rotatePii({ db, pii: next, batchSize: 2, output: new Writable({ write: (_c, _e, done) => done() }) })).toMatchObject({ rewritten: 0, left: 0 });
+    const rows = await cluster.query<Record<string, string>>('intake', 'SELECT * FROM intake_petitioner');
+    const byName = new Map(rows.map((r) => [r.name, r]));
+    for (const p of group) {
+      const r = byName.get(p.name)!;
+      expect([r.idNumber, r.phone, r.address].every((v) => v.startsWith('pii:v1:it2:'))).toBe(true);
+      expect(next.open('id-number', r.idNumber)).toBe(p.idNumber);
+      expect(r.idNumberHmac).toBe(next.index('id-number', p.idNumber));
+    }
+    const [rpt] = await cluster.query<{ petitioners: string }>('reporting', 'SELECT petitioners FROM rpt_case WHERE id = ?', [letterCase]);
+    expect(next.open('phone', JSON.parse(rpt.petitioners)[0].phone)).toBe(writer.phone);
   }, T);
 });
