@@ -23,6 +23,19 @@ describe('configuration at start', () => {
     expect(r.stderr.trim()).toMatch(/^configuration: PORT .*"http"/);
   });
 
+  it('intake and reporting refuse to start without PII_KEY, and with a bad one, in one line naming it and not repeating it', () => {
+    for (const app of ['intake', 'reporting']) {
+      const r = run(app, { DATABASE_URL: 'mysql://root:@127.0.0.1:3306/x_', INTERNAL_TOKEN: 'internal-token-123456' });
+      expect(r.status).toBe(78);
+      expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^configuration: PII_KEY must be 32 random bytes in base64/)]);
+    }
+    const short = Buffer.alloc(16, 3).toString('base64');
+    const r = run('intake', { DATABASE_URL: 'mysql://root:@127.0.0.1:3306/x_', INTERNAL_TOKEN: 'internal-token-123456', PII_KEY: short });
+    expect(r.status).toBe(78);
+    expect(r.stderr.trim()).toMatch(/^configuration: PII_KEY .*16 bytes, not 32.*not shown\)$/);
+    expect(r.stderr).not.toContain(short);
+  });
+
   it('the gateway refuses to start distributed without a JWT secret', () => {
     const r = run('gateway', { DATABASE_URL: 'mysql://root:@127.0.0.1:3306/x_', INTERNAL_TOKEN: 'internal-token-123456' });
     expect(r.status).toBe(78);
