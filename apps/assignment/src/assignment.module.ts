@@ -5,6 +5,7 @@ import { AssignmentHandlers } from './assignment.handlers.js';
 import { AssignmentService } from './assignment.service.js';
 import { ASSIGNMENT_SETTINGS, type AssignmentSettings } from './assignment.settings.js';
 import { AssignmentInitial1700000000000 } from './migrations/1700000000000-assignment-initial.js';
+import { AssignmentDeadLetters1765200000000 } from './migrations/1765200000000-assignment-dead-letters.js';
 
 export function assignmentService(settings: AssignmentSettings): ServiceDefinition {
   @Module({
@@ -29,5 +30,5 @@ export function assignmentService(settings: AssignmentSettings): ServiceDefiniti
     ],
   })
   class AssignmentModule {}
-  return { name: 'assignment', module: AssignmentModule, entities: ASSIGNMENT_ENTITIES, migrations: [AssignmentInitial1700000000000] };
+  return { name: 'assignment', module: AssignmentModule, entities: ASSIGNMENT_ENTITIES, migrations: [AssignmentInitial1700000000000, AssignmentDeadLetters1765200000000] };
 }

@@ -5,6 +5,7 @@ import { ClosureHandlers } from './closure.handlers.js';
 import { ClosureService } from './closure.service.js';
 import { CLOSURE_SETTINGS, type ClosureSettings } from './closure.settings.js';
 import { ClosureInitial1700000000000 } from './migrations/1700000000000-closure-initial.js';
+import { ClosureDeadLetters1765200000000 } from './migrations/1765200000000-closure-dead-letters.js';
 
 export function closureService(settings: ClosureSettings): ServiceDefinition {
   @Module({
@@ -31,5 +32,5 @@ export function closureService(settings: ClosureSettings): ServiceDefinition {
     ],
   })
   class ClosureModule {}
-  return { name: 'closure', module: ClosureModule, entities: CLOSURE_ENTITIES, migrations: [ClosureInitial1700000000000] };
+  return { name: 'closure', module: ClosureModule, entities: CLOSURE_ENTITIES, migrations: [ClosureInitial1700000000000, ClosureDeadLetters1765200000000] };
 }

@@ -6,6 +6,7 @@ import { DeadlineService } from './deadline.service.js';
 import { DEADLINE_SETTINGS, type DeadlineSettings } from './deadline.settings.js';
 import { DeadlineInitial1700000000000 } from './migrations/1700000000000-deadline-initial.js';
 import { DeadlineAwaitsCalendar1764300000000 } from './migrations/1764300000000-deadline-awaits-calendar.js';
+import { DeadlineDeadLetters1765200000000 } from './migrations/1765200000000-deadline-dead-letters.js';
 import { TIMER_SCHEDULER, type TimerScheduler } from './timers/timer-scheduler.js';
 
 export function deadlineService(settings: DeadlineSettings, scheduler: TimerScheduler): ServiceDefinition {
@@ -26,5 +27,5 @@ export function deadlineService(settings: DeadlineSettings, scheduler: TimerSche
     ],
   })
   class DeadlineModule {}
-  return { name: 'deadline', module: DeadlineModule, entities: DEADLINE_ENTITIES, migrations: [DeadlineInitial1700000000000, DeadlineAwaitsCalendar1764300000000] };
+  return { name: 'deadline', module: DeadlineModule, entities: DEADLINE_ENTITIES, migrations: [DeadlineInitial1700000000000, DeadlineAwaitsCalendar1764300000000, DeadlineDeadLetters1765200000000] };
 }

@@ -7,6 +7,7 @@ import { INTAKE_SETTINGS, type IntakeSettings } from './intake.settings.js';
 import { IntakeInitial1700000000000 } from './migrations/1700000000000-intake-initial.js';
 import { IntakePersonLookups1764400000000 } from './migrations/1764400000000-intake-person-lookups.js';
 import { intakePiiAtRest } from './migrations/1765000000000-intake-pii-at-rest.js';
+import { IntakeDeadLetters1765200000000 } from './migrations/1765200000000-intake-dead-letters.js';
 import { PersonLookupService } from './person-lookup.service.js';
 import { ReceptionSessionsService } from './reception-sessions.service.js';
 import { RegisterPetitionService } from './register-petition.service.js';
@@ -30,5 +31,5 @@ export function intakeService(settings: IntakeSettings): ServiceDefinition {
     ],
   })
   class IntakeModule {}
-  return { name: 'intake', module: IntakeModule, entities: INTAKE_ENTITIES, migrations: [IntakeInitial1700000000000, IntakePersonLookups1764400000000, intakePiiAtRest(settings.pii)] };
+  return { name: 'intake', module: IntakeModule, entities: INTAKE_ENTITIES, migrations: [IntakeInitial1700000000000, IntakePersonLookups1764400000000, intakePiiAtRest(settings.pii), IntakeDeadLetters1765200000000] };
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it, beforeEach, afterEach, jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { CASE_EVENTS_TOPIC, CASE_EVENTS_DLT, createEvent, encodeEvent } from '#libs/contracts';
-import { MESSAGING_ENTITIES, OutboxRecord, ProcessedEventRecord } from './entities.js';
+import { DeadLetterBox } from './dead-letters.js';
+import { DeadLetterRecord, MESSAGING_ENTITIES, OutboxRecord, ProcessedEventRecord } from './entities.js';
 import { CaseEventServer, type CaseEventContext } from './event-server.js';
 import { InProcessBus, InProcessTransport } from './in-process.transport.js';
 import { appendToOutbox, OutboxRelay } from './outbox.js';
@@ -24,6 +25,12 @@ const registered = (caseId: string) =>
     { username: 'reception1' },
     new Date('2024-09-18T02:00:00Z'),
   );
+
+/** The event as intake sends it since personal data is sealed: nothing in clear (here: no identity number). */
+const withoutClearPii = <E extends { payload: unknown }>(e: E): E => {
+  (e.payload as { petitioners: { idNumber?: string }[] }).petitioners[0].idNumber = undefined;
+  return e;
+};
 
 describe('the case event server', () => {
   let ds: DataSource;
@@ -138,6 +145,68 @@ describe('the case event server', () => {
     await publish(encodeEvent(registered('case-5')));
     expect(JSON.parse(bus.messages(CASE_EVENTS_DLT)[0].value).reason).toContain('handler failed 2 times');
     expect(applied).toEqual(['case-5']);
+  });
+
+  it('keeps each dead letter in the dead_letter table: a valid event as it came, anything else masked; a redelivery is one row', async () => {
+    failNext = 4;
+    const poison = withoutClearPii(registered('poison'));
+    const clear = registered('clear');
+    await publish(encodeEvent(poison), 'poison');
+    await publish(encodeEvent(poison), 'poison'); // redelivered: fails twice again
+    await publish('{"eventId": "e1", "note": "身份证 45030219800101123X"');
+    failNext = 2;
+    await publish(encodeEvent(clear), 'clear');
+    const rows = await ds.getRepository(DeadLetterRecord).find({ order: { firstFailedAt: 'ASC', sourceKey: 'ASC' } });
+    expect(rows).toHaveLength(3);
+    const byEvent = rows.find((r) => r.eventId === poison.eventId)!;
+    expect(byEvent).toMatchObject({ eventType: 'case.registered', caseId: 'poison', status: 'open', attempts: 4, valueMasked: false, value: encodeEvent(poison), topic: CASE_EVENTS_TOPIC });
+    expect(byEvent.reason).toContain('handler failed 2 times: database hiccup');
+    const broken = rows.find((r) => r.eventId === null)!;
+    expect(broken).toMatchObject({ eventId: null, caseId: 'k', attempts: 1, valueMasked: true, reason: 'not JSON' });
+    expect(broken.value).toContain('450302********123X');
+    expect(broken.value).not.toContain('45030219800101123X');
+    // A valid event with an identity number in clear (from before sealing) is kept masked, and cannot be replayed.
+    const legacy = rows.find((r) => r.eventId === clear.eventId)!;
+    expect(legacy).toMatchObject({ valueMasked: true, caseId: 'clear' });
+    expect(rows.map((r) => r.value).join()).not.toContain('45030219800101123X');
+    await expect(new DeadLetterBox(ds, server).replay(legacy.id, { username: 'admin', roles: ['admin'] })).rejects.toMatchObject({ status: 409 });
+    expect(bus.messages(CASE_EVENTS_DLT)).toHaveLength(4);
+  });
+
+  it('holds the partition until the dead letter is stored (the next message waits), then moves on', async () => {
+    await ds.query('ALTER TABLE dead_letter RENAME TO dead_letter_away');
+    failNext = 2;
+    const delivered = publish(encodeEvent(registered('poison')));
+    const next = publish(encodeEvent(registered('after')));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(applied).toEqual([]);
+    expect(bus.messages(CASE_EVENTS_DLT)).toHaveLength(0);
+    await ds.query('ALTER TABLE dead_letter_away RENAME TO dead_letter');
+    await delivered;
+    await next;
+    expect(await ds.getRepository(DeadLetterRecord).countBy({ caseId: 'poison' })).toBe(1);
+    expect(bus.messages(CASE_EVENTS_DLT)).toHaveLength(1);
+    expect(applied).toEqual(['after']);
+  }, 10_000);
+
+  it('replays a stored dead letter through the handler once it no longer fails; a second replay is refused', async () => {
+    failNext = 2;
+    const poison = withoutClearPii(registered('poison'));
+    await publish(encodeEvent(poison), 'poison');
+    const box = new DeadLetterBox(ds, server);
+    const [row] = await box.list('open');
+    failNext = 1;
+    await expect(box.replay(row.id, { username: 'admin', roles: ['admin'] })).rejects.toMatchObject({ status: 422, code: 'REPLAY_FAILED' });
+    expect((await box.list('open'))[0]).toMatchObject({ attempts: 3, reason: 'replay failed: database hiccup' });
+    await expect(box.replay(row.id, { username: 'office1', roles: ['office'] })).rejects.toMatchObject({ status: 403 });
+    expect(await box.replay(row.id, { username: 'admin', roles: ['admin'] })).toMatchObject({ status: 'replayed', resolvedBy: 'admin' });
+    expect(applied).toEqual(['poison']);
+    expect(await ds.getRepository(ProcessedEventRecord).countBy({ eventId: poison.eventId })).toBe(1);
+    await expect(box.replay(row.id, { username: 'admin', roles: ['admin'] })).rejects.toMatchObject({ status: 409, code: 'DEAD_LETTER_STATE' });
+    // A later redelivery of the replayed event is a copy: dropped.
+    await publish(encodeEvent(poison), 'poison');
+    expect(applied).toEqual(['poison']);
+    await expect(box.discard('nope', { username: 'admin', roles: ['admin'] })).rejects.toMatchObject({ status: 404 });
   });
 });
 

@@ -5,6 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { deadLetterTopic, InvalidEventError, parseEvent, validateEvent, type EventEnvelope, type EventType } from '#libs/contracts';
 import { maskText } from '#libs/common';
 import { exclusive, insertRows } from '#libs/persistence';
+import { storeDeadLetter, type DeadLetterInput } from './dead-letters.js';
 import { ProcessedEventRecord } from './entities.js';
 import { appendToOutbox } from './outbox.js';
 import type { EventTransport, ReceivedMessage } from './transport.js';
@@ -84,12 +85,13 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
   /** Public for tests: process one received message. Never throws. */
   async receive(message: ReceivedMessage): Promise<void> {
     let event: EventEnvelope;
+    let json: Record<string, unknown> | null = null;
     try {
-      const json = parseEvent(message.value);
+      json = parseEvent(message.value);
       if (typeof json.eventId === 'string' && this.appliedHere.take(json.eventId)) return;
       event = validateEvent(json);
     } catch (e) {
-      await this.deadLetter(message, e instanceof InvalidEventError ? e.message : String(e));
+      await this.deadLetter(message, e instanceof InvalidEventError ? e.message : String(e), { json, attempts: 1 });
       return;
     }
     const max = this.options.maxAttempts ?? 3;
@@ -101,13 +103,23 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
       } catch (e) {
         const reason = maskText(e instanceof Error ? e.message : String(e));
         if (attempt >= max) {
-          await this.deadLetter(message, `handler failed ${attempt} times: ${reason}`);
+          await this.deadLetter(message, `handler failed ${attempt} times: ${reason}`, { json, event, attempts: attempt });
           return;
         }
         this.logger.warn(`${this.options.group}: ${event.type} ${event.eventId} failed (attempt ${attempt}): ${reason}`);
         await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
       }
     }
+  }
+
+  /**
+   * Applies a stored dead letter's event again, by the path a message from the broker takes
+   * (processed_event decides whether it is new). Throws what the handler throws.
+   */
+  async replay(event: EventEnvelope): Promise<boolean> {
+    const applied = await this.apply(event);
+    if (applied) this.options.afterCommit?.();
+    return applied;
   }
 
   private async apply(event: EventEnvelope): Promise<boolean> {
@@ -166,9 +178,22 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
   }
   private readonly handlers = new Map<string, MessageHandler | null>();
 
-  private async deadLetter(message: ReceivedMessage, unmasked: string): Promise<void> {
+  /**
+   * Keeps the message in this service's dead_letter table (its own transaction), then publishes
+   * it to `<topic>.dlt`. Neither step gives up: the partition is held until both have taken it.
+   */
+  private async deadLetter(message: ReceivedMessage, unmasked: string, detail: Omit<DeadLetterInput, 'message' | 'reason'>): Promise<void> {
     const reason = maskText(unmasked);
     this.logger.error(`${this.options.group}: dead-lettered message at ${message.topic}[${message.partition}]@${message.offset}: ${reason}`);
+    for (;;) {
+      try {
+        await storeDeadLetter(this.options.dataSource, { message, reason, ...detail });
+        break;
+      } catch (e) {
+        this.logger.error(`dead letter not stored, retrying: ${maskText(String((e as Error)?.message ?? e))}`);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
     const value = JSON.stringify({
       reason,
       group: this.options.group,

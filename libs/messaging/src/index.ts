@@ -4,3 +4,4 @@ export * from './in-process.transport.js';
 export * from './kafka.transport.js';
 export * from './outbox.js';
 export * from './event-server.js';
+export * from './dead-letters.js';

@@ -41,3 +41,34 @@ export async function createMessagingTables(qr: QueryRunner): Promise<void> {
   );
   await createTable(qr, 'processed_event', [col.id('eventId'), col.str('type', 60), col.time('processedAt')]);
 }
+
+/** The dead-letter table every service has (libs/messaging DeadLetterRecord). */
+export async function createDeadLetterTable(qr: QueryRunner): Promise<void> {
+  await createTable(
+    qr,
+    'dead_letter',
+    [
+      col.id('id'),
+      col.str('sourceKey', 200),
+      col.str('eventId', 36, true),
+      col.str('eventType', 60, true),
+      col.str('caseId', 64, true),
+      col.str('topic', 100),
+      col.int('sourcePartition', true),
+      col.str('sourceOffset', 30, true),
+      col.text('value'),
+      col.bool('valueMasked'),
+      col.text('reason'),
+      col.int('attempts', false, 0),
+      col.time('firstFailedAt'),
+      col.time('lastFailedAt'),
+      col.str('status', 12),
+      col.time('resolvedAt', true),
+      col.str('resolvedBy', 60, true),
+    ],
+    [
+      { name: 'uq_dead_letter_source', columns: ['sourceKey'], unique: true },
+      { name: 'idx_dead_letter_status', columns: ['status', 'firstFailedAt'] },
+    ],
+  );
+}

@@ -3,11 +3,11 @@ import { NestFactory } from '@nestjs/core';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CLOCK, offsetClock } from '#libs/common';
-import { CaseEventServer, MESSAGING_ENTITIES, OutboxRelay } from '#libs/messaging';
+import { CaseEventServer, DeadLetterBox, type DeadLetterView, MESSAGING_ENTITIES, OutboxRelay } from '#libs/messaging';
 import { dataSourceOptions, ensureDatabase, migrate } from '#libs/persistence';
 import { ErrorBodyFilter } from './http-errors.js';
 import { EVENT_TRANSPORT, RUNTIME_OPTIONS, type RuntimeOptions } from './runtime.options.js';
-import { SERVICE_API, type ServiceApi } from './service-api.js';
+import { SERVICE_API, type Caller, type CommandResult, type ServiceApi, type ServiceCommand } from './service-api.js';
 import { UnitOfWork } from './unit-of-work.js';
 
 export interface ServiceDefinition {
@@ -52,6 +52,20 @@ export class ServiceRuntimeModule {
   }
 }
 
+/**
+ * Every service's dead letters, for the gateway's administrator routes: the same queries and
+ * commands in-process (embedded) and over the internal port (distributed), as the service's own.
+ */
+export function addDeadLetterApi(api: ServiceApi, box: DeadLetterBox): void {
+  api.queries['dead-letters'] = (p: { status?: string } | null) => box.list(p?.status);
+  const command = (fn: (id: string, who: Caller) => Promise<DeadLetterView>) => async (cmd: ServiceCommand<{ id: string }>): Promise<CommandResult> => {
+    const view = await fn(String(cmd.body?.id ?? ''), cmd.actor);
+    return { caseId: view.caseId ?? '', eventIds: view.eventId ? [view.eventId] : [], data: view };
+  };
+  api.commands['dead-letter-replay'] = command((id, who) => box.replay(id, who));
+  api.commands['dead-letter-discard'] = command((id, who) => box.discard(id, who));
+}
+
 export interface RunningService {
   name: string;
   api: ServiceApi;
@@ -82,6 +96,7 @@ export async function startService(
   const server = new CaseEventServer({ group: def.name, topic: options.topic, transport: options.transport, dataSource, afterCommit: () => void relay.kick() });
   app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
   app.get(UnitOfWork).useEventServer(server);
+  addDeadLetterApi(app.get<ServiceApi>(SERVICE_API), new DeadLetterBox(dataSource, server));
   await app.init();
   await app.startAllMicroservices();
   // Embedded mode starts the relays once every service has subscribed (the in-process bus keeps no backlog).
