@@ -325,3 +325,20 @@ export interface Preview {
   action: string;
   effect: string;
 }
+
+/** A dead-lettered event of one service (GET /admin/dead-letters): instants in office time, no personal data. */
+export interface DeadLetter {
+  service: 'intake' | 'assignment' | 'deadline' | 'closure' | 'reporting';
+  id: string;
+  eventType: string | null;
+  eventId: string | null;
+  caseId: string | null;
+  reason: string;
+  attempts: number;
+  replayable: boolean;
+  firstFailedAt: string;
+  lastFailedAt: string;
+  status: 'open' | 'replayed' | 'discarded';
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+}

@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Col, Form, Input, Modal, Popconfirm, Row, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
-import { ApiError, get, post, type AdminUser, type SecurityEvent, type Unit } from '../api';
+import { Link } from 'react-router';
+import { ApiError, get, post, type AdminUser, type DeadLetter, type SecurityEvent, type Unit } from '../api';
 import { useAuth } from '../auth';
 import { errorText, showFieldErrors } from '../form-errors';
-import { ROLES, options } from '../labels';
+import { ROLES, TIMELINE, formatTime, options } from '../labels';
 import { useUnitName, useUnits } from '../queries';
 
 /** 重置密码: the admin types a temporary password; the user must change it at the next login. */
@@ -253,6 +254,9 @@ const EVENTS: Record<string, string> = {
   'password-changed': '修改密码',
   'password-change-refused': '修改密码被拒',
   'refresh-token-reused': '登录凭据被重复使用',
+  'dead-letter-replayed': '重放死信事件',
+  'dead-letter-replay-failed': '重放死信事件失败',
+  'dead-letter-discarded': '丢弃死信事件',
 };
 
 /** 安全日志: the security log, newest first (never personal data: lookups name the kind of key only). */
@@ -281,7 +285,83 @@ function SecurityTab() {
   );
 }
 
-/** 系统管理: users (roles, unit, state and its actions), units, the security log. */
+const SERVICES: Record<DeadLetter['service'], string> = { intake: '登记服务', assignment: '转送交办服务', deadline: '期限服务', closure: '办结服务', reporting: '查询统计服务' };
+
+/** "case.review-opinion-issued" → 复查意见; unknown types as they are. */
+const eventTypeName = (type: string | null) => {
+  if (!type) return '（无法解析）';
+  const key = type.replace(/^(case|deadline)\./, (_m, p: string) => (p === 'deadline' ? 'deadline-' : '')).replace(/-issued$/, '');
+  return TIMELINE[key] ? `${TIMELINE[key]}（${type}）` : type;
+};
+
+/**
+ * 死信事件: events a service could not apply (invalid, or its handler failed three times), open
+ * ones first. After the cause is fixed, 重放 applies the event (once); 丢弃 decides it must not apply.
+ */
+function DeadLettersTab() {
+  const { message } = App.useApp();
+  const queries = useQueryClient();
+  const letters = useQuery({ queryKey: ['dead-letters', 'open'], queryFn: () => get<{ items: DeadLetter[]; total: number; unavailable: string[] }>('/admin/dead-letters', { status: 'open' }) });
+  const [busy, setBusy] = useState<string | null>(null);
+  const act = async (d: DeadLetter, action: 'replay' | 'discard') => {
+    setBusy(`${d.service}/${d.id}/${action}`);
+    try {
+      await post(`/admin/dead-letters/${d.service}/${d.id}/${action}`, {});
+      message.success(action === 'replay' ? `已重放：${eventTypeName(d.eventType)}` : `已丢弃：${eventTypeName(d.eventType)}`);
+    } catch (e) {
+      message.error(errorText(e));
+    } finally {
+      setBusy(null);
+      void queries.invalidateQueries({ queryKey: ['dead-letters'] });
+      void queries.invalidateQueries({ queryKey: ['security-events'] });
+    }
+  };
+  const unavailable = letters.data?.unavailable ?? [];
+  return (
+    <div>
+      <Typography.Paragraph type="secondary">
+        某个服务无法处理的事件（格式不正确，或处理三次仍失败）。请先排除原因，再点“重放”；确认该事件不应生效时点“丢弃”。
+      </Typography.Paragraph>
+      {unavailable.length > 0 && (
+        <Alert type="warning" showIcon role="alert" title={`以下服务暂时无法访问，其死信事件未列出：${unavailable.map((s) => SERVICES[s as DeadLetter['service']] ?? s).join('、')}`} style={{ marginBottom: 16 }} />
+      )}
+      <Table<DeadLetter>
+        rowKey={(d) => `${d.service}/${d.id}`}
+        size="small"
+        loading={letters.isLoading}
+        dataSource={letters.data?.items ?? []}
+        locale={{ emptyText: '没有待处理的死信事件' }}
+        pagination={{ pageSize: 20, hideOnSinglePage: true }}
+        columns={[
+          { title: '服务', dataIndex: 'service', render: (s: DeadLetter['service']) => SERVICES[s] ?? s },
+          { title: '事件类型', dataIndex: 'eventType', render: eventTypeName },
+          { title: '案件', dataIndex: 'caseId', render: (id: string | null) => (id ? <Link to={`/cases/${id}`}>{id.slice(0, 8)}…</Link> : '—') },
+          { title: '原因', dataIndex: 'reason', render: (r: string) => <Typography.Text style={{ wordBreak: 'break-all' }}>{r}</Typography.Text> },
+          { title: '次数', dataIndex: 'attempts' },
+          { title: '首次失败时间', dataIndex: 'firstFailedAt', render: formatTime },
+          {
+            title: '操作',
+            key: 'actions',
+            render: (_: unknown, d) => (
+              <Space>
+                <Button size="small" type="primary" disabled={!d.replayable} loading={busy === `${d.service}/${d.id}/replay`} onClick={() => act(d, 'replay')} title={d.replayable ? undefined : '只保存了脱敏副本，无法重放'}>
+                  重放
+                </Button>
+                <Popconfirm title="丢弃该死信事件？" description="丢弃后该事件不再生效，也不能再重放" okText="确定" cancelText="取消" onConfirm={() => act(d, 'discard')}>
+                  <Button size="small" danger loading={busy === `${d.service}/${d.id}/discard`}>
+                    丢弃
+                  </Button>
+                </Popconfirm>
+              </Space>
+            ),
+          },
+        ]}
+      />
+    </div>
+  );
+}
+
+/** 系统管理: users (roles, unit, state and its actions), units, the security log, dead letters. */
 export default function AdminPage() {
   return (
     <div className="page">
@@ -291,6 +371,7 @@ export default function AdminPage() {
           { key: 'users', label: '用户', children: <UsersTab /> },
           { key: 'units', label: '单位', children: <UnitsTab /> },
           { key: 'security', label: '安全日志', children: <SecurityTab /> },
+          { key: 'dead-letters', label: '死信事件', children: <DeadLettersTab /> },
         ]}
       />
     </div>
