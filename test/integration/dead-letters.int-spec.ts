@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { createEvent, deadLetterTopic, encodeEvent } from '#libs/contracts';
-import { CaseEventServer, KafkaTransport, MESSAGING_ENTITIES, type CaseEventContext } from '#libs/messaging';
+import { CaseEventServer, DeadLetterBox, KafkaTransport, MESSAGING_ENTITIES, type CaseEventContext } from '#libs/messaging';
 import { dataSourceOptions, ensureDatabase, mysqlConfigFromUrl, type DatabaseConfig } from '#libs/persistence';
 import { KAFKA_BROKERS, MYSQL_URL, requireInfrastructure } from './support/infra.js';
 import { readTopicToEnd, waitForGroupsPast, type RawMessage } from './support/kafka-reader.js';
@@ -16,7 +16,9 @@ const MOBILE = '13900001111';
 /**
  * Dead letters on Kafka, with the event server as every service runs it (three attempts): a
  * message that fails validation and one whose handler keeps throwing go to `<topic>.dlt` with
- * their reason, personal data masked, and the partition moves on to the next event.
+ * their reason, personal data masked, and the partition moves on to the next event. Each is
+ * also a row of the service's dead_letter table in MariaDB, which the administrator replays
+ * after the cause is fixed (applied once) or discards.
  */
 describe('dead letters on the Kafka broker', () => {
   const run = `${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
@@ -31,6 +33,8 @@ describe('dead letters on the Kafka broker', () => {
   let producer: Producer;
   const kafka = new Kafka({ clientId: `it-dlt-${run}`, brokers: KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
   const attempts = new Map<string, number>();
+  /** Cases whose handler fails (a broken row, say) until the test "fixes" them. */
+  const broken = new Set<string>();
 
   beforeAll(async () => {
     await requireInfrastructure();
@@ -46,6 +50,7 @@ describe('dead letters on the Kafka broker', () => {
         attempts.set(event.eventId, (attempts.get(event.eventId) ?? 0) + 1);
         await ctx.manager.query('INSERT INTO effect (eventId, note) VALUES (?, ?)', [event.eventId, event.payload.note]);
         if (event.payload.note.startsWith('poison')) throw new Error(`petitioner ${ID_NUMBER} (mobile ${MOBILE}) not found`);
+        if (broken.has((event as unknown as { caseId: string }).caseId)) throw new Error(`case row unreadable (${MOBILE})`);
       },
       true,
     );
@@ -108,5 +113,47 @@ describe('dead letters on the Kafka broker', () => {
       expect(d.raw).not.toContain(MOBILE);
     }
     process.stdout.write(`\n  dead letters: ${dead.map((d) => d.reason).join(' | ')}\n`);
+
+    // Both are rows of the dead_letter table in MariaDB, masked: neither can be replayed as it came.
+    const rows = await ds.query('SELECT * FROM dead_letter WHERE caseId = ? ORDER BY sourceOffset', [caseId]);
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({ eventType: 'case.supervised', sourcePartition: partition, sourceOffset: sent.baseOffset, attempts: 1, status: 'open', topic });
+    expect(Boolean(rows[0].valueMasked)).toBe(true);
+    expect(rows[1]).toMatchObject({ eventId: poison.eventId, attempts: 3, status: 'open' });
+    expect(rows[1].reason).toMatch(/^handler failed 3 times: .*450302\*{8}1232/);
+    expect(Boolean(rows[1].valueMasked)).toBe(true); // the note has a mobile in clear
+    expect(JSON.stringify(rows)).not.toContain(ID_NUMBER);
+    expect(JSON.stringify(rows)).not.toContain(MOBILE);
+  }, T);
+
+  it('replays a dead letter from MariaDB after the fix: applied once, a second replay refused, a redelivery dropped', async () => {
+    const caseId = randomUUID();
+    broken.add(caseId);
+    const event = createEvent('case.supervised', caseId, { note: '督办：请核实后答复', automatic: false }, { username: 'office1' }, new Date());
+    const [sent] = await producer.send({ topic, acks: -1, messages: [{ key: caseId, value: encodeEvent(event) }] });
+    const row = async () => (await ds.query('SELECT * FROM dead_letter WHERE eventId = ?', [event.eventId]))[0];
+    expect(await waitUntil(async () => !!(await row()), 60_000)).toBe(true);
+    expect(await row()).toMatchObject({ status: 'open', attempts: 3, caseId, value: encodeEvent(event) });
+    expect(Boolean((await row()).valueMasked)).toBe(false);
+
+    const box = new DeadLetterBox(ds, server);
+    const admin = { username: 'admin', roles: ['admin'] };
+    const id = (await row()).id;
+    await expect(box.replay(id, admin)).rejects.toMatchObject({ status: 422, code: 'REPLAY_FAILED', message: expect.stringMatching(/^重放失败/) });
+    expect(await row()).toMatchObject({ status: 'open', attempts: 4, reason: expect.stringContaining('139****1111') });
+
+    broken.delete(caseId); // the fix
+    expect(await box.replay(id, admin)).toMatchObject({ status: 'replayed', resolvedBy: 'admin' });
+    expect(await ds.query('SELECT eventId FROM effect WHERE eventId = ?', [event.eventId])).toHaveLength(1);
+    expect(await ds.query('SELECT eventId FROM processed_event WHERE eventId = ?', [event.eventId])).toHaveLength(1);
+    await expect(box.replay(id, admin)).rejects.toMatchObject({ status: 409 });
+
+    // The broker delivers the same message again: dropped, nothing more applied, still one row.
+    const before = attempts.get(event.eventId);
+    const [again] = await producer.send({ topic, acks: -1, messages: [{ key: caseId, value: encodeEvent(event) }] });
+    await waitForGroupsPast(topic, [group], again.partition, again.baseOffset!);
+    expect(attempts.get(event.eventId)).toBe(before);
+    expect(await ds.query('SELECT id, status FROM dead_letter WHERE eventId = ?', [event.eventId])).toEqual([{ id, status: 'replayed' }]);
+    expect(sent.partition).toBe(again.partition);
   }, T);
 });
