@@ -29,6 +29,8 @@ export interface AnnualFigures {
   groupVisits: number;
   routing: { transfer: number; assign: number };
   supervision: { total: number; automatic: number };
+  /** Cases whose stored data could not be computed: counted where their columns suffice, left out of the rest. */
+  unrenderable?: { cases: number; items: { id: string; trackingNo: string }[] };
 }
 
 const PURPOSE_NAMES: Record<string, string> = { accusation: '检举控告', suggestion: '意见建议', appeal: '申诉求决' };
@@ -96,6 +98,9 @@ export function annualRows(f: AnnualFigures, unitName: (code: string) => string)
     ...f.byCategory.map((c): [string, string, number] => ['内容分类', categoryName(c.category), c.cases]),
     ...f.byUnit.map((u): [string, string, number] => ['责任单位（信访事项较多的单位）', unitName(u.unitCode), u.cases]),
   );
+  if (f.unrenderable?.cases) {
+    rows.push(['数据核查', '数据异常、未计入期限类指标的案件（件）', f.unrenderable.cases], ['数据核查', '其信访编号', f.unrenderable.items.map((c) => c.trackingNo).join('、')]);
+  }
   return rows;
 }
 
@@ -120,6 +125,9 @@ export function annualText(f: AnnualFigures, unitName: (code: string) => string)
     `五、群众满意率${percent(s.rates.satisfaction)}，参评率${percent(s.rates.participation)}，重复信访率${percent(s.rates.repeat)}。`,
     `六、转送${f.routing.transfer}件，交办${f.routing.assign}件，督办${f.supervision.total}次（其中逾期自动督办${f.supervision.automatic}次）。`,
     `七、信访事项较多的单位：${top}。`,
+    ...(f.unrenderable?.cases
+      ? [`（注：${f.unrenderable.cases}件案件数据异常，已计入登记、办结件数，未计入期限类比率，待系统管理员核查：${f.unrenderable.items.map((c) => c.trackingNo).join('、')}。）`]
+      : []),
     '',
   ].join('\n');
 }

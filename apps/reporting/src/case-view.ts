@@ -7,6 +7,59 @@ import type { RptCase } from './reporting.entities.js';
 import type { CaseExtra, TimelineEntry } from './projection.handlers.js';
 import type { ReportingSettings } from './reporting.settings.js';
 import { petitionersToShow } from './petitioner-pii.js';
+import { maskText } from '#libs/common';
+
+/**
+ * A case this read model holds but cannot compute or show (a fact the regulation cannot compute,
+ * JSON that does not parse, a sealed value that does not open): lists, reports and the case page
+ * show it with this marker instead of failing for every case around it.
+ */
+export interface RenderError {
+  code: 'CASE_DATA_INVALID';
+  message: string;
+  /** What failed, for the administrator (personal data masked). */
+  detail: string;
+}
+
+export function renderErrorOf(row: Pick<RptCase, 'trackingNo'>, e: unknown): RenderError {
+  return {
+    code: 'CASE_DATA_INVALID',
+    message: `案件 ${row.trackingNo} 的数据异常，无法计算办理期限或显示全部内容，请系统管理员核查；其他案件不受影响`,
+    detail: maskText(e instanceof Error ? `${e.name}: ${e.message}` : String(e)),
+  };
+}
+
+/**
+ * The deadlines of each case, computed once per query; a case whose deadlines cannot be computed
+ * is remembered with its error (and left out of every figure that needs its deadlines).
+ */
+export class DeadlineMemo {
+  private readonly done = new Map<string, Deadline[] | RenderError>();
+  constructor(
+    private readonly now: Date,
+    private readonly s: ReportingSettings,
+    private readonly onError?: (row: RptCase, e: RenderError) => void,
+  ) {}
+  /** The case's deadlines, or null when they cannot be computed. */
+  of(row: RptCase): Deadline[] | null {
+    let r = this.done.get(row.id);
+    if (!r) {
+      try {
+        r = deadlinesOf(row, this.now, this.s);
+      } catch (e) {
+        r = renderErrorOf(row, e);
+        this.onError?.(row, r);
+      }
+      this.done.set(row.id, r);
+    }
+    return Array.isArray(r) ? r : null;
+  }
+  errorOf(row: RptCase): RenderError | null {
+    this.of(row);
+    const r = this.done.get(row.id)!;
+    return Array.isArray(r) ? null : r;
+  }
+}
 
 /** Deadlines as of `now`, from the case history (the same rules the deadline service enforces). */
 export function deadlinesOf(row: RptCase, now: Date, s: ReportingSettings): Deadline[] {
@@ -88,8 +141,80 @@ export function nextDeadlineOf(deadlines: Deadline[], now: Date, tz: string, war
   };
 }
 
-/** The case in the API contract's shape; personal data masked unless the caller is admin. */
-export function toCaseView(row: RptCase, caller: Caller | null, now: Date, s: ReportingSettings) {
+/**
+ * The case in the API contract's shape; personal data masked unless the caller is admin. A case
+ * that cannot be rendered comes back with what its columns hold, no actions, and `renderError`.
+ */
+export function toCaseView(row: RptCase, caller: Caller | null, now: Date, s: ReportingSettings): CaseView {
+  try {
+    return renderCaseView(row, caller, now, s);
+  } catch (e) {
+    return brokenCaseView(row, caller, s, renderErrorOf(row, e));
+  }
+}
+
+/** What a case whose data cannot be computed still shows: its columns, each part that does parse. */
+export function brokenCaseView(row: RptCase, caller: Caller | null, s: ReportingSettings, renderError: RenderError): CaseView {
+  const tz = s.timeZone;
+  const fmt = (d: Date | null) => (d && !Number.isNaN(d.getTime()) ? formatInstant(d, tz) : null);
+  const attempt = <T,>(fn: () => T, fallback: T): T => {
+    try {
+      return fn();
+    } catch {
+      return fallback;
+    }
+  };
+  const admin = !!caller?.roles.includes('admin');
+  return {
+    id: row.id,
+    trackingNo: row.trackingNo,
+    status: row.status,
+    channel: row.channel,
+    purpose: row.purpose,
+    category: row.category,
+    summary: row.summary,
+    content: row.content,
+    headcount: row.headcount,
+    groupVisit: row.groupVisit,
+    petitioners: attempt(() => petitionersToShow(s.pii, row.petitioners, admin), []),
+    assignedBy: row.authority ? { authority: row.authority, reference: row.assignedReference, feedbackDueAt: row.assignedFeedbackDueAt } : null,
+    backlog: row.backlog,
+    unitCode: row.unitCode,
+    routeMode: row.routeMode,
+    receivedAt: fmt(row.receivedAt),
+    routedAt: fmt(row.routedAt),
+    acceptedAt: fmt(row.acceptedAt),
+    closedAt: fmt(row.closedAt),
+    closure: row.closureKind ? { kind: row.closureKind, outcome: row.closureOutcome, opinion: row.closureOpinion } : null,
+    extension: null,
+    evaluation: null,
+    evaluationState: null,
+    decline: null,
+    diversion: null,
+    objections: [],
+    review: null,
+    reReview: null,
+    supervisions: [],
+    priorFinalCase: null,
+    repeatContacts: row.repeatContacts,
+    supervised: row.supervised,
+    overdue: false,
+    deadlines: [],
+    allowedActions: [],
+    timeline: attempt(
+      () =>
+        (JSON.parse(row.timeline) as TimelineEntry[]).map((t) => ({
+          ...t,
+          at: formatInstant(new Date(t.at), tz),
+          ...(t.enteredAt ? { enteredAt: formatInstant(new Date(t.enteredAt), tz) } : {}),
+        })),
+      [],
+    ),
+    renderError,
+  };
+}
+
+function renderCaseView(row: RptCase, caller: Caller | null, now: Date, s: ReportingSettings) {
   const tz = s.timeZone;
   const fmt = (d: Date | null) => (d ? formatInstant(d, tz) : null);
   const admin = !!caller?.roles.includes('admin');
@@ -147,6 +272,7 @@ export function toCaseView(row: RptCase, caller: Caller | null, now: Date, s: Re
       at: formatInstant(new Date(t.at), tz),
       ...(t.enteredAt ? { enteredAt: formatInstant(new Date(t.enteredAt), tz) } : {}),
     })),
+    renderError: null as RenderError | null,
   };
 }
-export type CaseView = ReturnType<typeof toCaseView>;
+export type CaseView = ReturnType<typeof renderCaseView>;

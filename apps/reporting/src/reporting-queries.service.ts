@@ -1,12 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
-import { CLOCK, ForbiddenError, NotFoundError, UnavailableError, type Clock } from '#libs/common';
+import { CaseDataError, CLOCK, DomainError, ForbiddenError, NotFoundError, UnavailableError, type Clock } from '#libs/common';
 import { deserializeFacts, firstLevelOf } from '#libs/contracts';
 import { waitForEvent } from '#libs/messaging';
 import { exclusive } from '#libs/persistence';
-import { addDays, endOfLocalDay, formatInstant, previewAction, toLocalDate, type CaseAction } from '#libs/regulation';
+import { addDays, endOfLocalDay, formatInstant, previewAction, toLocalDate, type CaseAction, type Deadline } from '#libs/regulation';
 import { enforce, snapshotOf, type Caller } from '#libs/runtime';
-import { deadlinesOf, formatDeadlines, isOverdue, nextDeadlineOf, toCaseView, type CaseView } from './case-view.js';
+import { DeadlineMemo, formatDeadlines, isOverdue, nextDeadlineOf, renderErrorOf, toCaseView, type CaseView, type RenderError } from './case-view.js';
 import { RptCase, RptContact, RptReceptionSession } from './reporting.entities.js';
 import type { CaseExtra } from './projection.handlers.js';
 import { REPORTING_SETTINGS, type ReportingSettings } from './reporting.settings.js';
@@ -46,6 +46,10 @@ function scopeUnit(caller: Caller | null): string | null {
 
 @Injectable()
 export class ReportingQueries {
+  private readonly logger = new Logger('ReportingQueries');
+  /** Cases already reported as unrenderable (one log line per case and process, not per request). */
+  private readonly reported = new Set<string>();
+
   constructor(
     private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -56,12 +60,34 @@ export class ReportingQueries {
     return this.dataSource.getRepository(RptCase);
   }
 
+  /** Deadlines of each case for one query; a case that cannot be computed is logged once and left out. */
+  private memo(now: Date): DeadlineMemo {
+    return new DeadlineMemo(now, this.settings, (row, e) => this.report(row, e));
+  }
+
+  private report(row: RptCase, e: RenderError): void {
+    if (this.reported.has(row.id)) return;
+    if (this.reported.size > 10_000) this.reported.clear();
+    this.reported.add(row.id);
+    this.logger.error(`case ${row.id} (${row.trackingNo}) cannot be rendered, shown with an error marker: ${e.detail}`);
+  }
+
+  /** The case's extra JSON, or null when it does not parse (the case is then shown as broken). */
+  private extraOf(row: RptCase): CaseExtra | null {
+    try {
+      return JSON.parse(row.extra) as CaseExtra;
+    } catch (e) {
+      this.report(row, renderErrorOf(row, e));
+      return null;
+    }
+  }
+
   private async load(id: string, caller: Caller | null): Promise<RptCase> {
     const unit = scopeUnit(caller);
     const row = await exclusive(this.dataSource, () => this.cases.findOneBy({ id }));
     if (!row) throw new NotFoundError(`案件 ${id} 不存在`);
     // A unit that sent a wrong transfer back may still read what it returned.
-    const returnedBy = (JSON.parse(row.extra) as CaseExtra).objections?.some((o) => o.unitCode === unit);
+    const returnedBy = !!unit && this.extraOf(row)?.objections?.some((o) => o.unitCode === unit);
     if (unit && row.unitCode !== unit && !returnedBy) throw new ForbiddenError('该案件由其他单位办理，不属于您所在的单位', undefined, 'WRONG_UNIT');
     return row;
   }
@@ -71,7 +97,9 @@ export class ReportingQueries {
     if (params.waitFor && !(await waitForEvent(this.dataSource, params.waitFor, this.settings.readYourWritesTimeoutMs))) {
       throw new UnavailableError(`操作已保存，但案件视图尚未更新，请稍后重新打开案件（事件 ${params.waitFor}）`);
     }
-    return toCaseView(await this.load(params.id, caller), caller, this.clock.now(), this.settings);
+    const view = toCaseView(await this.load(params.id, caller), caller, this.clock.now(), this.settings);
+    if (view.renderError) this.logger.error(`case ${view.id} (${view.trackingNo}) cannot be rendered: ${view.renderError.detail}`);
+    return view;
   }
 
   /**
@@ -81,7 +109,15 @@ export class ReportingQueries {
   async preview(params: { id: string; action: CaseAction; days?: number; mode?: 'transfer' | 'assign' }, caller: Caller | null) {
     const row = await this.load(params.id, caller);
     const s = this.settings;
-    const r = previewAction({ facts: deserializeFacts(row.facts), snapshot: snapshotOf(row), action: params.action, days: params.days, mode: params.mode, now: this.clock.now(), policy: s.policy, calendar: s.calendar });
+    let r: ReturnType<typeof previewAction>;
+    try {
+      r = previewAction({ facts: deserializeFacts(row.facts), snapshot: snapshotOf(row), action: params.action, days: params.days, mode: params.mode, now: this.clock.now(), policy: s.policy, calendar: s.calendar });
+    } catch (e) {
+      if (e instanceof DomainError) throw e;
+      const err = renderErrorOf(row, e);
+      this.report(row, err);
+      throw new CaseDataError(err.message);
+    }
     if (!r.ok) {
       enforce(r);
       throw new Error('unreachable');
@@ -119,16 +155,19 @@ export class ReportingQueries {
     if (params.trackingNo) qb.andWhere('c.trackingNo = :trackingNo', { trackingNo: params.trackingNo.trim().toUpperCase() });
     const now = this.clock.now();
     const s = this.settings;
+    const memo = this.memo(now);
     let rows: RptCase[];
     let total: number;
     if (params.overdue === undefined && params.sort !== 'urgency') {
       [rows, total] = await exclusive(this.dataSource, () => qb.skip((page - 1) * pageSize).take(pageSize).getManyAndCount());
     } else {
       // Overdue and urgency are computed from the regulation, not stored: filter and sort after computing.
-      let all = (await exclusive(this.dataSource, () => qb.getMany())).map((r) => ({ r, ds: deadlinesOf(r, now, s) }));
+      // A case whose deadlines cannot be computed is not overdue as far as anyone can tell: it is
+      // listed (with its marker) among the not-overdue, after every case with a deadline.
+      let all = (await exclusive(this.dataSource, () => qb.getMany())).map((r) => ({ r, ds: memo.of(r) ?? [] }));
       if (params.overdue !== undefined) all = all.filter(({ ds }) => isOverdue(ds) === params.overdue);
       if (params.sort === 'urgency') {
-        const due = (ds: ReturnType<typeof deadlinesOf>) => nextDeadlineOf(ds, now, s.timeZone, s.warnDaysBefore);
+        const due = (ds: Deadline[]) => nextDeadlineOf(ds, now, s.timeZone, s.warnDaysBefore);
         const keyed = all.map((x) => ({ ...x, next: due(x.ds) }));
         // Stable: rows arrive newest first, which orders the cases with no open deadline.
         keyed.sort((a, b) => (a.next && b.next ? Date.parse(a.next.dueAt) - Date.parse(b.next.dueAt) : a.next ? -1 : b.next ? 1 : 0));
@@ -139,19 +178,21 @@ export class ReportingQueries {
     }
     // The count the worklist always shows: overdue cases in the caller's scope, whatever the filters.
     // (the same cases as ?overdue=true with no other filter)
-    const overdueTotal = (await exclusive(this.dataSource, () => scoped().getMany())).filter((r) => isOverdue(deadlinesOf(r, now, s))).length;
-    const items = rows.map((r) => this.listItem(r, caller, now));
+    const overdueTotal = (await exclusive(this.dataSource, () => scoped().getMany())).filter((r) => isOverdue(memo.of(r) ?? [])).length;
+    const items = rows.map((r) => this.listItem(r, caller, now, memo));
     return { items, total, page, pageSize, overdueTotal };
   }
 
   /** A case as the lists show it: no content, timeline or petitioner details; its next deadline. */
-  private listItem(r: RptCase, caller: Caller | null, now: Date) {
+  private listItem(r: RptCase, caller: Caller | null, now: Date, memo = this.memo(now)) {
     const v = toCaseView(r, caller, now, this.settings);
+    if (v.renderError) this.report(r, v.renderError);
     const { content: _c, timeline: _t, petitioners, ...summary } = v;
+    const ds = v.renderError ? null : memo.of(r);
     return {
       ...summary,
       petitioners: petitioners.map((p) => ({ name: p.name })),
-      nextDeadline: nextDeadlineOf(deadlinesOf(r, now, this.settings), now, this.settings.timeZone, this.settings.warnDaysBefore),
+      nextDeadline: ds ? nextDeadlineOf(ds, now, this.settings.timeZone, this.settings.warnDaysBefore) : null,
     };
   }
 
@@ -213,9 +254,13 @@ export class ReportingQueries {
 
     const received = cases.filter((c) => inPeriod(c.receivedAt));
     const closed = cases.filter((c) => inPeriod(c.closedAt));
-    const deadlines = new Map(cases.map((c) => [c.id, deadlinesOf(c, now, this.settings)]));
-    const dl = (c: RptCase, kind: string) => deadlines.get(c.id)!.find((d) => d.kind === kind);
+    // A case whose deadlines (or records) cannot be computed still counts where its columns
+    // suffice (received, closed, by channel, assigned) and is left out of every figure that needs
+    // its deadlines or records; `unrenderable` names it.
+    const memo = this.memo(now);
+    const dl = (c: RptCase, kind: string) => memo.of(c)?.find((d) => d.kind === kind);
     const closedOnTime = (c: RptCase) => {
+      if (!memo.of(c)) return false;
       const h = dl(c, 'handling');
       return !!c.closedAt && (!h || c.closedAt <= h.dueAt);
     };
@@ -240,7 +285,8 @@ export class ReportingQueries {
           this.dataSource.getRepository(RptContact).createQueryBuilder('k').where('k.receptionSessionId IN (:...ids)', { ids: [...sessionIds] }).getMany(),
         )
       : [];
-    const extraOf = (c: RptCase) => JSON.parse(c.extra) as CaseExtra;
+    const extras = new Map(cases.map((c) => [c.id, this.extraOf(c)]));
+    const extraOf = (c: RptCase) => extras.get(c.id) ?? {};
     const evaluated = cases.filter((c) => {
       const ev = extraOf(c).evaluation;
       return !!ev && inPeriod(new Date(ev.at));
@@ -260,6 +306,7 @@ export class ReportingQueries {
       }),
     );
     const resolvedOfReceived = received.filter((c) => c.closedAt && c.closedAt < end);
+    const unrenderable = cases.filter((c) => !memo.of(c) || !extras.get(c.id));
 
     return {
       period: { from: params.from, to: params.to, timeZone: tz },
@@ -293,6 +340,7 @@ export class ReportingQueries {
         repeat: rate(contacts.filter((k) => k.repeat).length, contacts.length),
       },
       assigned,
+      unrenderable: { cases: unrenderable.length, items: unrenderable.map((c) => ({ id: c.id, trackingNo: c.trackingNo })) },
     };
   }
 
@@ -309,9 +357,10 @@ export class ReportingQueries {
     const rows = await exclusive(this.dataSource, () => qb.getMany());
     const now = this.clock.now();
     const tz = this.settings.timeZone;
+    const memo = this.memo(now);
     return rows
       .map((r) => {
-        const ds = deadlinesOf(r, now, this.settings);
+        const ds = memo.of(r) ?? [];
         // The date the unit answers to: the assigning body's feedback date, else the handling period.
         const open = ds.filter((d) => !d.metAt && d.state !== 'lapsed' && d.holder !== 'petitioner');
         const due = ['feedback', 'handling', 'acceptance-notice', 'route', 'review-opinion', 're-review-opinion'].map((k) => open.find((d) => d.kind === k)).find(Boolean);
@@ -329,6 +378,7 @@ export class ReportingQueries {
           daysLeft: due ? Math.ceil((due.dueAt.getTime() - now.getTime()) / 86_400_000) : null,
           overdue: isOverdue(ds),
           supervised: r.supervised,
+          ...(memo.errorOf(r) ? { renderError: memo.errorOf(r) } : {}),
         };
       })
       .sort((a, b) => (a.dueAt ?? '9999').localeCompare(b.dueAt ?? '9999'));
@@ -354,6 +404,7 @@ export class ReportingQueries {
         .getMany(),
     );
     const now = this.clock.now();
+    const memo = this.memo(now);
     const month = (d: Date) => toLocalDate(d, tz).slice(0, 7);
     const keyOf = (r: RptCase, at: Date): string => {
       switch (params.by) {
@@ -378,7 +429,7 @@ export class ReportingQueries {
       if (inPeriod(r.receivedAt)) {
         const g = group(keyOf(r, r.receivedAt));
         g.received++;
-        if (isOverdue(deadlinesOf(r, now, this.settings))) g.overdue++;
+        if (isOverdue(memo.of(r) ?? [])) g.overdue++;
       }
       if (inPeriod(r.closedAt)) group(keyOf(r, r.closedAt!)).closed++;
     }
@@ -412,7 +463,20 @@ export class ReportingQueries {
       for (const k of keys) if (k) m.set(k, (m.get(k) ?? 0) + 1);
       return [...m].map(([key, cases]) => ({ key, cases })).sort((a, b) => b.cases - a.cases || a.key.localeCompare(b.key));
     };
-    const timelines = rows.map((r) => JSON.parse(r.timeline) as { type: string; at: string; detail?: { mode?: string; automatic?: boolean } }[]);
+    type Entry = { type: string; at: string; detail?: { mode?: string; automatic?: boolean } };
+    const unreadable: RptCase[] = [];
+    const timelines = rows.map((r): Entry[] => {
+      try {
+        return JSON.parse(r.timeline) as Entry[];
+      } catch (e) {
+        this.report(r, renderErrorOf(r, e));
+        unreadable.push(r);
+        return [];
+      }
+    });
+    // Cases left out of a figure: the summary's, and those whose timeline (routing, supervision) does not parse.
+    const left = new Map(summary.unrenderable.items.map((c) => [c.id, c]));
+    for (const r of unreadable) left.set(r.id, { id: r.id, trackingNo: r.trackingNo });
     const routed = timelines.flat().filter((e) => e.type === 'routed' && inYear(e.at));
     const supervised = timelines.flat().filter((e) => e.type === 'supervised' && inYear(e.at));
     return {
@@ -424,6 +488,7 @@ export class ReportingQueries {
       groupVisits: received.filter((r) => r.groupVisit).length,
       routing: { transfer: routed.filter((e) => e.detail?.mode === 'transfer').length, assign: routed.filter((e) => e.detail?.mode === 'assign').length },
       supervision: { total: supervised.length, automatic: supervised.filter((e) => e.detail?.automatic).length },
+      unrenderable: { cases: left.size, items: [...left.values()] },
     };
   }
 }

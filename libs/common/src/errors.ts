@@ -18,7 +18,8 @@ export type ErrorCode =
   | 'ACCOUNT_LOCKED'
   | 'ACCOUNT_DISABLED'
   | 'PASSWORD_CHANGE_REQUIRED'
-  | 'TOKEN_REUSED';
+  | 'TOKEN_REUSED'
+  | 'CASE_DATA_INVALID';
 
 export abstract class DomainError extends Error {
   abstract readonly status: number;
@@ -88,6 +89,15 @@ export class StateConflictError extends DomainError {
 /** A rule of the regulation forbids it (the message cites the article). */
 export class RuleViolationError extends DomainError {
   static readonly defaultCode: ErrorCode = 'REGULATION';
+  readonly status = 422;
+  readonly error = 'Unprocessable Entity';
+}
+/**
+ * CASE_DATA_INVALID: what is stored of this case cannot be computed (a fact the regulation
+ * refuses, a record that does not parse). Only this case is refused; an administrator corrects it.
+ */
+export class CaseDataError extends DomainError {
+  static readonly defaultCode: ErrorCode = 'CASE_DATA_INVALID';
   readonly status = 422;
   readonly error = 'Unprocessable Entity';
 }

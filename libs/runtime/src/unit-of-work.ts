@@ -1,12 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { EventEnvelope } from '#libs/contracts';
-import { CLOCK, maskText, NotFoundError, UnavailableError, type Clock } from '#libs/common';
+import { CaseDataError, CLOCK, maskText, NotFoundError, UnavailableError, type Clock } from '#libs/common';
 import { appendToOutbox, OutboxRelay, runAfterCommit, waitForEvent, type CaseEventServer } from '#libs/messaging';
 import { exclusive } from '#libs/persistence';
 import { RUNTIME_OPTIONS, type RuntimeOptions } from './runtime.options.js';
 import { actionTime } from './case-guards.js';
 import type { CommandResult, ServiceCommand } from './service-api.js';
+
+/** The services as the office knows them (for messages people read). */
+const SERVICE_NAMES: Record<string, string> = { intake: '登记', assignment: '转送交办', deadline: '期限', closure: '办结', reporting: '统计' };
 
 /**
  * A command's transaction: the state change and the events it causes commit together
@@ -61,13 +64,29 @@ export class UnitOfWork {
     await this.catchUp(cmd.after);
     const now = this.clock.now();
     const at = actionTime(cmd.at, now);
-    const { eventIds } = await this.run(async (m) => {
-      const row = await steps.load(m, cmd.caseId!);
-      if (!row) throw new NotFoundError(`案件 ${cmd.caseId} 不存在`);
-      steps.check(row, at);
-      return { result: null, events: [steps.produce(row, at, now)] };
-    });
-    return { caseId: cmd.caseId!, eventIds };
+    try {
+      const { eventIds } = await this.run(async (m) => {
+        const row = await steps.load(m, cmd.caseId!);
+        if (!row) throw new NotFoundError(`案件 ${cmd.caseId} 不存在`);
+        steps.check(row, at);
+        return { result: null, events: [steps.produce(row, at, now)] };
+      });
+      return { caseId: cmd.caseId!, eventIds };
+    } catch (e) {
+      throw this.containCaseData(cmd.caseId!, e);
+    }
+  }
+
+  /**
+   * What this service holds of one case cannot be computed (a record that does not parse, a fact
+   * the regulation refuses): that case's command is refused with a 422 naming it, nothing is
+   * committed, and every other case goes on. Database and broker errors pass through as they are.
+   */
+  private containCaseData(caseId: string, e: unknown): unknown {
+    if (!(e instanceof SyntaxError || e instanceof RangeError || e instanceof TypeError)) return e;
+    this.logger.error(`${this.options.service}: case ${caseId} cannot be computed from its stored data: ${maskText(`${e.name}: ${e.message}`)}`);
+    const name = SERVICE_NAMES[this.options.service] ?? this.options.service;
+    return new CaseDataError(`案件 ${caseId} 在${name}服务中保存的数据异常，无法执行此操作，请系统管理员核查；其他案件不受影响`);
   }
 
   /** Waits until this service has applied the event the caller last saw (read-your-writes). */

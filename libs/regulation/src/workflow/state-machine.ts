@@ -109,7 +109,9 @@ export const ACTION_NAMES: Readonly<Record<CaseAction, string>> = {
 export type Decision =
   | { ok: true; next: CaseStatus }
   | { ok: false; status: 409; code: 'CASE_STATE'; message: string }
-  | { ok: false; status: 422; code: 'REGULATION'; message: string };
+  | { ok: false; status: 422; code: 'REGULATION'; message: string }
+  /** The stored state is none the machine knows: the case's data needs correcting. */
+  | { ok: false; status: 422; code: 'CASE_DATA_INVALID'; message: string };
 
 /** At most 30 days of extension in total (Art. 34). */
 export const MAX_EXTENSION_DAYS = 30;
@@ -154,6 +156,9 @@ const forbiddenBy = (message: string): Decision => ({ ok: false, status: 422, co
 /** Whether `action` may be taken on a case in `snapshot`, and the status it leads to. */
 export function decide(snapshot: CaseSnapshot, action: CaseAction, input?: { extensionDays?: number }): Decision {
   const { status } = snapshot;
+  if (!Object.hasOwn(STATUS_NAMES, status)) {
+    return { ok: false, status: 422, code: 'CASE_DATA_INVALID', message: `该案件保存的状态「${String(status)}」无法识别，不能${ACTION_NAMES[action]}，请系统管理员核查` };
+  }
 
   if (status === 'final' && (action === 'review-request' || action === 're-review-request')) {
     return forbiddenBy(`该事项已经复核，信访人以同一事实和理由提出的${ACTION_NAMES[action]}不再受理（《信访工作条例》第三十六条第三款）`);
