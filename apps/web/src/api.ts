@@ -230,6 +230,8 @@ export interface CaseSummary {
   repeatContacts: number;
   petitioners: Petitioner[];
   nextDeadline?: NextDeadline | null;
+  /** Set when the platform cannot compute or show this case's data (shown as it is, with this note). */
+  renderError?: { code: string; message: string; detail: string } | null;
 }
 
 export interface TimelineEntry {

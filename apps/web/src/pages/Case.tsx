@@ -59,6 +59,20 @@ export function CasePage() {
         {c.backlog && <Tag color="magenta">积案</Tag>}
       </Space>
       <Typography.Paragraph className="case-summary">{c.summary}</Typography.Paragraph>
+      {c.renderError && (
+        <Alert
+          type="error"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title="案件数据异常"
+          description={
+            <span>
+              {c.renderError.message}。以下仅显示可以读取的内容，办理期限和办理操作暂不可用。
+              {c.renderError.detail && <Typography.Text type="secondary"> 技术信息：{c.renderError.detail}</Typography.Text>}
+            </span>
+          }
+        />
+      )}
 
       <div className="actions" role="group" aria-label="办理操作">
         {specs.length ? (

@@ -86,6 +86,11 @@ export function CasesPage() {
           {c.groupVisit && <Tag color="volcano">集体访</Tag>}
           {c.repeatContacts > 0 && <Tag>重复 {c.repeatContacts}</Tag>}
           {c.supervised && <Tag color="red">督办</Tag>}
+          {c.renderError && (
+            <Tag color="error" title={c.renderError.message}>
+              数据异常
+            </Tag>
+          )}
         </Space>
       ),
     },
