@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { SECURITY_EVENTS, type SecurityEvents } from '#libs/auth';
 import { ForbiddenError } from '#libs/common';
 import { SERVICE_CLIENT, type Caller, type CommandResult, type ServiceClient } from '#libs/runtime';
 
@@ -11,7 +12,10 @@ type CaseView = Record<string, unknown> & { id: string };
  */
 @Injectable()
 export class PetitionsFacade {
-  constructor(@Inject(SERVICE_CLIENT) private readonly services: ServiceClient) {}
+  constructor(
+    @Inject(SERVICE_CLIENT) private readonly services: ServiceClient,
+    @Inject(SECURITY_EVENTS) private readonly security: SecurityEvents,
+  ) {}
 
   async register(body: object, caller: Caller): Promise<{ created: boolean; view: CaseView }> {
     const result = await this.services.command('intake', 'register-petition', { actor: caller, body });
@@ -21,8 +25,12 @@ export class PetitionsFacade {
   async act(caseId: string, service: string, command: string, body: Record<string, unknown>, caller: Caller): Promise<CaseView> {
     const { at, ...rest } = body as { at?: string };
     if (at && !caller.roles.includes('admin')) throw new ForbiddenError('只有系统管理员可以补录行为时间（at）');
-    const head = await this.services.query<{ lastEventId: string }>('reporting', 'head', { id: caseId }, caller);
-    const result = await this.services.command(service, command, { caseId, actor: caller, body: rest, after: head.lastEventId, at: at ?? null });
+    const head = await this.services.query<{ lastEventId: string; lastStep?: { type: string; at: string } | null }>('reporting', 'head', { id: caseId }, caller);
+    const result = await this.services.command(service, command, { caseId, actor: caller, body: rest, after: head.lastEventId, at: at ?? null, atNotBefore: at ? (head.lastStep ?? null) : null });
+    // Every act of the administrator on a case is a correction (paper records entered later, data put right): audited.
+    if (caller.roles.includes('admin')) {
+      await this.security.record({ event: 'case-correction', actor: caller.username, target: `petitions/${caseId}`, ip: null, detail: { action: command, at: at ?? null, eventId: result.eventIds.at(-1) ?? null } });
+    }
     return this.readAfter(result, caller);
   }
 

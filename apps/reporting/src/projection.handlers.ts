@@ -18,6 +18,8 @@ export interface TimelineEntry {
   at: string;
   actor: string | null;
   enteredAt?: string;
+  /** Done by the administrator: a correction (补录 / 更正). */
+  correction?: boolean;
   detail?: Record<string, unknown>;
 }
 
@@ -225,6 +227,8 @@ function entry(e: EventEnvelope, type: string, at: string, detail?: Record<strin
     actor: e.actor?.username ?? null,
     // A back-dated act keeps both times: when it happened and when it was entered (audit).
     ...(enteredAt && enteredAt !== at ? { enteredAt: String(enteredAt) } : at !== e.occurredAt && e.actor ? { enteredAt: e.occurredAt } : {}),
+    // The administrator's acts on a case are corrections (paper records, data put right): flagged, with who (actor) and when (enteredAt or at).
+    ...(e.actor?.roles?.includes('admin') ? { correction: true } : {}),
     ...(Object.keys(rest).length ? { detail: rest } : {}),
   };
 }

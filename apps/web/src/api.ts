@@ -239,6 +239,8 @@ export interface TimelineEntry {
   at: string;
   actor: string | null;
   enteredAt?: string;
+  /** The administrator's act on the case (补录 / 更正). */
+  correction?: boolean;
   detail?: Record<string, unknown>;
 }
 

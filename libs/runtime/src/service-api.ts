@@ -19,6 +19,8 @@ export interface ServiceCommand<B = Record<string, unknown>> {
   after?: string | null;
   /** Back-dated action time (admin only, checked by the gateway). */
   at?: string | null;
+  /** The case's latest step as the caller saw it: a back-dated `at` may not go before it. */
+  atNotBefore?: { type: string; at: string } | null;
 }
 
 export interface CommandResult {

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { EventEnvelope } from '#libs/contracts';
-import { CaseDataError, CLOCK, maskText, NotFoundError, UnavailableError, type Clock } from '#libs/common';
+import { CaseDataError, CLOCK, InvalidInputError, maskText, NotFoundError, RuleViolationError, UnavailableError, type Clock } from '#libs/common';
+import { formatInstant } from '#libs/regulation';
 import { appendToOutbox, OutboxRelay, runAfterCommit, waitForEvent, type CaseEventServer } from '#libs/messaging';
 import { exclusive } from '#libs/persistence';
 import { RUNTIME_OPTIONS, type RuntimeOptions } from './runtime.options.js';
@@ -10,6 +11,13 @@ import type { CommandResult, ServiceCommand } from './service-api.js';
 
 /** The services as the office knows them (for messages people read). */
 const SERVICE_NAMES: Record<string, string> = { intake: '登记', assignment: '转送交办', deadline: '期限', closure: '办结', reporting: '统计' };
+
+/** The timeline's steps as the office names them (for the back-dating check's message). */
+const STEP_NAMES: Record<string, string> = {
+  registered: '登记', 'repeat-contact': '重复信访登记', routed: '转送交办', accepted: '受理', objected: '退回', declined: '不予受理', diverted: '导入相应程序',
+  extended: '延期', closed: '办结', evaluated: '满意度评价', 'review-requested': '申请复查', 're-review-requested': '申请复核',
+  'review-opinion': '复查意见', 're-review-opinion': '复核意见', supervised: '督办',
+};
 
 /**
  * A command's transaction: the state change and the events it causes commit together
@@ -64,6 +72,7 @@ export class UnitOfWork {
     await this.catchUp(cmd.after);
     const now = this.clock.now();
     const at = actionTime(cmd.at, now);
+    if (cmd.at) this.checkBackDated(at, now, cmd.atNotBefore ?? null);
     try {
       const { eventIds } = await this.run(async (m) => {
         const row = await steps.load(m, cmd.caseId!);
@@ -74,6 +83,26 @@ export class UnitOfWork {
       return { caseId: cmd.caseId!, eventIds };
     } catch (e) {
       throw this.containCaseData(cmd.caseId!, e);
+    }
+  }
+
+  /**
+   * A back-dated act (the administrator entering paper records) happened in the past, and not
+   * before the case's previous step: 422 naming both instants, in office time.
+   */
+  private checkBackDated(at: Date, now: Date, notBefore: { type: string; at: string } | null): void {
+    const tz = this.options.timeZone;
+    const fmt = (d: Date) => formatInstant(d, tz);
+    if (Number.isNaN(at.getTime())) throw InvalidInputError.field('at', '办理时间（at）不是有效的时间');
+    // A minute of leeway for the clocks of the browser and the server.
+    if (at.getTime() > now.getTime() + 60_000) {
+      throw new RuleViolationError(`补录的办理时间 ${fmt(at)} 晚于当前时间 ${fmt(now)}，不能补录尚未发生的办理行为`, [{ field: 'at', messages: [`不得晚于当前时间 ${fmt(now)}`] }]);
+    }
+    if (notBefore && at.getTime() < Date.parse(notBefore.at)) {
+      const step = STEP_NAMES[notBefore.type] ?? notBefore.type;
+      throw new RuleViolationError(`补录的办理时间 ${fmt(at)} 早于该案件上一步办理（${step}）的时间 ${fmt(new Date(notBefore.at))}，办理过程不能倒序`, [
+        { field: 'at', messages: [`不得早于上一步（${step}）的时间 ${fmt(new Date(notBefore.at))}`] },
+      ]);
     }
   }
 

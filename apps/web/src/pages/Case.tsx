@@ -207,6 +207,7 @@ export function CasePage() {
                       <strong>{label(TIMELINE, t.type)}</strong> <span className="muted">{formatTime(t.at)}</span>
                       {t.actor && <span className="muted"> · {t.actor}</span>}
                       {isLateEntry(t) && <Tag color="orange" style={{ marginLeft: 8 }}>补录 {formatTime(t.enteredAt)}</Tag>}
+                      {t.correction && !isLateEntry(t) && <Tag color="orange" style={{ marginLeft: 8 }}>管理员更正</Tag>}
                     </div>
                   ),
                 }))}
