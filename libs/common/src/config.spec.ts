@@ -116,3 +116,22 @@ describe('PII_KEY in the distributed configuration', () => {
     for (const service of ['gateway', 'assignment', 'deadline', 'closure']) expect(loadConfig(DistributedConfig, { ...withoutKey, SERVICE: service }).PII_KEY).toBeUndefined();
   });
 });
+
+describe('secrets in a refusal', () => {
+  it('never repeats a key, a password or a URL that may carry one', () => {
+    expect([...SECRET_VARIABLES].sort()).toEqual(['ADMIN_PASSWORD', 'DATABASE_URL', 'INTERNAL_TOKEN', 'JWT_SECRET', 'PII_KEY', 'PII_OLD_KEYS', 'REDIS_URL']);
+    const refusal = (cls: new () => CommonConfig, env: Record<string, string>) => {
+      try {
+        loadConfig(cls, env);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      throw new Error('accepted');
+    };
+    const line = refusal(EmbeddedConfig, { DATA_DIR: '/tmp/x', ADMIN_PASSWORD: 'short1' });
+    expect(line).toBe('configuration: ADMIN_PASSWORD must be longer than or equal to 10 characters (got a value of 6 characters, not shown)');
+    const url = refusal(DistributedConfig, { ...DISTRIBUTED_BASE, DATABASE_URL: 'postgres://petition:S3cretPw@db:5432/petition_' });
+    expect(url).toContain('DATABASE_URL');
+    expect(url).not.toContain('S3cretPw');
+  });
+});

@@ -4,8 +4,8 @@ import { validateSync } from 'class-validator';
 
 export class ConfigError extends Error {}
 
-/** Variables holding keys: a refusal names them and says why, without their value. */
-export const SECRET_VARIABLES = new Set(['PII_KEY', 'PII_OLD_KEYS']);
+/** Variables holding keys, passwords or URLs that may carry one: a refusal names them and says why, without their value. */
+export const SECRET_VARIABLES = new Set(['PII_KEY', 'PII_OLD_KEYS', 'JWT_SECRET', 'INTERNAL_TOKEN', 'ADMIN_PASSWORD', 'DATABASE_URL', 'REDIS_URL']);
 
 /**
  * Builds one validated configuration object from the environment. The first bad or
