@@ -107,6 +107,35 @@ describe('accounts', () => {
     });
   });
 
+  describe('behind an ingress (TRUST_PROXY): the client address is the one the trusted proxy forwards', () => {
+    const attempts = (p: TestPlatform, from: string, n: number) =>
+      Promise.all(Array.from({ length: n }, (_, i) => p.http().post('/api/v1/auth/login').set('X-Forwarded-For', from).send({ username: `nobody${from}${i}`, password: 'wrong-password-1' })));
+
+    it('TRUST_PROXY=loopback: each forwarded client has its own allowance', async () => {
+      const p = await startTestPlatform({ LOGIN_RATE_PER_ADDRESS: '3', TRUST_PROXY: 'loopback' });
+      try {
+        expect((await attempts(p, '203.0.113.7', 4)).map((r) => r.status).sort()).toEqual([401, 401, 401, 429]);
+        // Another client behind the same proxy is not throttled by the first one's attempts.
+        expect((await attempts(p, '203.0.113.8', 3)).map((r) => r.status)).toEqual([401, 401, 401]);
+        const admin = await login(p, 'admin', ADMIN_PASSWORD);
+        const items = (await p.http().get('/api/v1/admin/security-events').query({ event: 'login-throttled' }).set(bearer(admin)).expect(200)).body.items as SecurityEvent[];
+        expect(items.map((e) => e.ip)).toEqual(['203.0.113.7']);
+      } finally {
+        await p.stop();
+      }
+    }, 60000);
+
+    it('by default a forwarded address is not believed: a client cannot dodge the throttle by inventing one', async () => {
+      const p = await startTestPlatform({ LOGIN_RATE_PER_ADDRESS: '3' });
+      try {
+        const statuses = [...(await attempts(p, '203.0.113.7', 2)), ...(await attempts(p, '203.0.113.8', 2))].map((r) => r.status);
+        expect(statuses.filter((s) => s === 429)).toHaveLength(1);
+      } finally {
+        await p.stop();
+      }
+    }, 60000);
+  });
+
   describe('lockout after repeated failures, lifted by an admin', () => {
     beforeAll(async () => {
       await createUser('lock1', 'lock1-secret-pass').expect(201);

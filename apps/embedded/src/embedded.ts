@@ -6,7 +6,7 @@ import { formatPiiKeyList, parsePiiKey, parsePiiKeyList, PiiKeyring, type PiiKey
 import { CASE_EVENTS_TOPIC } from '#libs/contracts';
 import { InProcessBus, InProcessTransport } from '#libs/messaging';
 import type { DatabaseConfig } from '#libs/persistence';
-import { deadlinePolicy, InProcessServiceClient, logLevels, piiKeyring, prcCalendar, startService, uncoveredYearMode, type EmbeddedConfig, type RunningService, type ServiceDefinition } from '#libs/runtime';
+import { deadlinePolicy, InProcessServiceClient, logLevels, piiKeyring, prcCalendar, startService, trustProxyOf, uncoveredYearMode, type EmbeddedConfig, type RunningService, type ServiceDefinition } from '#libs/runtime';
 import { assignmentService } from '../../assignment/src/assignment.module.js';
 import { closureService } from '../../closure/src/closure.module.js';
 import { deadlineService } from '../../deadline/src/deadline.module.js';
@@ -129,6 +129,7 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<EmbeddedPla
       adminPassword: config.ADMIN_PASSWORD,
       timeZone: config.TZ,
       accounts: accountSettingsFrom(config),
+      trustProxy: trustProxyOf(config.TRUST_PROXY),
     },
     db,
     client,

@@ -20,6 +20,8 @@ export async function createGatewayApp(
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(settings, db, services), { abortOnError: false, ...(logger ? { logger } : {}) });
   await migrate(app.get(DataSource));
   applyHttpSecurity(app);
+  // Behind an ingress every connection comes from the proxy: throttling per client address needs the address it forwards.
+  app.set('trust proxy', settings.trustProxy ?? false);
   // A group visit at every field's maximum (500 petitioners, 20,000 characters of content) is about 0.6 MB.
   app.useBodyParser('json', { limit: '1mb' });
   app.useGlobalPipes(createValidationPipe());

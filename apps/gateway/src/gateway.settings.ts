@@ -9,6 +9,8 @@ export interface GatewaySettings {
   timeZone?: string;
   /** Sign-in and token rules; each unset one takes its default (ACCOUNT_DEFAULTS). */
   accounts?: Partial<AccountSettings>;
+  /** Express's `trust proxy` (TRUST_PROXY): whose X-Forwarded-For names the client. */
+  trustProxy?: boolean | number | string;
 }
 export const GATEWAY_SETTINGS = Symbol('GATEWAY_SETTINGS');
 

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { mysqlConfigFromUrl } from '#libs/persistence';
-import { closeOnSignals, HttpServiceClient, loadDistributedConfig, logLevels } from '#libs/runtime';
+import { closeOnSignals, HttpServiceClient, loadDistributedConfig, logLevels, trustProxyOf } from '#libs/runtime';
 import { createGatewayApp } from './gateway.app.js';
 import { accountSettingsFrom } from './gateway.settings.js';
 
@@ -22,6 +22,7 @@ const app = await createGatewayApp(
     adminPassword: cfg.ADMIN_PASSWORD,
     timeZone: cfg.TZ,
     accounts: accountSettingsFrom(cfg),
+    trustProxy: trustProxyOf(cfg.TRUST_PROXY),
   },
   mysqlConfigFromUrl(cfg.DATABASE_URL),
   services,

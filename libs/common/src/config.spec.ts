@@ -47,6 +47,7 @@ const BAD: Record<string, string> = {
   LOGIN_RATE_PER_USERNAME: '0',
   LOGIN_RATE_PER_ADDRESS: 'many',
   LOGIN_RATE_WINDOW_SECONDS: '3601',
+  TRUST_PROXY: 'true',
   PASSWORD_MIN_LENGTH: '8',
   PII_KEY: Buffer.alloc(31, 7).toString('base64'),
   PII_KEY_ID: 'K-2024',

@@ -4,6 +4,15 @@ import { KEY_ID_RE, parsePiiKey, parsePiiKeyList, PiiKeyring } from '#libs/commo
 import { CategoryDataError, loadCategoriesFile, useCategories } from '#libs/contracts';
 import { DEADLINE_KINDS, DEFAULT_POLICY, loadCalendarFile, mergeCalendarData, PRC_CALENDAR_DATA, PrcCalendar, type DeadlinePolicy } from '#libs/regulation';
 
+const TRUST_PROXY_TERM = String.raw`(?:loopback|linklocal|uniquelocal|[0-9]{1,3}(?:\.[0-9]{1,3}){3}(?:/[0-9]{1,2})?|[0-9a-fA-F:]*:[0-9a-fA-F:]*(?:/[0-9]{1,3})?)`;
+const TRUST_PROXY_RE = new RegExp(String.raw`^(?:false|[1-9]|${TRUST_PROXY_TERM}(?:\s*,\s*${TRUST_PROXY_TERM})*)$`);
+
+/** TRUST_PROXY as Express takes it: false, a hop count, or the list. */
+export function trustProxyOf(value: string): boolean | number | string {
+  if (value === 'false') return false;
+  return /^[1-9]$/.test(value) ? Number(value) : value;
+}
+
 const intList = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.split(',').map((s) => Number(s.trim())) : value;
 
@@ -108,6 +117,14 @@ export class CommonConfig {
   @IsInt() @Min(1) @Max(100000) LOGIN_RATE_PER_ADDRESS: number = 30;
   @IsInt() @Min(1) @Max(3600) LOGIN_RATE_WINDOW_SECONDS: number = 60;
   @IsInt() @Min(10) @Max(128) PASSWORD_MIN_LENGTH: number = 10;
+  /**
+   * Gateway: which proxies in front of it are trusted to say the client's address
+   * (X-Forwarded-For), so that login throttling and the security log see the real client:
+   * `false` (none, the default: the connection's address), a number of hops, or a comma list of
+   * addresses / CIDR ranges / loopback, linklocal, uniquelocal (Express's `trust proxy`).
+   */
+  @Matches(TRUST_PROXY_RE, { message: 'TRUST_PROXY must be false, a number of proxy hops (1-9), or a comma list of addresses, CIDR ranges, loopback, linklocal or uniquelocal' })
+  TRUST_PROXY: string = 'false';
 }
 
 export class EmbeddedConfig extends CommonConfig {
