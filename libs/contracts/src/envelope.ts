@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsInt, IsObject, IsOptional, IsString, IsUUID, Min, ValidateBy, ValidateNested } from 'class-validator';
+import { isInstantWithOffset } from '#libs/common';
 
 /** All case events travel on one topic, keyed by case id, so a case's history stays in order. */
 export const CASE_EVENTS_TOPIC = 'petition.case-events.v1';
@@ -18,7 +19,7 @@ export class EventEnvelope<P = unknown> {
   @IsString() type: string;
   @IsInt() @Min(1) version: number;
   @IsString() caseId: string;
-  @IsISO8601({ strict: true }) occurredAt: string;
+  @ValidateBy({ name: 'instant', validator: { validate: (v) => isInstantWithOffset(v), defaultMessage: () => 'occurredAt must be a real instant with an offset (ISO 8601)' } }) occurredAt: string;
   @IsOptional() @ValidateNested() @Type(() => Actor) actor: Actor | null;
   @IsObject() payload: P;
 }

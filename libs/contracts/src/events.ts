@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
-import { SEALED_RE } from '#libs/common';
+import { isInstantWithOffset, isRealDate, SEALED_RE } from '#libs/common';
 import {
-  IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested, ArrayMinSize,
+  IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested, ArrayMinSize, ValidateBy,
 } from 'class-validator';
 
 /**
@@ -21,7 +21,12 @@ export type Outcome = (typeof OUTCOMES)[number];
 export const ROUTE_MODES = ['transfer', 'assign'] as const; // 转送 / 交办
 export type RouteMode = (typeof ROUTE_MODES)[number];
 
-const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+/** A real calendar date written YYYY-MM-DD (2024-02-30 is refused, not only 2024-2-3). */
+const RealDate = (): PropertyDecorator =>
+  ValidateBy({ name: 'realDate', validator: { validate: (v) => isRealDate(v), defaultMessage: (a) => `${a?.property} must be a real calendar date written YYYY-MM-DD` } });
+/** A real instant with an explicit offset (Z or ±hh:mm). */
+const Instant = (): PropertyDecorator =>
+  ValidateBy({ name: 'instant', validator: { validate: (v) => isInstantWithOffset(v), defaultMessage: (a) => `${a?.property} must be a real instant with an offset (ISO 8601)` } });
 
 /**
  * A petitioner as the events carry them: identity number, phone and address sealed by intake
@@ -43,15 +48,15 @@ export class PetitionerData {
 export class AssignedByData {
   @IsIn(AUTHORITIES) authority: Authority;
   @IsString() reference: string;
-  @IsOptional() @Matches(DATE_RE) feedbackDueAt?: string | null;
+  @IsOptional() @RealDate() feedbackDueAt?: string | null;
 }
 
 /** A contact (visit, letter, call…) as registered; a new case and a repeat both carry one. */
 export class ContactData {
   @IsString() contactId: string;
   @IsIn(CHANNELS) channel: Channel;
-  @IsISO8601() receivedAt: string;
-  @IsISO8601() enteredAt: string;
+  @Instant() receivedAt: string;
+  @Instant() enteredAt: string;
   @IsInt() @Min(1) headcount: number;
   @IsOptional() @IsString() receptionSessionId?: string | null;
 }
@@ -85,20 +90,20 @@ export class CaseContactAddedV1 {
 export class CaseRoutedV1 {
   @IsIn(ROUTE_MODES) mode: RouteMode;
   @IsString() unitCode: string;
-  @IsOptional() @Matches(DATE_RE) feedbackDueAt?: string | null;
-  @IsISO8601() routedAt: string;
+  @IsOptional() @RealDate() feedbackDueAt?: string | null;
+  @Instant() routedAt: string;
 }
 
 export class CaseAcceptedV1 {
   @IsString() unitCode: string;
-  @IsISO8601() acceptedAt: string;
+  @Instant() acceptedAt: string;
 }
 
 export class CaseClosedV1 {
   @IsIn(CLOSURE_KINDS) kind: ClosureKind;
   @IsIn(OUTCOMES) outcome: Outcome;
   @IsString() opinion: string;
-  @IsISO8601() closedAt: string;
+  @Instant() closedAt: string;
 }
 
 export const DECLINE_REASONS = ['pending-elsewhere', 'exhausted', 'out-of-scope'] as const; // 不予受理 / 不再受理
@@ -113,20 +118,20 @@ export type SessionKind = (typeof SESSION_KINDS)[number];
 export class CaseDeclinedV1 {
   @IsIn(DECLINE_REASONS) reason: DeclineReason;
   @IsOptional() @IsString() note?: string | null;
-  @IsISO8601() declinedAt: string;
+  @Instant() declinedAt: string;
 }
 
 export class CaseDivertedV1 {
   @IsIn(PROCEDURES) procedure: Procedure;
   @IsOptional() @IsString() note?: string | null;
-  @IsISO8601() divertedAt: string;
+  @Instant() divertedAt: string;
 }
 
 /** The unit sends a wrong transfer back to the petition office (Art. 23(3)). */
 export class CaseObjectedV1 {
   @IsString() unitCode: string;
   @IsString() reason: string;
-  @IsISO8601() objectedAt: string;
+  @Instant() objectedAt: string;
 }
 
 /** Handling period extended (Art. 34): at most 30 days in total, approved by the unit's head. */
@@ -136,16 +141,16 @@ export class CaseExtendedV1 {
   @IsString() reason: string;
   @IsString() approvedBy: string;
   @IsOptional() @IsString() petitionerNotice?: string | null;
-  @IsISO8601() extendedAt: string;
+  @Instant() extendedAt: string;
 }
 
 export class CaseEvaluatedV1 {
   @IsIn(RATINGS) rating: Rating;
-  @IsISO8601() evaluatedAt: string;
+  @Instant() evaluatedAt: string;
 }
 
 export class CaseReviewRequestedV1 {
-  @IsISO8601() requestedAt: string;
+  @Instant() requestedAt: string;
 }
 
 /** Review (复查) or re-review (复核) opinion; a re-review may have had a hearing (听证). */
@@ -154,20 +159,20 @@ export class CaseReviewOpinionV1 {
   @IsIn(OUTCOMES) outcome: Outcome;
   @IsString() opinion: string;
   @IsOptional() @IsInt() @Min(0) @Max(365) hearingDays?: number;
-  @IsISO8601() issuedAt: string;
+  @Instant() issuedAt: string;
 }
 
 /** A leadership reception session (接访日 / 约访 / 专访) that visits are registered under. */
 export class ReceptionSessionHeldV1 {
   @IsIn(SESSION_KINDS) kind: SessionKind;
   @IsString() leader: string;
-  @Matches(DATE_RE) date: string;
+  @RealDate() date: string;
 }
 
 export class DeadlineEventV1 {
   @IsString() kind: string;
   @IsInt() @Min(0) revision: number;
-  @IsISO8601() dueAt: string;
+  @Instant() dueAt: string;
   @IsOptional() @IsString() basis?: string;
 }
 
