@@ -73,4 +73,23 @@ describe('the internal port of a service', () => {
     await expect(gateway.query('probe', 'peek', {}, null)).resolves.toEqual({ seen: true });
     expect(ran).toEqual(['command by office1', 'query']);
   });
+
+  it('guards the body as the public door does: prototype keys and deep nesting are a 400, and nothing runs', async () => {
+    ran.length = 0;
+    const post = (path: string, body: string) => request(url).post(path).set('x-internal-token', TOKEN).set('content-type', 'application/json').send(body);
+    const proto = await post('/internal/commands/touch', '{"actor":{"username":"x"},"body":{"__proto__":{"admin":true}}}').expect(400);
+    expect(proto.body).toMatchObject({ code: 'FIELD_INVALID', details: [{ field: 'body.__proto__' }] });
+    const deep = `{"params":${'['.repeat(5000)}${']'.repeat(5000)},"actor":null}`;
+    expect((await post('/internal/queries/peek', deep).expect(400)).body).toMatchObject({ code: 'FIELD_INVALID', message: '请求体嵌套过深' });
+    expect(ran).toEqual([]);
+  });
+
+  it('takes a body as large as the gateway takes (a group visit at every maximum is about 0.6 MB)', async () => {
+    ran.length = 0;
+    const gateway = new HttpServiceClient({ probe: url }, TOKEN);
+    const big = { ...cmd, body: { content: '信'.repeat(20_000), petitioners: Array.from({ length: 500 }, (_, i) => ({ name: `申请人${i}`, address: '某'.repeat(200) })) } };
+    expect(JSON.stringify(big).length).toBeGreaterThan(120_000);
+    await expect(gateway.command('probe', 'touch', big as ServiceCommand)).resolves.toEqual({ caseId: 'c1', eventIds: [] });
+    expect(ran).toEqual(['command by office1']);
+  });
 });

@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { NotFoundError } from '#libs/common';
 import { SERVICE_API, type Caller, type ServiceApi, type ServiceCommand } from './service-api.js';
 import { RUNTIME_OPTIONS, type RuntimeOptions } from './runtime.options.js';
+import { assertSafeInput } from './body-guards.js';
 
 /** The gateway's door into a service in distributed mode. Not part of the public API. */
 @ApiExcludeController()
@@ -13,14 +14,19 @@ export class InternalController {
     @Inject(RUNTIME_OPTIONS) private readonly options: RuntimeOptions,
   ) {}
 
-  private check(token: string | undefined): void {
+  /**
+   * The token first; then the same guards as the public door (no prototype-reaching key, depth
+   * bounded): a command may come from elsewhere than the gateway.
+   */
+  private check(token: string | undefined, body: unknown): void {
     if (this.options.internalToken && token !== this.options.internalToken) throw new ForbiddenException('internal token required');
+    assertSafeInput(body, 'body');
   }
 
   @Post('commands/:name')
   @HttpCode(200)
   command(@Param('name') name: string, @Body() cmd: ServiceCommand, @Headers('x-internal-token') token?: string) {
-    this.check(token);
+    this.check(token, cmd);
     const fn = this.api.commands[name];
     if (!fn) throw new NotFoundError(`no command ${name}`);
     return fn(cmd);
@@ -29,7 +35,7 @@ export class InternalController {
   @Post('queries/:name')
   @HttpCode(200)
   async query(@Param('name') name: string, @Body() body: { params: unknown; actor: Caller | null }, @Headers('x-internal-token') token?: string) {
-    this.check(token);
+    this.check(token, body);
     const fn = this.api.queries[name];
     if (!fn) throw new NotFoundError(`no query ${name}`);
     return (await fn(body.params, body.actor)) ?? null;

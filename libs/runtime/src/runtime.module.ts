@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CLOCK, offsetClock } from '#libs/common';
@@ -9,6 +10,9 @@ import { ErrorBodyFilter } from './http-errors.js';
 import { EVENT_TRANSPORT, RUNTIME_OPTIONS, type RuntimeOptions } from './runtime.options.js';
 import { SERVICE_API, type Caller, type CommandResult, type ServiceApi, type ServiceCommand } from './service-api.js';
 import { UnitOfWork } from './unit-of-work.js';
+
+/** The largest body the internal port parses (the gateway's 1 MB, and room for the command around it). */
+export const INTERNAL_BODY_LIMIT = '2mb';
 
 export interface ServiceDefinition {
   name: string;
@@ -87,7 +91,10 @@ export async function startService(
   class ServiceRootModule {}
   Object.defineProperty(ServiceRootModule, 'name', { value: `${def.name[0].toUpperCase()}${def.name.slice(1)}RootModule` });
 
-  const app = await NestFactory.create(ServiceRootModule, { abortOnError: false, ...(options.logLevels ? { logger: options.logLevels } : {}) });
+  const app = await NestFactory.create<NestExpressApplication>(ServiceRootModule, { abortOnError: false, ...(options.logLevels ? { logger: options.logLevels } : {}) });
+  // The internal port takes what the gateway takes (a group visit at every field's maximum is
+  // about 0.6 MB), plus the command's envelope; Express's default of 100 kB would refuse it.
+  app.useBodyParser('json', { limit: INTERNAL_BODY_LIMIT });
   app.useGlobalFilters(new ErrorBodyFilter());
   app.enableShutdownHooks();
   const dataSource = app.get(DataSource);
