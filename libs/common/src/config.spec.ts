@@ -118,6 +118,15 @@ describe('PII_KEY in the distributed configuration', () => {
   });
 });
 
+describe('the time zone', () => {
+  it.each([['Asia/Shanghia'], ['Mars/Olympus_Mons'], ['Asia Shanghai']])('refuses TZ=%s in one line naming it', (tz) => {
+    expect(() => loadConfig(EmbeddedConfig, { DATA_DIR: '/tmp/x', TZ: tz })).toThrow(new RegExp(`^configuration: TZ .*\\(got "${tz}"\\)$`));
+  });
+  it('takes every IANA zone Intl knows', () => {
+    for (const tz of ['Asia/Shanghai', 'Asia/Urumqi', 'UTC', 'America/Argentina/Buenos_Aires']) expect(loadConfig(EmbeddedConfig, { DATA_DIR: '/tmp/x', TZ: tz }).TZ).toBe(tz);
+  });
+});
+
 describe('secrets in a refusal', () => {
   it('never repeats a key, a password or a URL that may carry one', () => {
     expect([...SECRET_VARIABLES].sort()).toEqual(['ADMIN_PASSWORD', 'DATABASE_URL', 'INTERNAL_TOKEN', 'JWT_SECRET', 'PII_KEY', 'PII_OLD_KEYS', 'REDIS_URL']);

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, Validate, ValidateIf, ValidatorConstraint, type ValidationArguments, type ValidatorConstraintInterface } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, Validate, ValidateBy, ValidateIf, ValidatorConstraint, type ValidationArguments, type ValidatorConstraintInterface } from 'class-validator';
 import { KEY_ID_RE, parsePiiKey, parsePiiKeyList, PiiKeyring } from '#libs/common';
 import { CategoryDataError, loadCategoriesFile, useCategories } from '#libs/contracts';
 import { DEADLINE_KINDS, DEFAULT_POLICY, loadCalendarFile, mergeCalendarData, PRC_CALENDAR_DATA, PrcCalendar, type DeadlinePolicy } from '#libs/regulation';
@@ -11,6 +11,17 @@ const TRUST_PROXY_RE = new RegExp(String.raw`^(?:false|[1-9]|${TRUST_PROXY_TERM}
 export function trustProxyOf(value: string): boolean | number | string {
   if (value === 'false') return false;
   return /^[1-9]$/.test(value) ? Number(value) : value;
+}
+
+/** A time zone Intl accepts (a typo such as Asia/Shanghia matches the shape and is refused here). */
+export function isKnownTimeZone(v: unknown): boolean {
+  if (typeof v !== 'string') return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: v });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const intList = ({ value }: { value: unknown }) =>
@@ -74,7 +85,9 @@ export function logLevels(level: string): ('fatal' | 'error' | 'warn' | 'log' | 
 export class CommonConfig {
   @IsIn(LOG_LEVELS) LOG_LEVEL: string = 'log';
   /** The office's time zone: dates and 24:00 deadlines are in it; the database keeps UTC. */
-  @IsString() @Matches(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, { message: 'TZ must be an IANA time zone such as Asia/Shanghai' }) TZ: string = 'Asia/Shanghai';
+  @IsString() @Matches(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, { message: 'TZ must be an IANA time zone such as Asia/Shanghai' })
+  @ValidateBy({ name: 'ianaTimeZone', validator: { validate: (v) => isKnownTimeZone(v), defaultMessage: () => 'TZ is not a time zone this Node.js knows (Intl); expected an IANA name such as Asia/Shanghai' } })
+  TZ: string = 'Asia/Shanghai';
   @IsInt() @Min(2) @Max(1000) GROUP_VISIT_THRESHOLD: number = 5;
   /** An updated PRC holiday calendar (JSON); the bundled one is used when unset. */
   @IsOptional() @IsString() CALENDAR_FILE?: string;
