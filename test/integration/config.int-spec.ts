@@ -1,5 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import mysql from 'mysql2/promise';
@@ -41,6 +43,34 @@ describe('configuration at start', () => {
     expect(r.status).toBe(78);
     expect(r.stderr.trim()).toMatch(/^configuration: JWT_SECRET /);
   });
+
+  it('a port already in use stops the embedded platform and a service with one line naming PORT, not a stack', async () => {
+    const busy = createServer();
+    const port = await new Promise<number>((resolve) => busy.listen(0, '127.0.0.1', () => resolve((busy.address() as { port: number }).port)));
+    const dataDir = mkdtempSync(join(tmpdir(), 'petition-busy-'));
+    try {
+      const spawnAsync = (app: string, env: Record<string, string>) =>
+        new Promise<{ status: number | null; stderr: string }>((resolve) => {
+          const child = spawn(process.execPath, [join(process.cwd(), 'dist/apps', app, 'main.js')], { env: { PATH: process.env.PATH, ...env } });
+          let stderr = '';
+          child.stderr.on('data', (d) => (stderr += d));
+          const timer = setTimeout(() => child.kill('SIGKILL'), 60000);
+          child.on('exit', (status) => (clearTimeout(timer), resolve({ status, stderr })));
+        });
+      const line = `configuration: PORT ${port} is already in use on 127.0.0.1 (another process listens there: stop it or choose another PORT)`;
+      const embedded = await spawnAsync('embedded', { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_PASSWORD: 'busy-port-admin-1' });
+      expect(embedded.status).toBe(78);
+      expect(embedded.stderr.trim()).toBe(line);
+      const base = MYSQL_URL.endsWith('/') ? MYSQL_URL : MYSQL_URL + '/';
+      const service = await spawnAsync('closure', { PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `${base}pit_busy_${Date.now().toString(36)}_`, INTERNAL_TOKEN: 'internal-token-123456', KAFKA_BROKERS, LOG_LEVEL: 'error' });
+      expect(service.status).toBe(78);
+      expect(service.stderr.trim().split('\n').at(-1)).toBe(line);
+      expect(service.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      busy.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120000);
 });
 
 /**

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { formatPiiKeyList, parsePiiKey, parsePiiKeyList, PiiKeyring, type PiiKey } from '#libs/common';
+import { formatPiiKeyList, listenOrExplain, parsePiiKey, parsePiiKeyList, PiiKeyring, type PiiKey } from '#libs/common';
 import { CASE_EVENTS_TOPIC } from '#libs/contracts';
 import { InProcessBus, InProcessTransport } from '#libs/messaging';
 import type { DatabaseConfig } from '#libs/persistence';
@@ -135,7 +135,7 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<EmbeddedPla
     client,
     logLevels(config.LOG_LEVEL),
   );
-  await gateway.listen(config.PORT, config.HOST);
+  await listenOrExplain(() => gateway.listen(config.PORT, config.HOST), config.PORT, config.HOST);
   const url = (await gateway.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
   return {
     url,

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { listenOrExplain, startOrExit } from '#libs/common';
 import { mysqlConfigFromUrl } from '#libs/persistence';
 import { closeOnSignals, HttpServiceClient, loadDistributedConfig, logLevels, trustProxyOf } from '#libs/runtime';
 import { createGatewayApp } from './gateway.app.js';
@@ -28,6 +29,6 @@ const app = await createGatewayApp(
   services,
   logLevels(cfg.LOG_LEVEL),
 );
-await app.listen(cfg.PORT, cfg.HOST);
+await startOrExit(listenOrExplain(() => app.listen(cfg.PORT, cfg.HOST), cfg.PORT, cfg.HOST));
 new Logger('Main').log(`gateway listening on ${await app.getUrl()}`);
 closeOnSignals(() => app.close());

@@ -127,6 +127,15 @@ describe('the time zone', () => {
   });
 });
 
+describe('whole numbers with a range', () => {
+  it.each([['abc'], ['70000'], ['-1'], ['3.5']])('PORT=%s is "a whole number from 0 to 65535"', (port) => {
+    expect(() => loadConfig(EmbeddedConfig, { DATA_DIR: '/tmp/x', PORT: port })).toThrow(`configuration: PORT must be a whole number from 0 to 65535 (got "${port}")`);
+  });
+  it('and likewise for every ranged number, e.g. GROUP_VISIT_THRESHOLD', () => {
+    expect(() => loadConfig(EmbeddedConfig, { DATA_DIR: '/tmp/x', GROUP_VISIT_THRESHOLD: 'many' })).toThrow('configuration: GROUP_VISIT_THRESHOLD must be a whole number from 2 to 1000 (got "many")');
+  });
+});
+
 describe('secrets in a refusal', () => {
   it('never repeats a key, a password or a URL that may carry one', () => {
     expect([...SECRET_VARIABLES].sort()).toEqual(['ADMIN_PASSWORD', 'DATABASE_URL', 'INTERNAL_TOKEN', 'JWT_SECRET', 'PII_KEY', 'PII_OLD_KEYS', 'REDIS_URL']);

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { Logger } from '@nestjs/common';
-import { loadConfigOrExit } from '#libs/common';
+import { loadConfigOrExit, startOrExit } from '#libs/common';
 import { KafkaTransport } from '#libs/messaging';
 import { mysqlConfigFromUrl } from '#libs/persistence';
 import type { RuntimeOptions } from './runtime.options.js';
@@ -41,7 +41,7 @@ export function closeOnSignals(close: () => Promise<void>): void {
 
 /** The whole main of a distributed service process. */
 export async function runDistributedService(cfg: DistributedConfig, def: ServiceDefinition): Promise<RunningService> {
-  const running = await startService(def, distributedRuntime(cfg, def.name), { listen: { port: cfg.PORT, host: cfg.HOST } });
+  const running = await startOrExit(startService(def, distributedRuntime(cfg, def.name), { listen: { port: cfg.PORT, host: cfg.HOST } }));
   new Logger('Main').log(`${def.name} service listening on ${cfg.HOST}:${cfg.PORT} (internal API), consuming Kafka at ${cfg.KAFKA_BROKERS}`);
   closeOnSignals(() => running.close());
   return running;

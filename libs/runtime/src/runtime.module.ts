@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { CLOCK, offsetClock } from '#libs/common';
+import { CLOCK, listenOrExplain, offsetClock } from '#libs/common';
 import { CaseEventServer, DeadLetterBox, type DeadLetterView, MESSAGING_ENTITIES, OutboxRelay } from '#libs/messaging';
 import { dataSourceOptions, ensureDatabase, migrate } from '#libs/persistence';
 import { ErrorBodyFilter } from './http-errors.js';
@@ -108,7 +108,13 @@ export async function startService(
   await app.startAllMicroservices();
   // Embedded mode starts the relays once every service has subscribed (the in-process bus keeps no backlog).
   if (!opts.deferRelay && options.relayEnabled !== false) relay.start();
-  if (opts.listen) await app.listen(opts.listen.port, opts.listen.host ?? '127.0.0.1');
+  if (opts.listen) {
+    const { port, host = '127.0.0.1' } = opts.listen;
+    await listenOrExplain(() => app.listen(port, host), port, host).catch(async (e) => {
+      await app.close().catch(() => undefined);
+      throw e;
+    });
+  }
   let closed = false;
   return {
     name: def.name,
