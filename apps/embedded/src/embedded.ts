@@ -25,7 +25,7 @@ export interface EmbeddedPlatform {
 }
 
 /** The JWT secret survives restarts (tokens stay valid) without anyone having to set one. */
-function persistentSecret(dataDir: string): string {
+export function persistentSecret(dataDir: string): string {
   const file = join(dataDir, 'jwt-secret');
   if (existsSync(file)) {
     chmodSync(file, 0o600);

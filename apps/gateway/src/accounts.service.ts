@@ -77,7 +77,13 @@ export class AccountsService implements OnApplicationBootstrap {
 
   /** First start with no users creates `admin`. */
   async onApplicationBootstrap(): Promise<void> {
-    if ((await this.users.count()) > 0) return;
+    if ((await this.users.count()) > 0) {
+      // Said, not silently ignored: ADMIN_PASSWORD only creates the first admin.
+      if (this.settings.adminPassword) {
+        this.logger.warn('ADMIN_PASSWORD is set but users exist already: it is used only at the first start. To reset a password: npm run admin -- reset-password <username>');
+      }
+      return;
+    }
     let password = this.settings.adminPassword;
     if (password) {
       const problem = passwordProblem(password, 'admin', 'ADMIN_PASSWORD', { minLength: this.policy.passwordMinLength });
