@@ -40,7 +40,13 @@ describe('dead letters: listed for the administrator, replayed after a fix, or d
   }
   /** Breaks the case's row in the deadline service: its history no longer parses. */
   async function corrupt(caseId: string): Promise<string> {
-    const [{ facts }] = await sql<{ facts: string }[]>('SELECT facts FROM deadline_case WHERE caseId = ?', [caseId]);
+    let rows: { facts: string }[] = [];
+    // The deadline service applies the registration on its own (the answer waited for the read model).
+    for (let i = 0; i < 200 && !rows.length; i++) {
+      rows = await sql<{ facts: string }[]>('SELECT facts FROM deadline_case WHERE caseId = ?', [caseId]);
+      if (!rows.length) await new Promise((r) => setTimeout(r, 25));
+    }
+    const [{ facts }] = rows;
     await sql('UPDATE deadline_case SET facts = ? WHERE caseId = ?', [`not json ${PHONE}`, caseId]);
     return facts;
   }

@@ -189,6 +189,17 @@ describe('the case event server', () => {
     expect(applied).toEqual(['after']);
   }, 10_000);
 
+  it('gives a dead letter it could not store back when it closes (not acknowledged), instead of retrying forever', async () => {
+    await ds.query('ALTER TABLE dead_letter RENAME TO dead_letter_away');
+    failNext = 2;
+    const received = server.receive({ topic: CASE_EVENTS_TOPIC, key: 'poison', value: encodeEvent(registered('poison')), partition: 0, offset: '7' });
+    await new Promise((r) => setTimeout(r, 800));
+    await server.close();
+    await expect(received).rejects.toThrow('left for redelivery');
+    expect(bus.messages(CASE_EVENTS_DLT)).toHaveLength(0);
+    await ds.query('ALTER TABLE dead_letter_away RENAME TO dead_letter');
+  }, 10_000);
+
   it('replays a stored dead letter through the handler once it no longer fails; a second replay is refused', async () => {
     failNext = 2;
     const poison = withoutClearPii(registered('poison'));

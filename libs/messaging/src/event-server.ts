@@ -56,6 +56,8 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
    * the record; this only spares the lookup).
    */
   private readonly appliedHere = new RecentIds(100_000);
+  /** Set by close(): a dead letter still waiting for its database or topic is left for redelivery. */
+  private closed = false;
 
   constructor(private readonly options: CaseEventServerOptions) {
     super();
@@ -71,6 +73,7 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.options.transport.close();
   }
 
@@ -82,7 +85,11 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
     return this.options.transport as T;
   }
 
-  /** Public for tests: process one received message. Never throws. */
+  /**
+   * Public for tests: process one received message. Never throws, except once the server is
+   * closing with a dead letter not yet stored and published: the message is then not
+   * acknowledged (Kafka delivers it again after the restart).
+   */
   async receive(message: ReceivedMessage): Promise<void> {
     let event: EventEnvelope;
     let json: Record<string, unknown> | null = null;
@@ -182,6 +189,10 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
    * Keeps the message in this service's dead_letter table (its own transaction), then publishes
    * it to `<topic>.dlt`. Neither step gives up: the partition is held until both have taken it.
    */
+  private throwIfClosed(): void {
+    if (this.closed) throw new Error(`${this.options.group}: closing; the dead letter is left for redelivery`);
+  }
+
   private async deadLetter(message: ReceivedMessage, unmasked: string, detail: Omit<DeadLetterInput, 'message' | 'reason'>): Promise<void> {
     const reason = maskText(unmasked);
     this.logger.error(`${this.options.group}: dead-lettered message at ${message.topic}[${message.partition}]@${message.offset}: ${reason}`);
@@ -191,6 +202,7 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
         break;
       } catch (e) {
         this.logger.error(`dead letter not stored, retrying: ${maskText(String((e as Error)?.message ?? e))}`);
+        this.throwIfClosed();
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
@@ -208,6 +220,7 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
       } catch (e) {
         // Never drop a message: hold the partition until the dead-letter topic takes it.
         this.logger.error(`dead-letter publish failed, retrying: ${maskText(String((e as Error)?.message ?? e))}`);
+        this.throwIfClosed();
         await new Promise((r) => setTimeout(r, 1000));
       }
     }

@@ -69,6 +69,8 @@ export class InProcessBus {
       const d = sub.queue.shift()!;
       try {
         await sub.onMessage(d.message);
+      } catch {
+        // A consumer that is closing gives a message back; nothing here redelivers it.
       } finally {
         d.done();
       }
