@@ -330,12 +330,12 @@ function DeadLettersTab() {
         size="small"
         loading={letters.isLoading}
         dataSource={letters.data?.items ?? []}
-        locale={{ emptyText: '没有待处理的死信事件' }}
+        locale={{ emptyText: <Typography.Text>没有待处理的死信事件</Typography.Text> }}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         columns={[
           { title: '服务', dataIndex: 'service', render: (s: DeadLetter['service']) => SERVICES[s] ?? s },
           { title: '事件类型', dataIndex: 'eventType', render: eventTypeName },
-          { title: '案件', dataIndex: 'caseId', render: (id: string | null) => (id ? <Link to={`/cases/${id}`}>{id.slice(0, 8)}…</Link> : '—') },
+          { title: '案件', dataIndex: 'caseId', render: (id: string | null) => (id ? <Link to={`/cases/${id}`}>…{id.slice(-8)}</Link> : '—') },
           { title: '原因', dataIndex: 'reason', render: (r: string) => <Typography.Text style={{ wordBreak: 'break-all' }}>{r}</Typography.Text> },
           { title: '次数', dataIndex: 'attempts' },
           { title: '首次失败时间', dataIndex: 'firstFailedAt', render: formatTime },
