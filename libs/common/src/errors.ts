@@ -19,7 +19,9 @@ export type ErrorCode =
   | 'ACCOUNT_DISABLED'
   | 'PASSWORD_CHANGE_REQUIRED'
   | 'TOKEN_REUSED'
-  | 'CASE_DATA_INVALID';
+  | 'CASE_DATA_INVALID'
+  | 'DEAD_LETTER_STATE'
+  | 'REPLAY_FAILED';
 
 export abstract class DomainError extends Error {
   abstract readonly status: number;

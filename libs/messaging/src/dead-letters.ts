@@ -7,9 +7,9 @@ import { DEAD_LETTER_STATUSES, DeadLetterRecord, ProcessedEventRecord, type Dead
 import type { ReceivedMessage } from './transport.js';
 
 /** 409: the dead letter was replayed or discarded already. */
-export const DEAD_LETTER_STATE = 'DEAD_LETTER_STATE' as ErrorCode;
+export const DEAD_LETTER_STATE: ErrorCode = 'DEAD_LETTER_STATE';
 /** 422: replaying the dead letter failed again (the reason says why); it stays open. */
-export const REPLAY_FAILED = 'REPLAY_FAILED' as ErrorCode;
+export const REPLAY_FAILED: ErrorCode = 'REPLAY_FAILED';
 
 export interface DeadLetterInput {
   message: ReceivedMessage;
