@@ -257,6 +257,7 @@ const EVENTS: Record<string, string> = {
   'dead-letter-replayed': '重放死信事件',
   'dead-letter-replay-failed': '重放死信事件失败',
   'dead-letter-discarded': '丢弃死信事件',
+  'case-correction': '管理员更正案件',
 };
 
 /** 安全日志: the security log, newest first (never personal data: lookups name the kind of key only). */
