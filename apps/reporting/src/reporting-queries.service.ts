@@ -97,8 +97,9 @@ export class ReportingQueries {
     if (params.waitFor && !(await waitForEvent(this.dataSource, params.waitFor, this.settings.readYourWritesTimeoutMs))) {
       throw new UnavailableError(`操作已保存，但案件视图尚未更新，请稍后重新打开案件（事件 ${params.waitFor}）`);
     }
-    const view = toCaseView(await this.load(params.id, caller), caller, this.clock.now(), this.settings);
-    if (view.renderError) this.logger.error(`case ${view.id} (${view.trackingNo}) cannot be rendered: ${view.renderError.detail}`);
+    const row = await this.load(params.id, caller);
+    const view = toCaseView(row, caller, this.clock.now(), this.settings);
+    if (view.renderError) this.report(row, view.renderError);
     return view;
   }
 
