@@ -61,8 +61,16 @@ describe('distributed spine (Kafka, MariaDB, Redis)', () => {
     }
   });
 
-  it('answers health in distributed mode', async () => {
+  it('answers health in distributed mode, and readiness of every process over its own port (terminus)', async () => {
     expect((await http().get('/api/v1/health').expect(200)).body).toEqual({ status: 'ok', mode: 'distributed' });
+    const ready = (await http().get('/api/v1/health/ready').expect(200)).body;
+    expect(Object.keys(ready.info).sort()).toEqual(['assignment', 'closure', 'database', 'deadline', 'intake', 'reporting']);
+    for (const s of SERVICES) {
+      // The orchestrator's probe: no internal token needed.
+      const own = (await request(`http://127.0.0.1:${cluster.ports.get(s)}`).get('/health/ready').expect(200)).body;
+      expect(Object.keys(own.info).sort()).toEqual(s === 'deadline' ? ['broker', 'database', 'timers'] : ['broker', 'database']);
+      await request(`http://127.0.0.1:${cluster.ports.get(s)}`).get('/health/live').expect(200);
+    }
   });
 
   it('registers, routes, accepts and closes a case across the five processes', async () => {
@@ -150,6 +158,9 @@ describe('distributed spine (Kafka, MariaDB, Redis)', () => {
     const reg = await http().post('/api/v1/petitions').set(auth('reception1')).send(walkIn('周七', '450302198502021119')).expect(201);
     const id = reg.body.id;
     await cluster.kill('closure');
+    // The gateway is not ready while a service it calls is down, and says which.
+    const notReady = (await http().get('/api/v1/health/ready').expect(503)).body;
+    expect(Object.keys(notReady.details.error)).toEqual(['closure']);
     await http().post(`/api/v1/petitions/${id}/route`).set(auth('office1')).send({ mode: 'transfer', unitCode: 'housing' }).expect(200);
     await http().post(`/api/v1/petitions/${id}/accept`).set(auth('housing1')).send({}).expect(200);
     await cluster.start('closure');

@@ -27,5 +27,5 @@ export function deadlineService(settings: DeadlineSettings, scheduler: TimerSche
     ],
   })
   class DeadlineModule {}
-  return { name: 'deadline', module: DeadlineModule, entities: DEADLINE_ENTITIES, migrations: [DeadlineInitial1700000000000, DeadlineAwaitsCalendar1764300000000, DeadlineDeadLetters1765200000000] };
+  return { name: 'deadline', module: DeadlineModule, readiness: () => ({ timers: () => scheduler.ping?.() ?? Promise.resolve() }), entities: DEADLINE_ENTITIES, migrations: [DeadlineInitial1700000000000, DeadlineAwaitsCalendar1764300000000, DeadlineDeadLetters1765200000000] };
 }

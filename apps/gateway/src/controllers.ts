@@ -4,7 +4,9 @@ import { AllowedBeforePasswordChange, CurrentCaller, Public, Roles } from '#libs
 import { InvalidInputError } from '#libs/common';
 import { categoryTree } from '#libs/contracts';
 import { rolesFor } from '#libs/regulation';
-import type { Caller } from '#libs/runtime';
+import { readiness, readinessCheck, SERVICE_CLIENT, type Caller, type Readiness, type ReadinessChecks, type ServiceClient } from '#libs/runtime';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { DataSource } from 'typeorm';
 import { AccountsService } from './accounts.service.js';
 import { ChangePasswordDto, CreateUnitDto, CreateUserDto, LoginDto, RefreshDto, ResetPasswordDto, SecurityEventsQueryDto } from './dto/admin.dto.js';
 import { LoginThrottleGuard } from './login-throttle.js';
@@ -24,14 +26,49 @@ function assertPeriod(q: { from: string; to: string }): void {
   if (q.from > q.to) throw InvalidInputError.field('from', '起始日期不得晚于结束日期');
 }
 
+/** The services the gateway calls: it is ready when they are. */
+const SERVICES = ['intake', 'assignment', 'deadline', 'closure', 'reporting'] as const;
+
 @ApiTags('health')
 @Controller('api/v1/health')
 export class HealthController {
-  constructor(@Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings) {}
+  constructor(
+    @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
+    @Inject(SERVICE_CLIENT) private readonly services: ServiceClient,
+    private readonly dataSource: DataSource,
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+  ) {}
+
   @Public()
   @Get()
-  health() {
+  @ApiOperation({ summary: 'the process answers (the contract of the spine); see /live and /ready for the probes' })
+  status() {
     return { status: 'ok', mode: this.settings.mode };
+  }
+
+  @Public()
+  @Get('live')
+  @ApiOperation({ summary: 'liveness: the gateway process runs (restart it when this fails)' })
+  live() {
+    return { status: 'ok' };
+  }
+
+  @Public()
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({ summary: 'readiness (@nestjs/terminus): the gateway database and every service it calls, each with its database, broker and (deadline) timer store; 503 naming what is down' })
+  @ApiResponse({ status: 503, description: 'UNAVAILABLE, message 未就绪：<names> 不可用; details = {status: "error", info, error: {<name>: {status: "down", message}}, details}' })
+  ready() {
+    const checks: ReadinessChecks = { database: async () => void (await this.dataSource.query('SELECT 1')) };
+    for (const name of SERVICES) {
+      checks[name] = async () => {
+        const r = await this.services.query<Readiness>(name, 'health', {}, null);
+        const down = Object.entries(r.checks).filter(([, c]) => c.status !== 'up');
+        if (r.status !== 'up') throw new Error(down.map(([k, c]) => `${k}: ${c.message ?? 'down'}`).join('; ') || 'down');
+      };
+    }
+    return readinessCheck(this.health, this.indicators, () => readiness(checks));
   }
 }
 

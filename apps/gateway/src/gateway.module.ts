@@ -3,6 +3,7 @@ import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { TerminusModule } from '@nestjs/terminus';
 import { AuthGuard, SECURITY_EVENTS, TOKEN_AUTHORITY } from '#libs/auth';
 import { dataSourceOptions, ensureDatabase, type DatabaseConfig } from '#libs/persistence';
 import { SERVICE_CLIENT, type ServiceClient } from '#libs/runtime';
@@ -26,6 +27,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [
+        TerminusModule,
         TypeOrmModule.forRootAsync({
           useFactory: async () => {
             await ensureDatabase('gateway', db);

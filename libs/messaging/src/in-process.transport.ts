@@ -89,6 +89,9 @@ export class InProcessTransport implements EventTransport {
     this.groups.push(group);
     this.bus.subscribe(group, topic, onMessage);
   }
+  /** The bus is this process's memory: up while the process is. */
+  async ping(): Promise<void> {}
+
   async close(): Promise<void> {
     for (const g of this.groups) this.bus.unsubscribe(g);
   }

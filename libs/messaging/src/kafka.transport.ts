@@ -1,4 +1,4 @@
-import { Kafka, logLevel, Partitioners, type Consumer, type Producer, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type Producer, type LogEntry } from 'kafkajs';
 import { Logger } from '@nestjs/common';
 import type { EventTransport, ReceivedMessage, TransportMessage } from './transport.js';
 
@@ -89,6 +89,10 @@ export class KafkaTransport implements EventTransport {
   async subscribe(group: string, topic: string, onMessage: (m: ReceivedMessage) => Promise<void>): Promise<void> {
     await this.ensureTopics([topic]);
     const consumer = this.kafka.consumer({ groupId: consumerGroupId(topic, group), sessionTimeout: this.options.sessionTimeoutMs ?? 10000, heartbeatInterval: 1000 });
+    consumer.on(consumer.events.CRASH, (e) => {
+      // kafkajs restarts a consumer after a retriable crash; one it gives up on leaves the process not ready.
+      if (!e.payload.restart) this.crashed = `${group}: ${e.payload.error?.message ?? 'crashed'}`;
+    });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
@@ -105,8 +109,24 @@ export class KafkaTransport implements EventTransport {
     this.consumers.push(consumer);
   }
 
+  /** A consumer that crashed without restarting: this process no longer follows the topic. */
+  private crashed: string | null = null;
+  private probe: Admin | null = null;
+
+  async ping(): Promise<void> {
+    if (this.crashed) throw new Error(`a consumer crashed: ${this.crashed}`);
+    if (!this.probe) {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      this.probe = admin;
+    }
+    const { brokers } = await this.probe.describeCluster();
+    if (!brokers.length) throw new Error('no broker in the cluster');
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled(this.consumers.map((c) => c.disconnect()));
+    if (this.probe) await this.probe.disconnect().catch(() => undefined);
     if (this.producer) await this.producer.disconnect().catch(() => undefined);
   }
 }

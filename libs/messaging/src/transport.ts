@@ -19,5 +19,7 @@ export interface EventTransport {
   publish(messages: TransportMessage[]): Promise<void>;
   /** Delivers every message of the topic to this consumer group, one at a time, in order per key. */
   subscribe(group: string, topic: string, onMessage: (m: ReceivedMessage) => Promise<void>): Promise<void>;
+  /** Resolves when the broker answers and no consumer has crashed (readiness); throws with why otherwise. */
+  ping?(): Promise<void>;
   close(): Promise<void>;
 }

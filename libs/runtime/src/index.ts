@@ -11,3 +11,4 @@ export * from './settings.js';
 export * from './distributed.js';
 export * from './validators.js';
 export * from './body-guards.js';
+export * from './readiness.js';

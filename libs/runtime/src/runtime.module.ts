@@ -10,6 +10,8 @@ import { ErrorBodyFilter } from './http-errors.js';
 import { EVENT_TRANSPORT, RUNTIME_OPTIONS, type RuntimeOptions } from './runtime.options.js';
 import { SERVICE_API, type Caller, type CommandResult, type ServiceApi, type ServiceCommand } from './service-api.js';
 import { UnitOfWork } from './unit-of-work.js';
+import { readiness, READINESS_CHECKS, ServiceHealthController, type ReadinessChecks } from './readiness.js';
+import { TerminusModule } from '@nestjs/terminus';
 
 /** The largest body the internal port parses (the gateway's 1 MB, and room for the command around it). */
 export const INTERNAL_BODY_LIMIT = '2mb';
@@ -19,6 +21,8 @@ export interface ServiceDefinition {
   module: Type;
   entities: Function[];
   migrations: Function[];
+  /** What else this service needs to be ready, beyond its database and the broker (deadline: its timer store). */
+  readiness?: () => ReadinessChecks;
 }
 
 /** Database, outbox relay and unit of work for one service; the same in both modes. */
@@ -30,6 +34,7 @@ export class ServiceRuntimeModule {
       module: ServiceRuntimeModule,
       global: true,
       imports: [
+        TerminusModule,
         // Named per service: embedded mode runs several in one process.
         TypeOrmModule.forRootAsync({
           name: def.name,
@@ -50,8 +55,11 @@ export class ServiceRuntimeModule {
           useFactory: (ds: DataSource) => new OutboxRelay(ds, options.transport, { pollIntervalMs: options.relayPollMs, batchSize: 200 }),
         },
         UnitOfWork,
+        // Filled by startService once the service is up (its database, its broker, its module's own).
+        { provide: READINESS_CHECKS, useValue: { current: {} } },
       ],
-      exports: [DataSource, RUNTIME_OPTIONS, EVENT_TRANSPORT, CLOCK, OutboxRelay, UnitOfWork],
+      controllers: [ServiceHealthController],
+      exports: [DataSource, RUNTIME_OPTIONS, EVENT_TRANSPORT, CLOCK, OutboxRelay, UnitOfWork, READINESS_CHECKS],
     };
   }
 }
@@ -104,6 +112,13 @@ export async function startService(
   app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
   app.get(UnitOfWork).useEventServer(server);
   addDeadLetterApi(app.get<ServiceApi>(SERVICE_API), new DeadLetterBox(dataSource, server));
+  const checks: ReadinessChecks = {
+    database: async () => void (await dataSource.query('SELECT 1')),
+    broker: () => options.transport.ping?.() ?? Promise.resolve(),
+    ...(def.readiness?.() ?? {}),
+  };
+  app.get<{ current: ReadinessChecks }>(READINESS_CHECKS).current = checks;
+  app.get<ServiceApi>(SERVICE_API).queries.health = () => readiness(checks);
   await app.init();
   await app.startAllMicroservices();
   // Embedded mode starts the relays once every service has subscribed (the in-process bus keeps no backlog).

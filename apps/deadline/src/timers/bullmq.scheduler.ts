@@ -136,6 +136,11 @@ export class BullMqScheduler implements TimerScheduler {
     return (await this.connection.exists(this.markKey)) === 0;
   }
 
+  async ping(): Promise<void> {
+    const pong = await this.connection.ping();
+    if (pong !== 'PONG') throw new Error(`Redis answered ${pong}`);
+  }
+
   async cancel(ids: string[]): Promise<void> {
     for (const id of ids) await this.queue.remove(id).catch(() => 0);
   }

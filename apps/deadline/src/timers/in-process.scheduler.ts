@@ -36,6 +36,9 @@ export class InProcessScheduler implements TimerScheduler {
     return false;
   }
 
+  /** In this process's memory: up while the process is. */
+  async ping(): Promise<void> {}
+
   async close(): Promise<void> {
     for (const h of this.handles.values()) clearTimeout(h);
     this.handles.clear();

@@ -30,6 +30,8 @@ export interface TimerScheduler {
   markReconciled(): Promise<void>;
   /** True if the store lost its timers since markReconciled (Redis wiped or replaced). */
   wasWiped(): Promise<boolean>;
+  /** Resolves when the timer store answers (readiness); throws with why when it does not. */
+  ping?(): Promise<void>;
   close(): Promise<void>;
 }
 export const TIMER_SCHEDULER = Symbol('TIMER_SCHEDULER');
