@@ -160,7 +160,7 @@ describe('distributed spine (Kafka, MariaDB, Redis)', () => {
     await cluster.kill('closure');
     // The gateway is not ready while a service it calls is down, and says which.
     const notReady = (await http().get('/api/v1/health/ready').expect(503)).body;
-    expect(Object.keys(notReady.details.error)).toEqual(['closure']);
+    expect(notReady.details.error).toEqual({ closure: { status: 'down', message: 'unreachable' } });
     await http().post(`/api/v1/petitions/${id}/route`).set(auth('office1')).send({ mode: 'transfer', unitCode: 'housing' }).expect(200);
     await http().post(`/api/v1/petitions/${id}/accept`).set(auth('housing1')).send({}).expect(200);
     await cluster.start('closure');

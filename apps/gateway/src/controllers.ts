@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Logger, Param, ParseUUIDPipe, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AllowedBeforePasswordChange, CurrentCaller, Public, Roles } from '#libs/auth';
-import { InvalidInputError } from '#libs/common';
+import { InvalidInputError, maskText } from '#libs/common';
 import { categoryTree } from '#libs/contracts';
 import { rolesFor } from '#libs/regulation';
 import { readiness, readinessCheck, SERVICE_CLIENT, type Caller, type Readiness, type ReadinessChecks, type ServiceClient } from '#libs/runtime';
@@ -32,6 +32,7 @@ const SERVICES = ['intake', 'assignment', 'deadline', 'closure', 'reporting'] as
 @ApiTags('health')
 @Controller('api/v1/health')
 export class HealthController {
+  private readonly logger = new Logger('Health');
   constructor(
     @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
     @Inject(SERVICE_CLIENT) private readonly services: ServiceClient,
@@ -60,12 +61,20 @@ export class HealthController {
   @ApiOperation({ summary: 'readiness (@nestjs/terminus): the gateway database and every service it calls, each with its database, broker and (deadline) timer store; 503 naming what is down' })
   @ApiResponse({ status: 503, description: 'UNAVAILABLE, message 未就绪：<names> 不可用; details = {status: "error", info, error: {<name>: {status: "down", message}}, details}' })
   ready() {
-    const checks: ReadinessChecks = { database: async () => void (await this.dataSource.query('SELECT 1')) };
+    // This answer is public (the ingress serves /api): it names what is down, never the errors
+    // themselves (addresses, driver messages); those go to the log, and each service's own
+    // /health/ready on its internal port has them.
+    const hidden = (what: string, e: unknown): never => {
+      this.logger.warn(`not ready: ${what}: ${maskText(String((e as Error)?.message ?? e))}`);
+      throw new Error(what);
+    };
+    const checks: ReadinessChecks = { database: () => this.dataSource.query('SELECT 1').then(() => undefined, (e) => hidden('database', e)) };
     for (const name of SERVICES) {
       checks[name] = async () => {
-        const r = await this.services.query<Readiness>(name, 'health', {}, null);
+        const r = await this.services.query<Readiness>(name, 'health', {}, null).catch((e) => hidden('unreachable', e));
+        if (r.status === 'up') return;
         const down = Object.entries(r.checks).filter(([, c]) => c.status !== 'up');
-        if (r.status !== 'up') throw new Error(down.map(([k, c]) => `${k}: ${c.message ?? 'down'}`).join('; ') || 'down');
+        hidden(down.map(([k]) => k).join(', ') || 'down', down.map(([k, c]) => `${name} ${k}: ${c.message ?? 'down'}`).join('; '));
       };
     }
     return readinessCheck(this.health, this.indicators, () => readiness(checks));
