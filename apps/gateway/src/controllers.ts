@@ -4,7 +4,7 @@ import { AllowedBeforePasswordChange, CurrentCaller, Public, Roles } from '#libs
 import { InvalidInputError, maskText } from '#libs/common';
 import { categoryTree } from '#libs/contracts';
 import { rolesFor } from '#libs/regulation';
-import { readiness, readinessCheck, SERVICE_CLIENT, type Caller, type Readiness, type ReadinessChecks, type ServiceClient } from '#libs/runtime';
+import { databaseCheck, readiness, readinessCheck, SERVICE_CLIENT, type Caller, type Readiness, type ReadinessChecks, type ServiceClient } from '#libs/runtime';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
 import { AccountsService } from './accounts.service.js';
@@ -15,7 +15,7 @@ import {
   ActionDto, AnnualQueryDto, BacklogQueryDto, BreakdownQueryDto, CloseDto, DeclineDto, DivertDto, EvaluateDto, ExtendDto, ListPetitionsDto, ObjectDto, OpinionDto, ReceptionSessionDto,
   PeriodQueryDto, PersonLookupDto, PreviewQueryDto, RegisterPetitionDto, ReReviewOpinionDto, RouteDto, SummaryQueryDto, SuperviseDto,
 } from './dto/petition.dto.js';
-import { GATEWAY_SETTINGS, type GatewaySettings } from './gateway.settings.js';
+import { GATEWAY_SETTINGS, SERVICES, type GatewaySettings } from './gateway.settings.js';
 import { PetitionsFacade } from './petitions.facade.js';
 import { annualCsv, annualRows, annualText, annualXlsx, type AnnualFigures } from './annual-report.js';
 
@@ -25,9 +25,6 @@ const CaseId = () => new ParseUUIDPipe({ exceptionFactory: () => InvalidInputErr
 function assertPeriod(q: { from: string; to: string }): void {
   if (q.from > q.to) throw InvalidInputError.field('from', '起始日期不得晚于结束日期');
 }
-
-/** The services the gateway calls: it is ready when they are. */
-const SERVICES = ['intake', 'assignment', 'deadline', 'closure', 'reporting'] as const;
 
 @ApiTags('health')
 @Controller('api/v1/health')
@@ -68,7 +65,7 @@ export class HealthController {
       this.logger.warn(`not ready: ${what}: ${maskText(String((e as Error)?.message ?? e))}`);
       throw new Error(what);
     };
-    const checks: ReadinessChecks = { database: () => this.dataSource.query('SELECT 1').then(() => undefined, (e) => hidden('database', e)) };
+    const checks: ReadinessChecks = { database: () => databaseCheck(this.dataSource).catch((e) => hidden('database', e)) };
     for (const name of SERVICES) {
       checks[name] = async () => {
         const r = await this.services.query<Readiness>(name, 'health', {}, null).catch((e) => hidden('unreachable', e));

@@ -6,10 +6,10 @@ import { DomainError, maskText, NotFoundError } from '#libs/common';
 import type { DeadLetterView } from '#libs/messaging';
 import { formatInstant } from '#libs/regulation';
 import { Label, SERVICE_CLIENT, type Caller, type ServiceClient } from '#libs/runtime';
-import { GATEWAY_SETTINGS, officeTimeZone, type GatewaySettings } from './gateway.settings.js';
+import { GATEWAY_SETTINGS, officeTimeZone, SERVICES, type GatewaySettings } from './gateway.settings.js';
 
 /** The services that own a database, each with its own dead letters. */
-export const DEAD_LETTER_SERVICES = ['intake', 'assignment', 'deadline', 'closure', 'reporting'] as const;
+export const DEAD_LETTER_SERVICES = SERVICES;
 export type DeadLetterService = (typeof DEAD_LETTER_SERVICES)[number];
 
 export class DeadLettersQueryDto {

@@ -14,6 +14,9 @@ export interface GatewaySettings {
 }
 export const GATEWAY_SETTINGS = Symbol('GATEWAY_SETTINGS');
 
+/** The services the gateway calls (readiness, dead letters): each owns its database and its part of the case. */
+export const SERVICES = ['intake', 'assignment', 'deadline', 'closure', 'reporting'] as const;
+
 export interface AccountSettings {
   /** A refresh token lives this long unused (each use replaces it with a new one). */
   refreshTtlSeconds: number;

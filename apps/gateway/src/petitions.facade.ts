@@ -25,7 +25,7 @@ export class PetitionsFacade {
   async act(caseId: string, service: string, command: string, body: Record<string, unknown>, caller: Caller): Promise<CaseView> {
     const { at, ...rest } = body as { at?: string };
     if (at && !caller.roles.includes('admin')) throw new ForbiddenError('只有系统管理员可以补录行为时间（at）');
-    const head = await this.services.query<{ lastEventId: string; lastStep?: { type: string; at: string } | null }>('reporting', 'head', { id: caseId }, caller);
+    const head = await this.services.query<{ lastEventId: string; lastStep?: { type: string; at: string } | null }>('reporting', 'head', { id: caseId, ...(at ? { lastStep: true } : {}) }, caller);
     const result = await this.services.command(service, command, { caseId, actor: caller, body: rest, after: head.lastEventId, at: at ?? null, atNotBefore: at ? (head.lastStep ?? null) : null });
     // Every act of the administrator on a case is a correction (paper records entered later, data put right): audited.
     if (caller.roles.includes('admin')) {

@@ -153,6 +153,42 @@ export function toCaseView(row: RptCase, caller: Caller | null, now: Date, s: Re
   }
 }
 
+/** What the view shows straight from the row's columns (instants through `fmt`). */
+function columnsOf(row: RptCase, fmt: (d: Date | null) => string | null) {
+  return {
+    id: row.id,
+    trackingNo: row.trackingNo,
+    status: row.status,
+    channel: row.channel,
+    purpose: row.purpose,
+    category: row.category,
+    summary: row.summary,
+    content: row.content,
+    headcount: row.headcount,
+    groupVisit: row.groupVisit,
+    assignedBy: row.authority ? { authority: row.authority, reference: row.assignedReference, feedbackDueAt: row.assignedFeedbackDueAt } : null,
+    backlog: row.backlog,
+    unitCode: row.unitCode,
+    routeMode: row.routeMode,
+    receivedAt: fmt(row.receivedAt),
+    routedAt: fmt(row.routedAt),
+    acceptedAt: fmt(row.acceptedAt),
+    closedAt: fmt(row.closedAt),
+    closure: row.closureKind ? { kind: row.closureKind, outcome: row.closureOutcome, opinion: row.closureOpinion } : null,
+    repeatContacts: row.repeatContacts,
+    supervised: row.supervised,
+  };
+}
+
+/** The timeline with every instant in the office's time zone. */
+function timelineOf(row: RptCase, tz: string) {
+  return (JSON.parse(row.timeline) as TimelineEntry[]).map((t) => ({
+    ...t,
+    at: formatInstant(new Date(t.at), tz),
+    ...(t.enteredAt ? { enteredAt: formatInstant(new Date(t.enteredAt), tz) } : {}),
+  }));
+}
+
 /** What a case whose data cannot be computed still shows: its columns, each part that does parse. */
 export function brokenCaseView(row: RptCase, caller: Caller | null, s: ReportingSettings, renderError: RenderError): CaseView {
   const tz = s.timeZone;
@@ -166,26 +202,8 @@ export function brokenCaseView(row: RptCase, caller: Caller | null, s: Reporting
   };
   const admin = !!caller?.roles.includes('admin');
   return {
-    id: row.id,
-    trackingNo: row.trackingNo,
-    status: row.status,
-    channel: row.channel,
-    purpose: row.purpose,
-    category: row.category,
-    summary: row.summary,
-    content: row.content,
-    headcount: row.headcount,
-    groupVisit: row.groupVisit,
+    ...columnsOf(row, fmt),
     petitioners: attempt(() => petitionersToShow(s.pii, row.petitioners, admin), []),
-    assignedBy: row.authority ? { authority: row.authority, reference: row.assignedReference, feedbackDueAt: row.assignedFeedbackDueAt } : null,
-    backlog: row.backlog,
-    unitCode: row.unitCode,
-    routeMode: row.routeMode,
-    receivedAt: fmt(row.receivedAt),
-    routedAt: fmt(row.routedAt),
-    acceptedAt: fmt(row.acceptedAt),
-    closedAt: fmt(row.closedAt),
-    closure: row.closureKind ? { kind: row.closureKind, outcome: row.closureOutcome, opinion: row.closureOpinion } : null,
     extension: null,
     evaluation: null,
     evaluationState: null,
@@ -196,20 +214,10 @@ export function brokenCaseView(row: RptCase, caller: Caller | null, s: Reporting
     reReview: null,
     supervisions: [],
     priorFinalCase: null,
-    repeatContacts: row.repeatContacts,
-    supervised: row.supervised,
     overdue: false,
     deadlines: [],
     allowedActions: [],
-    timeline: attempt(
-      () =>
-        (JSON.parse(row.timeline) as TimelineEntry[]).map((t) => ({
-          ...t,
-          at: formatInstant(new Date(t.at), tz),
-          ...(t.enteredAt ? { enteredAt: formatInstant(new Date(t.enteredAt), tz) } : {}),
-        })),
-      [],
-    ),
+    timeline: attempt(() => timelineOf(row, tz), []),
     renderError,
   };
 }
@@ -222,26 +230,8 @@ function renderCaseView(row: RptCase, caller: Caller | null, now: Date, s: Repor
   const { deadlines, withheld } = assessDeadlines(deserializeFacts(row.facts), now, s.policy, s.calendar);
   const extra = JSON.parse(row.extra) as CaseExtra;
   return {
-    id: row.id,
-    trackingNo: row.trackingNo,
-    status: row.status,
-    channel: row.channel,
-    purpose: row.purpose,
-    category: row.category,
-    summary: row.summary,
-    content: row.content,
-    headcount: row.headcount,
-    groupVisit: row.groupVisit,
+    ...columnsOf(row, fmt),
     petitioners,
-    assignedBy: row.authority ? { authority: row.authority, reference: row.assignedReference, feedbackDueAt: row.assignedFeedbackDueAt } : null,
-    backlog: row.backlog,
-    unitCode: row.unitCode,
-    routeMode: row.routeMode,
-    receivedAt: fmt(row.receivedAt),
-    routedAt: fmt(row.routedAt),
-    acceptedAt: fmt(row.acceptedAt),
-    closedAt: fmt(row.closedAt),
-    closure: row.closureKind ? { kind: row.closureKind, outcome: row.closureOutcome, opinion: row.closureOpinion } : null,
     extension: extra.extension ? { days: extra.extension.days, reason: extra.extension.reason, approvedBy: extra.extension.approvedBy, petitionerNotice: extra.extension.petitionerNotice } : null,
     evaluation: extra.evaluation ? { rating: extra.evaluation.rating, at: fmt(new Date(extra.evaluation.at)) } : null,
     evaluationState: extra.evaluation ? '已评价' : row.closedAt ? (deadlines.find((d) => d.kind === 'evaluation')?.state === 'lapsed' ? '超期未评价' : '待评价') : null,
@@ -253,8 +243,6 @@ function renderCaseView(row: RptCase, caller: Caller | null, now: Date, s: Repor
     reReview: extra.reReview ?? null,
     supervisions: (extra.supervisions ?? []).map((v) => ({ ...v, at: fmt(new Date(v.at)) })),
     priorFinalCase: extra.priorFinalCase ?? null,
-    repeatContacts: row.repeatContacts,
-    supervised: row.supervised,
     overdue: isOverdue(deadlines),
     deadlines: formatDeadlines({ deadlines, withheld }, tz),
     allowedActions: caller
@@ -267,11 +255,7 @@ function renderCaseView(row: RptCase, caller: Caller | null, now: Date, s: Repor
           now,
         })
       : [],
-    timeline: (JSON.parse(row.timeline) as TimelineEntry[]).map((t) => ({
-      ...t,
-      at: formatInstant(new Date(t.at), tz),
-      ...(t.enteredAt ? { enteredAt: formatInstant(new Date(t.enteredAt), tz) } : {}),
-    })),
+    timeline: timelineOf(row, tz),
     renderError: null as RenderError | null,
   };
 }

@@ -16,6 +16,11 @@ export interface Readiness {
 
 const DEFAULT_TIMEOUT_MS = 3000;
 
+/** The database answers a trivial query. */
+export async function databaseCheck(ds: { query(sql: string): Promise<unknown> }): Promise<void> {
+  await ds.query('SELECT 1');
+}
+
 /** Runs every check at once, each bounded by a timeout: a hung dependency is a down one. */
 export async function readiness(checks: ReadinessChecks, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Readiness> {
   const entries = await Promise.all(

@@ -10,7 +10,7 @@ import { ErrorBodyFilter } from './http-errors.js';
 import { EVENT_TRANSPORT, RUNTIME_OPTIONS, type RuntimeOptions } from './runtime.options.js';
 import { SERVICE_API, type Caller, type CommandResult, type ServiceApi, type ServiceCommand } from './service-api.js';
 import { UnitOfWork } from './unit-of-work.js';
-import { readiness, READINESS_CHECKS, ServiceHealthController, type ReadinessChecks } from './readiness.js';
+import { databaseCheck, readiness, READINESS_CHECKS, ServiceHealthController, type ReadinessChecks } from './readiness.js';
 import { TerminusModule } from '@nestjs/terminus';
 
 /** The largest body the internal port parses (the gateway's 1 MB, and room for the command around it). */
@@ -113,7 +113,7 @@ export async function startService(
   app.get(UnitOfWork).useEventServer(server);
   addDeadLetterApi(app.get<ServiceApi>(SERVICE_API), new DeadLetterBox(dataSource, server));
   const checks: ReadinessChecks = {
-    database: async () => void (await dataSource.query('SELECT 1')),
+    database: () => databaseCheck(dataSource),
     broker: () => options.transport.ping?.() ?? Promise.resolve(),
     ...(def.readiness?.() ?? {}),
   };
