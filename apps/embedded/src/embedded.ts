@@ -15,12 +15,22 @@ import { createGatewayApp } from '../../gateway/src/gateway.app.js';
 import { accountSettingsFrom } from '../../gateway/src/gateway.settings.js';
 import { intakeService } from '../../intake/src/intake.module.js';
 import { reportingService } from '../../reporting/src/reporting.module.js';
+import { claimDataDir, serveControl, type ControlServer } from './control.js';
 
 export interface EmbeddedPlatform {
   url: string;
   bus: InProcessBus;
   services: RunningService[];
   gateway: INestApplication;
+  /** DATA_DIR/control.sock: `npm run admin` reaches the running process through it. */
+  control: ControlServer;
+  /**
+   * Runs `fn` with every outbox relay stopped (the in-process bus then has nothing in flight:
+   * a publish resolves only once every consumer has handled it), so that the services'
+   * databases agree with each other for the moment of `fn` — a backup's copy. Commands still
+   * commit; their events wait in the outboxes and go out once the relays start again.
+   */
+  quiesced<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -104,6 +114,7 @@ export function embeddedServiceDefinitions(config: EmbeddedConfig, pii: PiiKeyri
 export async function startEmbedded(config: EmbeddedConfig): Promise<EmbeddedPlatform> {
   const dataDir = resolve(config.DATA_DIR);
   protectDataDir(dataDir, []);
+  await claimDataDir(dataDir);
   const definitions = embeddedServiceDefinitions(config, embeddedPiiKeyring(config, dataDir));
   // The gateway's accounts too: every SQLite file of DATA_DIR.
   protectDataDir(dataDir, [...definitions.map((d) => d.name), 'gateway']);
@@ -137,12 +148,36 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<EmbeddedPla
   );
   await listenOrExplain(() => gateway.listen(config.PORT, config.HOST), config.PORT, config.HOST);
   const url = (await gateway.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+  let control: ControlServer;
+  try {
+    control = await serveControl(dataDir, client);
+  } catch (e) {
+    await gateway.close();
+    for (const s of [...services].reverse()) await s.close();
+    throw e;
+  }
+  let quiet: Promise<unknown> = Promise.resolve();
+  const quiesced = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = quiet.then(async () => {
+      await Promise.all(services.map((s) => s.relay.stop()));
+      try {
+        return await fn();
+      } finally {
+        for (const s of services) s.relay.start();
+      }
+    });
+    quiet = run.catch(() => undefined);
+    return run;
+  };
   return {
     url,
     bus,
     services,
     gateway,
+    control,
+    quiesced,
     close: async () => {
+      await control.close();
       await gateway.close();
       for (const s of [...services].reverse()) await s.close();
     },
