@@ -1,11 +1,12 @@
 import { Controller, Get, HttpCode, Inject, Injectable, Logger, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { CurrentCaller, Roles, SECURITY_EVENTS, type SecurityEvents } from '#libs/auth';
 import { DomainError, maskText, NotFoundError } from '#libs/common';
 import type { DeadLetterView } from '#libs/messaging';
 import { formatInstant } from '#libs/regulation';
 import { Label, SERVICE_CLIENT, type Caller, type ServiceClient } from '#libs/runtime';
+import { ApiErrors, DeadLetterItemDto, DeadLetterListDto } from './dto/responses.js';
 import { GATEWAY_SETTINGS, officeTimeZone, SERVICES, type GatewaySettings } from './gateway.settings.js';
 
 /** The services that own a database, each with its own dead letters. */
@@ -129,6 +130,8 @@ export class DeadLettersController {
       `Dead-lettered events of all five services (死信事件: a message that failed validation, or whose handler failed three times), oldest first: {items: [${ITEM}], total, unavailable: [services that did not answer]}. ` +
       'Never the message itself, never personal data',
   })
+  @ApiOkResponse({ type: DeadLetterListDto })
+  @ApiErrors({ status: 400, message: '输入有误：状态只能是 open（待处理）、replayed（已重放）或 discarded（已丢弃）', details: [{ field: 'status', messages: ['状态只能是 open（待处理）、replayed（已重放）或 discarded（已丢弃）'] }] }, 401, { status: 403, message: '此操作需要以下角色之一：系统管理员' })
   list(@Query() q: DeadLettersQueryDto, @CurrentCaller() caller: Caller) {
     return this.deadLetters.list(q.status, caller);
   }
@@ -141,9 +144,14 @@ export class DeadLettersController {
     summary:
       'Replay a dead letter (重放) after the cause was fixed: the stored event runs through the service’s handlers again (applied once: processed_event); answers the item, now replayed. Recorded in the security log',
   })
-  @ApiResponse({ status: 404, description: 'NOT_FOUND: no such service, or no such dead letter in it' })
-  @ApiResponse({ status: 409, description: 'DEAD_LETTER_STATE: replayed or discarded already, or only a masked copy was kept (not a valid event, or personal data in clear)' })
-  @ApiResponse({ status: 422, description: 'REPLAY_FAILED: the handler failed again; the dead letter stays open with one attempt more and the new reason, which the message gives' })
+  @ApiOkResponse({ type: DeadLetterItemDto, description: 'the item, now replayed' })
+  @ApiErrors(
+    401,
+    { status: 403, message: '此操作需要以下角色之一：系统管理员' },
+    { status: 404, message: '没有编号为 0190a3c2-5b1e-7c4d-9e8f-1a2b3c4d5e6f 的死信事件', description: 'NOT_FOUND: no such service, or no such dead letter in it' },
+    { status: 409, code: 'DEAD_LETTER_STATE', message: '该死信事件已重放，不能再重放', description: 'DEAD_LETTER_STATE: replayed or discarded already, or only a masked copy was kept (not a valid event, or personal data in clear)' },
+    { status: 422, code: 'REPLAY_FAILED', message: '重放失败，死信事件仍待处理：…', description: 'REPLAY_FAILED: the handler failed again; the dead letter stays open with one attempt more and the new reason, which the message gives' },
+  )
   replay(@Param('service') service: string, @Param('id') id: string, @CurrentCaller() caller: Caller, @Req() req: { ip?: string }) {
     return this.deadLetters.act('replay', service, id, caller, req.ip ?? null);
   }
@@ -156,8 +164,13 @@ export class DeadLettersController {
     summary:
       'Discard a dead letter (丢弃): the administrator decides the event must not apply; its event id is recorded as processed in that service, so a redelivered copy is not applied either. Answers the item, now discarded, with who and when. Recorded in the security log',
   })
-  @ApiResponse({ status: 404, description: 'NOT_FOUND: no such service, or no such dead letter in it' })
-  @ApiResponse({ status: 409, description: 'DEAD_LETTER_STATE: replayed or discarded already' })
+  @ApiOkResponse({ type: DeadLetterItemDto, description: 'the item, now discarded' })
+  @ApiErrors(
+    401,
+    { status: 403, message: '此操作需要以下角色之一：系统管理员' },
+    { status: 404, message: '没有编号为 0190a3c2-5b1e-7c4d-9e8f-1a2b3c4d5e6f 的死信事件', description: 'NOT_FOUND: no such service, or no such dead letter in it' },
+    { status: 409, code: 'DEAD_LETTER_STATE', message: '该死信事件已丢弃，不能再丢弃', description: 'DEAD_LETTER_STATE: replayed or discarded already' },
+  )
   discard(@Param('service') service: string, @Param('id') id: string, @CurrentCaller() caller: Caller, @Req() req: { ip?: string }) {
     return this.deadLetters.act('discard', service, id, caller, req.ip ?? null);
   }

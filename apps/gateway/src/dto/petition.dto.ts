@@ -164,17 +164,17 @@ export class PeriodQueryDto {
 
 export const BREAKDOWNS = ['unit', 'category', 'channel', 'authority', 'month'] as const;
 export class BreakdownQueryDto extends PeriodQueryDto {
-  @ApiProperty({ enum: BREAKDOWNS }) @Label('分组方式') @IsIn(BREAKDOWNS, { message: '分组方式应为 unit、category、channel、authority 或 month' }) by: (typeof BREAKDOWNS)[number];
+  @ApiProperty({ enum: BREAKDOWNS, example: 'channel' }) @Label('分组方式') @IsIn(BREAKDOWNS, { message: '分组方式应为 unit、category、channel、authority 或 month' }) by: (typeof BREAKDOWNS)[number];
 }
 
 export class PreviewQueryDto {
-  @ApiProperty({ enum: CASE_ACTIONS }) @Label('操作') @IsIn(CASE_ACTIONS as unknown as string[], { message: '操作不是有效的案件操作' }) action: (typeof CASE_ACTIONS)[number];
+  @ApiProperty({ enum: CASE_ACTIONS, example: 'route' }) @Label('操作') @IsIn(CASE_ACTIONS as unknown as string[], { message: '操作不是有效的案件操作' }) action: (typeof CASE_ACTIONS)[number];
   @ApiPropertyOptional({ minimum: 1, maximum: 30, description: 'extend only: the days asked for' }) @Label('延期天数') @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(30) days?: number;
   @ApiPropertyOptional({ enum: ROUTE_MODES, description: 'route only: transfer 转送 (default) or assign 交办' }) @Label('转送方式') @IsOptional() @IsIn(ROUTE_MODES) mode?: (typeof ROUTE_MODES)[number];
 }
 
 export class PersonLookupDto {
-  @ApiPropertyOptional({ description: 'identity number; or name + phone' }) @Label('身份证号') @IsOptional() @IsIdNumber() idNumber?: string;
+  @ApiPropertyOptional({ description: 'identity number; or name + phone', example: '45030219800101122X' }) @Label('身份证号') @IsOptional() @IsIdNumber() idNumber?: string;
   @ApiPropertyOptional() @Label('信访人姓名') @IsOptional() @IsCleanText() @MaxLength(100) name?: string;
   @ApiPropertyOptional() @Label('联系电话') @IsOptional() @IsPhone() phone?: string;
 }
