@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import 'reflect-metadata';
 import { ArgumentsHost, Catch, HttpException, Logger, ValidationPipe, type ArgumentMetadata, type ExceptionFilter, type ValidationError } from '@nestjs/common';
 import { DomainError, InvalidInputError, maskText, type ErrorCode, type FieldError } from '#libs/common';
@@ -53,7 +54,8 @@ export class ErrorBodyFilter implements ExceptionFilter {
       // Nest's and Express's own refusals (unknown route, unparsable JSON body, …): their text is English.
       const status = exception.getStatus();
       const body = exception.getResponse();
-      const error = typeof body === 'object' && (body as any).error ? (body as any).error : exception.name.replace(/Exception$/, '');
+      // The reason phrase of the status (e.g. a body over the limit: 413 "Payload Too Large"), as every other refusal has.
+      const error = typeof body === 'object' && (body as any).error ? (body as any).error : (STATUS_CODES[status] ?? exception.name.replace(/Exception$/, ''));
       const parse = status === 400 && /JSON|Unexpected token|body/i.test(exception.message);
       const message = parse ? '请求体不是有效的 JSON' : (MESSAGE_BY_STATUS[status] ?? (status >= 500 ? '服务器内部错误' : '请求无效'));
       res.status(status).json({ statusCode: status, error, code: CODE_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL' : 'FIELD_INVALID'), message });
