@@ -47,7 +47,8 @@ const needles = (() => {
 
 /** Every file under the data directory, as raw bytes (SQLite files with their -wal and -shm). */
 function filesOf(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesOf(join(dir, e.name)) : [join(dir, e.name)]));
+  // Files and directories; the control socket (nothing stored in it) is not a file.
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesOf(join(dir, e.name)) : e.isFile() ? [join(dir, e.name)] : []));
 }
 
 function clearValuesIn(dir: string): string[] {

@@ -30,6 +30,7 @@ describe('distributed spine (Kafka, MariaDB, Redis)', () => {
     backlog: true,
   });
   let caseId: string;
+  let requestId: string;
 
   beforeAll(async () => {
     await requireInfrastructure();
@@ -76,6 +77,8 @@ describe('distributed spine (Kafka, MariaDB, Redis)', () => {
   it('registers, routes, accepts and closes a case across the five processes', async () => {
     const reg = await http().post('/api/v1/petitions').set(auth('reception1')).send(walkIn('李四', '450302199001011232')).expect(201);
     caseId = reg.body.id;
+    requestId = reg.headers['x-request-id'];
+    expect(requestId).toMatch(UUID);
     expect(reg.body).toMatchObject({ status: 'registered', groupVisit: true, headcount: 6, assignedBy: { authority: 'provincial' }, backlog: true });
     expect(reg.body.petitioners[0].idNumber).toBe('450302********1232');
 
@@ -99,6 +102,72 @@ describe('distributed spine (Kafka, MariaDB, Redis)', () => {
     expect(res.body.received).toMatchObject({ cases: 1, contacts: 1, persons: 6, byChannel: { visit: 1 } });
     expect(res.body.closed).toMatchObject({ total: 1, substantive: 1, procedural: 0, onTime: 1 });
     expect(res.body.assigned.provincial).toMatchObject({ received: 1, closedSubstantive: 1, closedProcedural: 0, open: 0, resolution: { numerator: 1, denominator: 1, rate: 1 } });
+  }, T);
+
+  it('follows the registration’s request id through the JSON logs of the gateway, intake and reporting', async () => {
+    type Line = { level: string; service: string; msg: string; requestId?: string; correlationId?: string; eventId?: string };
+    const lines = (p: string): Line[] => cluster.logLines(p).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Line);
+    const about = (p: string) => lines(p).filter((l) => l.requestId === requestId || l.correlationId === requestId);
+    // Every line a distributed process writes is one JSON object naming its service.
+    for (const p of ['gateway', ...SERVICES]) {
+      const all = cluster.logLines(p);
+      expect(all.length).toBeGreaterThan(0);
+      expect(all.filter((l) => !l.startsWith('{'))).toEqual([]);
+      expect(new Set(lines(p).map((l) => l.service))).toEqual(new Set([p]));
+    }
+    // The gateway's request line, the command's request line on intake's internal port, and
+    // reporting applying the event the command produced — all under the one id.
+    expect(await waitUntil(async () => about('reporting').some((l) => l.msg.includes('applied case.registered')))).toBe(true);
+    expect(about('gateway').map((l) => l.msg)).toContainEqual(expect.stringMatching(/^POST \/api\/v1\/petitions 201 \d+ ms$/));
+    expect(about('intake').map((l) => l.msg)).toContainEqual(expect.stringMatching(/^POST \/internal\/commands\/\S+ 20\d \d+ ms$/));
+    const applied = about('reporting').find((l) => l.msg.includes('applied case.registered'))!;
+    expect(applied).toMatchObject({ service: 'reporting', correlationId: requestId, level: 'info' });
+    expect(applied.msg).toContain(caseId);
+    // …and in every other service that applied it.
+    for (const s of ['assignment', 'deadline', 'closure'] as const) {
+      expect({ s, applied: await waitUntil(async () => about(s).some((l) => l.msg.includes('applied case.registered'))) }).toEqual({ s, applied: true });
+    }
+    // Personal data stays out of the logs: neither the identity number nor the phone.
+    for (const p of ['gateway', ...SERVICES]) expect(cluster.logLines(p).join('\n')).not.toMatch(/450302199001011232|13900001111/);
+    // A caller's own request id (a proxy's) is kept, answered and passed on.
+    const own = `proxy-${Date.now()}-abc`;
+    const res = await http().get(`/api/v1/petitions/${caseId}`).set(auth('office1')).set('X-Request-Id', own).expect(200);
+    expect(res.headers['x-request-id']).toBe(own);
+    expect(await waitUntil(async () => lines('gateway').some((l) => l.requestId === own && l.msg.startsWith('GET /api/v1/petitions/')))).toBe(true);
+    const forged = await http().get('/api/v1/health').set('X-Request-Id', 'bad id <script>').expect(200);
+    expect(forged.headers['x-request-id']).toMatch(UUID);
+  }, T);
+
+  it('counts it in every process’s metrics: one case.registered applied per service, the outboxes empty, no lag', async () => {
+    const sample = (text: string, name: string, labels: Record<string, string>): number | undefined => {
+      for (const line of text.split('\n')) {
+        if (!line.startsWith(name + '{')) continue;
+        const [series, value] = [line.slice(0, line.lastIndexOf(' ')), line.slice(line.lastIndexOf(' ') + 1)];
+        if (Object.entries(labels).every(([k, v]) => series.includes(`${k}="${v}"`))) return Number(value);
+      }
+      return undefined;
+    };
+    for (const s of SERVICES) {
+      // Outbox lag back to 0 once the relays have published everything, and the consumers have committed past it.
+      expect(await waitUntil(async () => {
+        const m = await cluster.metrics(s);
+        return sample(m, 'petition_outbox_waiting_rows', { service: s }) === 0 && sample(m, 'petition_outbox_oldest_waiting_seconds', { service: s }) === 0 && sample(m, 'petition_consumer_lag_messages', { service: s }) === 0;
+      })).toBe(true);
+      const m = await cluster.metrics(s);
+      expect({ s, applied: sample(m, 'petition_events_handled_total', { service: s, type: 'case.registered', outcome: 'applied' }) }).toEqual({ s, applied: 1 });
+      expect(sample(m, 'petition_dead_letters_open', { service: s })).toBe(0);
+      expect(sample(m, 'process_resident_memory_bytes', { service: s })).toBeGreaterThan(0);
+    }
+    // Handler time of the events from the broker, and the publish lag of intake's outbox.
+    expect(sample(await cluster.metrics('reporting'), 'petition_event_handler_duration_seconds_count', { service: 'reporting', type: 'case.registered' })).toBe(1);
+    expect(sample(await cluster.metrics('intake'), 'petition_outbox_publish_lag_seconds_count', { service: 'intake' })).toBeGreaterThanOrEqual(1);
+    expect(sample(await cluster.metrics('reporting'), 'petition_report_query_duration_seconds_count', { service: 'reporting', query: 'summary' })).toBeGreaterThanOrEqual(1);
+    expect(sample(await cluster.metrics('deadline'), 'petition_timers_armed_total', { service: 'deadline', kind: 'breach' })).toBeGreaterThanOrEqual(1);
+    const gw = await cluster.metrics('gateway');
+    expect(sample(gw, 'petition_http_request_duration_seconds_count', { service: 'gateway', method: 'POST', route: '/api/v1/petitions', status: '201' })).toBe(1);
+    // The route pattern, never a case id, in the label.
+    expect(gw).toContain('route="/api/v1/petitions/:id"');
+    expect(gw).not.toContain(caseId);
   }, T);
 
   it('keeps each service’s rows in its own MariaDB schema', async () => {
@@ -139,6 +208,8 @@ describe('distributed spine (Kafka, MariaDB, Redis)', () => {
     const mine = msgs.filter((m) => m.key === caseId).map((m) => ({ ...m, event: JSON.parse(m.value) }));
     expect(new Set(mine.map((m) => m.partition)).size).toBe(1);
     expect(mine.map((m) => m.event.type)).toEqual(expect.arrayContaining(['case.registered', 'case.routed', 'case.accepted', 'case.closed']));
+    // The registration's event carries the request's id; what the deadline service caused by it, too.
+    expect(mine.find((m) => m.event.type === 'case.registered')!.event.correlationId).toBe(requestId);
     const lifecycle = mine.map((m) => m.event.type).filter((t: string) => t.startsWith('case.'));
     expect(lifecycle).toEqual(['case.registered', 'case.routed', 'case.accepted', 'case.closed']);
     for (const { event } of mine) {
@@ -150,6 +221,7 @@ describe('distributed spine (Kafka, MariaDB, Redis)', () => {
         occurredAt: expect.stringMatching(/Z$/),
         actor: event.type.startsWith('deadline.') ? null : expect.objectContaining({ username: expect.any(String) }),
         payload: expect.any(Object),
+        correlationId: expect.any(String),
       });
     }
   }, T);

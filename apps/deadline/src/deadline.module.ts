@@ -7,9 +7,11 @@ import { DEADLINE_SETTINGS, type DeadlineSettings } from './deadline.settings.js
 import { DeadlineInitial1700000000000 } from './migrations/1700000000000-deadline-initial.js';
 import { DeadlineAwaitsCalendar1764300000000 } from './migrations/1764300000000-deadline-awaits-calendar.js';
 import { DeadlineDeadLetters1765200000000 } from './migrations/1765200000000-deadline-dead-letters.js';
+import { MeasuredScheduler } from './timers/measured.scheduler.js';
 import { TIMER_SCHEDULER, type TimerScheduler } from './timers/timer-scheduler.js';
 
-export function deadlineService(settings: DeadlineSettings, scheduler: TimerScheduler): ServiceDefinition {
+export function deadlineService(settings: DeadlineSettings, store: TimerScheduler): ServiceDefinition {
+  const scheduler = new MeasuredScheduler(store);
   @Module({
     controllers: [InternalController, DeadlineHandlers],
     providers: [
@@ -27,5 +29,5 @@ export function deadlineService(settings: DeadlineSettings, scheduler: TimerSche
     ],
   })
   class DeadlineModule {}
-  return { name: 'deadline', module: DeadlineModule, readiness: () => ({ timers: () => scheduler.ping?.() ?? Promise.resolve() }), entities: DEADLINE_ENTITIES, migrations: [DeadlineInitial1700000000000, DeadlineAwaitsCalendar1764300000000, DeadlineDeadLetters1765200000000] };
+  return { name: 'deadline', module: DeadlineModule, readiness: () => ({ timers: () => scheduler.ping() }), metrics: () => scheduler.sampler(), entities: DEADLINE_ENTITIES, migrations: [DeadlineInitial1700000000000, DeadlineAwaitsCalendar1764300000000, DeadlineDeadLetters1765200000000] };
 }

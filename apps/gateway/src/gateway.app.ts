@@ -1,10 +1,11 @@
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, LoggerService } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { migrate, type DatabaseConfig } from '#libs/persistence';
 import { DataSource } from 'typeorm';
-import { createValidationPipe, ErrorBodyFilter, type ServiceClient } from '#libs/runtime';
+import { JsonLogger, ReadableLogger } from '#libs/common';
+import { createValidationPipe, ErrorBodyFilter, httpLog, httpMetrics, requestContext, type ServiceClient } from '#libs/runtime';
 import { GatewayModule } from './gateway.module.js';
 import type { GatewaySettings } from './gateway.settings.js';
 import { applyHttpSecurity } from './http-security.js';
@@ -15,9 +16,14 @@ export async function createGatewayApp(
   settings: GatewaySettings,
   db: DatabaseConfig,
   services: ServiceClient,
-  logger?: ('fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose')[],
+  log?: ('fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose')[] | JsonLogger,
 ): Promise<INestApplication> {
+  const logger: LoggerService | undefined = log instanceof JsonLogger ? log : log ? new ReadableLogger({ logLevels: log }) : undefined;
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(settings, db, services), { abortOnError: false, ...(logger ? { logger } : {}) });
+  // First of all: the request id (answered in X-Request-Id, passed to the services), latency by route, and (distributed) a JSON line per request.
+  app.use(requestContext());
+  app.use(httpMetrics('gateway'));
+  if (log instanceof JsonLogger) app.use(httpLog(log.pino));
   await migrate(app.get(DataSource));
   applyHttpSecurity(app);
   // Behind an ingress every connection comes from the proxy: throttling per client address needs the address it forwards.

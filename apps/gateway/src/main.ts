@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { listenOrExplain, startOrExit } from '#libs/common';
+import { collectProcessMetrics, JsonLogger, jsonLog, listenOrExplain, startOrExit } from '#libs/common';
 import { mysqlConfigFromUrl } from '#libs/persistence';
-import { closeOnSignals, HttpServiceClient, loadDistributedConfig, logLevels, trustProxyOf } from '#libs/runtime';
+import { closeOnSignals, HttpServiceClient, loadDistributedConfig, logLevels, startMetricsServer, trustProxyOf } from '#libs/runtime';
 import { createGatewayApp } from './gateway.app.js';
 import { accountSettingsFrom } from './gateway.settings.js';
 
@@ -27,8 +27,14 @@ const app = await createGatewayApp(
   },
   mysqlConfigFromUrl(cfg.DATABASE_URL),
   services,
-  logLevels(cfg.LOG_LEVEL),
+  new JsonLogger(jsonLog('gateway', logLevels(cfg.LOG_LEVEL))),
 );
+collectProcessMetrics('gateway');
 await startOrExit(listenOrExplain(() => app.listen(cfg.PORT, cfg.HOST), cfg.PORT, cfg.HOST));
-new Logger('Main').log(`gateway listening on ${await app.getUrl()}`);
-closeOnSignals(() => app.close());
+const metricsPort = cfg.METRICS_PORT ?? 9464;
+const metricsServer = await startOrExit(startMetricsServer(metricsPort, cfg.HOST));
+new Logger('Main').log(`gateway listening on ${await app.getUrl()}, metrics on port ${metricsPort} (/metrics)`);
+closeOnSignals(async () => {
+  metricsServer.close();
+  await app.close();
+});

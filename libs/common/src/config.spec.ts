@@ -26,6 +26,7 @@ const BAD: Record<string, string> = {
   CLOCK_OFFSET_MS: 'later',
   CATEGORIES_FILE: '/nonexistent/categories.json',
   PORT: '65536',
+  METRICS_PORT: '0',
   ADMIN_PASSWORD: 'short',
   JWT_SECRET: 'not-32-characters-long',
   SERVICE: 'billing',

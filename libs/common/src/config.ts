@@ -73,15 +73,15 @@ export async function startOrExit<T>(start: Promise<T>): Promise<T> {
 }
 
 /** Listens, and says a busy or forbidden port in one line naming PORT (a ConfigError). */
-export async function listenOrExplain(listen: () => Promise<unknown>, port: number, host: string): Promise<void> {
+export async function listenOrExplain(listen: () => Promise<unknown>, port: number, host: string, variable = 'PORT'): Promise<void> {
   try {
     // Tried first on a bare socket: the framework would log its own stack before rejecting.
     if (port !== 0) await probePort(port, host);
     await listen();
   } catch (e) {
     const code = (e as { code?: string })?.code;
-    if (code === 'EADDRINUSE') throw new ConfigError(`configuration: PORT ${port} is already in use on ${host} (another process listens there: stop it or choose another PORT)`);
-    if (code === 'EACCES') throw new ConfigError(`configuration: PORT ${port} may not be opened by this user on ${host} (ports below 1024 need privileges: choose another PORT)`);
+    if (code === 'EADDRINUSE') throw new ConfigError(`configuration: ${variable} ${port} is already in use on ${host} (another process listens there: stop it or choose another ${variable})`);
+    if (code === 'EACCES') throw new ConfigError(`configuration: ${variable} ${port} may not be opened by this user on ${host} (ports below 1024 need privileges: choose another ${variable})`);
     if (code === 'EADDRNOTAVAIL') throw new ConfigError(`configuration: HOST ${host} is not an address of this machine`);
     throw e;
   }

@@ -5,3 +5,6 @@ export * from './time.js';
 export * from './ids.js';
 export * from './input-checks.js';
 export * from './pii.js';
+export * from './log-context.js';
+export * from './logging.js';
+export * from './metrics.js';

@@ -1,4 +1,4 @@
-import { newId } from '#libs/common';
+import { currentLogContext, newId } from '#libs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { Actor, EventEnvelope } from './envelope.js';
@@ -21,7 +21,8 @@ export function createEvent<K extends EventType>(
   actor: Actor | null,
   occurredAt: Date,
 ): EventEnvelope<EventPayloads[K]> {
-  return { eventId: newId(), type, version: LATEST_VERSION[type], caseId, occurredAt: occurredAt.toISOString(), actor, payload };
+  const eventId = newId();
+  return { eventId, type, version: LATEST_VERSION[type], caseId, occurredAt: occurredAt.toISOString(), actor, payload, correlationId: currentLogContext()?.correlationId ?? eventId };
 }
 
 /**

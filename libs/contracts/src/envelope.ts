@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsInt, IsObject, IsOptional, IsString, IsUUID, Min, ValidateBy, ValidateNested } from 'class-validator';
-import { isInstantWithOffset } from '#libs/common';
+import { IsArray, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Min, ValidateBy, ValidateNested } from 'class-validator';
+import { isInstantWithOffset, REQUEST_ID_PATTERN } from '#libs/common';
 
 /** All case events travel on one topic, keyed by case id, so a case's history stays in order. */
 export const CASE_EVENTS_TOPIC = 'petition.case-events.v1';
@@ -22,4 +22,11 @@ export class EventEnvelope<P = unknown> {
   @ValidateBy({ name: 'instant', validator: { validate: (v) => isInstantWithOffset(v), defaultMessage: () => 'occurredAt must be a real instant with an offset (ISO 8601)' } }) occurredAt: string;
   @IsOptional() @ValidateNested() @Type(() => Actor) actor: Actor | null;
   @IsObject() payload: P;
+  /**
+   * The request this event goes back to (the gateway's request id), carried on by every event a
+   * consumer emits while handling it; an event no request caused (a timer's) correlates with
+   * itself. For following one registration through every service's log. Optional: events
+   * written before it existed have none.
+   */
+  @IsOptional() @Matches(REQUEST_ID_PATTERN) correlationId?: string;
 }

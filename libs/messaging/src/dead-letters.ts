@@ -151,6 +151,11 @@ export class DeadLetterBox {
     return rows.map(deadLetterView);
   }
 
+  /** Dead letters still open (metrics). */
+  countOpen(): Promise<number> {
+    return exclusive(this.ds, () => this.ds.getRepository(DeadLetterRecord).count({ where: { status: 'open' } }));
+  }
+
   private static check(who: Who): void {
     if (!who?.username || (who.roles && !who.roles.includes('admin'))) throw new ForbiddenError('只有系统管理员可以处理死信事件');
   }

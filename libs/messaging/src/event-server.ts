@@ -3,7 +3,7 @@ import { BaseRpcContext, EventPattern, Server, type CustomTransportStrategy, typ
 import { lastValueFrom } from 'rxjs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { deadLetterTopic, InvalidEventError, parseEvent, validateEvent, type EventEnvelope, type EventType } from '#libs/contracts';
-import { maskText } from '#libs/common';
+import { maskText, metrics, withLogContext } from '#libs/common';
 import { exclusive, insertRows } from '#libs/persistence';
 import { storeDeadLetter, type DeadLetterInput } from './dead-letters.js';
 import { ProcessedEventRecord } from './entities.js';
@@ -93,24 +93,44 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
   async receive(message: ReceivedMessage): Promise<void> {
     let event: EventEnvelope;
     let json: Record<string, unknown> | null = null;
+    const service = this.options.group;
     try {
       json = parseEvent(message.value);
-      if (typeof json.eventId === 'string' && this.appliedHere.take(json.eventId)) return;
+      if (typeof json.eventId === 'string' && this.appliedHere.take(json.eventId)) {
+        metrics.eventsHandled.inc({ service, type: String(json.type), outcome: 'duplicate' });
+        return;
+      }
       event = validateEvent(json);
     } catch (e) {
       await this.deadLetter(message, e instanceof InvalidEventError ? e.message : String(e), { json, attempts: 1 });
+      metrics.eventsHandled.inc({ service, type: typeof json?.type === 'string' ? json.type.slice(0, 60) : 'unknown', outcome: 'dead_letter' });
       return;
     }
+    // Every line logged while handling it, and every event it causes, carry its correlation id.
+    return withLogContext({ correlationId: event.correlationId ?? event.eventId, eventId: event.eventId }, () => this.handle(message, json, event));
+  }
+
+  private async handle(message: ReceivedMessage, json: Record<string, unknown> | null, event: EventEnvelope): Promise<void> {
+    const service = this.options.group;
     const max = this.options.maxAttempts ?? 3;
     for (let attempt = 1; ; attempt++) {
+      const started = performance.now();
       try {
         const applied = await this.apply(event);
-        if (applied) this.options.afterCommit?.();
+        const seconds = (performance.now() - started) / 1000;
+        metrics.handlerDuration.observe({ service, type: event.type }, seconds);
+        // 'applied' is counted where every path applies (applyLocalMany), once committed.
+        if (!applied) metrics.eventsHandled.inc({ service, type: event.type, outcome: 'duplicate' });
+        if (applied) {
+          this.logger.log(`${service}: applied ${event.type} ${event.eventId} (case ${event.caseId}) in ${Math.round(seconds * 1000)} ms`);
+          this.options.afterCommit?.();
+        }
         return;
       } catch (e) {
         const reason = maskText(e instanceof Error ? e.message : String(e));
         if (attempt >= max) {
           await this.deadLetter(message, `handler failed ${attempt} times: ${reason}`, { json, event, attempts: attempt });
+          metrics.eventsHandled.inc({ service, type: event.type, outcome: 'dead_letter' });
           return;
         }
         this.logger.warn(`${this.options.group}: ${event.type} ${event.eventId} failed (attempt ${attempt}): ${reason}`);
@@ -157,7 +177,13 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
     if (!events.length) return;
     const now = new Date();
     await insertRows(manager, ProcessedEventRecord, events.map((e) => ({ eventId: e.eventId, type: e.type, processedAt: now })));
-    afterCommit.push(async () => events.forEach((e) => this.appliedHere.add(e.eventId)));
+    afterCommit.push(async () => {
+      for (const e of events) {
+        this.appliedHere.add(e.eventId);
+        // From the broker, or in the command that produced it (whose copy from the broker then counts as a duplicate).
+        metrics.eventsHandled.inc({ service: this.options.group, type: e.type, outcome: 'applied' });
+      }
+    });
     for (const e of events) await this.runHandlers(manager, e, afterCommit);
   }
 
@@ -195,6 +221,7 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
 
   private async deadLetter(message: ReceivedMessage, unmasked: string, detail: Omit<DeadLetterInput, 'message' | 'reason'>): Promise<void> {
     const reason = maskText(unmasked);
+    metrics.deadLettersTotal.inc({ service: this.options.group });
     this.logger.error(`${this.options.group}: dead-lettered message at ${message.topic}[${message.partition}]@${message.offset}: ${reason}`);
     for (;;) {
       try {

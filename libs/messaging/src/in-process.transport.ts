@@ -54,6 +54,11 @@ export class InProcessBus {
     }
   }
 
+  /** Messages delivered to the group's subscriptions and not yet handled. */
+  pending(group: string, topic: string): number {
+    return this.subs.filter((s) => s.group === group && s.topic === topic).reduce((n, s) => n + s.queue.length + (s.draining ? 1 : 0), 0);
+  }
+
   messages(topic: string): readonly ReceivedMessage[] {
     return this.recent.get(topic) ?? [];
   }
@@ -91,6 +96,10 @@ export class InProcessTransport implements EventTransport {
   }
   /** The bus is this process's memory: up while the process is. */
   async ping(): Promise<void> {}
+
+  async lag(group: string, topic: string): Promise<Array<{ partition: number; messages: number }>> {
+    return [{ partition: 0, messages: this.bus.pending(group, topic) }];
+  }
 
   async close(): Promise<void> {
     for (const g of this.groups) this.bus.unsubscribe(g);

@@ -113,15 +113,30 @@ export class KafkaTransport implements EventTransport {
   private crashed: string | null = null;
   private probe: Admin | null = null;
 
-  async ping(): Promise<void> {
-    if (this.crashed) throw new Error(`a consumer crashed: ${this.crashed}`);
+  private async admin(): Promise<Admin> {
     if (!this.probe) {
       const admin = this.kafka.admin();
       await admin.connect();
       this.probe = admin;
     }
-    const { brokers } = await this.probe.describeCluster();
+    return this.probe;
+  }
+
+  async ping(): Promise<void> {
+    if (this.crashed) throw new Error(`a consumer crashed: ${this.crashed}`);
+    const { brokers } = await (await this.admin()).describeCluster();
     if (!brokers.length) throw new Error('no broker in the cluster');
+  }
+
+  /** The group's committed offsets against the partitions' ends (what a lag exporter reads). */
+  async lag(group: string, topic: string): Promise<Array<{ partition: number; messages: number }>> {
+    const admin = await this.admin();
+    const [ends, [committed]] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId: consumerGroupId(topic, group), topics: [topic] })]);
+    const at = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    return ends.map((e) => {
+      const done = at.get(e.partition) ?? -1;
+      return { partition: e.partition, messages: Math.max(0, Number(e.high) - (done < 0 ? Number(e.low) : done)) };
+    });
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import { IsNull } from 'typeorm';
 import { encodeEvent, type EventEnvelope } from '#libs/contracts';
-import { maskText } from '#libs/common';
+import { maskText, metrics } from '#libs/common';
 import { exclusive, insertRows } from '#libs/persistence';
 import { OutboxRecord } from './entities.js';
 import type { EventTransport } from './transport.js';
@@ -28,6 +28,8 @@ export async function appendToOutbox(manager: EntityManager, topic: string, even
 export interface OutboxRelayOptions {
   pollIntervalMs: number;
   batchSize: number;
+  /** The service it publishes for (the metrics' label). */
+  service?: string;
 }
 
 /**
@@ -104,6 +106,21 @@ export class OutboxRelay {
     await this.running;
   }
 
+  /** Rows waiting and the age of the oldest (metrics). */
+  async waiting(): Promise<{ rows: number; oldestSeconds: number }> {
+    const repo = this.dataSource.getRepository(OutboxRecord);
+    const [rows, oldest] = await exclusive(this.dataSource, () =>
+      Promise.all([repo.count({ where: { publishedAt: IsNull() } }), repo.findOne({ where: { publishedAt: IsNull() }, order: { seq: 'ASC' }, select: { seq: true, createdAt: true } })]),
+    );
+    return { rows, oldestSeconds: oldest ? Math.max(0, (Date.now() - new Date(oldest.createdAt).getTime()) / 1000) : 0 };
+  }
+
+  private observePublished(rows: OutboxRecord[]): void {
+    const now = Date.now();
+    const service = this.options.service ?? 'unknown';
+    for (const r of rows) metrics.outboxPublishLag.observe({ service }, Math.max(0, (now - new Date(r.createdAt).getTime()) / 1000));
+  }
+
   /** Unpublished rows left (health and tests). */
   pending(): Promise<number> {
     return exclusive(this.dataSource, () => this.dataSource.getRepository(OutboxRecord).count({ where: { publishedAt: IsNull() } }));
@@ -132,6 +149,7 @@ export class OutboxRelay {
         if (!rows.length) return 0;
         await this.transport.publish(rows.map((r) => ({ topic: r.topic, key: r.messageKey, value: r.value })));
         await repo.update(rows.map((r) => r.seq), { publishedAt: new Date() });
+        this.observePublished(rows);
         return rows.length;
       } finally {
         await holder.query('SELECT RELEASE_LOCK(?)', [lock]);
@@ -154,6 +172,7 @@ export class OutboxRelay {
       throw e;
     }
     await exclusive(this.dataSource, () => repo.update(rows.map((r) => r.seq), { publishedAt: new Date() }));
+    this.observePublished(rows);
     return rows.length;
   }
 }

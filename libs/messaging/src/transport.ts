@@ -21,5 +21,7 @@ export interface EventTransport {
   subscribe(group: string, topic: string, onMessage: (m: ReceivedMessage) => Promise<void>): Promise<void>;
   /** Resolves when the broker answers and no consumer has crashed (readiness); throws with why otherwise. */
   ping?(): Promise<void>;
+  /** Messages of `topic` the consumer group has yet to handle, by partition (metrics). */
+  lag?(group: string, topic: string): Promise<Array<{ partition: number; messages: number }>>;
   close(): Promise<void>;
 }

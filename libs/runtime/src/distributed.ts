@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { Logger } from '@nestjs/common';
-import { loadConfigOrExit, startOrExit } from '#libs/common';
+import { collectProcessMetrics, JsonLogger, jsonLog, loadConfigOrExit, startOrExit } from '#libs/common';
 import { KafkaTransport } from '#libs/messaging';
 import { mysqlConfigFromUrl } from '#libs/persistence';
 import type { RuntimeOptions } from './runtime.options.js';
@@ -23,6 +23,7 @@ export function distributedRuntime(cfg: DistributedConfig, service: string): Run
     relayPollMs: cfg.RELAY_POLL_MS,
     internalToken: cfg.INTERNAL_TOKEN,
     logLevels: logLevels(cfg.LOG_LEVEL),
+    jsonLogger: new JsonLogger(jsonLog(service, logLevels(cfg.LOG_LEVEL))),
     clockOffsetMs: cfg.CLOCK_OFFSET_MS,
   };
 }
@@ -41,8 +42,9 @@ export function closeOnSignals(close: () => Promise<void>): void {
 
 /** The whole main of a distributed service process. */
 export async function runDistributedService(cfg: DistributedConfig, def: ServiceDefinition): Promise<RunningService> {
+  collectProcessMetrics(def.name);
   const running = await startOrExit(startService(def, distributedRuntime(cfg, def.name), { listen: { port: cfg.PORT, host: cfg.HOST } }));
-  new Logger('Main').log(`${def.name} service listening on ${cfg.HOST}:${cfg.PORT} (internal API), consuming Kafka at ${cfg.KAFKA_BROKERS}`);
+  new Logger('Main').log(`${def.name} service listening on ${cfg.HOST}:${cfg.PORT} (internal API, /health, /metrics), consuming Kafka at ${cfg.KAFKA_BROKERS}`);
   closeOnSignals(() => running.close());
   return running;
 }

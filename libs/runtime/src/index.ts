@@ -12,3 +12,4 @@ export * from './distributed.js';
 export * from './validators.js';
 export * from './body-guards.js';
 export * from './readiness.js';
+export * from './observability.js';

@@ -3,7 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { CLOCK, listenOrExplain, offsetClock } from '#libs/common';
+import { addMetricsSampler, CLOCK, listenOrExplain, metrics, offsetClock, ReadableLogger } from '#libs/common';
+import { httpLog, httpMetrics, MetricsController, requestContext } from './observability.js';
 import { CaseEventServer, DeadLetterBox, type DeadLetterView, MESSAGING_ENTITIES, OutboxRelay } from '#libs/messaging';
 import { dataSourceOptions, ensureDatabase, migrate } from '#libs/persistence';
 import { ErrorBodyFilter } from './http-errors.js';
@@ -11,6 +12,7 @@ import { EVENT_TRANSPORT, RUNTIME_OPTIONS, type RuntimeOptions } from './runtime
 import { SERVICE_API, type Caller, type CommandResult, type ServiceApi, type ServiceCommand } from './service-api.js';
 import { UnitOfWork } from './unit-of-work.js';
 import { databaseCheck, readiness, READINESS_CHECKS, ServiceHealthController, type ReadinessChecks } from './readiness.js';
+import type { MetricsSampler } from '#libs/common';
 import { TerminusModule } from '@nestjs/terminus';
 
 /** The largest body the internal port parses (the gateway's 1 MB, and room for the command around it). */
@@ -23,6 +25,43 @@ export interface ServiceDefinition {
   migrations: Function[];
   /** What else this service needs to be ready, beyond its database and the broker (deadline: its timer store). */
   readiness?: () => ReadinessChecks;
+  /** Gauges of its own read at scrape time (deadline: timers armed). */
+  metrics?: () => MetricsSampler;
+}
+
+/**
+ * A service's metrics: its outbox (rows waiting, the oldest's age), its consumer's lag, its open
+ * dead letters — read at scrape time — and, for the read model, each query's time.
+ */
+function instrument(
+  service: string,
+  api: ServiceApi,
+  parts: { relay: OutboxRelay; deadLetters: DeadLetterBox; transport: RuntimeOptions['transport']; topic: string; extra?: () => MetricsSampler },
+): Array<() => void> {
+  if (service === 'reporting') {
+    for (const [name, fn] of Object.entries(api.queries)) {
+      api.queries[name] = async (params, actor) => {
+        const end = metrics.reportQueryDuration.startTimer({ service, query: name });
+        try {
+          return await fn(params, actor);
+        } finally {
+          end();
+        }
+      };
+    }
+  }
+  return [
+    addMetricsSampler(`outbox:${service}`, async () => {
+      const w = await parts.relay.waiting();
+      metrics.outboxWaiting.set({ service }, w.rows);
+      metrics.outboxOldest.set({ service }, w.oldestSeconds);
+    }),
+    addMetricsSampler(`dead-letters:${service}`, async () => metrics.deadLettersOpen.set({ service }, await parts.deadLetters.countOpen())),
+    addMetricsSampler(`consumer:${service}`, async () => {
+      for (const p of (await parts.transport.lag?.(service, parts.topic)) ?? []) metrics.consumerLag.set({ service, partition: String(p.partition) }, p.messages);
+    }),
+    ...(parts.extra ? [addMetricsSampler(`own:${service}`, parts.extra())] : []),
+  ];
 }
 
 /** Database, outbox relay and unit of work for one service; the same in both modes. */
@@ -52,13 +91,13 @@ export class ServiceRuntimeModule {
         {
           provide: OutboxRelay,
           inject: [DataSource],
-          useFactory: (ds: DataSource) => new OutboxRelay(ds, options.transport, { pollIntervalMs: options.relayPollMs, batchSize: 200 }),
+          useFactory: (ds: DataSource) => new OutboxRelay(ds, options.transport, { pollIntervalMs: options.relayPollMs, batchSize: 200, service: def.name }),
         },
         UnitOfWork,
         // Filled by startService once the service is up (its database, its broker, its module's own).
         { provide: READINESS_CHECKS, useValue: { current: {} } },
       ],
-      controllers: [ServiceHealthController],
+      controllers: [ServiceHealthController, MetricsController],
       exports: [DataSource, RUNTIME_OPTIONS, EVENT_TRANSPORT, CLOCK, OutboxRelay, UnitOfWork, READINESS_CHECKS],
     };
   }
@@ -99,7 +138,12 @@ export async function startService(
   class ServiceRootModule {}
   Object.defineProperty(ServiceRootModule, 'name', { value: `${def.name[0].toUpperCase()}${def.name.slice(1)}RootModule` });
 
-  const app = await NestFactory.create<NestExpressApplication>(ServiceRootModule, { abortOnError: false, ...(options.logLevels ? { logger: options.logLevels } : {}) });
+  const logger = options.jsonLogger ?? (options.logLevels ? new ReadableLogger({ logLevels: options.logLevels }) : undefined);
+  const app = await NestFactory.create<NestExpressApplication>(ServiceRootModule, { abortOnError: false, ...(logger ? { logger } : {}) });
+  // The internal port (distributed): the gateway's request id, latency by route, a JSON line per request.
+  app.use(requestContext());
+  app.use(httpMetrics(def.name));
+  if (options.jsonLogger) app.use(httpLog(options.jsonLogger.pino));
   // The internal port takes what the gateway takes (a group visit at every field's maximum is
   // about 0.6 MB), plus the command's envelope; Express's default of 100 kB would refuse it.
   app.useBodyParser('json', { limit: INTERNAL_BODY_LIMIT });
@@ -111,7 +155,9 @@ export async function startService(
   const server = new CaseEventServer({ group: def.name, topic: options.topic, transport: options.transport, dataSource, afterCommit: () => void relay.kick() });
   app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
   app.get(UnitOfWork).useEventServer(server);
-  addDeadLetterApi(app.get<ServiceApi>(SERVICE_API), new DeadLetterBox(dataSource, server));
+  const deadLetters = new DeadLetterBox(dataSource, server);
+  addDeadLetterApi(app.get<ServiceApi>(SERVICE_API), deadLetters);
+  const samplers = instrument(def.name, app.get<ServiceApi>(SERVICE_API), { relay, deadLetters, transport: options.transport, topic: options.topic, extra: def.metrics });
   const checks: ReadinessChecks = {
     database: () => databaseCheck(dataSource),
     broker: () => options.transport.ping?.() ?? Promise.resolve(),
@@ -139,6 +185,7 @@ export async function startService(
     close: async () => {
       if (closed) return;
       closed = true;
+      samplers.forEach((remove) => remove());
       await relay.stop();
       await app.close();
     },

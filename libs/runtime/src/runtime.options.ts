@@ -1,5 +1,6 @@
 import type { DatabaseConfig } from '#libs/persistence';
 import type { EventTransport } from '#libs/messaging';
+import type { JsonLogger } from '#libs/common';
 
 export interface RuntimeOptions {
   service: string;
@@ -17,6 +18,8 @@ export interface RuntimeOptions {
   /** Shifts this process's clock (drills and tests only; 0 in production). */
   clockOffsetMs?: number;
   logLevels?: ('fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose')[];
+  /** Distributed: JSON lines (pino), and one line per request on the internal port. Embedded: Nest's readable lines. */
+  jsonLogger?: JsonLogger;
 }
 export const RUNTIME_OPTIONS = Symbol('RUNTIME_OPTIONS');
 export const EVENT_TRANSPORT = Symbol('EVENT_TRANSPORT');

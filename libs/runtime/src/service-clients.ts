@@ -1,4 +1,4 @@
-import { domainErrorFromBody, NotFoundError, UnavailableError, type ErrorBody } from '#libs/common';
+import { currentLogContext, domainErrorFromBody, NotFoundError, UnavailableError, type ErrorBody } from '#libs/common';
 import type { Caller, CommandResult, ServiceApi, ServiceClient, ServiceCommand } from './service-api.js';
 
 export class InProcessServiceClient implements ServiceClient {
@@ -42,7 +42,8 @@ export class HttpServiceClient implements ServiceClient {
     try {
       res = await fetch(base + path, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-internal-token': this.token },
+        // The request id goes along: the service logs it and puts it in the events' correlation id.
+        headers: { 'content-type': 'application/json', 'x-internal-token': this.token, ...(currentLogContext()?.requestId ? { 'x-request-id': currentLogContext()!.requestId! } : {}) },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
       });

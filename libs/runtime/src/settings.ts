@@ -138,6 +138,12 @@ export class CommonConfig {
    */
   @Matches(TRUST_PROXY_RE, { message: 'TRUST_PROXY must be false, a number of proxy hops (1-9), or a comma list of addresses, CIDR ranges, loopback, linklocal or uniquelocal' })
   TRUST_PROXY: string = 'false';
+  /**
+   * Prometheus `/metrics` of the gateway (distributed, default 9464) or of the whole embedded
+   * process (off unless set), on HOST, on a port of its own: the public port goes through the
+   * ingress. The services serve `/metrics` on their internal port.
+   */
+  @IsOptional() @IsInt() @Min(1) @Max(65535) METRICS_PORT?: number;
 }
 
 export class EmbeddedConfig extends CommonConfig {

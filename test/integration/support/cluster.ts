@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -94,6 +94,7 @@ export class Cluster {
       PII_KEY_ID: 'it1',
       ADMIN_PASSWORD: this.adminPassword,
       RELAY_POLL_MS: '100',
+      ...(name === 'gateway' && this.ports.has(`${instance}-metrics`) ? { METRICS_PORT: String(this.ports.get(`${instance}-metrics`)) } : {}),
       ...urls,
       ...this.extraEnv,
       ...this.perProcess[name],
@@ -103,7 +104,7 @@ export class Cluster {
 
   /** Starts the five services and the gateway; `deferred` services get their ports but are left for the caller to start. */
   async startAll(deferred: ProcessName[] = []): Promise<void> {
-    for (const name of [...SERVICES, 'gateway'] as ProcessName[]) this.ports.set(name, await freePort());
+    for (const name of [...SERVICES, 'gateway', 'gateway-metrics']) this.ports.set(name, await freePort());
     await Promise.all(SERVICES.filter((s) => !deferred.includes(s)).map((s) => this.start(s)));
     await this.start('gateway');
   }
@@ -111,6 +112,7 @@ export class Cluster {
   /** Starts a process; `instance` names a second copy of the same service (its own port and log). */
   async start(name: ProcessName, overrides: Record<string, string> = {}, instance: string = name): Promise<void> {
     if (!this.ports.has(instance)) this.ports.set(instance, await freePort());
+    if (name === 'gateway' && !this.ports.has(`${instance}-metrics`)) this.ports.set(`${instance}-metrics`, await freePort());
     const log = createWriteStream(join(this.logDir, `${instance}.log`), { flags: 'a' });
     const proc = spawn(process.execPath, [join(process.cwd(), 'dist/apps', name, 'main.js')], { env: this.env(name, instance, overrides), stdio: ['ignore', 'pipe', 'pipe'] });
     proc.stdout!.pipe(log);
@@ -119,6 +121,20 @@ export class Cluster {
     const port = this.ports.get(instance)!;
     const probe = name === 'gateway' ? `http://127.0.0.1:${port}/api/v1/health` : `http://127.0.0.1:${port}/internal/queries/none`;
     await waitFor(`${instance} (log: ${join(this.logDir, instance + '.log')})`, async () => (await fetch(probe, { method: name === 'gateway' ? 'GET' : 'POST' })).status < 500, 60000, proc);
+  }
+
+  /** The lines a process has written to its log so far (JSON lines in distributed mode). */
+  logLines(instance: ProcessName | string): string[] {
+    const file = join(this.logDir, `${instance}.log`);
+    return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+  }
+
+  /** A process's Prometheus metrics: the services on their internal port, the gateway on METRICS_PORT. */
+  async metrics(instance: ProcessName): Promise<string> {
+    const port = this.ports.get(instance === 'gateway' ? 'gateway-metrics' : instance);
+    const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+    if (!res.ok) throw new Error(`${instance} /metrics: HTTP ${res.status}`);
+    return res.text();
   }
 
   /** kill -9: no shutdown hooks, no flush — the crash the outbox must survive. */

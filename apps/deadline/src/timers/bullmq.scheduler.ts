@@ -141,6 +141,12 @@ export class BullMqScheduler implements TimerScheduler {
     if (pong !== 'PONG') throw new Error(`Redis answered ${pong}`);
   }
 
+  /** Jobs waiting for their instant (delayed), handed over (waiting) or held until it (active). */
+  async armedCount(): Promise<number> {
+    const c = await this.queue.getJobCounts('delayed', 'waiting', 'active', 'prioritized');
+    return Object.values(c).reduce((a, b) => a + b, 0);
+  }
+
   async cancel(ids: string[]): Promise<void> {
     for (const id of ids) await this.queue.remove(id).catch(() => 0);
   }

@@ -36,6 +36,10 @@ export class InProcessScheduler implements TimerScheduler {
     return false;
   }
 
+  async armedCount(): Promise<number> {
+    return this.handles.size;
+  }
+
   /** In this process's memory: up while the process is. */
   async ping(): Promise<void> {}
 
