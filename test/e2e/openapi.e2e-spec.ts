@@ -5,6 +5,7 @@ import {
   AdminController, AuthController, HealthController, PetitionersController, PetitionsController, ReceptionSessionsController, ReportsController,
 } from '../../apps/gateway/src/controllers.js';
 import { DeadLettersController } from '../../apps/gateway/src/dead-letters.js';
+import { TimerQueueController } from '../../apps/gateway/src/timer-queue.js';
 import { ADMIN_PASSWORD, bearer, login, seedOffice, startTestPlatform, type TestPlatform } from '../support/embedded.js';
 
 /**
@@ -25,7 +26,7 @@ type Op = {
 type Doc = { paths: Record<string, Record<string, Op>>; components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> } };
 
 const CONTROLLERS: Record<string, Function> = {
-  HealthController, AuthController, AdminController, PetitionsController, PetitionersController, ReceptionSessionsController, ReportsController, DeadLettersController,
+  HealthController, AuthController, AdminController, PetitionsController, PetitionersController, ReceptionSessionsController, ReportsController, DeadLettersController, TimerQueueController,
 };
 const ERROR_REF = '#/components/schemas/ErrorBodyDto';
 const CJK = /[\u4e00-\u9fff]/;

@@ -203,6 +203,30 @@ describe('distributed spine (Kafka, MariaDB, Redis)', () => {
     }
   }, T);
 
+  it('shows the timer queue to an administrator only, read-only, through a ticket cookie (bull-board)', async () => {
+    const board = '/api/v1/admin/timer-queue/ui';
+    await http().get(`${board}/`).expect(401);
+    await http().post('/api/v1/admin/timer-queue/session').set(auth('office1')).expect(403);
+    const session = await http().post('/api/v1/admin/timer-queue/session').set(auth('admin')).expect(204);
+    const cookie = String(session.headers['set-cookie']);
+    expect(cookie).toMatch(/^petition_timer_queue=[^;]+; Path=\/api\/v1\/admin\/timer-queue\/ui; Max-Age=900; HttpOnly; SameSite=Strict/);
+    const ticket = cookie.split(';')[0];
+    const page = await http().get(`${board}/`).set('Cookie', ticket).expect(200);
+    expect(page.text).toContain('计时器队列');
+    const queues = await http().get(`${board}/api/queues`).query({ activeQueue: 'petition-deadlines', status: 'delayed' }).set('Cookie', ticket).expect(200);
+    const q = queues.body.queues.find((x: { name: string }) => x.name === 'petition-deadlines');
+    expect(q).toMatchObject({ readOnlyMode: true });
+    // The open case of the test before: its routing timers wait as delayed jobs.
+    expect(q.counts.delayed).toBeGreaterThan(0);
+    // Read-only: no job can be removed or promoted from the board.
+    const job = q.jobs[0];
+    const removed = await http().put(`${board}/api/queues/petition-deadlines/${encodeURIComponent(job.id)}/clean`).set('Cookie', ticket);
+    expect(removed.status).toBeGreaterThanOrEqual(400);
+    // The ticket is not an access token, and an access token is not a ticket.
+    await http().get('/api/v1/auth/me').set('Authorization', `Bearer ${decodeURIComponent(ticket.split('=')[1])}`).expect(401);
+    await http().get(`${board}/`).set('Cookie', `petition_timer_queue=${tokens.admin}`).expect(401);
+  }, T);
+
   it('publishes every event on the topic in the envelope, keyed by case id, in lifecycle order', async () => {
     const msgs = await readTopic(cluster.topic, (m) => m.filter((x) => x.key === caseId).length >= 4);
     const mine = msgs.filter((m) => m.key === caseId).map((m) => ({ ...m, event: JSON.parse(m.value) }));

@@ -10,6 +10,7 @@ import { GatewayModule } from './gateway.module.js';
 import type { GatewaySettings } from './gateway.settings.js';
 import { applyHttpSecurity } from './http-security.js';
 import { serveWebApp } from './web-app.js';
+import { mountTimerQueue } from './timer-queue.js';
 
 /** Builds the gateway application (not yet listening): the API under /api, the web app at /. */
 export async function createGatewayApp(
@@ -43,6 +44,14 @@ export async function createGatewayApp(
       .build(),
   );
   SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs-json' });
+  const closeBoard = mountTimerQueue(app, settings);
+  if (closeBoard) {
+    const close = app.close.bind(app);
+    app.close = async () => {
+      await closeBoard();
+      await close();
+    };
+  }
   serveWebApp(app);
   return app;
 }

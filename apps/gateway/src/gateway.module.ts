@@ -10,6 +10,7 @@ import { SERVICE_CLIENT, type ServiceClient } from '#libs/runtime';
 import { AccountsService } from './accounts.service.js';
 import { AdminController, AuthController, HealthController, PetitionersController, PetitionsController, ReceptionSessionsController, ReportsController } from './controllers.js';
 import { DeadLettersController, DeadLettersService } from './dead-letters.js';
+import { TimerQueueController } from './timer-queue.js';
 import { GATEWAY_ENTITIES } from './gateway.entities.js';
 import { GATEWAY_SETTINGS, type GatewaySettings } from './gateway.settings.js';
 import { LoginLockout } from './login-lockout.js';
@@ -38,7 +39,7 @@ export class GatewayModule {
         JwtModule.register({ secret: settings.jwtSecret, signOptions: { expiresIn: settings.jwtTtlSeconds } }),
         ThrottlerModule.forRoot(loginThrottlers(settings)),
       ],
-      controllers: [HealthController, AuthController, AdminController, PetitionsController, PetitionersController, ReceptionSessionsController, ReportsController, DeadLettersController],
+      controllers: [HealthController, AuthController, AdminController, PetitionsController, PetitionersController, ReceptionSessionsController, ReportsController, DeadLettersController, TimerQueueController],
       providers: [
         { provide: GATEWAY_SETTINGS, useValue: settings },
         { provide: SERVICE_CLIENT, useValue: services },

@@ -11,6 +11,8 @@ export interface GatewaySettings {
   accounts?: Partial<AccountSettings>;
   /** Express's `trust proxy` (TRUST_PROXY): whose X-Forwarded-For names the client. */
   trustProxy?: boolean | number | string;
+  /** Distributed: the deadline timers' Redis and BullMQ prefix, for the read-only queue board (bull-board). */
+  timerQueue?: { redisUrl: string; prefix: string };
 }
 export const GATEWAY_SETTINGS = Symbol('GATEWAY_SETTINGS');
 

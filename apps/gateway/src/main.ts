@@ -24,6 +24,7 @@ const app = await createGatewayApp(
     timeZone: cfg.TZ,
     accounts: accountSettingsFrom(cfg),
     trustProxy: trustProxyOf(cfg.TRUST_PROXY),
+    timerQueue: { redisUrl: cfg.REDIS_URL, prefix: cfg.BULLMQ_PREFIX },
   },
   mysqlConfigFromUrl(cfg.DATABASE_URL),
   services,

@@ -132,7 +132,7 @@ export async function get<T>(path: string, query?: Query): Promise<T> {
 
 export async function post<T>(path: string, body: unknown = {}): Promise<{ status: number; data: T }> {
   const res = await call('POST', path, { body });
-  return { status: res.status, data: (await res.json()) as T };
+  return { status: res.status, data: (res.status === 204 ? undefined : await res.json()) as T };
 }
 
 export async function getText(path: string, query?: Query): Promise<string> {

@@ -318,10 +318,25 @@ function DeadLettersTab() {
     }
   };
   const unavailable = letters.data?.unavailable ?? [];
+  // Distributed mode: the deadline timers are BullMQ jobs, shown read-only by bull-board.
+  const health = useQuery({ queryKey: ['health'], queryFn: () => get<{ status: string; mode: 'embedded' | 'distributed' }>('/health'), staleTime: Infinity });
+  const openTimerQueue = async () => {
+    try {
+      await post('/admin/timer-queue/session', {});
+      window.open('/api/v1/admin/timer-queue/ui/', '_blank', 'noopener');
+    } catch (e) {
+      message.error(errorText(e));
+    }
+  };
   return (
     <div>
       <Typography.Paragraph type="secondary">
         某个服务无法处理的事件（格式不正确，或处理三次仍失败）。请先排除原因，再点“重放”；确认该事件不应生效时点“丢弃”。
+        {health.data?.mode === 'distributed' && (
+          <>
+            {' '}期限计时器在 Redis 中排队，可<Button type="link" size="small" onClick={() => void openTimerQueue()}>打开计时器队列</Button>（只读，15 分钟内有效）。
+          </>
+        )}
       </Typography.Paragraph>
       {unavailable.length > 0 && (
         <Alert type="warning" showIcon role="alert" title={`以下服务暂时无法访问，其死信事件未列出：${unavailable.map((s) => SERVICES[s as DeadLetter['service']] ?? s).join('、')}`} style={{ marginBottom: 16 }} />
