@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { formatPiiKeyList, listenOrExplain, parsePiiKey, parsePiiKeyList, PiiKeyring, type PiiKey } from '#libs/common';
+import { collectProcessMetrics, formatPiiKeyList, listenOrExplain, parsePiiKey, parsePiiKeyList, PiiKeyring, type PiiKey } from '#libs/common';
 import { CASE_EVENTS_TOPIC } from '#libs/contracts';
 import { InProcessBus, InProcessTransport } from '#libs/messaging';
 import type { DatabaseConfig } from '#libs/persistence';
-import { deadlinePolicy, InProcessServiceClient, logLevels, piiKeyring, prcCalendar, startService, trustProxyOf, uncoveredYearMode, type EmbeddedConfig, type RunningService, type ServiceDefinition } from '#libs/runtime';
+import { deadlinePolicy, InProcessServiceClient, logLevels, startMetricsServer, piiKeyring, prcCalendar, startService, trustProxyOf, uncoveredYearMode, type EmbeddedConfig, type RunningService, type ServiceDefinition } from '#libs/runtime';
 import { assignmentService } from '../../assignment/src/assignment.module.js';
 import { closureService } from '../../closure/src/closure.module.js';
 import { deadlineService } from '../../deadline/src/deadline.module.js';
@@ -16,6 +16,7 @@ import { accountSettingsFrom } from '../../gateway/src/gateway.settings.js';
 import { intakeService } from '../../intake/src/intake.module.js';
 import { reportingService } from '../../reporting/src/reporting.module.js';
 import { claimDataDir, serveControl, type ControlServer } from './control.js';
+import { registerBackup } from './backup.js';
 
 export interface EmbeddedPlatform {
   url: string;
@@ -48,6 +49,8 @@ export function persistentSecret(dataDir: string): string {
 
 /** Where embedded mode keeps its PII keys when PII_KEY is not set: `kid:base64` lines, the current key first. */
 export const PII_KEY_FILE = 'pii-keys';
+/** The holiday calendar `npm run admin -- calendar load` installs in DATA_DIR; read at start when CALENDAR_FILE is unset. */
+export const DATA_DIR_CALENDAR = 'calendar.json';
 
 /**
  * The keyring sealing personal data. PII_KEY (with PII_KEY_ID, PII_OLD_KEYS) when set, else the
@@ -92,7 +95,9 @@ function protectDataDir(dataDir: string, databases: string[]): void {
  */
 export function embeddedServiceDefinitions(config: EmbeddedConfig, pii: PiiKeyring = PiiKeyring.ephemeral()): ServiceDefinition[] {
   const policy = deadlinePolicy(config);
-  const calendar = prcCalendar(config);
+  // CALENDAR_FILE when set, else the file `npm run admin -- calendar load` installed in DATA_DIR.
+  const installed = join(resolve(config.DATA_DIR), DATA_DIR_CALENDAR);
+  const calendar = prcCalendar(!config.CALENDAR_FILE && existsSync(installed) ? { ...config, CALENDAR_FILE: installed } : config);
   return [
     intakeService({ timeZone: config.TZ, groupVisitThreshold: config.GROUP_VISIT_THRESHOLD, pii }),
     assignmentService({ timeZone: config.TZ, calendar, onUncoveredYear: uncoveredYearMode(config) }),
@@ -156,6 +161,18 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<EmbeddedPla
     for (const s of [...services].reverse()) await s.close();
     throw e;
   }
+  collectProcessMetrics('embedded');
+  let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | null = null;
+  if (config.METRICS_PORT) {
+    try {
+      metricsServer = await startMetricsServer(config.METRICS_PORT, config.HOST);
+    } catch (e) {
+      await control.close();
+      await gateway.close();
+      for (const s of [...services].reverse()) await s.close();
+      throw e;
+    }
+  }
   let quiet: Promise<unknown> = Promise.resolve();
   const quiesced = <T>(fn: () => Promise<T>): Promise<T> => {
     const run = quiet.then(async () => {
@@ -169,7 +186,7 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<EmbeddedPla
     quiet = run.catch(() => undefined);
     return run;
   };
-  return {
+  const platform: EmbeddedPlatform = {
     url,
     bus,
     services,
@@ -177,9 +194,13 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<EmbeddedPla
     control,
     quiesced,
     close: async () => {
+      metricsServer?.close();
       await control.close();
       await gateway.close();
       for (const s of [...services].reverse()) await s.close();
     },
   };
+  // `npm run admin -- backup <dir>`: a consistent copy while the platform runs (backup.ts).
+  registerBackup(platform, { dataDir, fromEnvironment: { piiKey: !!config.PII_KEY, jwtSecret: !!config.JWT_SECRET } });
+  return platform;
 }

@@ -1,6 +1,7 @@
 /**
  * One command of `npm run admin -- <name> …`. `run` returns the process's exit code (sysexits:
- * 0 done, 64 usage, 65 bad data, 66 no such input, 69 unavailable, 70 internal, 74 I/O); what
+ * 0 done, 64 usage, 65 bad data, 66 no such input, 69 unavailable, 70 internal, 74 I/O, 75 refused
+ * for now (the platform runs), 78 configuration); what
  * it prints for the operator goes to stdout in Chinese, errors to stderr as one line.
  */
 export interface AdminCommand {
