@@ -61,6 +61,10 @@ describe('configuration at start', () => {
       const embedded = await spawnAsync('embedded', { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_PASSWORD: 'busy-port-admin-1' });
       expect(embedded.status).toBe(78);
       expect(embedded.stderr.trim()).toBe(line);
+      // The metrics port of its own, likewise (and the platform it had begun to start is closed).
+      const metrics = await spawnAsync('embedded', { PORT: '0', METRICS_PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_PASSWORD: 'busy-port-admin-1' });
+      expect(metrics.status).toBe(78);
+      expect(metrics.stderr.trim()).toBe(`configuration: METRICS_PORT ${port} is already in use on 127.0.0.1 (another process listens there: stop it or choose another METRICS_PORT)`);
       const base = MYSQL_URL.endsWith('/') ? MYSQL_URL : MYSQL_URL + '/';
       const service = await spawnAsync('closure', { PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `${base}pit_busy_${Date.now().toString(36)}_`, INTERNAL_TOKEN: 'internal-token-123456', KAFKA_BROKERS, LOG_LEVEL: 'error' });
       expect(service.status).toBe(78);

@@ -134,6 +134,11 @@ describe('distributed spine (Kafka, MariaDB, Redis)', () => {
     const res = await http().get(`/api/v1/petitions/${caseId}`).set(auth('office1')).set('X-Request-Id', own).expect(200);
     expect(res.headers['x-request-id']).toBe(own);
     expect(await waitUntil(async () => lines('gateway').some((l) => l.requestId === own && l.msg.startsWith('GET /api/v1/petitions/')))).toBe(true);
+    // A query string (a search may carry a name) never reaches the log, only the path.
+    const search = await http().get('/api/v1/petitions').query({ q: '李四' }).set(auth('office1'));
+    expect(await waitUntil(async () => lines('gateway').some((l) => l.requestId === search.headers['x-request-id']))).toBe(true);
+    const gatewayLog = cluster.logLines('gateway').join('\n');
+    expect([gatewayLog.includes('李四'), gatewayLog.toLowerCase().includes(encodeURIComponent('李四').toLowerCase())]).toEqual([false, false]);
     const forged = await http().get('/api/v1/health').set('X-Request-Id', 'bad id <script>').expect(200);
     expect(forged.headers['x-request-id']).toMatch(UUID);
   }, T);

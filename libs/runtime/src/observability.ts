@@ -39,9 +39,14 @@ export function httpMetrics(service: string): Handler {
   };
 }
 
+const pathOf = (url: string | undefined): string => maskText((url ?? '').split('?')[0]);
+
 const QUIET = /^\/(api\/v1\/)?health(\/|$)|^\/metrics$/;
 
-/** One JSON line per request (pino-http): method, masked URL, status, time, the request id. Probes are not logged. */
+/**
+ * One JSON line per request (pino-http): method, path, status, time, the request id. Never the
+ * query string (a search may carry a name), nor headers; the path is masked. Probes are not logged.
+ */
 export function httpLog(log: Pino): Handler {
   return pinoHttp({
     logger: log,
@@ -49,10 +54,10 @@ export function httpLog(log: Pino): Handler {
     customAttributeKeys: { reqId: 'requestId' },
     autoLogging: { ignore: (req) => QUIET.test(req.url ?? '') },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-    customSuccessMessage: (req, res, ms) => `${req.method} ${maskText(req.url ?? '')} ${res.statusCode} ${Math.round(ms)} ms`,
-    customErrorMessage: (req, res, err) => `${req.method} ${maskText(req.url ?? '')} ${res.statusCode}: ${maskText(err.message)}`,
+    customSuccessMessage: (req, res, ms) => `${req.method} ${pathOf(req.url)} ${res.statusCode} ${Math.round(ms)} ms`,
+    customErrorMessage: (req, res, err) => `${req.method} ${pathOf(req.url)} ${res.statusCode}: ${maskText(err.message)}`,
     serializers: {
-      req: (req: { method: string; url: string }) => ({ method: req.method, url: maskText(req.url) }),
+      req: (req: { method: string; url: string }) => ({ method: req.method, path: pathOf(req.url) }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       err: (err: Error) => ({ type: err.name, message: maskText(err.message) }),
     },
