@@ -77,3 +77,42 @@ describe('far dates', () => {
     expect(toLocalDate(endOfLocalDay('0050-06-30', 'UTC'), 'UTC')).toBe('0050-07-01');
   });
 });
+
+describe('the cached offsets equal Intl at every instant', () => {
+  // Intl alone, as the reference: the wall time `formatInstant` must write.
+  const formats = new Map<string, Intl.DateTimeFormat>();
+  const reference = (ms: number, timeZone: string): string => {
+    let f = formats.get(timeZone);
+    if (!f) formats.set(timeZone, (f = new Intl.DateTimeFormat('en-US', { timeZone, calendar: 'gregory', numberingSystem: 'latn', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })));
+    const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+    return `${p.year.padStart(4, '0')}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
+  };
+  const offsetOf = (ms: number, zone: string) => Date.parse(reference(ms, zone) + 'Z') - (ms - (((ms % 1000) + 1000) % 1000));
+  // DST (one hour, half an hour), 45-minute offsets, Shanghai's 1940s summer time, an LMT with seconds.
+  const ZONES = ['Asia/Shanghai', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Pacific/Chatham', 'America/St_Johns', 'Europe/Amsterdam'];
+  let seed = 42;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+
+  it.each(ZONES)('%s: 5,000 instants from 1900 to 2100, and the seconds around each transition of 1940–2030', (zone) => {
+    const samples: number[] = [];
+    for (let i = 0; i < 5_000; i++) samples.push(Math.floor(Date.UTC(1900, 0, 1) + random() * (Date.UTC(2100, 0, 1) - Date.UTC(1900, 0, 1))));
+    let transitions = 0;
+    for (let t = Date.UTC(1940, 0, 1); t < Date.UTC(2030, 0, 1); t += 72 * 3_600_000) {
+      if (offsetOf(t, zone) === offsetOf(t + 72 * 3_600_000, zone)) continue;
+      // The transition's second and those next to it, then every 13th within 16 minutes (a quarter hour and more).
+      let lo = t;
+      let hi = t + 72 * 3_600_000;
+      while (hi - lo > 1000) {
+        const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+        if (offsetOf(mid, zone) === offsetOf(lo, zone)) lo = mid;
+        else hi = mid;
+      }
+      transitions++;
+      for (let s = hi - 5000; s <= hi + 5000; s += 1000) samples.push(s, s + 999);
+      for (let s = hi - 960_000; s <= hi + 960_000; s += 13_000) samples.push(s);
+    }
+    if (zone !== 'Asia/Shanghai') expect(transitions).toBeGreaterThan(50);
+    const wrong = samples.filter((ms) => formatInstant(new Date(ms), zone).slice(0, 19) !== reference(ms, zone)).slice(0, 5);
+    expect(wrong.map((ms) => [new Date(ms).toISOString(), formatInstant(new Date(ms), zone), reference(ms, zone)])).toEqual([]);
+  });
+});

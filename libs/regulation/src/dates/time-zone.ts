@@ -46,8 +46,8 @@ function assertInstant(instant: Date, what = 'instant'): void {
   }
 }
 
-/** The wall-clock time of `instant` in `timeZone` (whole seconds). */
-function wallTime(instant: Date, timeZone: string): WallTime {
+/** The wall-clock time of `instant` in `timeZone` (whole seconds), asked of Intl. */
+function intlWallTime(instant: Date, timeZone: string): WallTime {
   const parts = formatterFor(timeZone).formatToParts(instant);
   const get = (type: Intl.DateTimeFormatPartTypes): number => {
     const p = parts.find((x) => x.type === type);
@@ -65,12 +65,50 @@ function wallTime(instant: Date, timeZone: string): WallTime {
   };
 }
 
+const wholeSecond = (ms: number): number => ms - (((ms % 1000) + 1000) % 1000);
+
+/** Offset of `timeZone` from UTC at `ms`, asked of Intl. */
+function intlOffsetMs(ms: number, timeZone: string): number {
+  const w = intlWallTime(new Date(ms), timeZone);
+  return utcMidnightMs(w.year, w.month, w.day) + ((w.hour * 60 + w.minute) * 60 + w.second) * 1000 - wholeSecond(ms);
+}
+
+/**
+ * Intl's formatToParts costs microseconds, and a report converts every date of every case: the
+ * offset is asked once per zone and quarter of an hour and kept when it is the same at both
+ * ends of it (a zone's offset never changes and changes back within 15 minutes); a quarter
+ * with a transition in it goes to Intl for every instant. Bounded: cleared past 200,000 entries.
+ */
+const QUARTER_MS = 15 * 60_000;
+const offsets = new Map<string, Map<number, number>>();
+
+function cachedOffsetMs(ms: number, timeZone: string): number | undefined {
+  let zone = offsets.get(timeZone);
+  if (!zone) offsets.set(timeZone, (zone = new Map()));
+  const quarter = Math.floor(ms / QUARTER_MS);
+  let off = zone.get(quarter);
+  if (off === undefined) {
+    const first = intlOffsetMs(quarter * QUARTER_MS, timeZone);
+    const last = intlOffsetMs((quarter + 1) * QUARTER_MS - 1000, timeZone);
+    off = first === last ? first : NaN;
+    if (zone.size >= 200_000) zone.clear();
+    zone.set(quarter, off);
+  }
+  return Number.isNaN(off) ? undefined : off;
+}
+
+/** The wall-clock time of `instant` in `timeZone` (whole seconds). */
+function wallTime(instant: Date, timeZone: string): WallTime {
+  const ms = instant.getTime();
+  const off = cachedOffsetMs(ms, timeZone);
+  if (off === undefined) return intlWallTime(instant, timeZone);
+  const w = new Date(wholeSecond(ms) + off);
+  return { year: w.getUTCFullYear(), month: w.getUTCMonth() + 1, day: w.getUTCDate(), hour: w.getUTCHours(), minute: w.getUTCMinutes(), second: w.getUTCSeconds() };
+}
+
 /** Offset of `timeZone` from UTC at `instant`, in milliseconds (east positive), whole seconds. */
 function offsetMs(instant: Date, timeZone: string): number {
-  const w = wallTime(instant, timeZone);
-  const asUtc = utcMidnightMs(w.year, w.month, w.day) + ((w.hour * 60 + w.minute) * 60 + w.second) * 1000;
-  const whole = instant.getTime() - (((instant.getTime() % 1000) + 1000) % 1000);
-  return asUtc - whole;
+  return cachedOffsetMs(instant.getTime(), timeZone) ?? intlOffsetMs(instant.getTime(), timeZone);
 }
 
 function formatLocalDate(w: WallTime): LocalDate {
