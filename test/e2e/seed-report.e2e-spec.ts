@@ -104,6 +104,8 @@ describe('the 2022 annual figures of the seed report', () => {
     expect(text.text).toContain('全年开展领导干部大接访、约访、专访等活动6次，接待来访群众29人，处理访件12件。');
     expect(text.text).toContain('办结41件（实体性办结40件、程序性办结1件），办结率100%（41/41）');
     expect(text.text).toContain('收到中央、自治区（省）交办事项7件，程序性办结1件、实体性办结6件，总化解率100%（7/7）');
+    // The seed's "交办积案7件": the backlog cases among the assigned, named apart (here all seven).
+    expect(text.text).toContain('其中交办积案7件，程序性办结1件、实体性办结6件，化解率100%（7/7）');
     expect(text.text).toContain('住房和城乡建设局41件');
 
     const csv = await t.http().get('/api/v1/reports/annual').query({ year: 2022, format: 'csv' }).set(bearer(tk.office1)).expect(200);

@@ -174,7 +174,7 @@ describe('embedded spine', () => {
     expect(closed.body.deadlines.find((d: { kind: string }) => d.kind === 'handling').state).toBe('met');
     const year = await t.http().get('/api/v1/reports/summary').query({ from: '2024-01-01', to: '2024-12-31' }).set(bearer(tokens.leader1)).expect(200);
     expect(year.body.received).toMatchObject({ cases: 1, contacts: 1, byChannel: { letter: 1 } });
-    expect(year.body.closed).toEqual({ total: 1, substantive: 0, procedural: 1, onTime: 1 });
+    expect(year.body.closed).toEqual({ total: 1, substantive: 0, procedural: 1, diverted: 0, onTime: 1 });
   });
 
   it('publishes the OpenAPI document and its UI', async () => {

@@ -6,19 +6,23 @@ interface Rate {
   denominator: number;
   rate: number | null;
 }
-interface AssignedFigures {
+interface AssignedCounts {
   received: number;
   closedSubstantive: number;
   closedProcedural: number;
   open: number;
   resolution: Rate;
 }
+/** Everything assigned from one level, and apart from it the backlog cases (积案) among them. */
+interface AssignedFigures extends AssignedCounts {
+  backlog: AssignedCounts;
+}
 export interface AnnualFigures {
   year: number;
   summary: {
     period: { from: string; to: string; timeZone: string };
     received: { cases: number; contacts: number; persons: number; byChannel: Record<string, number> };
-    closed: { total: number; substantive: number; procedural: number; onTime: number };
+    closed: { total: number; substantive: number; procedural: number; diverted: number; onTime: number };
     reception: { sessions: number; persons: number; cases: number };
     rates: Record<'timelyAcceptance' | 'onTimeClosure' | 'closure' | 'resolution' | 'substantiveResolution' | 'satisfaction' | 'participation' | 'repeat', Rate>;
     assigned: Record<'central' | 'provincial' | 'municipal', AssignedFigures>;
@@ -67,6 +71,7 @@ export function annualRows(f: AnnualFigures, unitName: (code: string) => string)
     ['办理情况', '办结（件）', s.closed.total],
     ['办理情况', '其中实体性办结（件）', s.closed.substantive],
     ['办理情况', '其中程序性办结（件）', s.closed.procedural],
+    ['办理情况', '程序性办结中导入相应程序（件）', s.closed.diverted],
     ['办理情况', '按期办结（件）', s.closed.onTime],
     ['办理情况', '办结率', percent(s.rates.closure)],
     ['办理情况', '按期办结率', percent(s.rates.onTimeClosure)],
@@ -87,6 +92,10 @@ export function annualRows(f: AnnualFigures, unitName: (code: string) => string)
       ['交办事项', `${name}实体性办结（件）`, a[key].closedSubstantive],
       ['交办事项', `${name}程序性办结（件）`, a[key].closedProcedural],
       ['交办事项', `${name}化解率`, percent(a[key].resolution)],
+      ['交办积案', `${name}积案（件）`, a[key].backlog.received],
+      ['交办积案', `${name}积案实体性办结（件）`, a[key].backlog.closedSubstantive],
+      ['交办积案', `${name}积案程序性办结（件）`, a[key].backlog.closedProcedural],
+      ['交办积案', `${name}积案化解率`, percent(a[key].backlog.resolution)],
     );
   }
   rows.push(
@@ -112,6 +121,12 @@ export function annualText(f: AnnualFigures, unitName: (code: string) => string)
   const assignedUp = central.received + provincial.received;
   const resolvedUp = central.closedSubstantive + central.closedProcedural + provincial.closedSubstantive + provincial.closedProcedural;
   const upRate = percent({ numerator: resolvedUp, denominator: assignedUp, rate: assignedUp ? resolvedUp / assignedUp : null });
+  // The backlog cases (积案) among them, named apart: the seed's "交办积案7件" are these.
+  const cb = central.backlog;
+  const pb = provincial.backlog;
+  const backlogUp = cb.received + pb.received;
+  const backlogResolved = cb.closedSubstantive + cb.closedProcedural + pb.closedSubstantive + pb.closedProcedural;
+  const backlogRate = percent({ numerator: backlogResolved, denominator: backlogUp, rate: backlogUp ? backlogResolved / backlogUp : null });
   const top = f.byUnit.slice(0, 5).map((u) => `${unitName(u.unitCode)}${u.cases}件`).join('，') || '无';
   const channels = CHANNEL_NAMES.map(([k, name]) => `${name}${s.received.byChannel[k] ?? 0}`).join('、');
   return [
@@ -120,8 +135,8 @@ export function annualText(f: AnnualFigures, unitName: (code: string) => string)
     '',
     `一、全年登记信访事项${s.received.cases}件，信访${s.received.contacts}件次、${s.received.persons}人次（${channels}），其中集体访${f.groupVisits}件。`,
     `二、全年开展领导干部大接访、约访、专访等活动${s.reception.sessions}次，接待来访群众${s.reception.persons}人，处理访件${s.reception.cases}件。`,
-    `三、依照《信访工作条例》办结${s.closed.total}件（实体性办结${s.closed.substantive}件、程序性办结${s.closed.procedural}件），办结率${percent(s.rates.closure)}，按期办结率${percent(s.rates.onTimeClosure)}，及时受理率${percent(s.rates.timelyAcceptance)}。`,
-    `四、收到中央、自治区（省）交办事项${assignedUp}件，程序性办结${central.closedProcedural + provincial.closedProcedural}件、实体性办结${central.closedSubstantive + provincial.closedSubstantive}件，总化解率${upRate}；市交办事项${s.assigned.municipal.received}件。`,
+    `三、依照《信访工作条例》办结${s.closed.total}件（实体性办结${s.closed.substantive}件、程序性办结${s.closed.procedural}件${s.closed.diverted ? `，其中导入相应程序${s.closed.diverted}件` : ''}），办结率${percent(s.rates.closure)}，按期办结率${percent(s.rates.onTimeClosure)}，及时受理率${percent(s.rates.timelyAcceptance)}。`,
+    `四、收到中央、自治区（省）交办事项${assignedUp}件，程序性办结${central.closedProcedural + provincial.closedProcedural}件、实体性办结${central.closedSubstantive + provincial.closedSubstantive}件，总化解率${upRate}；其中交办积案${backlogUp}件，程序性办结${cb.closedProcedural + pb.closedProcedural}件、实体性办结${cb.closedSubstantive + pb.closedSubstantive}件，化解率${backlogRate}；市交办事项${s.assigned.municipal.received}件。`,
     `五、群众满意率${percent(s.rates.satisfaction)}，参评率${percent(s.rates.participation)}，重复信访率${percent(s.rates.repeat)}。`,
     `六、转送${f.routing.transfer}件，交办${f.routing.assign}件，督办${f.supervision.total}次（其中逾期自动督办${f.supervision.automatic}次）。`,
     `七、信访事项较多的单位：${top}。`,

@@ -139,6 +139,8 @@ export class ProjectionHandlers {
         case 'case.diverted': {
           const d = p as CaseDivertedV1;
           extra.diversion = { procedure: d.procedure, note: d.note ?? null, at: d.divertedAt };
+          // A diversion ends the case procedurally (程序性办结, regulation.md "Closure and outcome").
+          Object.assign(change, { closedAt: new Date(d.divertedAt), closureKind: 'procedural', closureOutcome: null, closureOpinion: null });
           item = entry(e, 'diverted', d.divertedAt, { procedure: d.procedure });
           break;
         }

@@ -316,12 +316,16 @@ export class ReportingQueries {
     });
     const satisfied = evaluated.filter((c) => ['satisfied', 'basically-satisfied'].includes(extraOf(c).evaluation!.rating));
 
+    // Everything assigned from above, and apart from it the backlog cases (积案, `backlog: true`) among them.
+    const resolutionOf = (rec: RptCase[]) => {
+      const s = rec.filter((c) => c.closureKind === 'substantive' && c.closedAt && c.closedAt < end).length;
+      const p = rec.filter((c) => c.closureKind === 'procedural' && c.closedAt && c.closedAt < end).length;
+      return { received: rec.length, closedSubstantive: s, closedProcedural: p, open: rec.length - s - p, resolution: rate(s + p, rec.length) };
+    };
     const assigned = Object.fromEntries(
       (['central', 'provincial', 'municipal'] as const).map((authority) => {
         const rec = received.filter((c) => c.authority === authority);
-        const s = rec.filter((c) => c.closureKind === 'substantive' && c.closedAt && c.closedAt < end).length;
-        const p = rec.filter((c) => c.closureKind === 'procedural' && c.closedAt && c.closedAt < end).length;
-        return [authority, { received: rec.length, closedSubstantive: s, closedProcedural: p, open: rec.length - s - p, resolution: rate(s + p, rec.length) }];
+        return [authority, { ...resolutionOf(rec), backlog: resolutionOf(rec.filter((c) => c.backlog)) }];
       }),
     );
     const resolvedOfReceived = received.filter((c) => c.closedAt && c.closedAt < end);
@@ -340,6 +344,8 @@ export class ReportingQueries {
         total: closed.length,
         substantive: closed.filter((c) => c.closureKind === 'substantive').length,
         procedural: closed.filter((c) => c.closureKind === 'procedural').length,
+        // Of the procedural: diverted into the proper procedure (导入相应程序, Art. 31).
+        diverted: closed.filter((c) => c.status === 'diverted').length,
         onTime: closed.filter(closedOnTime).length,
       },
       reception: {

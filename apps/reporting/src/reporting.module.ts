@@ -3,6 +3,7 @@ import { InternalController, SERVICE_API, type ServiceApi, type ServiceDefinitio
 import { ReportingInitial1700000000000 } from './migrations/1700000000000-reporting-initial.js';
 import { reportingPiiAtRest } from './migrations/1765000000000-reporting-pii-at-rest.js';
 import { ReportingDeadLetters1765200000000 } from './migrations/1765200000000-reporting-dead-letters.js';
+import { ReportingDiversionCloses1765300000000 } from './migrations/1765300000000-reporting-diversion-closes.js';
 import { ProjectionHandlers } from './projection.handlers.js';
 import { REPORTING_ENTITIES } from './reporting.entities.js';
 import { ReportingQueries } from './reporting-queries.service.js';
@@ -37,5 +38,5 @@ export function reportingService(settings: ReportingSettings): ServiceDefinition
     ],
   })
   class ReportingModule {}
-  return { name: 'reporting', module: ReportingModule, entities: REPORTING_ENTITIES, migrations: [ReportingInitial1700000000000, reportingPiiAtRest(settings.pii), ReportingDeadLetters1765200000000] };
+  return { name: 'reporting', module: ReportingModule, entities: REPORTING_ENTITIES, migrations: [ReportingInitial1700000000000, reportingPiiAtRest(settings.pii), ReportingDeadLetters1765200000000, ReportingDiversionCloses1765300000000] };
 }

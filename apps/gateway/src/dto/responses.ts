@@ -350,11 +350,11 @@ export class SummaryDto {
   @ApiProperty({ example: { from: '2022-01-01', to: '2022-12-31', timeZone: 'Asia/Shanghai' } }) period: Record<string, string>;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true }) filters?: Record<string, unknown>;
   @ApiProperty({ example: { cases: 1, contacts: 2, persons: 2, byChannel: { visit: 1, letter: 0, online: 0, phone: 1, fax: 0 } } }) received: Record<string, unknown>;
-  @ApiProperty({ example: { total: 1, substantive: 1, procedural: 0, onTime: 1 } }) closed: Record<string, number>;
+  @ApiProperty({ example: { total: 1, substantive: 1, procedural: 0, diverted: 0, onTime: 1 }, description: 'procedural includes the diverted (导入相应程序, Art. 31)' }) closed: Record<string, number>;
   @ApiProperty({ example: { sessions: 1, persons: 0, cases: 0, byKind: { 'leader-day': 1, appointment: 0, special: 0 } } }) reception: Record<string, unknown>;
   @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/RateDto' }, description: 'timelyAcceptance, onTimeClosure, closure, resolution, substantiveResolution, satisfaction, participation, repeat, …' })
   rates: Record<string, RateDto>;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'central, provincial, municipal: each {received, closedSubstantive, closedProcedural, open, resolution}' })
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'central, provincial, municipal: each {received, closedSubstantive, closedProcedural, open, resolution, backlog: the same for the backlog cases (积案, backlog: true) among them}' })
   assigned: Record<string, unknown>;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'cases left out because their stored data cannot be computed' }) unrenderable?: Record<string, unknown>;
 }

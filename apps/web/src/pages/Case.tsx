@@ -149,8 +149,9 @@ export function CasePage() {
               )}
               {c.closure && (
                 <Descriptions.Item label="办结" span={2}>
-                  {formatTime(c.closedAt)} · {label(CLOSURE_KINDS, c.closure.kind)} · {label(OUTCOMES, c.closure.outcome)}
-                  <div className="pre">{c.closure.opinion}</div>
+                  {formatTime(c.closedAt)} · {label(CLOSURE_KINDS, c.closure.kind)}
+                  {c.diversion ? ' · 已导入相应程序' : <> · {label(OUTCOMES, c.closure.outcome)}</>}
+                  {c.closure.opinion && <div className="pre">{c.closure.opinion}</div>}
                 </Descriptions.Item>
               )}
               {c.decline && <Descriptions.Item label="不予受理" span={2}>{label(DECLINE_REASONS, c.decline.reason)} {c.decline.note ?? ''}</Descriptions.Item>}
