@@ -61,3 +61,104 @@ describe('report definitions: diversion, and backlog among the assigned', () => 
     expect(csv).toMatch(/交办积案,省（自治区）交办积案（件）,1/);
   });
 });
+
+describe('the summary’s filters, first-time resolution, routing and supervision, and the cases behind every figure', () => {
+  let t: TestPlatform;
+  let tk: Record<string, string>;
+  let n = 0;
+  const as = (who: string) => bearer(tk[who]);
+  const post = (path: string, who: string, body: object = {}) => t.http().post(path).set(as(who)).send(body);
+  const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date());
+  const period = { from: today, to: today };
+  const summary = async (q: Record<string, string> = {}) => (await t.http().get('/api/v1/reports/summary').query({ ...period, ...q }).set(as('leader1')).expect(200)).body;
+  const drill = async (figure: string, part: 'numerator' | 'denominator', q: Record<string, string> = {}) =>
+    (await t.http().get('/api/v1/reports/cases').query({ ...period, ...q, figure, part, pageSize: 200 }).set(as('leader1')).expect(200)).body as { total: number; items: { id: string; trackingNo: string }[] };
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    t = await startTestPlatform();
+    tk = await seedOffice(t);
+    const register = async (name: string, extra: Record<string, unknown> = {}) => {
+      n++;
+      ids[name] = (await post('/api/v1/petitions', 'reception1', walkIn({ petitioners: [{ name, idNumber: idNumberOf(`4503021982030${String(1000 + n).slice(-4)}`) }], ...extra })).expect(201)).body.id;
+      return ids[name];
+    };
+    // a: a visit, transferred, accepted, closed substantively: a first-time resolution.
+    const a = await register('甲');
+    await post(`/api/v1/petitions/${a}/route`, 'office1', { mode: 'transfer', unitCode: 'housing' }).expect(200);
+    await post(`/api/v1/petitions/${a}/accept`, 'housing1').expect(200);
+    await post(`/api/v1/petitions/${a}/close`, 'housing1', { kind: 'substantive', outcome: 'support', opinion: '已解决。' }).expect(200);
+    // b: a letter about labour, assigned, supervised by the leader; the petitioner called again
+    // while it was handled (a repeat contact joins it, Art. 19(3)); closed substantively: not first-time.
+    const b = await register('乙', { channel: 'letter', category: 'labour-social-security', purpose: 'suggestion' });
+    await post(`/api/v1/petitions/${b}/route`, 'office1', { mode: 'assign', unitCode: 'labour' }).expect(200);
+    await post(`/api/v1/petitions/${b}/supervise`, 'leader1', { note: '请加快办理' }).expect(200);
+    await post(`/api/v1/petitions/${b}/accept`, 'labour1').expect(200);
+    const again = await post('/api/v1/petitions', 'reception1', walkIn({ channel: 'phone', petitioners: [{ name: '乙', idNumber: idNumberOf(`4503021982030${String(1000 + n).slice(-4)}`) }], category: 'labour-social-security', purpose: 'suggestion' }));
+    expect([again.status, again.body.id]).toEqual([expect.any(Number), b]);
+    await post(`/api/v1/petitions/${b}/close`, 'labour1', { kind: 'substantive', outcome: 'support', opinion: '已解决。' }).expect(200);
+    // c: a visit closed procedurally (explained): closed, not first-time.
+    const c = await register('丙');
+    await post(`/api/v1/petitions/${c}/route`, 'office1', { mode: 'transfer', unitCode: 'housing' }).expect(200);
+    await post(`/api/v1/petitions/${c}/accept`, 'housing1').expect(200);
+    await post(`/api/v1/petitions/${c}/close`, 'housing1', { kind: 'procedural', outcome: 'explain', opinion: '已解释说明。' }).expect(200);
+    // d: registered only.
+    await register('丁');
+  }, 60000);
+  afterAll(() => t.stop());
+
+  it('computes first-time resolution, routing and supervision by hand-counted numbers', async () => {
+    const s = await summary();
+    expect(s.received.cases).toBe(4);
+    expect(s.closed).toMatchObject({ total: 3, substantive: 2, procedural: 1 });
+    // Closed 3; first-time: only 甲 (乙 had a repeat contact, 丙 was procedural).
+    expect(s.rates.firstTimeResolution).toEqual({ numerator: 1, denominator: 3, rate: 1 / 3 });
+    expect(s.routing).toEqual({ transfer: 2, assign: 1 });
+    expect(s.supervision).toEqual({ total: 1, manual: 1, automatic: 0 });
+  });
+
+  it('filters by channel, purpose and category (a first-level code takes its children)', async () => {
+    const letters = await summary({ channel: 'letter' });
+    expect([letters.received.cases, letters.closed.total]).toEqual([1, 1]);
+    const suggestions = await summary({ purpose: 'suggestion' });
+    expect(suggestions.received.cases).toBe(1);
+    expect(suggestions.received.contacts).toBe(2); // the case and its repeat contact
+    expect((await summary({ category: 'labour-social-security' })).received.cases).toBe(1);
+    const visits = await summary({ channel: 'visit', unitCode: 'housing' });
+    expect([visits.received.cases, visits.filters]).toEqual([2, expect.objectContaining({ channel: 'visit', unitCode: 'housing' })]);
+    const bad = await t.http().get('/api/v1/reports/summary').query({ ...period, channel: 'pigeon' }).set(as('leader1')).expect(400);
+    expect(bad.body.details[0].field).toBe('channel');
+  });
+
+  it('lists the cases behind every figure: the numbers of each list equal the summary’s numerator and denominator', async () => {
+    for (const q of [{}, { unitCode: 'housing' }, { channel: 'letter' }] as Record<string, string>[]) {
+      const s = await summary(q);
+      const expected: Record<string, [number, number | null]> = {
+        received: [s.received.cases, null], contacts: [s.received.contacts, null], closed: [s.closed.total, null],
+        closedSubstantive: [s.closed.substantive, null], closedProcedural: [s.closed.procedural, null], closedDiverted: [s.closed.diverted, null], closedOnTime: [s.closed.onTime, null],
+        ...Object.fromEntries(Object.entries(s.rates as Record<string, { numerator: number; denominator: number }>).map(([k, r]) => [k, [r.numerator, r.denominator]])),
+        ...Object.fromEntries(['central', 'provincial', 'municipal'].flatMap((a) => [
+          [`assigned.${a}`, [s.assigned[a].resolution.numerator, s.assigned[a].resolution.denominator]],
+          [`assigned.${a}.backlog`, [s.assigned[a].backlog.resolution.numerator, s.assigned[a].backlog.resolution.denominator]],
+        ])),
+      };
+      for (const [figure, [numerator, denominator]] of Object.entries(expected)) {
+        const num = await drill(figure, 'numerator', q);
+        expect({ q, figure, numerator: num.total, listed: num.items.length }).toEqual({ q, figure, numerator, listed: numerator });
+        if (denominator === null) {
+          const refused = await t.http().get('/api/v1/reports/cases').query({ ...period, ...q, figure, part: 'denominator' }).set(as('leader1')).expect(400);
+          expect(refused.body.details[0].field).toBe('part');
+        } else {
+          expect({ q, figure, denominator: (await drill(figure, 'denominator', q)).total }).toEqual({ q, figure, denominator });
+        }
+      }
+    }
+    // The leader clicks from 一次性化解率 to the case behind it.
+    expect((await drill('firstTimeResolution', 'numerator')).items.map((c) => c.id)).toEqual([ids['甲']]);
+    expect(new Set((await drill('firstTimeResolution', 'denominator')).items.map((c) => c.id))).toEqual(new Set([ids['甲'], ids['乙'], ids['丙']]));
+    // Paged.
+    const page = await t.http().get('/api/v1/reports/cases').query({ ...period, figure: 'received', page: 2, pageSize: 3 }).set(as('leader1')).expect(200);
+    expect([page.body.total, page.body.items.length]).toEqual([4, 1]);
+    await t.http().get('/api/v1/reports/cases').query({ ...period, figure: 'received' }).set(as('housing1')).expect(403);
+  });
+});

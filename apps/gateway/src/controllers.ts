@@ -13,14 +13,14 @@ import { LoginThrottleGuard } from './login-throttle.js';
 import { SecurityLog } from './security-log.js';
 import {
   ActionDto, AnnualQueryDto, BacklogQueryDto, BreakdownQueryDto, CloseDto, DeclineDto, DivertDto, EvaluateDto, ExtendDto, ListPetitionsDto, ObjectDto, OpinionDto, ReceptionSessionDto,
-  PeriodQueryDto, PersonLookupDto, PreviewQueryDto, RegisterPetitionDto, ReReviewOpinionDto, RouteDto, SummaryQueryDto, SuperviseDto,
+  PeriodQueryDto, PersonLookupDto, PreviewQueryDto, RegisterPetitionDto, ReReviewOpinionDto, RouteDto, ReportCasesQueryDto, SummaryQueryDto, SuperviseDto,
 } from './dto/petition.dto.js';
 import { GATEWAY_SETTINGS, SERVICES, type GatewaySettings } from './gateway.settings.js';
 import { PetitionsFacade } from './petitions.facade.js';
 import { ApiActionBody, ApiBodyExamples, BODY_EXAMPLES, WALKTHROUGH } from './dto/examples.js';
 import {
   ANNUAL_CONTENT, AdminUserViewDto, ApiCaseErrors, ApiErrors, CASE_403, CASE_ID_400, BacklogItemDto, BreakdownDto, CaseListDto, CaseViewDto, CategoryDto, HealthDto, LiveDto, MeDto, PersonCasesDto, PreviewDto,
-  ReadinessDto, ReceptionSessionViewDto, SecurityEventsPageDto, SignedInDto, SummaryDto, UnitDto, UserViewDto,
+  ReadinessDto, ReceptionSessionViewDto, SecurityEventsPageDto, SignedInDto, ReportCasesDto, SummaryDto, UnitDto, UserViewDto,
 } from './dto/responses.js';
 import { annualCsv, annualRows, annualText, annualXlsx, type AnnualFigures } from './annual-report.js';
 
@@ -540,6 +540,16 @@ export class ReportsController {
   summary(@Query() q: SummaryQueryDto, @CurrentCaller() caller: Caller) {
     assertPeriod(q);
     return this.petitions.summary(q, caller);
+  }
+
+  @Get('cases')
+  @Roles('leader', 'office')
+  @ApiOperation({ summary: 'The cases behind a figure of the summary (drill-down): its numerator or denominator for the same period and filters, paged; total equals the summary’s number' })
+  @ApiOkResponse({ type: ReportCasesDto })
+  @ApiErrors({ status: 400, message: '输入有误：指标应为 received、contacts、closed … 之一', details: [{ field: 'figure', messages: ['指标应为 received、contacts、closed … 之一'] }] }, 401, { status: 403, message: '此操作需要以下角色之一：领导、信访工作机构' })
+  reportCases(@Query() q: ReportCasesQueryDto, @CurrentCaller() caller: Caller) {
+    assertPeriod(q);
+    return this.petitions.reportCases(q, caller);
   }
 
   @Get('annual')

@@ -56,6 +56,10 @@ export class PetitionsFacade {
     return this.services.query('reporting', 'summary', params, caller);
   }
 
+  reportCases(params: object, caller: Caller) {
+    return this.services.query('reporting', 'report-cases', params, caller);
+  }
+
   annual(params: { year: number }, caller: Caller) {
     return this.services.query('reporting', 'annual', params, caller);
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
-import { CaseDataError, CLOCK, DomainError, ForbiddenError, NotFoundError, UnavailableError, type Clock } from '#libs/common';
-import { deserializeFacts, firstLevelOf } from '#libs/contracts';
+import { CaseDataError, CLOCK, DomainError, ForbiddenError, InvalidInputError, NotFoundError, UnavailableError, type Clock } from '#libs/common';
+import { deserializeFacts, firstLevelOf, type DrillDownFigure } from '#libs/contracts';
 import { waitForEvent } from '#libs/messaging';
 import { exclusive } from '#libs/persistence';
 import { addDays, endOfLocalDay, formatInstant, previewAction, toLocalDate, type CaseAction, type Deadline } from '#libs/regulation';
@@ -28,7 +28,20 @@ export interface SummaryParams {
   to: string;
   unitCode?: string;
   authority?: string;
+  channel?: string;
+  purpose?: string;
+  /** A first-level code takes its second-level codes too. */
+  category?: string;
 }
+
+/** What the drill-down lists: the case (or, for a contact count, the contact's case) behind each unit of a figure. */
+export interface FigureSet {
+  numerator: string[];
+  denominator?: string[];
+}
+
+/** A repeat contact this long after the closure still makes the resolution not first-time (一次性化解率). */
+const FIRST_TIME_DAYS = 90;
 
 export interface Rate {
   numerator: number;
@@ -242,6 +255,29 @@ export class ReportingQueries {
   }
 
   async summary(params: SummaryParams, caller: Caller | null) {
+    return (await this.figures(params, caller)).summary;
+  }
+
+  /**
+   * The cases behind one figure of the summary (the same filters and period): its numerator or
+   * its denominator, paged, as the case list shows them. The totals equal the summary's numbers
+   * by construction: both come from the one computation below.
+   */
+  async reportCases(params: SummaryParams & { figure: DrillDownFigure; part?: 'numerator' | 'denominator'; page?: number; pageSize?: number }, caller: Caller | null) {
+    const { sets } = await this.figures(params, caller);
+    const set = sets[params.figure];
+    const part = params.part ?? 'numerator';
+    const ids = part === 'denominator' ? set.denominator : set.numerator;
+    if (!ids) throw new InvalidInputError(`「${params.figure}」是件数，没有分母`, [{ field: 'part', messages: ['件数只有 numerator（分子）'] }]);
+    const page = params.page ?? 1;
+    const pageSize = params.pageSize ?? 50;
+    const slice = ids.slice((page - 1) * pageSize, page * pageSize);
+    const found = await this.items({ ids: slice }, caller);
+    const byId = new Map((found.items as { id: string }[]).map((i) => [i.id, i]));
+    return { figure: params.figure, part, total: ids.length, page, pageSize, items: slice.map((id) => byId.get(id)).filter(Boolean) };
+  }
+
+  private async figures(params: SummaryParams, caller: Caller | null) {
     scopeUnit(caller);
     const tz = this.settings.timeZone;
     const start = endOfLocalDay(addDays(params.from, -1), tz);
@@ -249,27 +285,30 @@ export class ReportingQueries {
     const inPeriod = (d: Date | null) => !!d && d >= start && d < end;
     const now = this.clock.now();
 
-    const filter = (qb: SelectQueryBuilder<RptCase>) => {
+    const filter = <T extends SelectQueryBuilder<any>>(qb: T, contacts = false): T => {
       if (params.unitCode) qb.andWhere('c.unitCode = :unitCode', { unitCode: params.unitCode });
       if (params.authority) qb.andWhere('c.authority = :authority', { authority: params.authority });
+      if (params.purpose) qb.andWhere('c.purpose = :purpose', { purpose: params.purpose });
+      if (params.category) qb.andWhere('(c.category = :category OR c.category LIKE :sub)', { category: params.category, sub: `${params.category}.%` });
+      // The channel of a contact is its own (a repeat may come by another channel); of a case, its first.
+      if (params.channel) qb.andWhere(contacts ? 'k.channel = :channel' : 'c.channel = :channel', { channel: params.channel });
       return qb;
     };
     // Cases touching the period: received, routed, accepted or closed in it, or still open.
     const cases = await exclusive(this.dataSource, () => filter(
       this.cases
         .createQueryBuilder('c')
-        .where('(c.receivedAt < :end AND (c.closedAt IS NULL OR c.closedAt >= :start))', { start, end })
-        .orWhere('(c.closedAt >= :start AND c.closedAt < :end)', { start, end }),
+        .where('((c.receivedAt < :end AND (c.closedAt IS NULL OR c.closedAt >= :start)) OR (c.closedAt >= :start AND c.closedAt < :end))', { start, end }),
     ).getMany());
 
     const contactsQb = this.dataSource
       .getRepository(RptContact)
       .createQueryBuilder('k')
       .innerJoin(RptCase, 'c', 'c.id = k.caseId')
-      .where('k.receivedAt >= :start AND k.receivedAt < :end', { start, end });
-    if (params.unitCode) contactsQb.andWhere('c.unitCode = :unitCode', { unitCode: params.unitCode });
-    if (params.authority) contactsQb.andWhere('c.authority = :authority', { authority: params.authority });
-    const contacts = await exclusive(this.dataSource, () => contactsQb.getMany());
+      .where('k.receivedAt >= :start AND k.receivedAt < :end', { start, end })
+      .orderBy('k.receivedAt', 'ASC')
+      .addOrderBy('k.id', 'ASC');
+    const contacts = await exclusive(this.dataSource, () => filter(contactsQb, true).getMany());
 
     const received = cases.filter((c) => inPeriod(c.receivedAt));
     const closed = cases.filter((c) => inPeriod(c.closedAt));
@@ -289,8 +328,8 @@ export class ReportingQueries {
 
     const acceptanceDue = cases.filter((c) => inPeriod(dl(c, 'acceptance-notice')?.dueAt ?? null));
     const handlingDue = cases.filter((c) => inPeriod(dl(c, 'handling')?.dueAt ?? null));
-    const mustClose = new Set([...handlingDue, ...closed]);
-    const closedByEnd = [...mustClose].filter((c) => c.closedAt && c.closedAt < end);
+    const mustClose = [...new Set([...handlingDue, ...closed])];
+    const closedByEnd = mustClose.filter((c) => c.closedAt && c.closedAt < end);
     const sessions = await exclusive(this.dataSource, () =>
       this.dataSource
         .getRepository(RptReceptionSession)
@@ -316,24 +355,76 @@ export class ReportingQueries {
     });
     const satisfied = evaluated.filter((c) => ['satisfied', 'basically-satisfied'].includes(extraOf(c).evaluation!.rating));
 
+    // 一次性化解率: closed substantively, no review asked for, and the petitioner never had to come
+    // back: no repeat contact joined to the case (Art. 19(3)) from its receipt until 90 days after
+    // its closure. (A contact after the closure opens a new case, which intake does not link to
+    // the closed one yet: that part of the 90 days is not seen.)
+    const substantiveClosed = closed.filter((c) => c.closureKind === 'substantive');
+    const repeatsOf = substantiveClosed.length
+      ? await exclusive(this.dataSource, () =>
+          this.dataSource.getRepository(RptContact).createQueryBuilder('k').where('k.repeat = :yes', { yes: true }).andWhere('k.caseId IN (:...ids)', { ids: substantiveClosed.map((c) => c.id) }).getMany(),
+        )
+      : [];
+    const closedAtOf = new Map(substantiveClosed.map((c) => [c.id, c.closedAt!.getTime()]));
+    const cameBack = new Set(repeatsOf.filter((k) => k.receivedAt.getTime() <= closedAtOf.get(k.caseId)! + FIRST_TIME_DAYS * 86_400_000).map((k) => k.caseId));
+    const firstTime = substantiveClosed.filter((c) => !!extras.get(c.id) && !extraOf(c).review && !extraOf(c).reReview && !cameBack.has(c.id));
+
     // Everything assigned from above, and apart from it the backlog cases (积案, `backlog: true`) among them.
+    const resolvedBy = (c: RptCase) => !!c.closedAt && c.closedAt < end && (c.closureKind === 'substantive' || c.closureKind === 'procedural');
     const resolutionOf = (rec: RptCase[]) => {
       const s = rec.filter((c) => c.closureKind === 'substantive' && c.closedAt && c.closedAt < end).length;
       const p = rec.filter((c) => c.closureKind === 'procedural' && c.closedAt && c.closedAt < end).length;
       return { received: rec.length, closedSubstantive: s, closedProcedural: p, open: rec.length - s - p, resolution: rate(s + p, rec.length) };
     };
-    const assigned = Object.fromEntries(
-      (['central', 'provincial', 'municipal'] as const).map((authority) => {
-        const rec = received.filter((c) => c.authority === authority);
-        return [authority, { ...resolutionOf(rec), backlog: resolutionOf(rec.filter((c) => c.backlog)) }];
-      }),
-    );
+    const AUTHORITIES_ = ['central', 'provincial', 'municipal'] as const;
+    const assignedOf = (authority: string) => received.filter((c) => c.authority === authority);
+    const assigned = Object.fromEntries(AUTHORITIES_.map((authority) => [authority, { ...resolutionOf(assignedOf(authority)), backlog: resolutionOf(assignedOf(authority).filter((c) => c.backlog)) }]));
     const resolvedOfReceived = received.filter((c) => c.closedAt && c.closedAt < end);
     const unrenderable = cases.filter((c) => !memo.of(c) || !extras.get(c.id));
 
-    return {
+    // Routing and supervision acts of the period (转送 / 交办, manual / automatic 督办).
+    type Entry = { type: string; at: string; detail?: { mode?: string; automatic?: boolean } };
+    const acts = cases.flatMap((c) => {
+      try {
+        return (JSON.parse(c.timeline) as Entry[]).filter((e) => (e.type === 'routed' || e.type === 'supervised') && inPeriod(new Date(e.at)));
+      } catch {
+        return [];
+      }
+    });
+    const routed = acts.filter((e) => e.type === 'routed');
+    const supervisedActs = acts.filter((e) => e.type === 'supervised');
+
+    const ids = (cs: RptCase[]) => cs.map((c) => c.id);
+    const met = (c: RptCase) => dl(c, 'acceptance-notice')!.state === 'met';
+    const sets: Record<DrillDownFigure, FigureSet> = {
+      received: { numerator: ids(received) },
+      contacts: { numerator: contacts.map((k) => k.caseId) },
+      closed: { numerator: ids(closed) },
+      closedSubstantive: { numerator: ids(closed.filter((c) => c.closureKind === 'substantive')) },
+      closedProcedural: { numerator: ids(closed.filter((c) => c.closureKind === 'procedural')) },
+      closedDiverted: { numerator: ids(closed.filter((c) => c.status === 'diverted')) },
+      closedOnTime: { numerator: ids(closed.filter(closedOnTime)) },
+      timelyAcceptance: { numerator: ids(acceptanceDue.filter(met)), denominator: ids(acceptanceDue) },
+      onTimeClosure: { numerator: ids(handlingDue.filter(closedOnTime)), denominator: ids(handlingDue) },
+      closure: { numerator: ids(closedByEnd), denominator: ids(mustClose) },
+      resolution: { numerator: ids(resolvedOfReceived), denominator: ids(received) },
+      substantiveResolution: { numerator: ids(resolvedOfReceived.filter((c) => c.closureKind === 'substantive')), denominator: ids(received) },
+      satisfaction: { numerator: ids(satisfied), denominator: ids(evaluated) },
+      participation: { numerator: ids(evaluated), denominator: ids([...evaluated, ...evaluationLapsed]) },
+      repeat: { numerator: contacts.filter((k) => k.repeat).map((k) => k.caseId), denominator: contacts.map((k) => k.caseId) },
+      firstTimeResolution: { numerator: ids(firstTime), denominator: ids(closed) },
+      ...(Object.fromEntries(
+        AUTHORITIES_.flatMap((a) => [
+          [`assigned.${a}`, { numerator: ids(assignedOf(a).filter(resolvedBy)), denominator: ids(assignedOf(a)) }],
+          [`assigned.${a}.backlog`, { numerator: ids(assignedOf(a).filter((c) => c.backlog).filter(resolvedBy)), denominator: ids(assignedOf(a).filter((c) => c.backlog)) }],
+        ]),
+      ) as Record<`assigned.${(typeof AUTHORITIES_)[number]}` | `assigned.${(typeof AUTHORITIES_)[number]}.backlog`, FigureSet>),
+    };
+    const rateOf = (f: DrillDownFigure) => rate(sets[f].numerator.length, sets[f].denominator!.length);
+
+    const summary = {
       period: { from: params.from, to: params.to, timeZone: tz },
-      filters: { unitCode: params.unitCode ?? null, authority: params.authority ?? null },
+      filters: { unitCode: params.unitCode ?? null, authority: params.authority ?? null, channel: params.channel ?? null, purpose: params.purpose ?? null, category: params.category ?? null },
       received: {
         cases: received.length,
         contacts: contacts.length,
@@ -342,11 +433,11 @@ export class ReportingQueries {
       },
       closed: {
         total: closed.length,
-        substantive: closed.filter((c) => c.closureKind === 'substantive').length,
-        procedural: closed.filter((c) => c.closureKind === 'procedural').length,
+        substantive: sets.closedSubstantive.numerator.length,
+        procedural: sets.closedProcedural.numerator.length,
         // Of the procedural: diverted into the proper procedure (导入相应程序, Art. 31).
-        diverted: closed.filter((c) => c.status === 'diverted').length,
-        onTime: closed.filter(closedOnTime).length,
+        diverted: sets.closedDiverted.numerator.length,
+        onTime: sets.closedOnTime.numerator.length,
       },
       reception: {
         sessions: sessions.length,
@@ -355,18 +446,22 @@ export class ReportingQueries {
         byKind: Object.fromEntries(['leader-day', 'appointment', 'special'].map((k) => [k, sessions.filter((s) => s.kind === k).length])),
       },
       rates: {
-        timelyAcceptance: rate(acceptanceDue.filter((c) => dl(c, 'acceptance-notice')!.state === 'met').length, acceptanceDue.length),
-        onTimeClosure: rate(handlingDue.filter(closedOnTime).length, handlingDue.length),
-        closure: rate(closedByEnd.length, mustClose.size),
-        resolution: rate(resolvedOfReceived.length, received.length),
-        substantiveResolution: rate(resolvedOfReceived.filter((c) => c.closureKind === 'substantive').length, received.length),
-        satisfaction: rate(satisfied.length, evaluated.length),
-        participation: rate(evaluated.length, evaluated.length + evaluationLapsed.length),
-        repeat: rate(contacts.filter((k) => k.repeat).length, contacts.length),
+        timelyAcceptance: rateOf('timelyAcceptance'),
+        onTimeClosure: rateOf('onTimeClosure'),
+        closure: rateOf('closure'),
+        resolution: rateOf('resolution'),
+        substantiveResolution: rateOf('substantiveResolution'),
+        satisfaction: rateOf('satisfaction'),
+        participation: rateOf('participation'),
+        repeat: rateOf('repeat'),
+        firstTimeResolution: rateOf('firstTimeResolution'),
       },
       assigned,
+      routing: { transfer: routed.filter((e) => e.detail?.mode === 'transfer').length, assign: routed.filter((e) => e.detail?.mode === 'assign').length },
+      supervision: { total: supervisedActs.length, manual: supervisedActs.filter((e) => !e.detail?.automatic).length, automatic: supervisedActs.filter((e) => e.detail?.automatic).length },
       unrenderable: { cases: unrenderable.length, items: unrenderable.map((c) => ({ id: c.id, trackingNo: c.trackingNo })) },
     };
+    return { summary, sets };
   }
 
   /** Open cases assigned from above, by authority: the backlog leadership watches (积案). */

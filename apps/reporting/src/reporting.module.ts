@@ -28,6 +28,7 @@ export function reportingService(settings: ReportingSettings): ServiceDefinition
             preview: (p, a) => q.preview(p, a),
             'reception-sessions': (p, a) => q.receptionSessions(p, a),
             summary: (p, a) => q.summary(p, a),
+            'report-cases': (p, a) => q.reportCases(p, a),
             backlog: (p, a) => q.backlog(p, a),
             breakdown: (p, a) => q.breakdown(p, a),
             annual: (p, a) => q.annual(p, a),

@@ -3,3 +3,4 @@ export * from './events.js';
 export * from './codec.js';
 export * from './facts.js';
 export * from './categories.js';
+export * from './reports.js';

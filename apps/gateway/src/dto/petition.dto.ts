@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateBy, ValidateNested } from 'class-validator';
-import { AUTHORITIES, CHANNELS, CLOSURE_KINDS, DECLINE_REASONS, isCategoryCode, OUTCOMES, PROCEDURES, PURPOSES, RATINGS, ROUTE_MODES, SESSION_KINDS } from '#libs/contracts';
+import { AUTHORITIES, CHANNELS, CLOSURE_KINDS, DECLINE_REASONS, DRILL_DOWN_FIGURES, isCategoryCode, OUTCOMES, PROCEDURES, PURPOSES, RATINGS, ROUTE_MODES, SESSION_KINDS } from '#libs/contracts';
 import { CASE_ACTIONS } from '#libs/regulation';
 import { IsCalendarDate, IsCleanText, IsIdNumber, IsInstant, IsPhone, Label } from '#libs/runtime';
 
@@ -155,6 +155,17 @@ export class SummaryQueryDto {
   @ApiProperty({ example: '2022-12-31' }) @Label('结束日期') @IsCalendarDate() to: string;
   @ApiPropertyOptional() @Label('责任单位') @IsOptional() @IsString() @MaxLength(40) unitCode?: string;
   @ApiPropertyOptional({ enum: AUTHORITIES }) @Label('交办机关') @IsOptional() @IsIn(AUTHORITIES) authority?: string;
+  @ApiPropertyOptional({ enum: CHANNELS, description: 'cases by their first channel; contacts by their own' }) @Label('来源渠道') @IsOptional() @IsIn(CHANNELS) channel?: string;
+  @ApiPropertyOptional({ enum: PURPOSES }) @Label('信访目的') @IsOptional() @IsIn(PURPOSES) purpose?: string;
+  @ApiPropertyOptional({ description: 'a first-level code takes its second-level codes too', example: 'urban-rural-construction' }) @Label('内容分类') @IsOptional() @IsCategory() category?: string;
+}
+
+/** The cases behind one figure of the summary: the same period and filters. */
+export class ReportCasesQueryDto extends SummaryQueryDto {
+  @ApiProperty({ enum: DRILL_DOWN_FIGURES, example: 'onTimeClosure' }) @Label('指标') @IsIn(DRILL_DOWN_FIGURES as unknown as string[], { message: `指标应为 ${DRILL_DOWN_FIGURES.join('、')} 之一` }) figure: (typeof DRILL_DOWN_FIGURES)[number];
+  @ApiPropertyOptional({ enum: ['numerator', 'denominator'], default: 'numerator', example: 'denominator' }) @Label('分子或分母') @IsOptional() @IsIn(['numerator', 'denominator'], { message: '应为 numerator（分子）或 denominator（分母）' }) part?: 'numerator' | 'denominator';
+  @ApiPropertyOptional({ default: 1 }) @Label('页码') @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000) page?: number;
+  @ApiPropertyOptional({ default: 50 }) @Label('每页条数') @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) pageSize?: number;
 }
 
 export class PeriodQueryDto {

@@ -312,6 +312,15 @@ export class CaseSummaryDto extends CaseViewDto {
   @ApiProperty({ type: NextDeadlineDto, nullable: true }) nextDeadline: NextDeadlineDto | null;
 }
 
+export class ReportCasesDto {
+  @ApiProperty({ example: 'onTimeClosure' }) figure: string;
+  @ApiProperty({ enum: ['numerator', 'denominator'], example: 'denominator' }) part: string;
+  @ApiProperty({ type: [CaseSummaryDto], description: 'the case summaries of the page, as the case list gives them (a contact count lists the contact’s case once per contact)' }) items: CaseSummaryDto[];
+  @ApiProperty({ example: 1, description: 'equals the figure’s numerator or denominator in the summary of the same period and filters' }) total: number;
+  @ApiProperty({ example: 1 }) page: number;
+  @ApiProperty({ example: 50 }) pageSize: number;
+}
+
 export class CaseListDto {
   @ApiProperty({ type: [CaseSummaryDto] }) items: CaseSummaryDto[];
   @ApiProperty({ example: 1 }) total: number;
@@ -352,10 +361,12 @@ export class SummaryDto {
   @ApiProperty({ example: { cases: 1, contacts: 2, persons: 2, byChannel: { visit: 1, letter: 0, online: 0, phone: 1, fax: 0 } } }) received: Record<string, unknown>;
   @ApiProperty({ example: { total: 1, substantive: 1, procedural: 0, diverted: 0, onTime: 1 }, description: 'procedural includes the diverted (导入相应程序, Art. 31)' }) closed: Record<string, number>;
   @ApiProperty({ example: { sessions: 1, persons: 0, cases: 0, byKind: { 'leader-day': 1, appointment: 0, special: 0 } } }) reception: Record<string, unknown>;
-  @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/RateDto' }, description: 'timelyAcceptance, onTimeClosure, closure, resolution, substantiveResolution, satisfaction, participation, repeat, …' })
+  @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/RateDto' }, description: 'timelyAcceptance, onTimeClosure, closure, resolution, substantiveResolution, satisfaction, participation, repeat, firstTimeResolution (一次性化解率: closed substantively with no review request and no repeat contact within 90 days ÷ closed)' })
   rates: Record<string, RateDto>;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'central, provincial, municipal: each {received, closedSubstantive, closedProcedural, open, resolution, backlog: the same for the backlog cases (积案, backlog: true) among them}' })
   assigned: Record<string, unknown>;
+  @ApiProperty({ example: { transfer: 1, assign: 0 }, description: 'routing acts of the period: 转送 / 交办' }) routing: Record<string, number>;
+  @ApiProperty({ example: { total: 1, manual: 1, automatic: 0 }, description: 'supervision acts (督办) of the period: by a leader, or automatic after a breach' }) supervision: Record<string, number>;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'cases left out because their stored data cannot be computed' }) unrenderable?: Record<string, unknown>;
 }
 
