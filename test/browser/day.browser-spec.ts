@@ -287,6 +287,17 @@ describe('a day at the petition office, in the browser', () => {
     await pwExpect(satisfaction).toContainText('100.0%');
     await pwExpect(page.locator('.backlog').getByRole('link', { name: trackingNo })).toHaveCount(0);
     await check('18-dashboard-after');
+    // Clicking a card lists the cases behind it: the closed case in 办结率's numerator, then its denominator.
+    await closure.click();
+    const drawer = page.getByRole('dialog', { name: '办结率：涉及案件' });
+    await pwExpect(drawer.getByRole('link', { name: trackingNo })).toBeVisible();
+    await pwExpect(drawer).toContainText('共 1 件');
+    await drawer.getByText('分母案件').click();
+    await pwExpect(drawer.getByRole('link', { name: trackingNo })).toBeVisible();
+    await check('18b-dashboard-drill-down');
+    await drawer.getByRole('link', { name: trackingNo }).click();
+    await pwExpect(page).toHaveURL(new RegExp(`/cases/${caseId}$`));
+    await page.goBack();
     await page.getByRole('link', { name: '年度报告' }).click();
     await pwExpect(page.getByRole('button', { name: '下载 Excel' })).toBeVisible();
     await check('19-annual');

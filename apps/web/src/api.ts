@@ -296,10 +296,20 @@ export interface Rate {
   rate: number | null;
 }
 
+/** GET /reports/cases: the cases behind a figure's numerator or denominator. */
+export interface ReportCases {
+  figure: string;
+  part: 'numerator' | 'denominator';
+  items: CaseSummary[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
 export interface Summary {
   period: { from: string; to: string };
   received: { cases: number; contacts: number; persons: number; byChannel: Record<string, number> };
-  closed: { total: number; substantive: number; procedural: number; onTime: number };
+  closed: { total: number; substantive: number; procedural: number; diverted?: number; onTime: number };
   reception: { sessions: number; persons: number; cases: number };
   rates: Record<string, Rate>;
   assigned: Record<string, { received: number; closedSubstantive: number; closedProcedural: number; open: number; resolution: Rate }>;

@@ -68,6 +68,7 @@ export const RATE_FIGURES: { key: string; title: string }[] = [
   { key: 'satisfaction', title: '满意率' },
   { key: 'participation', title: '参评率' },
   { key: 'repeat', title: '重复信访率' },
+  { key: 'firstTimeResolution', title: '一次性化解率' },
 ];
 
 export const options = (m: Record<string, string>) => Object.entries(m).map(([value, label]) => ({ value, label }));

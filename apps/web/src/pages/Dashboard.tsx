@@ -1,9 +1,9 @@
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Col, DatePicker, Form, Row, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Col, DatePicker, Drawer, Form, Row, Segmented, Space, Statistic, Table, Tag, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { get, type BacklogItem, type Breakdown, type Summary } from '../api';
+import { get, type BacklogItem, type Breakdown, type CaseSummary, type ReportCases, type Summary } from '../api';
 import { ActionDialog, ACTIONS } from '../components/ActionDialog';
 import { Chart } from '../components/Chart';
 import { Panel } from '../components/Panel';
@@ -13,6 +13,50 @@ import { useCategoryName, useUnitName } from '../queries';
 
 const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
 
+/**
+ * The cases behind a figure card (GET /reports/cases): its numerator or its denominator for the
+ * same period, paged, each opening the case. The list's total is the card's number.
+ */
+function FigureCases({ figure, title, from, to, onClose }: { figure: string | null; title: string; from: string; to: string; onClose: () => void }) {
+  const [part, setPart] = useState<'numerator' | 'denominator'>('numerator');
+  const [page, setPage] = useState(1);
+  const unitName = useUnitName();
+  const cases = useQuery({
+    queryKey: ['report-cases', figure, part, from, to, page],
+    queryFn: () => get<ReportCases>('/reports/cases', { figure: figure!, part, from, to, page, pageSize: 20 }),
+    enabled: !!figure,
+  });
+  return (
+    <Drawer open={!!figure} onClose={onClose} size="large" title={`${title}：涉及案件`} destroyOnHidden>
+      <Segmented<'numerator' | 'denominator'>
+        aria-label="分子或分母"
+        value={part}
+        onChange={(v) => (setPart(v), setPage(1))}
+        options={[
+          { value: 'numerator', label: '分子案件' },
+          { value: 'denominator', label: '分母案件' },
+        ]}
+        style={{ marginBottom: 12 }}
+      />
+      {cases.isError && <Alert type="error" showIcon title={errorText(cases.error)} />}
+      <Table<CaseSummary>
+        rowKey={(c, i) => `${c.id}/${i}`}
+        size="small"
+        loading={cases.isLoading}
+        dataSource={cases.data?.items ?? []}
+        pagination={{ current: page, pageSize: 20, total: cases.data?.total ?? 0, onChange: setPage, showTotal: (n) => `共 ${n} 件` }}
+        columns={[
+          { title: '信访编号', key: 'trackingNo', render: (_: unknown, c) => <Link to={`/cases/${c.id}`}>{c.trackingNo}</Link> },
+          { title: '事由', dataIndex: 'summary', key: 'summary' },
+          { title: '状态', key: 'status', render: (_: unknown, c) => label(STATUSES, c.status) },
+          { title: '责任单位', key: 'unit', render: (_: unknown, c) => (c.unitCode ? unitName(c.unitCode) : '—') },
+          { title: '登记时间', key: 'receivedAt', render: (_: unknown, c) => formatDate(c.receivedAt) },
+        ]}
+      />
+    </Drawer>
+  );
+}
+
 /** 领导驾驶舱: the period's rates with their numerators, the assigned backlog, the charts. */
 export default function DashboardPage() {
   const [period, setPeriod] = useState<[Dayjs, Dayjs]>([dayjs().startOf('year'), dayjs()]);
@@ -21,6 +65,7 @@ export default function DashboardPage() {
   const unitName = useUnitName();
   const categoryName = useCategoryName();
   const [supervising, setSupervising] = useState<string | null>(null);
+  const [drill, setDrill] = useState<{ figure: string; title: string } | null>(null);
 
   const summary = useQuery({ queryKey: ['summary', from, to], queryFn: () => get<Summary>('/reports/summary', { from, to }) });
   const backlog = useQuery({ queryKey: ['backlog'], queryFn: () => get<BacklogItem[]>('/reports/backlog') });
@@ -105,7 +150,19 @@ export default function DashboardPage() {
           const r = s?.rates[f.key];
           return (
             <Col key={f.key} xs={12} md={6}>
-              <Card className="rate-card" title={<h2 className="panel-heading">{f.title}</h2>} size="small">
+              <Card
+                className="rate-card"
+                title={<h2 className="panel-heading">{f.title}</h2>}
+                size="small"
+                hoverable
+                // The whole card opens the list; the button in it is the keyboard's way there.
+                onClick={() => setDrill({ figure: f.key, title: f.title })}
+                extra={
+                  <Button type="link" size="small" aria-label={`${f.title}：查看涉及案件`} onClick={(e) => (e.stopPropagation(), setDrill({ figure: f.key, title: f.title }))}>
+                    案件
+                  </Button>
+                }
+              >
                 <Statistic value={r ? pct(r.rate) : '—'} />
                 <div className="muted" aria-label={`${f.title}分子/分母`}>
                   分子/分母：{r ? `${r.numerator} / ${r.denominator}` : '—'}
@@ -115,6 +172,8 @@ export default function DashboardPage() {
           );
         })}
       </Row>
+
+      <FigureCases figure={drill?.figure ?? null} title={drill?.title ?? ''} from={from} to={to} onClose={() => setDrill(null)} />
 
       <Panel title="交办积案" className="backlog">
         <Row gutter={16} style={{ marginBottom: 16 }}>
