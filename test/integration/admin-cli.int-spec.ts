@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ADMIN_PASSWORD, bearer, login, startTestPlatform, type TestPlatform } from '../support/embedded.js';
@@ -64,6 +66,23 @@ describe('the admin command line (embedded, while the platform runs)', () => {
     expect(bad.status).toBe(64);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
   });
+});
+
+describe('the admin command line and a platform it cannot reach (a DATA_DIR too deep for a Unix socket)', () => {
+  it('the platform runs and says so; a backup or restore refuses in one line instead of working behind its back', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'petition-deep-')), 'x'.repeat(100));
+    const t = await startTestPlatform({}, dataDir);
+    try {
+      await t.http().get('/api/v1/health').expect(200);
+      const backup = await admin(['backup', join(tmpdir(), `petition-deep-backup-${Date.now()}`)], { DATA_DIR: dataDir });
+      expect(backup.status).toBe(69);
+      expect(backup.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^admin: 平台正在运行（进程 \d+），但无法通过 control\.sock 连接它/)]);
+      const restore = await admin(['restore', tmpdir()], { DATA_DIR: dataDir });
+      expect(restore.status).toBe(69);
+    } finally {
+      await t.stop();
+    }
+  }, 60000);
 });
 
 describe('the admin command line (distributed: the gateway database on MariaDB)', () => {

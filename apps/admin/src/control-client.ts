@@ -3,7 +3,7 @@ import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { domainErrorFromBody, UnavailableError, type ErrorBody } from '#libs/common';
 import type { Caller, CommandResult, ServiceClient, ServiceCommand } from '#libs/runtime';
-import { answers, CONTROL_SOCKET } from '../../embedded/src/control.js';
+import { answers, CONTROL_SOCKET, livePlatformPid } from '../../embedded/src/control.js';
 
 /** The running embedded platform, reached through DATA_DIR/control.sock (apps/embedded/src/control.ts). */
 export interface ControlClient {
@@ -13,10 +13,21 @@ export interface ControlClient {
   services: ServiceClient;
 }
 
-/** The running platform on this DATA_DIR, or null when none answers (not started, or stopped). */
+/** A platform runs on DATA_DIR, but its control socket does not answer (exit 69). */
+export class ControlUnavailableError extends UnavailableError {}
+
+/**
+ * The running platform on this DATA_DIR, or null when none runs (not started, or stopped).
+ * Throws ControlUnavailableError when a platform process is alive but cannot be reached: a
+ * command must then neither copy nor overwrite its databases behind its back.
+ */
 export async function connectControl(dataDir: string): Promise<ControlClient | null> {
   const path = join(dataDir, CONTROL_SOCKET);
-  if (!existsSync(path) || !(await answers(path))) return null;
+  if (!existsSync(path) || !(await answers(path))) {
+    const pid = livePlatformPid(dataDir);
+    if (pid !== null) throw new ControlUnavailableError(`平台正在运行（进程 ${pid}），但无法通过 ${CONTROL_SOCKET} 连接它（DATA_DIR 路径过长？）：请先停止平台，或改用较短的 DATA_DIR`);
+    return null;
+  }
   const call = <T>(op: string, body: Record<string, unknown> = {}, onProgress?: (p: unknown) => void): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       const socket = createConnection(path);

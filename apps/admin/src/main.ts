@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { COMMANDS } from './commands/index.js';
 import { UsageError } from './commands/command.js';
 import { PlatformNotRunningError } from './mode.js';
+import { ControlUnavailableError } from './control-client.js';
 
 /**
  * `npm run admin -- <command> …`: the administrator's tools when the web app cannot help.
@@ -28,7 +29,8 @@ try {
     process.stderr.write(`admin: ${command.name}: ${e.message}; usage: npm run admin -- ${command.usage}\n`);
     process.exit(64);
   }
-  if (e instanceof PlatformNotRunningError) {
+  if (e instanceof PlatformNotRunningError || e instanceof ControlUnavailableError) {
+    // One line either way: nothing there to reach, or a platform there that cannot be reached.
     process.stderr.write(`admin: ${e.message}\n`);
     process.exit(69);
   }

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, unlinkSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
@@ -16,6 +16,21 @@ import type { Caller, ServiceClient } from '#libs/runtime';
  * {statusCode, code, message}}` line, and closes.
  */
 export const CONTROL_SOCKET = 'control.sock';
+/** The running platform's process id, beside the socket: tells `npm run admin` a platform runs even where the socket cannot be (too deep a DATA_DIR). */
+export const PLATFORM_PID = 'platform.pid';
+
+/** The pid of a live platform process on DATA_DIR (not this process), or null. */
+export function livePlatformPid(dataDir: string): number | null {
+  try {
+    const pid = Number(readFileSync(join(dataDir, PLATFORM_PID), 'utf8').trim());
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return null;
+    process.kill(pid, 0);
+    return pid;
+  } catch (e) {
+    // EPERM: it exists (another user's); ESRCH or no file: none.
+    return (e as NodeJS.ErrnoException)?.code === 'EPERM' ? Number(readFileSync(join(dataDir, PLATFORM_PID), 'utf8').trim()) : null;
+  }
+}
 
 export type ControlOp = (request: Record<string, unknown>, progress: (p: unknown) => void) => Promise<unknown>;
 
@@ -34,16 +49,34 @@ const isCaller = (v: unknown): v is Caller => !!v && typeof v === 'object' && ty
 /** Refuses a DATA_DIR whose control socket answers (a platform runs on it); removes a stale one. */
 export async function claimDataDir(dataDir: string): Promise<void> {
   const path = join(dataDir, CONTROL_SOCKET);
+  if (Buffer.byteLength(path) > MAX_SOCKET_PATH) {
+    // No socket can be there: the pid file says whether a platform runs.
+    const pid = livePlatformPid(dataDir);
+    if (pid !== null) throw new DataDirInUseError(`DATA_DIR ${dataDir} 正被另一个平台进程使用（进程 ${pid}）；同一数据目录只能运行一个平台`);
+    return;
+  }
   if (!existsSync(path)) return;
   if (await answers(path)) throw new DataDirInUseError(`DATA_DIR ${dataDir} 正被另一个平台进程使用（${CONTROL_SOCKET} 有应答）；同一数据目录只能运行一个平台`);
   unlinkSync(path);
 }
 
+/** A Unix socket's path has room for 107 bytes (sun_path): a deeper DATA_DIR runs without the channel. */
+const MAX_SOCKET_PATH = 107;
+
 /** Opens DATA_DIR/control.sock; a stale socket file (nobody answers) is replaced. */
 export async function serveControl(dataDir: string, services: ServiceClient): Promise<ControlServer> {
   const path = join(dataDir, CONTROL_SOCKET);
-  await claimDataDir(dataDir);
   const logger = new Logger('Control');
+  const pidFile = join(dataDir, PLATFORM_PID);
+  writeFileSync(pidFile, `${process.pid}\n`, { mode: 0o600 });
+  const removePid = () => {
+    if (livePlatformPid(dataDir) === null) rmSync(pidFile, { force: true });
+  };
+  if (Buffer.byteLength(path) > MAX_SOCKET_PATH) {
+    logger.warn(`DATA_DIR is too deep for the control socket (${Buffer.byteLength(path)} bytes, at most ${MAX_SOCKET_PATH}): npm run admin cannot reach this running platform (backup, dead letters, annual export); use a shorter DATA_DIR`);
+    return { path, register: () => undefined, close: async () => removePid() };
+  }
+  await claimDataDir(dataDir);
   const ops = new Map<string, ControlOp>();
   ops.set('ping', async () => ({ pid: process.pid }));
   ops.set('query', async (r) => {
@@ -101,6 +134,7 @@ export async function serveControl(dataDir: string, services: ServiceClient): Pr
     register: (name, op) => void ops.set(name, op),
     close: () =>
       new Promise<void>((resolve) => {
+        removePid();
         server.close(() => resolve());
         // Server.close removes the socket file when it was listening.
       }),
