@@ -10,6 +10,10 @@ import { DataSource } from 'typeorm';
 import { exclusive } from '#libs/persistence';
 import { addDays, isWeekend, PRC_CALENDAR_DATA, statutoryHolidays, type CalendarData, type PrcCalendar } from '#libs/regulation';
 import { DEADLINE_SETTINGS } from '../../apps/deadline/src/deadline.settings.js';
+import { embeddedServiceDefinitions } from '../../apps/embedded/src/embedded.js';
+import { GATEWAY_MIGRATIONS } from '../../apps/gateway/src/migrations/index.js';
+import { loadConfig } from '#libs/common';
+import { EmbeddedConfig } from '#libs/runtime';
 import { bearer, idNumberOf, seedOffice, startTestPlatform, walkIn, type TestPlatform } from '../support/embedded.js';
 import { Cluster } from './support/cluster.js';
 import { MYSQL_URL, requireInfrastructure } from './support/infra.js';
@@ -29,7 +33,11 @@ function admin(args: string[], env: Record<string, string>, cwd = process.cwd())
 }
 
 const SERVICES = ['intake', 'assignment', 'deadline', 'closure', 'reporting', 'gateway'];
-const MIGRATIONS: Record<string, number> = { intake: 4, assignment: 2, deadline: 3, closure: 2, reporting: 3, gateway: 2 };
+/** Every service's migrations as the code declares them (the command must find each of them applied). */
+const MIGRATIONS: Record<string, number> = {
+  ...Object.fromEntries(embeddedServiceDefinitions(loadConfig(EmbeddedConfig, { DATA_DIR: tmpdir() })).map((d) => [d.name, d.migrations.length])),
+  gateway: GATEWAY_MIGRATIONS.length,
+};
 const clone = (): CalendarData => JSON.parse(JSON.stringify(PRC_CALENDAR_DATA));
 const officeYear = () => Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date()));
 
