@@ -161,4 +161,27 @@ describe('the summary’s filters, first-time resolution, routing and supervisio
     expect([page.body.total, page.body.items.length]).toEqual([4, 1]);
     await t.http().get('/api/v1/reports/cases').query({ ...period, figure: 'received' }).set(as('housing1')).expect(403);
   });
+
+  it('gives each breakdown row the rates the summary gives for its group', async () => {
+    const filterOf: Record<string, string> = { unit: 'unitCode', category: 'category', channel: 'channel', authority: 'authority' };
+    for (const by of ['unit', 'category', 'channel', 'authority', 'month']) {
+      const b = (await t.http().get('/api/v1/reports/breakdown').query({ ...period, by }).set(as('leader1')).expect(200)).body;
+      for (const row of b.items as { key: string; received: number; closed: number; closedOnTime: number; rates: Record<string, unknown> }[]) {
+        if (row.key === 'unassigned' || row.key === 'none') continue;
+        const s = by === 'month' ? await summary() : await summary({ [filterOf[by]]: row.key });
+        expect({ by, key: row.key, received: row.received, closed: row.closed, closedOnTime: row.closedOnTime, rates: row.rates }).toEqual({
+          by, key: row.key, received: s.received.cases, closed: s.closed.total, closedOnTime: s.closed.onTime,
+          rates: { onTimeClosure: s.rates.onTimeClosure, resolution: s.rates.resolution, satisfaction: s.rates.satisfaction },
+        });
+      }
+    }
+    // By hand: housing received 甲 and 丙, both closed: resolution 2/2; labour 乙 closed 1/1; 丁 has no unit yet: 0/1.
+    const units = (await t.http().get('/api/v1/reports/breakdown').query({ ...period, by: 'unit' }).set(as('leader1')).expect(200)).body.items;
+    const row = (key: string) => units.find((u: { key: string }) => u.key === key);
+    expect([row('housing').rates.resolution, row('labour').rates.resolution, row('unassigned').rates.resolution]).toEqual([
+      { numerator: 2, denominator: 2, rate: 1 },
+      { numerator: 1, denominator: 1, rate: 1 },
+      { numerator: 0, denominator: 1, rate: 0 },
+    ]);
+  });
 });

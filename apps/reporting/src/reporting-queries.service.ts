@@ -32,12 +32,22 @@ export interface SummaryParams {
   purpose?: string;
   /** A first-level code takes its second-level codes too. */
   category?: string;
+  /** Internal (the breakdown's 'unassigned' and 'none' groups): cases without a unit, not assigned from above. */
+  noUnit?: boolean;
+  noAuthority?: boolean;
 }
 
 /** What the drill-down lists: the case (or, for a contact count, the contact's case) behind each unit of a figure. */
 export interface FigureSet {
   numerator: string[];
   denominator?: string[];
+}
+
+/** A period's cases and contacts, loaded once for the figures of its groups. */
+interface PeriodRows {
+  cases: RptCase[];
+  contacts: RptContact[];
+  caseById: Map<string, RptCase>;
 }
 
 /** A repeat contact this long after the closure still makes the resolution not first-time (一次性化解率). */
@@ -277,7 +287,39 @@ export class ReportingQueries {
     return { figure: params.figure, part, total: ids.length, page, pageSize, items: slice.map((id) => byId.get(id)).filter(Boolean) };
   }
 
-  private async figures(params: SummaryParams, caller: Caller | null) {
+  /** Whether a case (and, for a contact, its own channel) passes the summary's filters: the SQL filter below, in memory. */
+  private static matches(p: SummaryParams, c: RptCase, contactChannel?: string): boolean {
+    if (p.unitCode && c.unitCode !== p.unitCode) return false;
+    if (p.noUnit && c.unitCode !== null) return false;
+    if (p.authority && c.authority !== p.authority) return false;
+    if (p.noAuthority && c.authority !== null) return false;
+    if (p.purpose && c.purpose !== p.purpose) return false;
+    if (p.category && c.category !== p.category && !c.category.startsWith(`${p.category}.`)) return false;
+    if (p.channel && (contactChannel ?? c.channel) !== p.channel) return false;
+    return true;
+  }
+
+  /**
+   * Every case and contact of a period, unfiltered, for several figures() of its groups (a
+   * breakdown): one load instead of one per group.
+   */
+  private async loadPeriod(from: string, to: string): Promise<PeriodRows> {
+    const tz = this.settings.timeZone;
+    const start = endOfLocalDay(addDays(from, -1), tz);
+    const end = endOfLocalDay(to, tz);
+    const cases = await exclusive(this.dataSource, () =>
+      this.cases.createQueryBuilder('c').where('((c.receivedAt < :end AND (c.closedAt IS NULL OR c.closedAt >= :start)) OR (c.closedAt >= :start AND c.closedAt < :end))', { start, end }).getMany(),
+    );
+    const contacts = await exclusive(this.dataSource, () =>
+      this.dataSource.getRepository(RptContact).createQueryBuilder('k').where('k.receivedAt >= :start AND k.receivedAt < :end', { start, end }).orderBy('k.receivedAt', 'ASC').addOrderBy('k.id', 'ASC').getMany(),
+    );
+    const caseById = new Map(cases.map((c) => [c.id, c]));
+    const missing = [...new Set(contacts.map((k) => k.caseId).filter((id) => !caseById.has(id)))];
+    if (missing.length) for (const c of await exclusive(this.dataSource, () => this.cases.createQueryBuilder('c').where('c.id IN (:...ids)', { ids: missing }).getMany())) caseById.set(c.id, c);
+    return { cases, contacts, caseById };
+  }
+
+  private async figures(params: SummaryParams, caller: Caller | null, preloaded?: PeriodRows) {
     scopeUnit(caller);
     const tz = this.settings.timeZone;
     const start = endOfLocalDay(addDays(params.from, -1), tz);
@@ -287,7 +329,9 @@ export class ReportingQueries {
 
     const filter = <T extends SelectQueryBuilder<any>>(qb: T, contacts = false): T => {
       if (params.unitCode) qb.andWhere('c.unitCode = :unitCode', { unitCode: params.unitCode });
+      if (params.noUnit) qb.andWhere('c.unitCode IS NULL');
       if (params.authority) qb.andWhere('c.authority = :authority', { authority: params.authority });
+      if (params.noAuthority) qb.andWhere('c.authority IS NULL');
       if (params.purpose) qb.andWhere('c.purpose = :purpose', { purpose: params.purpose });
       if (params.category) qb.andWhere('(c.category = :category OR c.category LIKE :sub)', { category: params.category, sub: `${params.category}.%` });
       // The channel of a contact is its own (a repeat may come by another channel); of a case, its first.
@@ -295,11 +339,15 @@ export class ReportingQueries {
       return qb;
     };
     // Cases touching the period: received, routed, accepted or closed in it, or still open.
-    const cases = await exclusive(this.dataSource, () => filter(
-      this.cases
-        .createQueryBuilder('c')
-        .where('((c.receivedAt < :end AND (c.closedAt IS NULL OR c.closedAt >= :start)) OR (c.closedAt >= :start AND c.closedAt < :end))', { start, end }),
-    ).getMany());
+    const touches = (c: RptCase) => (c.receivedAt < end && (!c.closedAt || c.closedAt >= start)) || (!!c.closedAt && c.closedAt >= start && c.closedAt < end);
+    const matches = (c: RptCase, channel?: string) => ReportingQueries.matches(params, c, channel);
+    const cases = preloaded
+      ? preloaded.cases.filter((c) => touches(c) && matches(c))
+      : await exclusive(this.dataSource, () => filter(
+          this.cases
+            .createQueryBuilder('c')
+            .where('((c.receivedAt < :end AND (c.closedAt IS NULL OR c.closedAt >= :start)) OR (c.closedAt >= :start AND c.closedAt < :end))', { start, end }),
+        ).getMany());
 
     const contactsQb = this.dataSource
       .getRepository(RptContact)
@@ -308,7 +356,12 @@ export class ReportingQueries {
       .where('k.receivedAt >= :start AND k.receivedAt < :end', { start, end })
       .orderBy('k.receivedAt', 'ASC')
       .addOrderBy('k.id', 'ASC');
-    const contacts = await exclusive(this.dataSource, () => filter(contactsQb, true).getMany());
+    const contacts = preloaded
+      ? preloaded.contacts.filter((k) => {
+          const c = preloaded.caseById.get(k.caseId);
+          return !!c && k.receivedAt >= start && k.receivedAt < end && matches(c, k.channel);
+        })
+      : await exclusive(this.dataSource, () => filter(contactsQb, true).getMany());
 
     const received = cases.filter((c) => inPeriod(c.receivedAt));
     const closed = cases.filter((c) => inPeriod(c.closedAt));
@@ -519,8 +572,7 @@ export class ReportingQueries {
     const rows = await exclusive(this.dataSource, () =>
       this.cases
         .createQueryBuilder('c')
-        .where('(c.receivedAt >= :start AND c.receivedAt < :end)', { start, end })
-        .orWhere('(c.closedAt >= :start AND c.closedAt < :end)', { start, end })
+        .where('((c.receivedAt >= :start AND c.receivedAt < :end) OR (c.closedAt >= :start AND c.closedAt < :end))', { start, end })
         .getMany(),
     );
     const now = this.clock.now();
@@ -553,9 +605,40 @@ export class ReportingQueries {
       }
       if (inPeriod(r.closedAt)) group(keyOf(r, r.closedAt!)).closed++;
     }
-    const items = [...groups.values()];
+    // Each group's rates are the summary's, filtered to the group (a month: the summary of that
+    // month within the period), so a row says what the summary would say for it.
+    const rowsOfPeriod = await this.loadPeriod(params.from, params.to);
+    const items = await Promise.all(
+      [...groups.values()].map(async (g) => {
+        const { summary } = await this.figures(this.groupParams(params, g.key), caller, rowsOfPeriod);
+        return {
+          ...g,
+          closedOnTime: summary.closed.onTime,
+          rates: { onTimeClosure: summary.rates.onTimeClosure, resolution: summary.rates.resolution, satisfaction: summary.rates.satisfaction },
+        };
+      }),
+    );
     if (params.by !== 'month') items.sort((a, b) => b.received - a.received || b.closed - a.closed || a.key.localeCompare(b.key));
     return { by: params.by, period: { from: params.from, to: params.to }, items };
+  }
+
+  /** The summary's filter for one breakdown group. */
+  private groupParams(params: { by: 'unit' | 'category' | 'channel' | 'authority' | 'month'; from: string; to: string }, key: string): SummaryParams {
+    const period = { from: params.from, to: params.to };
+    switch (params.by) {
+      case 'unit':
+        return key === 'unassigned' ? { ...period, noUnit: true } : { ...period, unitCode: key };
+      case 'category':
+        return { ...period, category: key };
+      case 'channel':
+        return { ...period, channel: key };
+      case 'authority':
+        return key === 'none' ? { ...period, noAuthority: true } : { ...period, authority: key };
+      case 'month': {
+        const last = addDays(`${addDays(`${key}-28`, 4).slice(0, 7)}-01`, -1);
+        return { from: `${key}-01` < params.from ? params.from : `${key}-01`, to: last > params.to ? params.to : last };
+      }
+    }
   }
 
   /**

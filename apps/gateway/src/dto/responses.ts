@@ -375,6 +375,12 @@ export class BreakdownItemDto {
   @ApiProperty({ example: 1 }) received: number;
   @ApiProperty({ example: 0 }) closed: number;
   @ApiProperty({ example: 0 }) overdue: number;
+  @ApiProperty({ example: 0, description: 'closed in the period by the (possibly extended) handling due time' }) closedOnTime: number;
+  @ApiProperty({
+    example: { onTimeClosure: { numerator: 0, denominator: 0, rate: null }, resolution: { numerator: 0, denominator: 1, rate: 0 }, satisfaction: { numerator: 0, denominator: 0, rate: null } },
+    description: 'the summary’s rates filtered to the group (a month: the summary of that month within the period): what GET /reports/summary answers for it',
+  })
+  rates: Record<string, RateDto>;
 }
 
 export class BreakdownDto {
