@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, type SelectQueryBuilder } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { CaseDataError, CLOCK, DomainError, ForbiddenError, InvalidInputError, NotFoundError, UnavailableError, type Clock } from '#libs/common';
 import { deserializeFacts, firstLevelOf, type DrillDownFigure } from '#libs/contracts';
 import { waitForEvent } from '#libs/messaging';
@@ -327,41 +327,17 @@ export class ReportingQueries {
     const inPeriod = (d: Date | null) => !!d && d >= start && d < end;
     const now = this.clock.now();
 
-    const filter = <T extends SelectQueryBuilder<any>>(qb: T, contacts = false): T => {
-      if (params.unitCode) qb.andWhere('c.unitCode = :unitCode', { unitCode: params.unitCode });
-      if (params.noUnit) qb.andWhere('c.unitCode IS NULL');
-      if (params.authority) qb.andWhere('c.authority = :authority', { authority: params.authority });
-      if (params.noAuthority) qb.andWhere('c.authority IS NULL');
-      if (params.purpose) qb.andWhere('c.purpose = :purpose', { purpose: params.purpose });
-      if (params.category) qb.andWhere('(c.category = :category OR c.category LIKE :sub)', { category: params.category, sub: `${params.category}.%` });
-      // The channel of a contact is its own (a repeat may come by another channel); of a case, its first.
-      if (params.channel) qb.andWhere(contacts ? 'k.channel = :channel' : 'c.channel = :channel', { channel: params.channel });
-      return qb;
-    };
-    // Cases touching the period: received, routed, accepted or closed in it, or still open.
+    // Cases touching the period (received, routed, accepted or closed in it, or still open) and
+    // its contacts, passing the filters: one load of the period, filtered in memory (a breakdown
+    // hands over the load it made once for all its groups).
+    const rows = preloaded ?? (await this.loadPeriod(params.from, params.to));
     const touches = (c: RptCase) => (c.receivedAt < end && (!c.closedAt || c.closedAt >= start)) || (!!c.closedAt && c.closedAt >= start && c.closedAt < end);
     const matches = (c: RptCase, channel?: string) => ReportingQueries.matches(params, c, channel);
-    const cases = preloaded
-      ? preloaded.cases.filter((c) => touches(c) && matches(c))
-      : await exclusive(this.dataSource, () => filter(
-          this.cases
-            .createQueryBuilder('c')
-            .where('((c.receivedAt < :end AND (c.closedAt IS NULL OR c.closedAt >= :start)) OR (c.closedAt >= :start AND c.closedAt < :end))', { start, end }),
-        ).getMany());
-
-    const contactsQb = this.dataSource
-      .getRepository(RptContact)
-      .createQueryBuilder('k')
-      .innerJoin(RptCase, 'c', 'c.id = k.caseId')
-      .where('k.receivedAt >= :start AND k.receivedAt < :end', { start, end })
-      .orderBy('k.receivedAt', 'ASC')
-      .addOrderBy('k.id', 'ASC');
-    const contacts = preloaded
-      ? preloaded.contacts.filter((k) => {
-          const c = preloaded.caseById.get(k.caseId);
-          return !!c && k.receivedAt >= start && k.receivedAt < end && matches(c, k.channel);
-        })
-      : await exclusive(this.dataSource, () => filter(contactsQb, true).getMany());
+    const cases = rows.cases.filter((c) => touches(c) && matches(c));
+    const contacts = rows.contacts.filter((k) => {
+      const c = rows.caseById.get(k.caseId);
+      return !!c && k.receivedAt >= start && k.receivedAt < end && matches(c, k.channel);
+    });
 
     const received = cases.filter((c) => inPeriod(c.receivedAt));
     const closed = cases.filter((c) => inPeriod(c.closedAt));
@@ -437,10 +413,14 @@ export class ReportingQueries {
 
     // Routing and supervision acts of the period (转送 / 交办, manual / automatic 督办).
     type Entry = { type: string; at: string; detail?: { mode?: string; automatic?: boolean } };
+    // A timeline that does not parse leaves its case out of these two counts; the annual report names it.
+    const unreadableTimelines: RptCase[] = [];
     const acts = cases.flatMap((c) => {
       try {
         return (JSON.parse(c.timeline) as Entry[]).filter((e) => (e.type === 'routed' || e.type === 'supervised') && inPeriod(new Date(e.at)));
-      } catch {
+      } catch (e) {
+        this.report(c, renderErrorOf(c, e));
+        unreadableTimelines.push(c);
         return [];
       }
     });
@@ -514,7 +494,7 @@ export class ReportingQueries {
       supervision: { total: supervisedActs.length, manual: supervisedActs.filter((e) => !e.detail?.automatic).length, automatic: supervisedActs.filter((e) => e.detail?.automatic).length },
       unrenderable: { cases: unrenderable.length, items: unrenderable.map((c) => ({ id: c.id, trackingNo: c.trackingNo })) },
     };
-    return { summary, sets };
+    return { summary, sets, received, unreadableTimelines };
   }
 
   /** Open cases assigned from above, by authority: the backlog leadership watches (积案). */
@@ -569,12 +549,9 @@ export class ReportingQueries {
     const start = endOfLocalDay(addDays(params.from, -1), tz);
     const end = endOfLocalDay(params.to, tz);
     const inPeriod = (d: Date | null) => !!d && d >= start && d < end;
-    const rows = await exclusive(this.dataSource, () =>
-      this.cases
-        .createQueryBuilder('c')
-        .where('((c.receivedAt >= :start AND c.receivedAt < :end) OR (c.closedAt >= :start AND c.closedAt < :end))', { start, end })
-        .getMany(),
-    );
+    // One load of the period serves the counts below and every group's figures.
+    const rowsOfPeriod = await this.loadPeriod(params.from, params.to);
+    const rows = rowsOfPeriod.cases;
     const now = this.clock.now();
     const memo = this.memo(now);
     const month = (d: Date) => toLocalDate(d, tz).slice(0, 7);
@@ -607,7 +584,6 @@ export class ReportingQueries {
     }
     // Each group's rates are the summary's, filtered to the group (a month: the summary of that
     // month within the period), so a row says what the summary would say for it.
-    const rowsOfPeriod = await this.loadPeriod(params.from, params.to);
     const items = await Promise.all(
       [...groups.values()].map(async (g) => {
         const { summary } = await this.figures(this.groupParams(params, g.key), caller, rowsOfPeriod);
@@ -646,42 +622,15 @@ export class ReportingQueries {
    * went, what they were about, and how often the office transferred, assigned and supervised.
    */
   async annual(params: { year: number }, caller: Caller | null) {
-    const from = `${params.year}-01-01`;
-    const to = `${params.year}-12-31`;
-    const summary = await this.summary({ from, to }, caller);
-    const tz = this.settings.timeZone;
-    const start = endOfLocalDay(addDays(from, -1), tz);
-    const end = endOfLocalDay(to, tz);
-    const inYear = (iso: string | Date | null | undefined) => {
-      if (!iso) return false;
-      const d = new Date(iso);
-      return d >= start && d < end;
-    };
-    const rows = await exclusive(this.dataSource, () =>
-      this.cases.createQueryBuilder('c').where('c.receivedAt < :end', { end }).andWhere('(c.closedAt IS NULL OR c.closedAt >= :start)', { start }).getMany(),
-    );
-    const received = rows.filter((r) => inYear(r.receivedAt));
+    const { summary, received, unreadableTimelines } = await this.figures({ from: `${params.year}-01-01`, to: `${params.year}-12-31` }, caller);
     const count = (keys: (string | null)[]) => {
       const m = new Map<string, number>();
       for (const k of keys) if (k) m.set(k, (m.get(k) ?? 0) + 1);
       return [...m].map(([key, cases]) => ({ key, cases })).sort((a, b) => b.cases - a.cases || a.key.localeCompare(b.key));
     };
-    type Entry = { type: string; at: string; detail?: { mode?: string; automatic?: boolean } };
-    const unreadable: RptCase[] = [];
-    const timelines = rows.map((r): Entry[] => {
-      try {
-        return JSON.parse(r.timeline) as Entry[];
-      } catch (e) {
-        this.report(r, renderErrorOf(r, e));
-        unreadable.push(r);
-        return [];
-      }
-    });
     // Cases left out of a figure: the summary's, and those whose timeline (routing, supervision) does not parse.
     const left = new Map(summary.unrenderable.items.map((c) => [c.id, c]));
-    for (const r of unreadable) left.set(r.id, { id: r.id, trackingNo: r.trackingNo });
-    const routed = timelines.flat().filter((e) => e.type === 'routed' && inYear(e.at));
-    const supervised = timelines.flat().filter((e) => e.type === 'supervised' && inYear(e.at));
+    for (const r of unreadableTimelines) left.set(r.id, { id: r.id, trackingNo: r.trackingNo });
     return {
       year: params.year,
       summary,
@@ -689,8 +638,8 @@ export class ReportingQueries {
       byCategory: count(received.map((r) => firstLevelOf(r.category))).map(({ key, cases }) => ({ category: key, cases })),
       byPurpose: count(received.map((r) => r.purpose)).map(({ key, cases }) => ({ purpose: key, cases })),
       groupVisits: received.filter((r) => r.groupVisit).length,
-      routing: { transfer: routed.filter((e) => e.detail?.mode === 'transfer').length, assign: routed.filter((e) => e.detail?.mode === 'assign').length },
-      supervision: { total: supervised.length, automatic: supervised.filter((e) => e.detail?.automatic).length },
+      routing: summary.routing,
+      supervision: { total: summary.supervision.total, automatic: summary.supervision.automatic },
       unrenderable: { cases: left.size, items: [...left.values()] },
     };
   }
