@@ -6,14 +6,15 @@ import { bearer, idNumberOf, seedOffice, startTestPlatform, walkIn, type TestPla
  * a diversion into the proper procedure (导入相应程序) is a procedural closure; and the cases
  * assigned from above are reported whole and, named apart, the backlog cases among them.
  */
+/** The office's date (Asia/Shanghai), not the machine's. */
+const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date());
+
 describe('report definitions: diversion, and backlog among the assigned', () => {
   let t: TestPlatform;
   let tk: Record<string, string>;
   let n = 0;
   const as = (who: string) => bearer(tk[who]);
   const post = (path: string, who: string, body: object = {}) => t.http().post(path).set(as(who)).send(body);
-  // The office's date (Asia/Shanghai), not the machine's.
-  const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date());
   async function accepted(extra: Record<string, unknown> = {}): Promise<string> {
     n++;
     const id = (await post('/api/v1/petitions', 'reception1', walkIn({ petitioners: [{ name: `申请人${n}`, idNumber: idNumberOf(`4503021981020${String(1000 + n).slice(-4)}`) }], ...extra })).expect(201)).body.id;
@@ -68,7 +69,6 @@ describe('the summary’s filters, first-time resolution, routing and supervisio
   let n = 0;
   const as = (who: string) => bearer(tk[who]);
   const post = (path: string, who: string, body: object = {}) => t.http().post(path).set(as(who)).send(body);
-  const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date());
   const period = { from: today, to: today };
   const summary = async (q: Record<string, string> = {}) => (await t.http().get('/api/v1/reports/summary').query({ ...period, ...q }).set(as('leader1')).expect(200)).body;
   const drill = async (figure: string, part: 'numerator' | 'denominator', q: Record<string, string> = {}) =>

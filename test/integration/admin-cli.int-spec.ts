@@ -1,23 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ADMIN_PASSWORD, bearer, login, startTestPlatform, type TestPlatform } from '../support/embedded.js';
+import { admin } from './support/admin-cli.js';
 import { MYSQL_URL, requireInfrastructure } from './support/infra.js';
 
-/** `npm run admin -- …` as the operator runs it (the built process), against a running platform. */
-function admin(args: string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(process.cwd(), 'dist/apps/admin/main.js'), ...args], { env: { PATH: process.env.PATH, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60000);
-    child.on('exit', (status) => (clearTimeout(timer), resolve({ status, stdout, stderr })));
-  });
-}
 const temporary = (stdout: string) => /临时密码：(\S+)/.exec(stdout)?.[1] ?? '';
 
 describe('the admin command line (embedded, while the platform runs)', () => {

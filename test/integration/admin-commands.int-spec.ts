@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,19 +17,8 @@ import { bearer, idNumberOf, seedOffice, startTestPlatform, walkIn, type TestPla
 import { Cluster } from './support/cluster.js';
 import { MYSQL_URL, requireInfrastructure } from './support/infra.js';
 import { waitUntil } from './support/wait.js';
+import { admin } from './support/admin-cli.js';
 
-/** `npm run admin -- …` as the operator runs it: the built process, stdout not a terminal. */
-function admin(args: string[], env: Record<string, string>, cwd = process.cwd()): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(process.cwd(), 'dist/apps/admin/main.js'), ...args], { env: { PATH: process.env.PATH, ...env }, cwd });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60000);
-    child.on('exit', (status) => (clearTimeout(timer), resolve({ status, stdout, stderr })));
-  });
-}
 
 const SERVICES = ['intake', 'assignment', 'deadline', 'closure', 'reporting', 'gateway'];
 /** Every service's migrations as the code declares them (the command must find each of them applied). */

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,6 +5,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ADMIN_PASSWORD, bearer, login, seedOffice, startTestPlatform, walkIn, type TestPlatform } from '../support/embedded.js';
+import { admin, type AdminRun } from './support/admin-cli.js';
+import { waitUntil } from './support/wait.js';
 
 /**
  * `npm run admin -- backup` while a scripted day goes on, then `restore` into a fresh DATA_DIR:
@@ -14,25 +15,9 @@ import { ADMIN_PASSWORD, bearer, login, seedOffice, startTestPlatform, walkIn, t
  * either there completely (intake, deadlines, read model) or not at all.
  * Embedded only: needs no Kafka, MariaDB or Redis.
  */
-type Run = { status: number | null; stdout: string; stderr: string };
-function admin(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(process.cwd(), 'dist/apps/admin/main.js'), ...args], { env: { PATH: process.env.PATH, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60000);
-    child.on('exit', (status) => (clearTimeout(timer), resolve({ status, stdout, stderr })));
-  });
-}
 
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 15000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  if (!(await waitUntil(check, timeoutMs))) throw new Error(`timed out waiting for ${what}`);
 }
 
 const mode = (path: string) => statSync(path).mode & 0o777;
@@ -126,7 +111,7 @@ describe('backup while the platform runs, restore into a fresh DATA_DIR', () => 
     // of event delivery, cases registered in between would be caught half-way.
     process.env.BACKUP_TEST_DELAY_MS = '150';
     phase = 'during';
-    let r: Run;
+    let r: AdminRun;
     try {
       r = await admin(['backup', backupDir], { DATA_DIR: t.dataDir });
     } finally {

@@ -153,25 +153,18 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<EmbeddedPla
   );
   await listenOrExplain(() => gateway.listen(config.PORT, config.HOST), config.PORT, config.HOST);
   const url = (await gateway.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
-  let control: ControlServer;
+  collectProcessMetrics('embedded');
+  let control: ControlServer | null = null;
+  let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | null = null;
   try {
     control = await serveControl(dataDir, client);
+    if (config.METRICS_PORT) metricsServer = await startMetricsServer(config.METRICS_PORT, config.HOST);
   } catch (e) {
+    // What started before the failure stops again: the process then exits with the one line.
+    await control?.close();
     await gateway.close();
     for (const s of [...services].reverse()) await s.close();
     throw e;
-  }
-  collectProcessMetrics('embedded');
-  let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | null = null;
-  if (config.METRICS_PORT) {
-    try {
-      metricsServer = await startMetricsServer(config.METRICS_PORT, config.HOST);
-    } catch (e) {
-      await control.close();
-      await gateway.close();
-      for (const s of [...services].reverse()) await s.close();
-      throw e;
-    }
   }
   let quiet: Promise<unknown> = Promise.resolve();
   const quiesced = <T>(fn: () => Promise<T>): Promise<T> => {

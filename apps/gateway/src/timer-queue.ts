@@ -8,7 +8,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { NotFoundError } from '#libs/common';
+import { ForbiddenError, NotFoundError, UnauthorizedError } from '#libs/common';
 import { Roles, TOKEN_AUTHORITY, type TokenAuthority, type TokenClaims } from '#libs/auth';
 import { DEADLINE_QUEUE } from '../../deadline/src/timers/bullmq.scheduler.js';
 import { ApiErrors } from './dto/responses.js';
@@ -85,8 +85,11 @@ export function mountTimerQueue(app: NestExpressApplication, settings: GatewaySe
   board.setBasePath(TIMER_QUEUE_UI);
   createBullBoard({ queues: [new BullMQAdapter(queue, { readOnlyMode: true, description: '期限计时器（提醒、超期、督办）' })], serverAdapter: board, options: { uiConfig: { boardTitle: '计时器队列' } } });
   const tickets = ticketJwt(settings);
-  const refuse = (res: { status(n: number): { json(b: unknown): void } }, status: 401 | 403, message: string) =>
-    res.status(status).json({ statusCode: status, error: status === 401 ? 'Unauthorized' : 'Forbidden', code: status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN', message });
+  // The platform's own error body, as ErrorBodyFilter writes it for every route.
+  const refuse = (res: { status(n: number): { json(b: unknown): void } }, status: 401 | 403, message: string) => {
+    const e = status === 401 ? new UnauthorizedError(message) : new ForbiddenError(message);
+    res.status(e.status).json(e.toJSON());
+  };
   app.use(TIMER_QUEUE_UI, async (req: CookieReq, res: never, next: () => void) => {
     const ticket = cookieOf(req, COOKIE);
     if (!ticket) return refuse(res, 401, '请从管理页面的“计时器队列”进入（缺少访问凭证或已过期）');
