@@ -102,13 +102,16 @@ describe('deadlines waiting for a year the holiday calendar lacks', () => {
     const policy: DeadlinePolicy = { ...DEFAULT_POLICY, onUncoveredYear: 'provisional' };
     const scheduler = new RecordingScheduler();
     await receive(serviceWith(settings(policy, PrcCalendar.default()), scheduler), scheduler);
-    expect((await rows()).get('objection')).toMatchObject({ lastDay: '2027-01-04' }); // 2027-01-01 assumed a working Friday
-    expect(scheduler.of('objection').map((t) => t.fireAt)).toEqual([at('2026-12-31T00:00:00').toISOString(), at('2027-01-04T00:00:00').toISOString()]);
+    // 元旦 (2027-01-01) is off by law; the days around it the notice could still change are assumed ordinary: 01-04 a working Monday.
+    expect((await rows()).get('objection')).toMatchObject({ lastDay: '2027-01-05' });
+    expect(scheduler.of('objection').map((t) => t.fireAt)).toEqual([at('2027-01-01T00:00:00').toISOString()]);
     expect(await awaits()).toBe(2027);
 
-    expect(await serviceWith(settings(policy, with2027), scheduler).recomputeForCalendar()).toBe(1);
-    expect((await rows()).get('objection')).toMatchObject({ lastDay: '2027-01-05', revision: 1 });
-    expect(scheduler.of('objection').map((t) => t.fireAt)).toEqual([at('2027-01-01T00:00:00').toISOString()]);
+    // The notice makes 01-04 a rest day too (a bridge day): the window ends a day later, its warning moves with it.
+    const withBridge = new PrcCalendar({ ...PRC_CALENDAR_DATA, years: { ...PRC_CALENDAR_DATA.years, '2027': { holidays: ['2027-01-01', '2027-01-04'], workdays: [] } } });
+    expect(await serviceWith(settings(policy, withBridge), scheduler).recomputeForCalendar()).toBe(1);
+    expect((await rows()).get('objection')).toMatchObject({ lastDay: '2027-01-06', revision: 1 });
+    expect(scheduler.of('objection').map((t) => t.fireAt)).toEqual([at('2027-01-02T00:00:00').toISOString()]);
     expect(await awaits()).toBeNull();
   });
 });

@@ -8,6 +8,7 @@ export * from './dates/time-zone.js';
 export * from './calendar/calendar.js';
 export { PRC_CALENDAR_DATA } from './calendar/prc-calendar.data.js';
 export * from './calendar/statutory-holidays.js';
+export * from './calendar/uncovered-days.js';
 export * from './periods/periods.js';
 export * from './deadlines/deadlines.js';
 export * from './workflow/state-machine.js';

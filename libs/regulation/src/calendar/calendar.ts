@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { isLocalDate, isWeekend, yearOf, type LocalDate } from '../dates/local-date.js';
 import { PRC_CALENDAR_DATA } from './prc-calendar.data.js';
+import { statusWithoutNotice, type DayStatus } from './uncovered-days.js';
 
 export interface CalendarYear {
   /** Every day off of each announced break, including the weekend days joined to it. */
@@ -22,14 +23,27 @@ export interface CalendarData {
   source?: string;
 }
 
-/** Thrown when a computation needs a day of a year the calendar data does not have. */
+/**
+ * Thrown when a computation needs a day of a year the calendar data does not have and the law
+ * alone cannot decide it. `year` is the year of the first such day; `unknownDates` (ascending)
+ * are the days whose status only the missing notice can give and that could change the answer
+ * (empty when the calendar was asked directly about a day of an uncovered year).
+ */
 export class CalendarNotCoveredError extends Error {
-  constructor(public readonly year: number) {
+  public readonly unknownDates: readonly LocalDate[];
+
+  constructor(
+    public readonly year: number,
+    unknownDates: readonly LocalDate[] = [],
+  ) {
+    const dates = [...new Set(unknownDates)].sort();
     super(
       `the PRC holiday calendar has no data for ${year}: load the State Council's notice for ${year} ` +
-        `(CALENDAR_FILE) before computing working days or holiday roll-overs in that year`,
+        `(CALENDAR_FILE) before computing working days or holiday roll-overs in that year` +
+        (dates.length ? ` (undecided without the notice: ${dates.length === 1 ? dates[0] : `${dates.length} days, ${dates[0]} to ${dates[dates.length - 1]}`})` : ''),
     );
     this.name = 'CalendarNotCoveredError';
+    this.unknownDates = dates;
   }
 }
 
@@ -189,6 +203,18 @@ export class PrcCalendar {
     if (this.workdays.has(d)) return true;
     if (this.holidays.has(d)) return false;
     return !isWeekend(d);
+  }
+
+  /**
+   * What `d` is, never throwing: in a covered year 'holiday' (a day off of a break), 'working'
+   * (isWorkingDay) or 'rest' (an ordinary weekend day); in a year without its notice, what the
+   * law alone makes certain, else 'unknown' (statusWithoutNotice in uncovered-days.ts).
+   */
+  dayStatus(d: LocalDate): DayStatus {
+    if (!this.covered.has(yearOf(d))) return statusWithoutNotice(d);
+    if (this.workdays.has(d)) return 'working';
+    if (this.holidays.has(d)) return 'holiday';
+    return isWeekend(d) ? 'rest' : 'working';
   }
 
   private requireCovered(d: LocalDate): void {

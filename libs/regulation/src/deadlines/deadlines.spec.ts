@@ -1,5 +1,7 @@
 import { CalendarNotCoveredError, PrcCalendar } from '../calendar/calendar.js';
 import { PRC_CALENDAR_DATA } from '../calendar/prc-calendar.data.js';
+import { statutoryHolidays } from '../calendar/statutory-holidays.js';
+import { describeDates } from '../calendar/uncovered-days.js';
 import { formatInstant } from '../dates/time-zone.js';
 import { assessDeadlines, computeDeadlines, DEFAULT_POLICY, serializeDeadline, type CaseFact, type Deadline, type DeadlineKind, type DeadlinePolicy } from './deadlines.js';
 
@@ -288,15 +290,17 @@ describe('time zone and the calendar’s limits', () => {
 
   it('refuses to compute a working-day deadline in a year the calendar does not cover (default policy)', () => {
     expect(() => computeDeadlines([routed('2026-12-28T10:00:00')], at('2026-12-28T12:00:00'), DEFAULT_POLICY, calendar)).toThrow(CalendarNotCoveredError);
+    // Closed 2026-12-10: the review-request window ends Sat 2027-01-09, near 元旦 2027: a day of the
+    // break or not, only the 2027 notice can say (Sat 01-16 is the first day certainly not).
     expect(() => computeDeadlines([fact('accepted', '2026-11-01T10:00:00'), fact('closed', '2026-12-10T10:00:00')], at('2026-12-11T00:00:00'), DEFAULT_POLICY, calendar)).toThrow(
-      new CalendarNotCoveredError(2027),
+      new CalendarNotCoveredError(2027, ['2027-01-09', '2027-01-10', '2027-01-11', '2027-01-12', '2027-01-13', '2027-01-14', '2027-01-15']),
     );
   });
 
   it('with the provisional policy it assumes ordinary weeks there, marks the deadline provisional and says so', () => {
     const policy: DeadlinePolicy = { ...DEFAULT_POLICY, onUncoveredYear: 'provisional' };
     const ds = deadlines([routed('2026-12-28T10:00:00')], '2026-12-28T12:00:00', policy);
-    expect(ds.objection).toMatchObject({ lastDay: '2027-01-04', provisional: true });
+    expect(ds.objection).toMatchObject({ lastDay: '2027-01-05', provisional: true }); // 元旦 2027-01-01 is off by law; 01-04 and 01-05 assumed working
     expect(ds.objection.basis).toContain('2027 年节假日安排未收录');
     expect(ds['acceptance-notice'].provisional).toBeUndefined(); // 15 calendar days, no roll-over: no calendar needed
   });
@@ -313,6 +317,10 @@ describe('time zone and the calendar’s limits', () => {
       ]);
       expect(withheld[0].basis).toContain('无法计算：2027 年节假日安排尚未收录');
       expect(withheld[0].basis).toContain('5 个工作日');
+      expect(withheld[0].unknownDates).toEqual(['2027-01-02', '2027-01-03', '2027-01-04', '2027-01-05', '2027-01-06', '2027-01-07', '2027-01-08', '2027-01-09', '2027-01-10', '2027-01-11', '2027-01-12', '2027-01-13', '2027-01-14', '2027-01-15']);
+      expect(withheld[0].basis).toBe(
+        '转送至 U01 2026-12-28 起 5 个工作日内可对转送、交办提出异议（《信访工作条例》第二十三条）→ 无法计算：2027 年节假日安排尚未收录，2027-01-02 至 2027-01-15 的放假调休安排未定，不作推算，载入国务院办公厅 2027 年节假日安排后计算',
+      );
       expect(computeDeadlines([routed('2026-12-28T10:00:00')], at('2026-12-28T12:00:00'), policy, calendar).map((d) => d.kind)).toEqual(['acceptance-notice']);
     });
 
@@ -352,5 +360,85 @@ describe('time zone and the calendar’s limits', () => {
   it('serializes a deadline for the API with the zone’s offset', () => {
     const [d] = computeDeadlines([fact('accepted', '2024-09-20T10:00:00')], at('2024-10-01T00:00:00'), DEFAULT_POLICY, calendar);
     expect(serializeDeadline(d, TZ)).toMatchObject({ kind: 'handling', dueAt: '2024-11-20T00:00:00+08:00', lastDay: '2024-11-19', state: 'pending' });
+  });
+});
+
+/**
+ * Golden vectors for years without their State Council notice (the bundled calendar ends with
+ * 2026): what the law settles is computed, what a notice could change is withheld, naming the
+ * days. The law's holidays, from statutoryHolidays(): 2027 元旦 01-01, 春节 02-05 (除夕)–02-08,
+ * 清明 04-05, 劳动节 05-01/02, 端午 06-09, 中秋 09-15, 国庆 10-01–03; 2028 元旦 01-01, 春节
+ * 01-25–01-28, 清明 04-04, 劳动节 05-01/02, 端午 05-28, 中秋 and 国庆 10-03, 国庆 10-01–03. A day
+ * within NOTICE_RADIUS_DAYS (14) of one of them, not one itself, is the notice's to settle.
+ */
+describe('golden vectors for years without a notice (2027, 2028), policy withhold', () => {
+  const policy: DeadlinePolicy = { ...DEFAULT_POLICY, onUncoveredYear: 'withhold' };
+  type Expect = { lastDay: string; dueAt: string; rolledOver?: true } | { withheld: string; year: number };
+  const vectors: Array<[string, CaseFact[], DeadlineKind, Expect]> = [
+    // 2026-12-03 + 30 = Sat 2027-01-02, the day after 元旦 (Fri): joined to the break (→ Mon 01-04 or later) or an ordinary Saturday (stays): the notice decides.
+    ['review-request closed 2026-12-03, ends Sat 2027-01-02 beside 元旦: withheld', [fact('closed', '2026-12-03T10:00:00')], 'review-request', { withheld: '2027-01-02 至 2027-01-15', year: 2027 }],
+    ['evaluation of the same closure: no roll-over, no calendar: 2027-01-02', [fact('closed', '2026-12-03T10:00:00')], 'evaluation', { lastDay: '2027-01-02', dueAt: '2027-01-03T00:00:00+08:00' }],
+    ['review-request closed 2027-02-08, ends Wed 2027-03-10, 30 days from 春节 and 26 from 清明: computed', [fact('closed', '2027-02-08T10:00:00')], 'review-request', { lastDay: '2027-03-10', dueAt: '2027-03-11T00:00:00+08:00' }],
+    ['review-request closed 2027-01-29, ends Sun 2027-02-28, an ordinary Sunday by law: no roll-over', [fact('closed', '2027-01-29T10:00:00')], 'review-request', { lastDay: '2027-02-28', dueAt: '2027-03-01T00:00:00+08:00' }],
+    ['review-request closed 2027-01-06, ends on 除夕 2027-02-05: rolls through 春节 into days the notice settles: withheld', [fact('closed', '2027-01-06T10:00:00')], 'review-request', { withheld: '2027-02-09 至 2027-02-22', year: 2027 }],
+    ['objection routed Wed 2027-03-10: 03-11, 03-12, 03-15, 03-16, 03-17: computed', [routed('2027-03-10T10:00:00')], 'objection', { lastDay: '2027-03-17', dueAt: '2027-03-18T00:00:00+08:00' }],
+    ['objection routed Mon 2027-02-01, across 春节: withheld', [routed('2027-02-01T10:00:00')], 'objection', { withheld: '2027-02-02 至 2027-02-04、2027-02-09 至 2027-02-22', year: 2027 }],
+    ['handling accepted 2026-12-10: 60 days end on 正月初三 2027-02-08, no roll-over for the unit: computed', [fact('accepted', '2026-12-10T10:00:00')], 'handling', { lastDay: '2027-02-08', dueAt: '2027-02-09T00:00:00+08:00' }],
+    ['handling accepted 2027-03-01: 2027-04-30', [fact('accepted', '2027-03-01T10:00:00')], 'handling', { lastDay: '2027-04-30', dueAt: '2027-05-01T00:00:00+08:00' }],
+    ['re-review-request from an opinion of 2027-11-15: Wed 2027-12-15, 17 days before 元旦 2028: computed', [fact('review-opinion-issued', '2027-11-15T10:00:00')], 're-review-request', { lastDay: '2027-12-15', dueAt: '2027-12-16T00:00:00+08:00' }],
+    [
+      're-review-request from an opinion of 2027-11-20: Mon 2027-12-20, near 元旦 2028 whose days run into 春节 2028: withheld across the year',
+      [fact('review-opinion-issued', '2027-11-20T10:00:00')],
+      're-review-request',
+      { withheld: '2027-12-20 至 2027-12-31、2028-01-02 至 2028-01-24、2028-01-29 至 2028-02-11', year: 2027 },
+    ],
+    ['review-request closed 2028-06-20: Thu 2028-07-20: computed', [fact('closed', '2028-06-20T10:00:00')], 'review-request', { lastDay: '2028-07-20', dueAt: '2028-07-21T00:00:00+08:00' }],
+    ['review-request closed 2028-09-03: ends on 国庆 and 中秋 2028-10-03: withheld', [fact('closed', '2028-09-03T10:00:00')], 'review-request', { withheld: '2028-10-04 至 2028-10-17', year: 2028 }],
+    ['objection routed Wed 2028-03-01: 03-02, 03-03, 03-06, 03-07, 03-08: computed', [routed('2028-03-01T10:00:00')], 'objection', { lastDay: '2028-03-08', dueAt: '2028-03-09T00:00:00+08:00' }],
+    ['review-opinion requested 2028-09-05: 2028-10-05, no roll-over for the office: computed', [fact('review-requested', '2028-09-05T10:00:00')], 'review-opinion', { lastDay: '2028-10-05', dueAt: '2028-10-06T00:00:00+08:00' }],
+  ];
+
+  it.each(vectors)('%s', (_name, facts, kind, expected) => {
+    const { deadlines: ds, withheld } = assessDeadlines(facts, facts[0].at, policy, calendar);
+    const d = ds.find((x) => x.kind === kind);
+    const w = withheld.find((x) => x.kind === kind);
+    if ('withheld' in expected) {
+      expect(d).toBeUndefined();
+      expect({ year: w?.year, unknown: describeDates(w?.unknownDates ?? []) }).toEqual({ year: expected.year, unknown: expected.withheld });
+      expect(w!.basis).toContain(`无法计算：${expected.year} 年节假日安排尚未收录，${expected.withheld} 的放假调休安排未定`);
+      // The default policy refuses the whole computation instead.
+      expect(() => assessDeadlines(facts, facts[0].at, DEFAULT_POLICY, calendar)).toThrow(CalendarNotCoveredError);
+    } else {
+      expect(w).toBeUndefined();
+      expect({ lastDay: d?.lastDay, dueAt: show(d?.dueAt), rolledOver: d?.rolledOver, provisional: d?.provisional }).toEqual({ ...expected, provisional: undefined });
+      expect(d!.basis).toMatch(new RegExp(`→ ${expected.lastDay}$`));
+    }
+  });
+
+  it('a window withheld across the turn of the year asks for both notices, in Chinese', () => {
+    const { withheld } = assessDeadlines([fact('review-opinion-issued', '2027-11-20T10:00:00')], at('2027-11-20T10:00:00'), policy, calendar);
+    expect(withheld[0].basis).toBe(
+      '收到复查意见 2027-11-20 起 30 日内可请求复核（《信访工作条例》第三十六条）→ 无法计算：2027 年节假日安排尚未收录，2027-12-20 至 2027-12-31、2028-01-02 至 2028-01-24、2028-01-29 至 2028-02-11 的放假调休安排未定，不作推算，载入国务院办公厅 2027、2028 年节假日安排后计算',
+    );
+  });
+
+  it('every vector is in a year the calendar lacks', () => {
+    expect([calendar.covers(2027), calendar.covers(2028)]).toEqual([false, false]);
+    expect(statutoryHolidays(2028)!.holidays.map((h) => h.date)).toEqual([
+      '2028-01-01', '2028-01-25', '2028-01-26', '2028-01-27', '2028-01-28', '2028-04-04', '2028-05-01', '2028-05-02', '2028-05-28', '2028-10-01', '2028-10-02', '2028-10-03', '2028-10-03',
+    ]);
+  });
+
+  it('with weekends rolled over, the ordinary Sunday 2027-02-28 moves to Mon 03-01, also settled by law', () => {
+    const { deadlines: ds } = assessDeadlines([fact('closed', '2027-01-29T10:00:00')], at('2027-01-29T10:00:00'), { ...policy, rollOverWeekends: true }, calendar);
+    expect(ds.find((d) => d.kind === 'review-request')).toMatchObject({ lastDay: '2027-03-01', rolledOver: true, originalLastDay: '2027-02-28' });
+    expect(ds.find((d) => d.kind === 'review-request')!.basis).toContain('末日 2027-02-28 为休息日，顺延至 2027-03-01');
+  });
+
+  it('a statutory holiday of an uncovered year is named as such when a provisional roll-over leaves it', () => {
+    const { deadlines: ds } = assessDeadlines([fact('closed', '2027-09-01T10:00:00')], at('2027-09-01T10:00:00'), { ...policy, onUncoveredYear: 'provisional' }, calendar);
+    // 10-01..03 off by law; 10-04 (Mon) assumed an ordinary working day.
+    expect(ds.find((d) => d.kind === 'review-request')).toMatchObject({ lastDay: '2027-10-04', rolledOver: true, provisional: true, assumedYears: [2027] });
+    expect(ds.find((d) => d.kind === 'review-request')!.basis).toContain('末日 2027-10-01 为法定节假日，顺延至 2027-10-04');
   });
 });

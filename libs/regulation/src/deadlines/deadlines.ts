@@ -27,6 +27,7 @@
  *   was made moot (the unit accepted instead of objecting), or was used late (metAt is then set).
  */
 import { CalendarNotCoveredError, type PrcCalendar } from '../calendar/calendar.js';
+import { describeDates, describeYears } from '../calendar/uncovered-days.js';
 import { type LocalDate, assertLocalDate } from '../dates/local-date.js';
 import { endOfLocalDay, formatInstant, toLocalDate } from '../dates/time-zone.js';
 import { calendarDaysPeriod, workingDaysPeriod, type PeriodResult } from '../periods/periods.js';
@@ -133,11 +134,14 @@ export interface DeadlinePolicy {
   rollOverWeekends?: boolean;
   /**
    * When a deadline needs a year the calendar does not cover (a working-day count, or a
-   * roll-over check of a last day in that year):
+   * roll-over check of a last day in that year) and a day it depends on is one that only the
+   * year's notice can settle (near a statutory holiday; days the law fixes are used as they are,
+   * see calendar/uncovered-days.ts):
    * - 'throw' (default): CalendarNotCoveredError for the whole computation;
    * - 'withhold': refuse that deadline alone ("refuse rather than guess"): it is reported in
-   *   `withheld` with the missing year, without a due date, and every other deadline is computed;
-   * - 'provisional': assume ordinary weeks in that year and mark the deadline `provisional`
+   *   `withheld` with the missing year and the undecided days, without a due date, and every
+   *   other deadline is computed;
+   * - 'provisional': assume ordinary weeks on the undecided days and mark the deadline `provisional`
    *   with a note in its basis.
    */
   onUncoveredYear?: 'throw' | 'withhold' | 'provisional';
@@ -154,8 +158,14 @@ export interface WithheldDeadline {
   article: string;
   holder: DeadlineHolder;
   revision: number;
-  /** The year whose holiday arrangements (State Council notice) are missing. */
+  /** The year whose holiday arrangements (State Council notice) are missing (of the first undecided day). */
   year: number;
+  /**
+   * The days, ascending, that only the missing notice(s) can say are working days or days off
+   * and that could change this deadline (a roll-over of its last day, or its working-day count);
+   * every other day it needs is fixed by law.
+   */
+  unknownDates: LocalDate[];
   /** The computation in words, up to where it stops. */
   basis: string;
   metAt?: Date;
@@ -250,8 +260,9 @@ interface PeriodSpec {
  * The current deadline of every kind that applies to the case, in the order of DEADLINE_KINDS.
  * Facts are replayed in time order (ties keep their given order). `now` only decides between
  * pending and breached/lapsed. Throws CalendarNotCoveredError when a working-day count or a
- * holiday roll-over needs a year the calendar lacks, unless policy.onUncoveredYear is
- * 'provisional'; throws RangeError on malformed facts.
+ * holiday roll-over depends on a day of a year the calendar lacks that the law alone does not
+ * settle, unless policy.onUncoveredYear is 'provisional' or 'withhold'; throws RangeError on
+ * malformed facts.
  */
 export function computeDeadlines(facts: CaseFact[], now: Date, policy: DeadlinePolicy, calendar: PrcCalendar): Deadline[] {
   return assessDeadlines(facts, now, policy, calendar).deadlines;
@@ -292,7 +303,7 @@ export function assessDeadlines(facts: CaseFact[], now: Date, policy: DeadlinePo
       });
     }
     if (p.rolledOver) {
-      const what = calendar.covers(Number(p.originalLastDay.slice(0, 4))) && calendar.isHoliday(p.originalLastDay) ? '法定节假日' : '休息日';
+      const what = calendar.dayStatus(p.originalLastDay) === 'holiday' ? '法定节假日' : '休息日';
       notes.push(`末日 ${p.originalLastDay} 为${what}，顺延至 ${p.lastDay}（《民法典》第二百零三条）`);
     }
     if (p.assumedYears) {
@@ -325,7 +336,8 @@ export function assessDeadlines(facts: CaseFact[], now: Date, policy: DeadlinePo
         holder: spec.holder,
         revision,
         year: e.year,
-        basis: `${spec.describe}（${LAW}${article}）→ 无法计算：${e.year} 年节假日安排尚未收录，不作推算，载入国务院办公厅 ${e.year} 年节假日安排后计算`,
+        unknownDates: [...e.unknownDates],
+        basis: withheldBasis(`${spec.describe}（${LAW}${article}）`, e),
       });
       return;
     }
@@ -561,6 +573,18 @@ export function assessDeadlines(facts: CaseFact[], now: Date, policy: DeadlinePo
       describe: `${who} ${day(at)}，要求 ${due} 前报送办理结果`,
     });
   }
+}
+
+/**
+ * The words of a withheld deadline: which year is missing and, when known, which days only its
+ * notice can settle, e.g. "… → 无法计算：2027 年节假日安排尚未收录，2027-01-22 至 2027-02-04 的放假调休
+ * 安排未定，不作推算，载入国务院办公厅 2027 年节假日安排后计算".
+ */
+function withheldBasis(described: string, e: CalendarNotCoveredError): string {
+  const dates = e.unknownDates;
+  const years = dates.length ? describeYears(dates) : String(e.year);
+  const which = dates.length ? `，${describeDates(dates)} 的放假调休安排未定` : '';
+  return `${described}→ 无法计算：${e.year} 年节假日安排尚未收录${which}，不作推算，载入国务院办公厅 ${years} 年节假日安排后计算`;
 }
 
 function stateOf(inst: Instance, now: Date): DeadlineState {
