@@ -9,7 +9,9 @@ import {
 } from '#libs/contracts';
 import { OnCaseEvent, type CaseEventContext } from '#libs/messaging';
 import { advanceSnapshot, LIFECYCLE_EVENTS, snapshotOf } from '#libs/runtime';
-import { RptCase, RptContact, RptReceptionSession } from './reporting.entities.js';
+import { RptAct, RptCase, RptContact, RptReceptionSession } from './reporting.entities.js';
+import { deriveColumns } from './read-model.js';
+import { actOf } from './read-model-refresh.js';
 import { petitionersToStore } from './petitioner-pii.js';
 import { REPORTING_SETTINGS, type ReportingSettings } from './reporting.settings.js';
 
@@ -37,6 +39,9 @@ export interface CaseExtra {
   priorFinalCase?: { id: string; trackingNo: string };
 }
 
+/** A change to a case row; `extra`: the records, when they changed. */
+type Change = Omit<Partial<RptCase>, 'extra'> & { extra?: CaseExtra };
+
 /** Builds the read model from every event of a case, in the order the case lived it. */
 @Controller()
 export class ProjectionHandlers {
@@ -56,7 +61,10 @@ export class ProjectionHandlers {
       receptionSessionId: p.contact.receptionSessionId ?? null,
     });
     const fact = toCaseFact(e);
+    const facts = serializeFacts(fact ? [fact] : []);
     await m.getRepository(RptCase).insert({
+      ...deriveColumns({ facts, category: p.category, closedAt: null, trackingNo: p.trackingNo }, {}, this.settings),
+      firstRepeatAt: null,
       id: e.caseId,
       trackingNo: p.trackingNo,
       status: 'registered',
@@ -77,7 +85,7 @@ export class ProjectionHandlers {
       repeatContacts: 0,
       supervised: false,
       petitioners: petitionersToStore(this.settings.pii, p.petitioners),
-      facts: serializeFacts(fact ? [fact] : []),
+      facts,
       timeline: JSON.stringify([entry(e, 'registered', p.contact.receivedAt, { channel: p.contact.channel, enteredAt: p.contact.enteredAt })]),
       extra: JSON.stringify(p.priorFinalCase ? { priorFinalCase: p.priorFinalCase } : {}),
       lastEventId: e.eventId,
@@ -97,7 +105,9 @@ export class ProjectionHandlers {
       repeat: true,
       receptionSessionId: c.receptionSessionId ?? null,
     });
-    await update(ctx.manager, e, (row) => ({
+    const at = new Date(c.receivedAt);
+    await this.update(ctx.manager, e, (row) => ({
+      firstRepeatAt: row.firstRepeatAt && row.firstRepeatAt <= at ? row.firstRepeatAt : at,
       repeatContacts: row.repeatContacts + 1,
       groupVisit: row.groupVisit || e.payload.groupVisit,
       timeline: push(row, entry(e, 'repeat-contact', c.receivedAt, { channel: c.channel, headcount: c.headcount, enteredAt: c.enteredAt })),
@@ -107,7 +117,7 @@ export class ProjectionHandlers {
   /** Every lifecycle event: the state through the one state machine, then what it records. */
   @OnCaseEvent(...LIFECYCLE_EVENTS)
   onLifecycle(@Payload() e: EventEnvelope, @Ctx() ctx: CaseEventContext): Promise<void> {
-    return update(ctx.manager, e, (row) => {
+    return this.update(ctx.manager, e, async (row) => {
       const extra = JSON.parse(row.extra) as CaseExtra;
       const change: Partial<RptCase> = { ...advanceSnapshot(snapshotOf(row), e) };
       const p = e.payload as never;
@@ -117,6 +127,7 @@ export class ProjectionHandlers {
           const r = p as CaseRoutedV1;
           Object.assign(change, { unitCode: r.unitCode, routeMode: r.mode, routedAt: new Date(r.routedAt), assignedFeedbackDueAt: r.feedbackDueAt ?? row.assignedFeedbackDueAt });
           item = entry(e, 'routed', r.routedAt, { mode: r.mode, unitCode: r.unitCode });
+          await ctx.manager.getRepository(RptAct).insert(actOf(e.caseId, e.eventId, item));
           break;
         }
         case 'case.accepted':
@@ -186,25 +197,26 @@ export class ProjectionHandlers {
           extra.supervisions = [...(extra.supervisions ?? []), { note: s.note, automatic: s.automatic, at: e.occurredAt, by: e.actor?.username ?? null }];
           change.supervised = true;
           item = entry(e, 'supervised', e.occurredAt, { note: s.note, automatic: s.automatic });
+          await ctx.manager.getRepository(RptAct).insert(actOf(e.caseId, e.eventId, item));
           break;
         }
         default:
           item = entry(e, e.type.replace(/^case\./, ''), e.occurredAt);
       }
-      return { ...change, extra: JSON.stringify(extra), timeline: push(row, item) };
+      return { ...change, extra, timeline: push(row, item) };
     });
   }
 
   @OnCaseEvent('deadline.warned')
   onWarned(@Payload() e: EventEnvelope<DeadlineWarnedV1>, @Ctx() ctx: CaseEventContext): Promise<void> {
-    return update(ctx.manager, e, (row) => ({
+    return this.update(ctx.manager, e, (row) => ({
       timeline: push(row, entry(e, 'deadline-warned', e.occurredAt, { kind: e.payload.kind, dueAt: e.payload.dueAt, daysLeft: e.payload.daysLeft })),
     }));
   }
 
   @OnCaseEvent('deadline.breached')
   onBreached(@Payload() e: EventEnvelope<DeadlineEventV1>, @Ctx() ctx: CaseEventContext): Promise<void> {
-    return update(ctx.manager, e, (row) => ({
+    return this.update(ctx.manager, e, (row) => ({
       timeline: push(row, entry(e, 'deadline-breached', e.occurredAt, { kind: e.payload.kind, dueAt: e.payload.dueAt })),
     }));
   }
@@ -212,7 +224,33 @@ export class ProjectionHandlers {
   @OnCaseEvent('deadline.met')
   onMet(@Payload() e: EventEnvelope<DeadlineEventV1>, @Ctx() ctx: CaseEventContext): Promise<void> {
     // Met deadlines show in the computed list; the event only moves the case's head.
-    return update(ctx.manager, e, () => ({}));
+    return this.update(ctx.manager, e, () => ({}));
+  }
+
+  /**
+   * Applies a change to the case row (`extra` as an object when the records changed), adds the
+   * event's fact, derives the reports' columns from the result, and moves the case's head.
+   */
+  private async update(m: EntityManager, e: EventEnvelope, change: (row: RptCase) => Change | Promise<Change>): Promise<void> {
+    const repo = m.getRepository(RptCase);
+    const row = await repo.findOneBy({ id: e.caseId });
+    if (!row) throw new Error(`case ${e.caseId} unknown to reporting (event ${e.type} arrived before case.registered)`);
+    const fact = toCaseFact(e);
+    const { extra, ...changed } = await change(row);
+    const next = { ...row, ...changed, ...(fact ? { facts: serializeFacts([...deserializeFacts(row.facts), fact]) } : {}) };
+    // Facts, records or closure changed: the derived columns follow (an event that changes none of them leaves them).
+    const derive = !!fact || !!extra || 'closedAt' in changed;
+    await repo.update(
+      { id: e.caseId },
+      {
+        ...changed,
+        ...(fact ? { facts: next.facts } : {}),
+        ...(extra ? { extra: JSON.stringify(extra) } : {}),
+        ...(derive ? deriveColumns(next, extra ?? (JSON.parse(row.extra) as CaseExtra), this.settings) : {}),
+        lastEventId: e.eventId,
+        updatedAt: new Date(e.occurredAt),
+      },
+    );
   }
 
   @OnCaseEvent('reception.session-held')
@@ -239,19 +277,3 @@ function push(row: RptCase, item: TimelineEntry): string {
   return JSON.stringify([...(JSON.parse(row.timeline) as TimelineEntry[]), item]);
 }
 
-/** Applies a change to the case row, adds the event's fact, and moves the case's head. */
-async function update(m: EntityManager, e: EventEnvelope, change: (row: RptCase) => Partial<RptCase>): Promise<void> {
-  const repo = m.getRepository(RptCase);
-  const row = await repo.findOneBy({ id: e.caseId });
-  if (!row) throw new Error(`case ${e.caseId} unknown to reporting (event ${e.type} arrived before case.registered)`);
-  const fact = toCaseFact(e);
-  await repo.update(
-    { id: e.caseId },
-    {
-      ...change(row),
-      ...(fact ? { facts: serializeFacts([...deserializeFacts(row.facts), fact]) } : {}),
-      lastEventId: e.eventId,
-      updatedAt: new Date(e.occurredAt),
-    },
-  );
-}

@@ -1,13 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CaseDataError, CLOCK, DomainError, ForbiddenError, InvalidInputError, NotFoundError, UnavailableError, type Clock } from '#libs/common';
-import { deserializeFacts, firstLevelOf, type DrillDownFigure } from '#libs/contracts';
+import { CHANNELS, deserializeFacts, type DrillDownFigure } from '#libs/contracts';
 import { waitForEvent } from '#libs/messaging';
 import { exclusive } from '#libs/persistence';
-import { addDays, endOfLocalDay, formatInstant, previewAction, toLocalDate, type CaseAction, type Deadline } from '#libs/regulation';
+import { addDays, endOfLocalDay, formatInstant, previewAction, toLocalDate, type CaseAction } from '#libs/regulation';
 import { enforce, snapshotOf, type Caller } from '#libs/runtime';
-import { DeadlineMemo, formatDeadlines, isOverdue, nextDeadlineOf, renderErrorOf, toCaseView, type CaseView, type RenderError } from './case-view.js';
-import { RptCase, RptContact, RptReceptionSession } from './reporting.entities.js';
+import { DeadlineMemo, formatDeadlines, nextDeadlineOf, renderErrorOf, toCaseView, type CaseView, type RenderError } from './case-view.js';
+import { RptAct, RptCase, RptContact, RptReceptionSession } from './reporting.entities.js';
+import { ASSIGNED_AUTHORITIES, CASE_ROWS_OF_PERIOD, FIGURES, OVERDUE_NOW, RECEIVED, TOUCHES_PERIOD, type FigureSql } from './figures.js';
 import type { CaseExtra, TimelineEntry } from './projection.handlers.js';
 import { REPORTING_SETTINGS, type ReportingSettings } from './reporting.settings.js';
 
@@ -36,22 +37,6 @@ export interface SummaryParams {
   noUnit?: boolean;
   noAuthority?: boolean;
 }
-
-/** What the drill-down lists: the case (or, for a contact count, the contact's case) behind each unit of a figure. */
-export interface FigureSet {
-  numerator: string[];
-  denominator?: string[];
-}
-
-/** A period's cases and contacts, loaded once for the figures of its groups. */
-interface PeriodRows {
-  cases: RptCase[];
-  contacts: RptContact[];
-  caseById: Map<string, RptCase>;
-}
-
-/** A repeat contact this long after the closure still makes the resolution not first-time (一次性化解率). */
-const FIRST_TIME_DAYS = 90;
 
 export interface Rate {
   numerator: number;
@@ -196,31 +181,17 @@ export class ReportingQueries {
     if (params.authority) qb.andWhere('c.authority = :authority', { authority: params.authority });
     if (params.trackingNo) qb.andWhere('c.trackingNo = :trackingNo', { trackingNo: params.trackingNo.trim().toUpperCase() });
     const now = this.clock.now();
-    const s = this.settings;
     const memo = this.memo(now);
-    let rows: RptCase[];
-    let total: number;
-    if (params.overdue === undefined && params.sort !== 'urgency') {
-      [rows, total] = await exclusive(this.dataSource, () => qb.skip((page - 1) * pageSize).take(pageSize).getManyAndCount());
-    } else {
-      // Overdue and urgency are computed from the regulation, not stored: filter and sort after computing.
-      // A case whose deadlines cannot be computed is not overdue as far as anyone can tell: it is
-      // listed (with its marker) among the not-overdue, after every case with a deadline.
-      let all = (await exclusive(this.dataSource, () => qb.getMany())).map((r) => ({ r, ds: memo.of(r) ?? [] }));
-      if (params.overdue !== undefined) all = all.filter(({ ds }) => isOverdue(ds) === params.overdue);
-      if (params.sort === 'urgency') {
-        const due = (ds: Deadline[]) => nextDeadlineOf(ds, now, s.timeZone, s.warnDaysBefore);
-        const keyed = all.map((x) => ({ ...x, next: due(x.ds) }));
-        // Stable: rows arrive newest first, which orders the cases with no open deadline.
-        keyed.sort((a, b) => (a.next && b.next ? Date.parse(a.next.dueAt) - Date.parse(b.next.dueAt) : a.next ? -1 : b.next ? 1 : 0));
-        all = keyed;
-      }
-      total = all.length;
-      rows = all.slice((page - 1) * pageSize, page * pageSize).map(({ r }) => r);
-    }
-    // The count the worklist always shows: overdue cases in the caller's scope, whatever the filters.
-    // (the same cases as ?overdue=true with no other filter)
-    const overdueTotal = (await exclusive(this.dataSource, () => scoped().getMany())).filter((r) => isOverdue(memo.of(r) ?? [])).length;
+    // Overdue and urgency come from the derived columns (read-model.ts): a breach not made good,
+    // and the next obligation's due instant. A case whose deadlines cannot be computed is not
+    // overdue as far as anyone can tell, and comes after every case with a deadline.
+    qb.setParameter('now', now);
+    if (params.overdue !== undefined) qb.andWhere(params.overdue ? `(${OVERDUE_NOW})` : `NOT (${OVERDUE_NOW})`);
+    if (params.sort === 'urgency') qb.orderBy('CASE WHEN c.nextDueAt IS NULL THEN 1 ELSE 0 END', 'ASC').addOrderBy('c.nextDueAt', 'ASC').addOrderBy('c.receivedAt', 'DESC').addOrderBy('c.id', 'ASC');
+    const [rows, total] = await exclusive(this.dataSource, () => qb.skip((page - 1) * pageSize).take(pageSize).getManyAndCount());
+    // The count the worklist always shows: overdue cases in the caller's scope, whatever the filters
+    // (the same cases as ?overdue=true with no other filter).
+    const overdueTotal = await exclusive(this.dataSource, () => scoped().andWhere(`(${OVERDUE_NOW})`, { now }).getCount());
     const items = rows.map((r) => this.listItem(r, caller, now, memo));
     return { items, total, page, pageSize, overdueTotal };
   }
@@ -265,218 +236,147 @@ export class ReportingQueries {
   }
 
   async summary(params: SummaryParams, caller: Caller | null) {
-    return (await this.figures(params, caller)).summary;
-  }
-
-  /**
-   * The cases behind one figure of the summary (the same filters and period): its numerator or
-   * its denominator, paged, as the case list shows them. The totals equal the summary's numbers
-   * by construction: both come from the one computation below.
-   */
-  async reportCases(params: SummaryParams & { figure: DrillDownFigure; part?: 'numerator' | 'denominator'; page?: number; pageSize?: number }, caller: Caller | null) {
-    const { sets } = await this.figures(params, caller);
-    const set = sets[params.figure];
-    const part = params.part ?? 'numerator';
-    const ids = part === 'denominator' ? set.denominator : set.numerator;
-    if (!ids) throw new InvalidInputError(`「${params.figure}」是件数，没有分母`, [{ field: 'part', messages: ['件数只有 numerator（分子）'] }]);
-    const page = params.page ?? 1;
-    const pageSize = params.pageSize ?? 50;
-    const slice = ids.slice((page - 1) * pageSize, page * pageSize);
-    const found = await this.items({ ids: slice }, caller);
-    const byId = new Map((found.items as { id: string }[]).map((i) => [i.id, i]));
-    return { figure: params.figure, part, total: ids.length, page, pageSize, items: slice.map((id) => byId.get(id)).filter(Boolean) };
-  }
-
-  /** Whether a case (and, for a contact, its own channel) passes the summary's filters: the SQL filter below, in memory. */
-  private static matches(p: SummaryParams, c: RptCase, contactChannel?: string): boolean {
-    if (p.unitCode && c.unitCode !== p.unitCode) return false;
-    if (p.noUnit && c.unitCode !== null) return false;
-    if (p.authority && c.authority !== p.authority) return false;
-    if (p.noAuthority && c.authority !== null) return false;
-    if (p.purpose && c.purpose !== p.purpose) return false;
-    if (p.category && c.category !== p.category && !c.category.startsWith(`${p.category}.`)) return false;
-    if (p.channel && (contactChannel ?? c.channel) !== p.channel) return false;
-    return true;
-  }
-
-  /**
-   * Every case and contact of a period, unfiltered, for several figures() of its groups (a
-   * breakdown): one load instead of one per group.
-   */
-  private async loadPeriod(from: string, to: string): Promise<PeriodRows> {
-    const tz = this.settings.timeZone;
-    const start = endOfLocalDay(addDays(from, -1), tz);
-    const end = endOfLocalDay(to, tz);
-    const cases = await exclusive(this.dataSource, () =>
-      this.cases.createQueryBuilder('c').where('((c.receivedAt < :end AND (c.closedAt IS NULL OR c.closedAt >= :start)) OR (c.closedAt >= :start AND c.closedAt < :end))', { start, end }).getMany(),
-    );
-    const contacts = await exclusive(this.dataSource, () =>
-      this.dataSource.getRepository(RptContact).createQueryBuilder('k').where('k.receivedAt >= :start AND k.receivedAt < :end', { start, end }).orderBy('k.receivedAt', 'ASC').addOrderBy('k.id', 'ASC').getMany(),
-    );
-    const caseById = new Map(cases.map((c) => [c.id, c]));
-    const missing = [...new Set(contacts.map((k) => k.caseId).filter((id) => !caseById.has(id)))];
-    if (missing.length) for (const c of await exclusive(this.dataSource, () => this.cases.createQueryBuilder('c').where('c.id IN (:...ids)', { ids: missing }).getMany())) caseById.set(c.id, c);
-    return { cases, contacts, caseById };
-  }
-
-  private async figures(params: SummaryParams, caller: Caller | null, preloaded?: PeriodRows) {
     scopeUnit(caller);
+    return this.figures(params);
+  }
+
+  /** The period's instants and the time, the parameters of every figure (figures.ts). */
+  private periodParams(from: string, to: string) {
     const tz = this.settings.timeZone;
-    const start = endOfLocalDay(addDays(params.from, -1), tz);
-    const end = endOfLocalDay(params.to, tz);
-    const inPeriod = (d: Date | null) => !!d && d >= start && d < end;
-    const now = this.clock.now();
+    return { start: endOfLocalDay(addDays(from, -1), tz), end: endOfLocalDay(to, tz), now: this.clock.now() };
+  }
 
-    // Cases touching the period (received, routed, accepted or closed in it, or still open) and
-    // its contacts, passing the filters: one load of the period, filtered in memory (a breakdown
-    // hands over the load it made once for all its groups).
-    const rows = preloaded ?? (await this.loadPeriod(params.from, params.to));
-    const touches = (c: RptCase) => (c.receivedAt < end && (!c.closedAt || c.closedAt >= start)) || (!!c.closedAt && c.closedAt >= start && c.closedAt < end);
-    const matches = (c: RptCase, channel?: string) => ReportingQueries.matches(params, c, channel);
-    const cases = rows.cases.filter((c) => touches(c) && matches(c));
-    const contacts = rows.contacts.filter((k) => {
-      const c = rows.caseById.get(k.caseId);
-      return !!c && k.receivedAt >= start && k.receivedAt < end && matches(c, k.channel);
-    });
+  /** The summary's filters as SQL over the case (c) and, for contact figures, the contact (k). */
+  private static filterSql(p: SummaryParams, over: 'case' | 'contact'): { sql: string[]; params: Record<string, unknown> } {
+    const sql: string[] = [];
+    const params: Record<string, unknown> = {};
+    if (p.unitCode) (sql.push('c.unitCode = :fUnit'), (params.fUnit = p.unitCode));
+    if (p.noUnit) sql.push('c.unitCode IS NULL');
+    if (p.authority) (sql.push('c.authority = :fAuthority'), (params.fAuthority = p.authority));
+    if (p.noAuthority) sql.push('c.authority IS NULL');
+    if (p.purpose) (sql.push('c.purpose = :fPurpose'), (params.fPurpose = p.purpose));
+    if (p.category) (sql.push('(c.category = :fCategory OR c.category LIKE :fCategoryChildren)'), (params.fCategory = p.category), (params.fCategoryChildren = `${p.category}.%`));
+    // A contact counts by its own channel; a case by the channel it came in by.
+    if (p.channel) (sql.push(over === 'contact' ? 'k.channel = :fChannel' : 'c.channel = :fChannel'), (params.fChannel = p.channel));
+    return { sql, params };
+  }
 
-    const received = cases.filter((c) => inPeriod(c.receivedAt));
-    const closed = cases.filter((c) => inPeriod(c.closedAt));
-    // A case whose deadlines (or records) cannot be computed still counts where its columns
-    // suffice (received, closed, by channel, assigned) and is left out of every figure that needs
-    // its deadlines or records; `unrenderable` names it.
-    const memo = this.memo(now);
-    const dl = (c: RptCase, kind: string) => memo.of(c)?.find((d) => d.kind === kind);
-    const closedOnTime = (c: RptCase) => {
-      if (!memo.of(c)) return false;
-      const h = dl(c, 'handling');
-      return !!c.closedAt && (!h || c.closedAt <= h.dueAt);
-    };
+  /** A query over the cases (c) or the contacts (k, joined to their case c) passing the summary's filters. */
+  private over(p: SummaryParams, over: 'case' | 'contact', period = this.periodParams(p.from, p.to)) {
+    const qb =
+      over === 'case'
+        ? this.dataSource.createQueryBuilder().from(RptCase, 'c')
+        : this.dataSource.createQueryBuilder().from(RptContact, 'k').innerJoin(RptCase, 'c', 'c.id = k.caseId');
+    const f = ReportingQueries.filterSql(p, over);
+    qb.where('1 = 1').setParameters({ ...period, ...f.params });
+    for (const cond of f.sql) qb.andWhere(cond);
+    return qb;
+  }
 
-    const byChannel = { visit: 0, letter: 0, online: 0, phone: 0, fax: 0 } as Record<string, number>;
-    for (const k of contacts) byChannel[k.channel] = (byChannel[k.channel] ?? 0) + 1;
-
-    const acceptanceDue = cases.filter((c) => inPeriod(dl(c, 'acceptance-notice')?.dueAt ?? null));
-    const handlingDue = cases.filter((c) => inPeriod(dl(c, 'handling')?.dueAt ?? null));
-    const mustClose = [...new Set([...handlingDue, ...closed])];
-    const closedByEnd = mustClose.filter((c) => c.closedAt && c.closedAt < end);
-    const sessions = await exclusive(this.dataSource, () =>
-      this.dataSource
-        .getRepository(RptReceptionSession)
-        .createQueryBuilder('s')
-        .where('s.date >= :from AND s.date <= :to', { from: params.from, to: params.to })
-        .getMany(),
-    );
-    const sessionIds = new Set(sessions.map((s) => s.id));
-    const sessionContacts = sessionIds.size
-      ? await exclusive(this.dataSource, () =>
-          this.dataSource.getRepository(RptContact).createQueryBuilder('k').where('k.receptionSessionId IN (:...ids)', { ids: [...sessionIds] }).getMany(),
-        )
-      : [];
-    const extras = new Map(cases.map((c) => [c.id, this.extraOf(c)]));
-    const extraOf = (c: RptCase) => extras.get(c.id) ?? {};
-    const evaluated = cases.filter((c) => {
-      const ev = extraOf(c).evaluation;
-      return !!ev && inPeriod(new Date(ev.at));
-    });
-    const evaluationLapsed = cases.filter((c) => {
-      const d = dl(c, 'evaluation');
-      return !!d && d.state === 'lapsed' && !d.metAt && inPeriod(d.dueAt);
-    });
-    const satisfied = evaluated.filter((c) => ['satisfied', 'basically-satisfied'].includes(extraOf(c).evaluation!.rating));
-
-    // 一次性化解率: closed substantively, no review asked for, and the petitioner never had to come
-    // back: no repeat contact joined to the case (Art. 19(3)) from its receipt until 90 days after
-    // its closure. (A contact after the closure opens a new case, which intake does not link to
-    // the closed one yet: that part of the 90 days is not seen.)
-    const substantiveClosed = closed.filter((c) => c.closureKind === 'substantive');
-    const repeatsOf = substantiveClosed.length
-      ? await exclusive(this.dataSource, () =>
-          this.dataSource.getRepository(RptContact).createQueryBuilder('k').where('k.repeat = :yes', { yes: true }).andWhere('k.caseId IN (:...ids)', { ids: substantiveClosed.map((c) => c.id) }).getMany(),
-        )
-      : [];
-    const closedAtOf = new Map(substantiveClosed.map((c) => [c.id, c.closedAt!.getTime()]));
-    const cameBack = new Set(repeatsOf.filter((k) => k.receivedAt.getTime() <= closedAtOf.get(k.caseId)! + FIRST_TIME_DAYS * 86_400_000).map((k) => k.caseId));
-    const firstTime = substantiveClosed.filter((c) => !!extras.get(c.id) && !extraOf(c).review && !extraOf(c).reReview && !cameBack.has(c.id));
-
-    // Everything assigned from above, and apart from it the backlog cases (积案, `backlog: true`) among them.
-    const resolvedBy = (c: RptCase) => !!c.closedAt && c.closedAt < end && (c.closureKind === 'substantive' || c.closureKind === 'procedural');
-    const resolutionOf = (rec: RptCase[]) => {
-      const s = rec.filter((c) => c.closureKind === 'substantive' && c.closedAt && c.closedAt < end).length;
-      const p = rec.filter((c) => c.closureKind === 'procedural' && c.closedAt && c.closedAt < end).length;
-      return { received: rec.length, closedSubstantive: s, closedProcedural: p, open: rec.length - s - p, resolution: rate(s + p, rec.length) };
-    };
-    const AUTHORITIES_ = ['central', 'provincial', 'municipal'] as const;
-    const assignedOf = (authority: string) => received.filter((c) => c.authority === authority);
-    const assigned = Object.fromEntries(AUTHORITIES_.map((authority) => [authority, { ...resolutionOf(assignedOf(authority)), backlog: resolutionOf(assignedOf(authority).filter((c) => c.backlog)) }]));
-    const resolvedOfReceived = received.filter((c) => c.closedAt && c.closedAt < end);
-    const unrenderable = cases.filter((c) => !memo.of(c) || !extras.get(c.id));
-
-    // Routing and supervision acts of the period (转送 / 交办, manual / automatic 督办).
-    type Entry = { type: string; at: string; detail?: { mode?: string; automatic?: boolean } };
-    // A timeline that does not parse leaves its case out of these two counts; the annual report names it.
-    const unreadableTimelines: RptCase[] = [];
-    const acts = cases.flatMap((c) => {
-      try {
-        return (JSON.parse(c.timeline) as Entry[]).filter((e) => (e.type === 'routed' || e.type === 'supervised') && inPeriod(new Date(e.at)));
-      } catch (e) {
-        this.report(c, renderErrorOf(c, e));
-        unreadableTimelines.push(c);
-        return [];
+  /**
+   * Each figure's numerator and denominator (figures.ts) counted by the database over the rows
+   * of the period that pass the filters, optionally per group (`groupBy`: a SQL expression over c).
+   */
+  private async counts(p: SummaryParams, groupBy?: string): Promise<Map<string, Map<string, number>>> {
+    const period = this.periodParams(p.from, p.to);
+    const result = new Map<string, Map<string, number>>();
+    for (const over of ['case', 'contact'] as const) {
+      const parts = (Object.entries(FIGURES) as [DrillDownFigure, FigureSql][])
+        .filter(([, f]) => f.over === over)
+        .flatMap(([name, f]) => [[`${name}:numerator`, f.numerator] as const, ...(f.denominator ? [[`${name}:denominator`, f.denominator] as const] : [])]);
+      const qb = this.over(p, over, period);
+      parts.forEach(([, cond], i) => qb.addSelect(`SUM(CASE WHEN ${cond} THEN 1 ELSE 0 END)`, `f${i}`));
+      if (over === 'case') qb.andWhere(`(${CASE_ROWS_OF_PERIOD})`);
+      else {
+        qb.andWhere('k.receivedAt >= :start AND k.receivedAt < :end');
+        qb.addSelect('SUM(k.headcount)', 'persons');
+        for (const ch of CHANNELS) qb.addSelect(`SUM(CASE WHEN k.channel = '${ch}' THEN 1 ELSE 0 END)`, `ch_${ch}`);
       }
-    });
-    const routed = acts.filter((e) => e.type === 'routed');
-    const supervisedActs = acts.filter((e) => e.type === 'supervised');
+      if (groupBy) qb.addSelect(groupBy, 'g').groupBy(groupBy);
+      const rows = (await exclusive(this.dataSource, () => qb.getRawMany())) as Record<string, unknown>[];
+      for (const row of rows) {
+        const key = groupBy ? String(row.g) : '';
+        const m = result.get(key) ?? result.set(key, new Map()).get(key)!;
+        parts.forEach(([name], i) => m.set(name, Number(row[`f${i}`] ?? 0)));
+        if (over === 'contact') {
+          m.set('persons', Number(row.persons ?? 0));
+          for (const ch of CHANNELS) m.set(`channel:${ch}`, Number(row[`ch_${ch}`] ?? 0));
+        }
+      }
+    }
+    return result;
+  }
 
-    const ids = (cs: RptCase[]) => cs.map((c) => c.id);
-    const met = (c: RptCase) => dl(c, 'acceptance-notice')!.state === 'met';
-    const sets: Record<DrillDownFigure, FigureSet> = {
-      received: { numerator: ids(received) },
-      contacts: { numerator: contacts.map((k) => k.caseId) },
-      closed: { numerator: ids(closed) },
-      closedSubstantive: { numerator: ids(closed.filter((c) => c.closureKind === 'substantive')) },
-      closedProcedural: { numerator: ids(closed.filter((c) => c.closureKind === 'procedural')) },
-      closedDiverted: { numerator: ids(closed.filter((c) => c.status === 'diverted')) },
-      closedOnTime: { numerator: ids(closed.filter(closedOnTime)) },
-      timelyAcceptance: { numerator: ids(acceptanceDue.filter(met)), denominator: ids(acceptanceDue) },
-      onTimeClosure: { numerator: ids(handlingDue.filter(closedOnTime)), denominator: ids(handlingDue) },
-      closure: { numerator: ids(closedByEnd), denominator: ids(mustClose) },
-      resolution: { numerator: ids(resolvedOfReceived), denominator: ids(received) },
-      substantiveResolution: { numerator: ids(resolvedOfReceived.filter((c) => c.closureKind === 'substantive')), denominator: ids(received) },
-      satisfaction: { numerator: ids(satisfied), denominator: ids(evaluated) },
-      participation: { numerator: ids(evaluated), denominator: ids([...evaluated, ...evaluationLapsed]) },
-      repeat: { numerator: contacts.filter((k) => k.repeat).map((k) => k.caseId), denominator: contacts.map((k) => k.caseId) },
-      firstTimeResolution: { numerator: ids(firstTime), denominator: ids(closed) },
-      ...(Object.fromEntries(
-        AUTHORITIES_.flatMap((a) => [
-          [`assigned.${a}`, { numerator: ids(assignedOf(a).filter(resolvedBy)), denominator: ids(assignedOf(a)) }],
-          [`assigned.${a}.backlog`, { numerator: ids(assignedOf(a).filter((c) => c.backlog).filter(resolvedBy)), denominator: ids(assignedOf(a).filter((c) => c.backlog)) }],
-        ]),
-      ) as Record<`assigned.${(typeof AUTHORITIES_)[number]}` | `assigned.${(typeof AUTHORITIES_)[number]}.backlog`, FigureSet>),
+  /** The summary of a period (figures.ts for every count and rate; reception sessions and acts from their tables). */
+  private async figures(params: SummaryParams) {
+    const tz = this.settings.timeZone;
+    const period = this.periodParams(params.from, params.to);
+    const m = (await this.counts(params)).get('') ?? new Map<string, number>();
+    const n = (f: DrillDownFigure, part: 'numerator' | 'denominator' = 'numerator') => m.get(`${f}:${part}`) ?? 0;
+    const rateOf = (f: DrillDownFigure) => rate(n(f), n(f, 'denominator'));
+
+    const sessions = await exclusive(this.dataSource, () =>
+      this.dataSource.getRepository(RptReceptionSession).createQueryBuilder('s').where('s.date >= :from AND s.date <= :to', { from: params.from, to: params.to }).getMany(),
+    );
+    const sessionContacts = sessions.length
+      ? ((await exclusive(this.dataSource, () =>
+          this.dataSource
+            .createQueryBuilder()
+            .from(RptContact, 'k')
+            .select('COALESCE(SUM(k.headcount), 0)', 'persons')
+            .addSelect('COUNT(DISTINCT k.caseId)', 'cases')
+            .where('k.receptionSessionId IN (:...ids)', { ids: sessions.map((x) => x.id) })
+            .getRawOne(),
+        )) as { persons: unknown; cases: unknown })
+      : { persons: 0, cases: 0 };
+
+    // Routing and supervision acts of the period (转送 / 交办, manual / automatic 督办) on the cases that pass the filters.
+    const actsQb = this.over(params, 'case', period)
+      .innerJoin(RptAct, 'a', 'a.caseId = c.id')
+      .andWhere('a.at >= :start AND a.at < :end')
+      .select("SUM(CASE WHEN a.kind = 'routed' AND a.mode = 'transfer' THEN 1 ELSE 0 END)", 'transfer')
+      .addSelect("SUM(CASE WHEN a.kind = 'routed' AND a.mode = 'assign' THEN 1 ELSE 0 END)", 'assign')
+      .addSelect("SUM(CASE WHEN a.kind = 'supervised' AND a.automatic = 0 THEN 1 ELSE 0 END)", 'manual')
+      .addSelect("SUM(CASE WHEN a.kind = 'supervised' AND a.automatic = 1 THEN 1 ELSE 0 END)", 'automatic');
+    const acts = (await exclusive(this.dataSource, () => actsQb.getRawOne())) as Record<string, unknown> | undefined;
+    const act = (k: string) => Number(acts?.[k] ?? 0);
+
+    // Cases of the period whose deadlines cannot be computed: counted where their columns suffice, named here.
+    const broken = (await exclusive(this.dataSource, () =>
+      this.over(params, 'case', period).select(['c.id AS id', 'c.trackingNo AS trackingNo']).andWhere(`(${TOUCHES_PERIOD})`).andWhere('c.dataError IS NOT NULL').orderBy('c.receivedAt', 'ASC').getRawMany(),
+    )) as { id: string; trackingNo: string }[];
+
+    const resolutionOf = (f: DrillDownFigure) => {
+      const received = n(f, 'denominator');
+      const byKind = (k: string) => m.get(`${f}:${k}`) ?? 0;
+      return { received, closedSubstantive: byKind('substantive'), closedProcedural: byKind('procedural'), open: received - byKind('substantive') - byKind('procedural'), resolution: rateOf(f) };
     };
-    const rateOf = (f: DrillDownFigure) => rate(sets[f].numerator.length, sets[f].denominator!.length);
-
-    const summary = {
+    await this.assignedKinds(params, period, m);
+    const assigned = Object.fromEntries(
+      ASSIGNED_AUTHORITIES.map((a) => [a, { ...resolutionOf(`assigned.${a}`), backlog: resolutionOf(`assigned.${a}.backlog`) }]),
+    );
+    return {
       period: { from: params.from, to: params.to, timeZone: tz },
       filters: { unitCode: params.unitCode ?? null, authority: params.authority ?? null, channel: params.channel ?? null, purpose: params.purpose ?? null, category: params.category ?? null },
       received: {
-        cases: received.length,
-        contacts: contacts.length,
-        persons: contacts.reduce((n, k) => n + k.headcount, 0),
-        byChannel,
+        cases: n('received'),
+        contacts: n('contacts'),
+        persons: m.get('persons') ?? 0,
+        byChannel: Object.fromEntries(CHANNELS.map((ch) => [ch, m.get(`channel:${ch}`) ?? 0])),
       },
       closed: {
-        total: closed.length,
-        substantive: sets.closedSubstantive.numerator.length,
-        procedural: sets.closedProcedural.numerator.length,
+        total: n('closed'),
+        substantive: n('closedSubstantive'),
+        procedural: n('closedProcedural'),
         // Of the procedural: diverted into the proper procedure (导入相应程序, Art. 31).
-        diverted: sets.closedDiverted.numerator.length,
-        onTime: sets.closedOnTime.numerator.length,
+        diverted: n('closedDiverted'),
+        onTime: n('closedOnTime'),
       },
       reception: {
         sessions: sessions.length,
-        persons: sessionContacts.reduce((n, k) => n + k.headcount, 0),
-        cases: new Set(sessionContacts.map((k) => k.caseId)).size,
-        byKind: Object.fromEntries(['leader-day', 'appointment', 'special'].map((k) => [k, sessions.filter((s) => s.kind === k).length])),
+        persons: Number(sessionContacts.persons ?? 0),
+        cases: Number(sessionContacts.cases ?? 0),
+        byKind: Object.fromEntries(['leader-day', 'appointment', 'special'].map((k) => [k, sessions.filter((x) => x.kind === k).length])),
       },
       rates: {
         timelyAcceptance: rateOf('timelyAcceptance'),
@@ -490,131 +390,132 @@ export class ReportingQueries {
         firstTimeResolution: rateOf('firstTimeResolution'),
       },
       assigned,
-      routing: { transfer: routed.filter((e) => e.detail?.mode === 'transfer').length, assign: routed.filter((e) => e.detail?.mode === 'assign').length },
-      supervision: { total: supervisedActs.length, manual: supervisedActs.filter((e) => !e.detail?.automatic).length, automatic: supervisedActs.filter((e) => e.detail?.automatic).length },
-      unrenderable: { cases: unrenderable.length, items: unrenderable.map((c) => ({ id: c.id, trackingNo: c.trackingNo })) },
+      routing: { transfer: act('transfer'), assign: act('assign') },
+      supervision: { total: act('manual') + act('automatic'), manual: act('manual'), automatic: act('automatic') },
+      unrenderable: { cases: broken.length, items: broken.map((c) => ({ id: c.id, trackingNo: c.trackingNo })) },
     };
-    return { summary, sets, received, unreadableTimelines };
+  }
+
+  /** The substantive and procedural closures among each authority's resolved cases (the annual report's split). */
+  private async assignedKinds(params: SummaryParams, period: ReturnType<ReportingQueries['periodParams']>, m: Map<string, number>): Promise<void> {
+    const qb = this.over(params, 'case', period).andWhere(`(${RECEIVED})`).andWhere('c.authority IS NOT NULL').andWhere('c.closedAt IS NOT NULL AND c.closedAt < :end');
+    qb.select('c.authority', 'authority').addSelect('c.closureKind', 'kind').addSelect('c.backlog', 'backlog').addSelect('COUNT(*)', 'n').groupBy('c.authority').addGroupBy('c.closureKind').addGroupBy('c.backlog');
+    for (const r of (await exclusive(this.dataSource, () => qb.getRawMany())) as { authority: string; kind: string; backlog: unknown; n: unknown }[]) {
+      if (r.kind !== 'substantive' && r.kind !== 'procedural') continue;
+      const add = (key: string) => m.set(key, (m.get(key) ?? 0) + Number(r.n));
+      add(`assigned.${r.authority}:${r.kind}`);
+      if (Number(r.backlog) === 1 || r.backlog === true) add(`assigned.${r.authority}.backlog:${r.kind}`);
+    }
+  }
+
+  /**
+   * The cases behind one figure of the summary (the same filters and period): its numerator or
+   * its denominator, paged, as the case list shows them, newest first (a contact figure: one entry
+   * per contact, in the order they came). Its condition is the figure's own (figures.ts), so the
+   * totals equal the summary's numbers.
+   */
+  async reportCases(params: SummaryParams & { figure: DrillDownFigure; part?: 'numerator' | 'denominator'; page?: number; pageSize?: number }, caller: Caller | null) {
+    scopeUnit(caller);
+    const f = FIGURES[params.figure];
+    const part = params.part ?? 'numerator';
+    const cond = part === 'denominator' ? f.denominator : f.numerator;
+    if (!cond) throw new InvalidInputError(`「${params.figure}」是件数，没有分母`, [{ field: 'part', messages: ['件数只有 numerator（分子）'] }]);
+    const page = params.page ?? 1;
+    const pageSize = params.pageSize ?? 50;
+    const qb = this.over(params, f.over).andWhere(`(${cond})`);
+    const total = Number(((await exclusive(this.dataSource, () => qb.clone().select('COUNT(*)', 'n').getRawOne())) as { n: unknown }).n);
+    const ordered = f.over === 'case' ? qb.select('c.id', 'id').orderBy('c.receivedAt', 'DESC').addOrderBy('c.id', 'ASC') : qb.select('k.caseId', 'id').orderBy('k.receivedAt', 'ASC').addOrderBy('k.id', 'ASC');
+    const slice = ((await exclusive(this.dataSource, () => ordered.offset((page - 1) * pageSize).limit(pageSize).getRawMany())) as { id: string }[]).map((r) => r.id);
+    const found = await this.items({ ids: slice }, caller);
+    const byId = new Map((found.items as { id: string }[]).map((i) => [i.id, i]));
+    return { figure: params.figure, part, total, page, pageSize, items: slice.map((id) => byId.get(id)).filter(Boolean) };
   }
 
   /** Open cases assigned from above, by authority: the backlog leadership watches (积案). */
-  async backlog(params: { authority?: string }, caller: Caller | null) {
+  async backlog(params: { authority?: string; overdue?: boolean; dueWithinDays?: number }, caller: Caller | null) {
     const unit = scopeUnit(caller);
+    const now = this.clock.now();
+    const tz = this.settings.timeZone;
     const qb = this.cases
       .createQueryBuilder('c')
       .where('c.authority IS NOT NULL')
       .andWhere('c.status NOT IN (:...done)', { done: ['closed', 'declined', 'diverted', 'final'] })
-      .orderBy('c.receivedAt', 'ASC');
+      .setParameter('now', now)
+      // The date the unit answers to first (the assigning body's feedback date, else the handling period…), those without one last.
+      .orderBy('CASE WHEN c.answerDueAt IS NULL THEN 1 ELSE 0 END', 'ASC')
+      .addOrderBy('c.answerDueAt', 'ASC')
+      .addOrderBy('c.receivedAt', 'ASC')
+      .addOrderBy('c.id', 'ASC');
     if (params.authority) qb.andWhere('c.authority = :authority', { authority: params.authority });
     if (unit) qb.andWhere('c.unitCode = :unit', { unit });
+    if (params.overdue !== undefined) qb.andWhere(params.overdue ? `(${OVERDUE_NOW})` : `NOT (${OVERDUE_NOW})`);
+    // Falls due within N days: its answer date's last day is today or one of the next N days (not yet past).
+    if (params.dueWithinDays !== undefined) qb.andWhere('c.answerDueAt > :now AND c.answerDueAt <= :within', { within: endOfLocalDay(addDays(toLocalDate(now, tz), params.dueWithinDays), tz) });
     const rows = await exclusive(this.dataSource, () => qb.getMany());
-    const now = this.clock.now();
-    const tz = this.settings.timeZone;
-    const memo = this.memo(now);
-    return rows
-      .map((r) => {
-        const ds = memo.of(r) ?? [];
-        // The date the unit answers to: the assigning body's feedback date, else the handling period.
-        const open = ds.filter((d) => !d.metAt && d.state !== 'lapsed' && d.holder !== 'petitioner');
-        const due = ['feedback', 'handling', 'acceptance-notice', 'route', 'review-opinion', 're-review-opinion'].map((k) => open.find((d) => d.kind === k)).find(Boolean);
-        return {
-          id: r.id,
-          trackingNo: r.trackingNo,
-          unitCode: r.unitCode,
-          authority: r.authority,
-          reference: r.assignedReference,
-          backlog: r.backlog,
-          status: r.status,
-          summary: r.summary,
-          dueKind: due?.kind ?? null,
-          dueAt: due ? formatInstant(due.dueAt, tz) : null,
-          daysLeft: due ? Math.ceil((due.dueAt.getTime() - now.getTime()) / 86_400_000) : null,
-          overdue: isOverdue(ds),
-          supervised: r.supervised,
-          ...(memo.errorOf(r) ? { renderError: memo.errorOf(r) } : {}),
-        };
-      })
-      .sort((a, b) => (a.dueAt ?? '9999').localeCompare(b.dueAt ?? '9999'));
+    return rows.map((r) => ({
+      id: r.id,
+      trackingNo: r.trackingNo,
+      unitCode: r.unitCode,
+      authority: r.authority,
+      reference: r.assignedReference,
+      backlog: r.backlog,
+      status: r.status,
+      summary: r.summary,
+      dueKind: r.answerDueKind,
+      dueAt: r.answerDueAt ? formatInstant(r.answerDueAt, tz) : null,
+      daysLeft: r.answerDueAt ? Math.ceil((r.answerDueAt.getTime() - now.getTime()) / 86_400_000) : null,
+      overdue: !r.dataError && !!r.overdueFrom && r.overdueFrom <= now,
+      supervised: r.supervised,
+      ...(r.dataError ? { renderError: renderErrorOf(r, new Error(r.dataError)) } : {}),
+    }));
   }
 
   /**
    * Cases of a period grouped by unit, first-level category, channel, assigning authority or
    * month: received (opened in the period), closed (closed in it), overdue (of those received,
-   * overdue now). Months cover the whole period, zeros included; keys without a value are
-   * 'unassigned' (no unit yet) and 'none' (not assigned from above).
+   * overdue now), and each group's on-time closure, resolution and satisfaction — the summary's
+   * figures filtered to the group (a month: the summary of that month within the period), counted
+   * by the database per group. Months cover the whole period, zeros included; keys without a value
+   * are 'unassigned' (no unit yet) and 'none' (not assigned from above).
    */
   async breakdown(params: { by: 'unit' | 'category' | 'channel' | 'authority' | 'month'; from: string; to: string }, caller: Caller | null) {
     scopeUnit(caller);
-    const tz = this.settings.timeZone;
-    const start = endOfLocalDay(addDays(params.from, -1), tz);
-    const end = endOfLocalDay(params.to, tz);
-    const inPeriod = (d: Date | null) => !!d && d >= start && d < end;
-    // One load of the period serves the counts below and every group's figures.
-    const rowsOfPeriod = await this.loadPeriod(params.from, params.to);
-    const rows = rowsOfPeriod.cases;
-    const now = this.clock.now();
-    const memo = this.memo(now);
-    const month = (d: Date) => toLocalDate(d, tz).slice(0, 7);
-    const keyOf = (r: RptCase, at: Date): string => {
-      switch (params.by) {
-        case 'unit':
-          return r.unitCode ?? 'unassigned';
-        case 'category':
-          return firstLevelOf(r.category);
-        case 'channel':
-          return r.channel;
-        case 'authority':
-          return r.authority ?? 'none';
-        case 'month':
-          return month(at);
-      }
+    const row = (key: string, m: Map<string, number>, overdue: number) => {
+      const n = (k: string) => m.get(k) ?? 0;
+      const r = (f: DrillDownFigure) => rate(n(`${f}:numerator`), n(`${f}:denominator`));
+      return { key, received: n('received:numerator'), closed: n('closed:numerator'), overdue, closedOnTime: n('closedOnTime:numerator'), rates: { onTimeClosure: r('onTimeClosure'), resolution: r('resolution'), satisfaction: r('satisfaction') } };
     };
-    const groups = new Map<string, { key: string; received: number; closed: number; overdue: number }>();
-    const group = (key: string) => groups.get(key) ?? groups.set(key, { key, received: 0, closed: 0, overdue: 0 }).get(key)!;
+    const overdueOf = async (p: SummaryParams, groupBy?: string) => {
+      const qb = this.over(p, 'case').andWhere(`(${RECEIVED})`).andWhere(`(${OVERDUE_NOW})`).select('COUNT(*)', 'n');
+      if (groupBy) qb.addSelect(groupBy, 'g').groupBy(groupBy);
+      const rows = (await exclusive(this.dataSource, () => qb.getRawMany())) as { n: unknown; g?: unknown }[];
+      return new Map(rows.map((x) => [groupBy ? String(x.g) : '', Number(x.n)]));
+    };
+    let items: ReturnType<typeof row>[];
     if (params.by === 'month') {
-      for (let m = params.from.slice(0, 7); m <= params.to.slice(0, 7); m = addDays(`${m}-28`, 4).slice(0, 7)) group(m);
+      const months: string[] = [];
+      for (let mo = params.from.slice(0, 7); mo <= params.to.slice(0, 7); mo = addDays(`${mo}-28`, 4).slice(0, 7)) months.push(mo);
+      items = await Promise.all(
+        months.map(async (mo) => {
+          const p = this.groupParams(params, mo);
+          return row(mo, (await this.counts(p)).get('') ?? new Map(), (await overdueOf(p)).get('') ?? 0);
+        }),
+      );
+    } else {
+      const key = { unit: "COALESCE(c.unitCode, 'unassigned')", category: 'c.categoryTop', channel: 'c.channel', authority: "COALESCE(c.authority, 'none')" }[params.by];
+      const p = { from: params.from, to: params.to };
+      const [groups, overdue] = await Promise.all([this.counts(p, key), overdueOf(p, key)]);
+      // A group is listed when something of it was received or closed in the period.
+      items = [...groups].map(([k, m]) => row(k, m, overdue.get(k) ?? 0)).filter((g) => g.received || g.closed);
+      items.sort((a, b) => b.received - a.received || b.closed - a.closed || a.key.localeCompare(b.key));
     }
-    for (const r of rows) {
-      if (inPeriod(r.receivedAt)) {
-        const g = group(keyOf(r, r.receivedAt));
-        g.received++;
-        if (isOverdue(memo.of(r) ?? [])) g.overdue++;
-      }
-      if (inPeriod(r.closedAt)) group(keyOf(r, r.closedAt!)).closed++;
-    }
-    // Each group's rates are the summary's, filtered to the group (a month: the summary of that
-    // month within the period), so a row says what the summary would say for it.
-    const items = await Promise.all(
-      [...groups.values()].map(async (g) => {
-        const { summary } = await this.figures(this.groupParams(params, g.key), caller, rowsOfPeriod);
-        return {
-          ...g,
-          closedOnTime: summary.closed.onTime,
-          rates: { onTimeClosure: summary.rates.onTimeClosure, resolution: summary.rates.resolution, satisfaction: summary.rates.satisfaction },
-        };
-      }),
-    );
-    if (params.by !== 'month') items.sort((a, b) => b.received - a.received || b.closed - a.closed || a.key.localeCompare(b.key));
     return { by: params.by, period: { from: params.from, to: params.to }, items };
   }
 
-  /** The summary's filter for one breakdown group. */
-  private groupParams(params: { by: 'unit' | 'category' | 'channel' | 'authority' | 'month'; from: string; to: string }, key: string): SummaryParams {
-    const period = { from: params.from, to: params.to };
-    switch (params.by) {
-      case 'unit':
-        return key === 'unassigned' ? { ...period, noUnit: true } : { ...period, unitCode: key };
-      case 'category':
-        return { ...period, category: key };
-      case 'channel':
-        return { ...period, channel: key };
-      case 'authority':
-        return key === 'none' ? { ...period, noAuthority: true } : { ...period, authority: key };
-      case 'month': {
-        const last = addDays(`${addDays(`${key}-28`, 4).slice(0, 7)}-01`, -1);
-        return { from: `${key}-01` < params.from ? params.from : `${key}-01`, to: last > params.to ? params.to : last };
-      }
-    }
+  /** The summary's filter for one month of a breakdown by month. */
+  private groupParams(params: { from: string; to: string }, month: string): SummaryParams {
+    const last = addDays(`${addDays(`${month}-28`, 4).slice(0, 7)}-01`, -1);
+    return { from: `${month}-01` < params.from ? params.from : `${month}-01`, to: last > params.to ? params.to : last };
   }
 
   /**
@@ -622,25 +523,25 @@ export class ReportingQueries {
    * went, what they were about, and how often the office transferred, assigned and supervised.
    */
   async annual(params: { year: number }, caller: Caller | null) {
-    const { summary, received, unreadableTimelines } = await this.figures({ from: `${params.year}-01-01`, to: `${params.year}-12-31` }, caller);
-    const count = (keys: (string | null)[]) => {
-      const m = new Map<string, number>();
-      for (const k of keys) if (k) m.set(k, (m.get(k) ?? 0) + 1);
-      return [...m].map(([key, cases]) => ({ key, cases })).sort((a, b) => b.cases - a.cases || a.key.localeCompare(b.key));
+    scopeUnit(caller);
+    const period = { from: `${params.year}-01-01`, to: `${params.year}-12-31` };
+    const summary = await this.figures(period);
+    const countBy = async (expr: string) => {
+      const qb = this.over(period, 'case').andWhere(`(${RECEIVED})`).select(expr, 'key').addSelect('COUNT(*)', 'cases').groupBy(expr);
+      const rows = (await exclusive(this.dataSource, () => qb.getRawMany())) as { key: string | null; cases: unknown }[];
+      return rows.filter((r) => r.key !== null && r.key !== '').map((r) => ({ key: String(r.key), cases: Number(r.cases) })).sort((a, b) => b.cases - a.cases || a.key.localeCompare(b.key));
     };
-    // Cases left out of a figure: the summary's, and those whose timeline (routing, supervision) does not parse.
-    const left = new Map(summary.unrenderable.items.map((c) => [c.id, c]));
-    for (const r of unreadableTimelines) left.set(r.id, { id: r.id, trackingNo: r.trackingNo });
+    const groupVisits = (await exclusive(this.dataSource, () => this.over(period, 'case').andWhere(`(${RECEIVED})`).andWhere('c.groupVisit = 1').select('COUNT(*)', 'n').getRawOne())) as { n: unknown };
     return {
       year: params.year,
       summary,
-      byUnit: count(received.map((r) => r.unitCode)).map(({ key, cases }) => ({ unitCode: key, cases })),
-      byCategory: count(received.map((r) => firstLevelOf(r.category))).map(({ key, cases }) => ({ category: key, cases })),
-      byPurpose: count(received.map((r) => r.purpose)).map(({ key, cases }) => ({ purpose: key, cases })),
-      groupVisits: received.filter((r) => r.groupVisit).length,
+      byUnit: (await countBy('c.unitCode')).map(({ key, cases }) => ({ unitCode: key, cases })),
+      byCategory: (await countBy('c.categoryTop')).map(({ key, cases }) => ({ category: key, cases })),
+      byPurpose: (await countBy('c.purpose')).map(({ key, cases }) => ({ purpose: key, cases })),
+      groupVisits: Number(groupVisits.n),
       routing: summary.routing,
       supervision: { total: summary.supervision.total, automatic: summary.supervision.automatic },
-      unrenderable: { cases: left.size, items: [...left.values()] },
+      unrenderable: summary.unrenderable,
     };
   }
 }

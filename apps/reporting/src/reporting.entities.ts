@@ -4,6 +4,14 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Entity('rpt_case')
 @Index('idx_rpt_case_received', ['receivedAt'])
 @Index('idx_rpt_case_unit_status', ['unitCode', 'status'])
+@Index('idx_rpt_case_closed', ['closedAt'])
+@Index('idx_rpt_case_acceptance_due', ['acceptanceDueAt'])
+@Index('idx_rpt_case_handling_due', ['handlingDueAt'])
+@Index('idx_rpt_case_evaluated', ['evaluatedAt'])
+@Index('idx_rpt_case_evaluation_due', ['evaluationDueAt'])
+@Index('idx_rpt_case_overdue', ['overdueFrom'])
+@Index('idx_rpt_case_next_due', ['nextDueAt'])
+@Index('idx_rpt_case_authority', ['authority', 'status'])
 export class RptCase {
   @PrimaryColumn({ type: 'varchar', length: 36 }) id: string;
   @Column({ type: 'varchar', length: 32 }) trackingNo: string;
@@ -40,11 +48,57 @@ export class RptCase {
   @Column({ type: 'text' }) extra: string;
   @Column({ type: 'varchar', length: 36 }) lastEventId: string;
   @Column({ type: 'datetime', precision: 3 }) updatedAt: Date;
+
+  // --- Derived by the projection (read-model.ts) for the reports: no JSON, no deadline computed at query time. ---
+  @Column({ type: 'varchar', length: 60, default: '' }) categoryTop: string;
+  /** Why the case's deadlines cannot be computed (masked), or null: such a case is left out of every figure that needs them. */
+  @Column({ type: 'varchar', length: 500, nullable: true }) dataError: string | null;
+  @Column({ type: 'datetime', precision: 3, nullable: true }) acceptanceDueAt: Date | null;
+  /** The acceptance notice was given in time (state 'met', settled). */
+  @Column({ type: 'boolean', default: false }) acceptanceMet: boolean;
+  @Column({ type: 'datetime', precision: 3, nullable: true }) handlingDueAt: Date | null;
+  @Column({ type: 'datetime', precision: 3, nullable: true }) evaluationDueAt: Date | null;
+  /** The evaluation window: 'open' (lapses at its due instant), 'used' (rated, in time or late), 'moot'. */
+  @Column({ type: 'varchar', length: 8, nullable: true }) evaluationWindow: string | null;
+  @Column({ type: 'datetime', precision: 3, nullable: true }) evaluatedAt: Date | null;
+  @Column({ type: 'varchar', length: 20, nullable: true }) evaluationRating: string | null;
+  /** A review or re-review was asked for. */
+  @Column({ type: 'boolean', default: false }) reviewRequested: boolean;
+  /** The first repeat contact joined to the case. */
+  @Column({ type: 'datetime', precision: 3, nullable: true }) firstRepeatAt: Date | null;
+  /** The closure plus the days within which a repeat contact makes it not first-time (一次性化解率). */
+  @Column({ type: 'datetime', precision: 3, nullable: true }) comeBackBy: Date | null;
+  /** From when the case is overdue if nothing more happens (1970-01-01: a breach already settled); null: never. */
+  @Column({ type: 'datetime', precision: 3, nullable: true }) overdueFrom: Date | null;
+  /** The earliest obligation of the office or the unit not met yet (the worklist's urgency order). */
+  @Column({ type: 'datetime', precision: 3, nullable: true }) nextDueAt: Date | null;
+  @Column({ type: 'varchar', length: 20, nullable: true }) nextDueKind: string | null;
+  /** The date the unit answers to on the backlog: the assigning body's feedback date, else the handling period, … */
+  @Column({ type: 'datetime', precision: 3, nullable: true }) answerDueAt: Date | null;
+  @Column({ type: 'varchar', length: 20, nullable: true }) answerDueKind: string | null;
+}
+
+/** A routing or supervision act (转送 / 交办, 督办), for the counts of Art. 41. */
+@Entity('rpt_act')
+@Index('idx_rpt_act_at', ['at'])
+@Index('idx_rpt_act_case', ['caseId'])
+export class RptAct {
+  /** The event's id. */
+  @PrimaryColumn({ type: 'varchar', length: 36 }) id: string;
+  @Column({ type: 'varchar', length: 36 }) caseId: string;
+  /** 'routed' or 'supervised'. */
+  @Column({ type: 'varchar', length: 12 }) kind: string;
+  /** routed: 'transfer' | 'assign'. */
+  @Column({ type: 'varchar', length: 10, nullable: true }) mode: string | null;
+  /** supervised: by the platform (overdue) rather than by a person. */
+  @Column({ type: 'boolean', default: false }) automatic: boolean;
+  @Column({ type: 'datetime', precision: 3 }) at: Date;
 }
 
 /** Every registration (new case or repeat), for contact, person and channel counts. */
 @Entity('rpt_contact')
 @Index('idx_rpt_contact_received', ['receivedAt'])
+@Index('idx_rpt_contact_case', ['caseId'])
 export class RptContact {
   @PrimaryColumn({ type: 'varchar', length: 36 }) id: string;
   @Column({ type: 'varchar', length: 36 }) caseId: string;
@@ -65,4 +119,4 @@ export class RptReceptionSession {
   @Column({ type: 'varchar', length: 10 }) date: string;
 }
 
-export const REPORTING_ENTITIES = [RptCase, RptContact, RptReceptionSession];
+export const REPORTING_ENTITIES = [RptCase, RptContact, RptReceptionSession, RptAct];

@@ -4,6 +4,7 @@ import { ReportingInitial1700000000000 } from './migrations/1700000000000-report
 import { reportingPiiAtRest } from './migrations/1765000000000-reporting-pii-at-rest.js';
 import { ReportingDeadLetters1765200000000 } from './migrations/1765200000000-reporting-dead-letters.js';
 import { ReportingDiversionCloses1765300000000 } from './migrations/1765300000000-reporting-diversion-closes.js';
+import { reportingReadModel } from './migrations/1765400000000-reporting-read-model.js';
 import { ProjectionHandlers } from './projection.handlers.js';
 import { REPORTING_ENTITIES } from './reporting.entities.js';
 import { ReportingQueries } from './reporting-queries.service.js';
@@ -39,5 +40,5 @@ export function reportingService(settings: ReportingSettings): ServiceDefinition
     ],
   })
   class ReportingModule {}
-  return { name: 'reporting', module: ReportingModule, entities: REPORTING_ENTITIES, migrations: [ReportingInitial1700000000000, reportingPiiAtRest(settings.pii), ReportingDeadLetters1765200000000, ReportingDiversionCloses1765300000000] };
+  return { name: 'reporting', module: ReportingModule, entities: REPORTING_ENTITIES, migrations: [ReportingInitial1700000000000, reportingPiiAtRest(settings.pii), ReportingDeadLetters1765200000000, ReportingDiversionCloses1765300000000, reportingReadModel(settings)] };
 }

@@ -1,0 +1,102 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { DataSource } from 'typeorm';
+import { PiiKeyring } from '#libs/common';
+import { MESSAGING_ENTITIES } from '#libs/messaging';
+import { DEFAULT_POLICY, PRC_CALENDAR_DATA, PrcCalendar } from '#libs/regulation';
+import { RptAct, RptCase, REPORTING_ENTITIES } from '../reporting.entities.js';
+import type { ReportingSettings } from '../reporting.settings.js';
+import { ReportingInitial1700000000000 } from './1700000000000-reporting-initial.js';
+import { ReportingDeadLetters1765200000000 } from './1765200000000-reporting-dead-letters.js';
+import { ReportingDiversionCloses1765300000000 } from './1765300000000-reporting-diversion-closes.js';
+import { reportingReadModel } from './1765400000000-reporting-read-model.js';
+
+const settings: ReportingSettings = {
+  timeZone: 'Asia/Shanghai',
+  policy: { ...DEFAULT_POLICY, onUncoveredYear: 'withhold' },
+  calendar: new PrcCalendar(PRC_CALENDAR_DATA),
+  readYourWritesTimeoutMs: 1000,
+  pii: new PiiKeyring({ id: 'k1', key: Buffer.alloc(32, 6) }),
+};
+
+/** Cases stored before the read model's columns existed get them derived from their stored history. */
+describe('reporting migration: the read model columns', () => {
+  let ds: DataSource;
+  beforeEach(async () => {
+    ds = await new DataSource({
+      type: 'better-sqlite3',
+      database: ':memory:',
+      entities: [...MESSAGING_ENTITIES, ...REPORTING_ENTITIES],
+      migrations: [ReportingInitial1700000000000, ReportingDeadLetters1765200000000, ReportingDiversionCloses1765300000000],
+    }).initialize();
+    await ds.runMigrations();
+  });
+  afterEach(() => ds.destroy());
+
+  const insert = (id: string, v: { facts: string; extra: string; timeline: string; closedAt?: string }) =>
+    ds.query(
+      `INSERT INTO rpt_case (id, trackingNo, status, channel, purpose, category, summary, content, headcount, receivedAt, closedAt, petitioners, facts, timeline, extra, lastEventId, updatedAt)
+       VALUES (?, 'XF1', 'closed', 'visit', 'appeal', 'health.medical-care', 's', 'c', 1, '2024-03-01 02:00:00.000', ?, '[]', ?, ?, ?, 'e', '2024-01-01 00:00:00.000')`,
+      [id, v.closedAt ?? null, v.facts, v.timeline, v.extra],
+    );
+
+  it('derives due instants, the evaluation, the first repeat and the acts from each case; a history that cannot be computed is marked', async () => {
+    // Received 2024-03-01, routed 03-01, accepted 03-05 (handling due 60 days on: 05-04), closed 04-20, rated 04-25, a repeat contact 04-01.
+    const facts = [
+      { type: 'registered', at: '2024-03-01T02:00:00.000Z' },
+      { type: 'routed', at: '2024-03-01T06:00:00.000Z', mode: 'transfer', unitCode: 'health' },
+      { type: 'accepted', at: '2024-03-05T02:00:00.000Z' },
+      { type: 'closed', at: '2024-04-20T02:00:00.000Z' },
+      { type: 'evaluated', at: '2024-04-25T02:00:00.000Z' },
+    ];
+    const timeline = [
+      { type: 'registered', at: '2024-03-01T02:00:00.000Z', actor: 'r' },
+      { type: 'routed', at: '2024-03-01T06:00:00.000Z', actor: 'o', detail: { mode: 'transfer', unitCode: 'health' } },
+      { type: 'supervised', at: '2024-03-20T06:00:00.000Z', actor: null, detail: { note: 'x', automatic: true } },
+    ];
+    await insert('good', { facts: JSON.stringify(facts), timeline: JSON.stringify(timeline), extra: JSON.stringify({ evaluation: { rating: 'dissatisfied', at: '2024-04-25T02:00:00.000Z' } }), closedAt: '2024-04-20 02:00:00.000' });
+    await insert('badDate', { facts: JSON.stringify([{ type: 'registered', at: '2024-03-01T02:00:00.000Z', feedbackDueDate: '2024-02-30' }]), timeline: 'not json', extra: '{}' });
+    await insert('badExtra', { facts: '[]', timeline: '[]', extra: '{"evaluation": ' });
+    for (const [id, at, repeat] of [['k1', '2024-03-01 02:00:00.000', 0], ['k2', '2024-04-01 02:00:00.000', 1], ['k3', '2024-04-09 02:00:00.000', 1]] as const)
+      await ds.query(`INSERT INTO rpt_contact (id, caseId, channel, receivedAt, headcount, "repeat") VALUES (?, 'good', 'visit', ?, 1, ?)`, [id, at, repeat]);
+
+    await ds.createQueryRunner().connection.transaction(async (m) => new (reportingReadModel(settings))().up(m.queryRunner!));
+
+    const repo = ds.getRepository(RptCase);
+    const good = await repo.findOneByOrFail({ id: 'good' });
+    expect({
+      categoryTop: good.categoryTop,
+      acceptanceDueAt: good.acceptanceDueAt?.toISOString(),
+      acceptanceMet: good.acceptanceMet,
+      handlingDueAt: good.handlingDueAt?.toISOString(),
+      evaluatedAt: good.evaluatedAt?.toISOString(),
+      evaluationRating: good.evaluationRating,
+      evaluationWindow: good.evaluationWindow,
+      firstRepeatAt: good.firstRepeatAt?.toISOString(),
+      comeBackBy: good.comeBackBy?.toISOString(),
+      overdueFrom: good.overdueFrom,
+      nextDueAt: good.nextDueAt,
+      dataError: good.dataError,
+    }).toEqual({
+      categoryTop: 'health',
+      acceptanceDueAt: '2024-03-16T16:00:00.000Z', // 15 days from 03-01: 24:00 of 03-16, office time
+      acceptanceMet: true,
+      handlingDueAt: '2024-05-04T16:00:00.000Z', // 60 days from 03-05: 24:00 of 05-04
+      evaluatedAt: '2024-04-25T02:00:00.000Z',
+      evaluationRating: 'dissatisfied',
+      evaluationWindow: 'used',
+      firstRepeatAt: '2024-04-01T02:00:00.000Z',
+      comeBackBy: '2024-07-19T02:00:00.000Z', // closed + 90 days
+      overdueFrom: null,
+      nextDueAt: null,
+      dataError: null,
+    });
+    const acts = await ds.getRepository(RptAct).find({ order: { at: 'ASC' } });
+    expect(acts.map((a) => [a.caseId, a.kind, a.mode, a.automatic])).toEqual([
+      ['good', 'routed', 'transfer', false],
+      ['good', 'supervised', null, true],
+    ]);
+    const badDate = await repo.findOneByOrFail({ id: 'badDate' });
+    expect(badDate).toMatchObject({ dataError: expect.stringContaining('2024-02-30'), acceptanceDueAt: null, nextDueAt: null, overdueFrom: null });
+    expect((await repo.findOneByOrFail({ id: 'badExtra' })).dataError).toMatch(/do not parse/);
+  });
+});
