@@ -45,6 +45,20 @@ describe('report definitions: diversion, and backlog among the assigned', () => 
     expect(text).toContain('实体性办结1件、程序性办结1件，其中导入相应程序1件');
   });
 
+  it('filters the backlog: overdue, and falling due within N days', async () => {
+    const inDays = (n: number) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() + n * 86_400_000));
+    const soon = await accepted({ assignedBy: { authority: 'municipal', reference: '市信交〔2026〕9号', feedbackDueAt: inDays(5) } });
+    const ids = async (q: Record<string, string | number>) => ((await t.http().get('/api/v1/reports/backlog').query(q).set(as('leader1')).expect(200)).body as { id: string }[]).map((b) => b.id);
+    const row = (await t.http().get('/api/v1/reports/backlog').set(as('leader1')).expect(200)).body.find((b: { id: string }) => b.id === soon);
+    expect(row).toMatchObject({ dueKind: 'feedback', dueAt: `${inDays(6)}T00:00:00+08:00`, overdue: false }); // 24:00 of the feedback date
+    expect(await ids({ dueWithinDays: 5 })).toContain(soon);
+    expect(await ids({ dueWithinDays: 4 })).not.toContain(soon);
+    expect(await ids({ overdue: 'false' })).toContain(soon);
+    expect(await ids({ overdue: 'true' })).not.toContain(soon);
+    const bad = await t.http().get('/api/v1/reports/backlog').query({ dueWithinDays: -1 }).set(as('leader1')).expect(400);
+    expect(bad.body.details).toEqual([{ field: 'dueWithinDays', messages: [expect.stringContaining('临期天数')] }]);
+  });
+
   it('reports the cases assigned from above and, named apart, the backlog cases among them', async () => {
     const backlog = await accepted({ assignedBy: { authority: 'provincial', reference: '桂信交〔2026〕1号' }, backlog: true });
     await close(backlog);

@@ -301,6 +301,10 @@ describe('a second scripted year (2023): every figure against hand-computed numb
     expect(((await get('/api/v1/reports/backlog', { authority: 'central' })) as { id: string }[]).map((c) => keyOf[c.id])).toEqual(['C18']);
     expect(await get('/api/v1/reports/backlog', { authority: 'provincial' })).toEqual([]); // C19 C20 C21 all closed
     expect(((await get('/api/v1/reports/backlog', { authority: 'municipal' })) as { id: string }[]).map((c) => keyOf[c.id])).toEqual(['C23']);
+    // Both are overdue; neither falls due in the coming week (both long past).
+    expect(((await get('/api/v1/reports/backlog', { overdue: 'true' })) as { id: string }[]).map((c) => keyOf[c.id]).sort()).toEqual(['C18', 'C23']);
+    expect(await get('/api/v1/reports/backlog', { overdue: 'false' })).toEqual([]);
+    expect(await get('/api/v1/reports/backlog', { dueWithinDays: 7 })).toEqual([]);
   });
 
   /** The cases behind every figure: [numerator, denominator or null for a count], as case keys. */
@@ -370,6 +374,13 @@ describe('a second scripted year (2023): every figure against hand-computed numb
     });
     expect(s.routing).toEqual({ transfer: 5 /* C03 C04 C06 C08 C10 */, assign: 3 /* C17 C19 C22 */ });
     expect(await drill('participation', 'denominator', { unitCode: 'labour' })).toEqual({ total: 6, keys: ks('C03 C04 C06 C17 C19 C22') });
+    // The breakdowns take the same filter: labour's cases by channel and by month.
+    const byChannel = await get('/api/v1/reports/breakdown', { ...YEAR, by: 'channel', unitCode: 'labour' });
+    expect(byChannel.filters).toMatchObject({ unitCode: 'labour' });
+    expect(Object.fromEntries((byChannel.items as { key: string; received: number; closed: number }[]).map((i) => [i.key, [i.received, i.closed]]))).toEqual({ letter: [4, 4], visit: [3, 3], phone: [1, 0] /* C08 open */ });
+    const byMonth = await get('/api/v1/reports/breakdown', { ...YEAR, by: 'month', unitCode: 'labour' });
+    const sum = (f: (i: { received: number; closed: number; rates: { satisfaction: { numerator: number } } }) => number) => (byMonth.items as Parameters<typeof f>[0][]).reduce((a, i) => a + f(i), 0);
+    expect([sum((i) => i.received), sum((i) => i.closed), sum((i) => i.rates.satisfaction.numerator)]).toEqual([8, 7, 5]);
   });
 
   it('the summary filtered to one category: health, its second level included (C12 C13 C14 C20 C24)', async () => {
@@ -507,6 +518,34 @@ describe('a second scripted year (2023): every figure against hand-computed numb
     expect(text).toMatch(/收到中央、自治区（省）交办事项6件，程序性办结1件、实体性办结4件，总化解率[\d.]+%（5\/6）；其中交办积案4件，程序性办结1件、实体性办结3件，化解率100%（4\/4）；市交办事项3件。/);
     expect(text).toMatch(/群众满意率[\d.]+%（12\/13），参评率[\d.]+%（13\/17），重复信访率[\d.]+%（3\/27）/);
     expect(text).toContain('六、转送14件，交办9件，督办0次（其中逾期自动督办0次）。');
+    // First-time resolution 13/19 (as the summary above: the 16 substantive closures but C09, C11, C12); 13/19 = 68.4%.
+    expect(text).toContain('及时受理率87%（20/23），一次性化解率68.4%（13/19）。');
+    // Received in 2023 by unit: housing C01 C02 C05 C07 C09 C11 C16 C18 C21 C23 (10), labour C03 C04
+    // C06 C08 C10 C17 C19 C22 (8), health C12 C13 C14 C20 C24 (5); C15 has no unit.
+    expect(text).toContain('七、受理信访事项较多的单位依次为：住房和城乡建设局（10件）、人力资源和社会保障局（8件）、卫生健康委员会（5件）。');
+    // Each unit's closed and rates as the breakdown by unit above counts them by hand:
+    // housing closed 9 (C00 too), on time 6/10, resolved 8/10, satisfied 6/7 (C09 not) = 60%, 80%, 85.7%;
+    // labour 7 closed, 7/8, 7/8, 5/5 = 87.5%, 87.5%, 100%; health 3 closed, 3/3, 3/5, 1/1 = 100%, 60%, 100%.
+    expect(text).toContain(
+      '各单位办理情况：住房和城乡建设局10件，办结9件，按期办结率60%（6/10），化解率80%（8/10），满意率85.7%（6/7）；' +
+        '人力资源和社会保障局8件，办结7件，按期办结率87.5%（7/8），化解率87.5%（7/8），满意率100%（5/5）；' +
+        '卫生健康委员会5件，办结3件，按期办结率100%（3/3），化解率60%（3/5），满意率100%（1/1）。',
+    );
+    // Received by first-level category: 城乡建设 C01 C02 C05 C09 C11 C16 C21 C23 (8), 劳动和社会保障 C03 C04
+    // C06 C08 C10 C17 C19 (7), 卫生健康 C12 C13 C14 C20 C24 (5), 环境保护 C07 C15 (2), then 国土资源 C18 and
+    // 组织人事 C22 (1 each: the service orders equals by code, land-resources before personnel); the top five.
+    expect(text).toContain('八、反映问题较集中的领域依次为：城乡建设（8件）、劳动和社会保障（7件）、卫生健康（5件）、环境保护（2件）、国土资源（1件）。');
+    // The rows hold every unit and every category, ranked.
+    const csv = (await t.http().get('/api/v1/reports/annual').query({ year: 2023, format: 'csv' }).set(bearer(tk.leader1)).expect(200)).text;
+    expect(csv).toContain('\r\n办理情况,一次性化解率,68.4%（13/19）\r\n');
+    const lines = (section: string) => csv.split('\r\n').filter((l) => l.startsWith(`${section},`));
+    expect(lines('各责任单位排名').filter((l) => l.includes('受理（件）'))).toEqual([
+      '各责任单位排名,第1名 住房和城乡建设局：受理（件）,10',
+      '各责任单位排名,第2名 人力资源和社会保障局：受理（件）,8',
+      '各责任单位排名,第3名 卫生健康委员会：受理（件）,5',
+    ]);
+    expect(lines('各责任单位排名')).toContain('各责任单位排名,第1名 住房和城乡建设局：满意率,85.7%（6/7）');
+    expect(lines('内容分类')).toEqual(['内容分类,城乡建设,8', '内容分类,劳动和社会保障,7', '内容分类,卫生健康,5', '内容分类,环境保护,2', '内容分类,国土资源,1', '内容分类,组织人事,1']);
   });
 
   /**
@@ -558,6 +597,64 @@ describe('a second scripted year (2023): every figure against hand-computed numb
       const text = (await t.http().get('/api/v1/reports/annual').query({ year: 2022 }).set(bearer(tk.leader1)).expect(200)).text;
       expect(text).toContain('按期办结率100%（1/1）');
       expect(text).toContain('群众满意率100%（1/1），参评率100%（1/1）');
+    });
+  });
+
+  /**
+   * The read model rebuilt from the reporting service's event log alone (what `npm run
+   * reporting:rebuild` asks the running service for): every answer of the reports the same.
+   */
+  describe('rebuilt from the event log', () => {
+    const admin = { username: 'admin', roles: ['admin' as const], unitCode: null };
+    const reporting = () => t.platform.services.find((x) => x.name === 'reporting')!.api;
+    const answers = async () => {
+      const out: Record<string, unknown> = {};
+      for (const y of ['2021', '2022', '2023']) out[`summary ${y}`] = await get('/api/v1/reports/summary', { from: `${y}-01-01`, to: `${y}-12-31` });
+      for (const by of ['unit', 'category', 'channel', 'authority', 'month']) out[`breakdown ${by}`] = await get('/api/v1/reports/breakdown', { ...YEAR, by });
+      out.backlog = await get('/api/v1/reports/backlog');
+      out.drill = await drill('onTimeClosure', 'denominator');
+      out.overdue = (await get('/api/v1/petitions', { overdue: 'true', pageSize: 200 })).items.map((i: { id: string }) => i.id).sort();
+      return out;
+    };
+    const rebuild = async () => {
+      let s = (await reporting().commands['rebuild-read-model']({ actor: admin, body: {} })).data as { state: string; total: number; done: number; identical: boolean | null; differences: string[]; failures: unknown[] };
+      expect(s.state).toBe('running');
+      for (let i = 0; i < 400 && s.state === 'running'; i++) {
+        await new Promise((r) => setTimeout(r, 25));
+        s = (await reporting().queries['rebuild-status']({}, admin)) as typeof s;
+      }
+      return s;
+    };
+
+    it('gives the same summary, breakdown, backlog, drill-down and overdue answers', async () => {
+      const before = await answers();
+      const s = await rebuild();
+      expect(s).toMatchObject({ state: 'done', identical: true, differences: [], failures: [] });
+      expect(s.done).toBe(s.total);
+      expect(s.total).toBeGreaterThan(100); // every event of the year: registrations, routings, acceptances, closures, evaluations…
+      expect(await answers()).toEqual(before);
+    });
+
+    it('holds the events that arrive meanwhile and applies them after; a second rebuild while one runs is refused', async () => {
+      const started = (await reporting().commands['rebuild-read-model']({ actor: admin, body: {} })).data as { state: string };
+      expect(started.state).toBe('running');
+      await expect(reporting().commands['rebuild-read-model']({ actor: admin, body: {} })).rejects.toMatchObject({ status: 409 });
+      // A registration during the rebuild is saved; the read model takes it once the rebuild is done.
+      const reg = t.http().post('/api/v1/petitions').set(bearer(tk.admin)).send({
+        channel: 'letter', receivedAt: at('2023-12-20'), petitioners: [{ name: '信访人R1', idNumber: idNumberOf('45030219750301191') }],
+        purpose: 'appeal', category: 'urban-rural-construction', summary: '重建期间登记', content: '重建期间登记的事项。',
+      });
+      let s = started as { state: string };
+      for (let i = 0; i < 400 && s.state === 'running'; i++) {
+        await new Promise((r) => setTimeout(r, 25));
+        s = (await reporting().queries['rebuild-status']({}, admin)) as typeof s;
+      }
+      expect(s).toMatchObject({ state: 'done', identical: true });
+      // Answered once the read model has it (the rebuild is short here: within the read-your-writes wait).
+      const res = await reg.expect(201);
+      expect((await get('/api/v1/petitions', { trackingNo: res.body.trackingNo })).items.map((i: { id: string }) => i.id)).toEqual([res.body.id]);
+      // Nothing lost, nothing twice: the 2023 summary counts it once.
+      expect((await summary()).received.cases).toBe(25);
     });
   });
 });

@@ -107,10 +107,21 @@ describe('the 2022 annual figures of the seed report', () => {
     // The seed's "交办积案7件": the backlog cases among the assigned, named apart (here all seven).
     expect(text.text).toContain('其中交办积案7件，程序性办结1件、实体性办结6件，化解率100%（7/7）');
     expect(text.text).toContain('住房和城乡建设局41件');
+    // First-time resolution: the 40 substantive closures (no review asked, no repeat contact) of the 41 closed.
+    expect(text.text).toContain('及时受理率100%（41/41），一次性化解率97.6%（40/41）。');
+    // All 41 went to housing and are about 城乡建设. Handling due in 2022: all but the two letters of
+    // 2022-11-02 and 11-04 (accepted two days later, due 60 days on, in January 2023): 39, all on time.
+    expect(text.text).toContain('七、受理信访事项较多的单位依次为：住房和城乡建设局（41件）。');
+    expect(text.text).toContain('各单位办理情况：住房和城乡建设局41件，办结41件，按期办结率100%（39/39），化解率100%（41/41），满意率—（无应统计事项）。');
+    expect(text.text).toContain('八、反映问题较集中的领域依次为：城乡建设（41件）。');
 
     const csv = await t.http().get('/api/v1/reports/annual').query({ year: 2022, format: 'csv' }).set(bearer(tk.office1)).expect(200);
     expect(csv.headers['content-disposition']).toContain('xinfang-annual-2022.csv');
     expect(csv.text).toContain('领导接访,接待来访群众（人）,29');
+    expect(csv.text).toContain('办理情况,一次性化解率,97.6%（40/41）');
+    expect(csv.text).toContain('各责任单位排名,第1名 住房和城乡建设局：受理（件）,41');
+    expect(csv.text).toContain('各责任单位排名,第1名 住房和城乡建设局：按期办结率,100%（39/39）');
+    expect(csv.text).toContain('内容分类,城乡建设,41');
 
     const xlsx = await t
       .http()
@@ -129,6 +140,8 @@ describe('the 2022 annual figures of the seed report', () => {
     await wb.xlsx.load(xlsx.body as never);
     const rows = wb.worksheets[0].getSheetValues().filter(Boolean).map((r) => (r as unknown[]).slice(1));
     expect(rows).toContainEqual(['办理情况', '办结（件）', 41]);
+    expect(rows).toContainEqual(['办理情况', '一次性化解率', '97.6%（40/41）']);
+    expect(rows).toContainEqual(['各责任单位排名', '第1名 住房和城乡建设局：办结（件）', 41]);
 
     await t.http().get('/api/v1/reports/annual').query({ year: 'last' }).set(bearer(tk.leader1)).expect(400);
     await t.http().get('/api/v1/reports/annual').query({ year: 2022 }).set(bearer(tk.reception1)).expect(403);

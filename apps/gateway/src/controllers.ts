@@ -581,18 +581,19 @@ export class ReportsController {
   @Get('breakdown')
   @Roles('leader', 'office')
   @ApiOperation({
-    summary: 'Cases of a period by unit | category (first level) | channel | authority | month: {by, period, items: [{key, received, closed, overdue}]}; months cover the period, zeros included',
+    summary:
+      'Cases of a period by unit | category (first level) | channel | authority | month, with the summary’s filters: {by, period, filters, items: [{key, received, closed, overdue, closedOnTime, rates}]}; each row’s rates are the summary’s filtered to the group; months cover the period, zeros included',
   })
   @ApiOkResponse({ type: BreakdownDto })
   @ApiErrors({ status: 400, message: '起始日期不得晚于结束日期', details: [{ field: 'from', messages: ['起始日期不得晚于结束日期'] }] }, 401, { status: 403, message: '此操作需要以下角色之一：领导、信访工作机构' })
   breakdown(@Query() q: BreakdownQueryDto, @CurrentCaller() caller: Caller) {
     assertPeriod(q);
-    return this.petitions.breakdown({ by: q.by, from: q.from, to: q.to }, caller);
+    return this.petitions.breakdown(q, caller);
   }
 
   @Get('backlog')
   @Roles('leader', 'office')
-  @ApiOperation({ summary: 'Open cases assigned from above (交办积案), with their due dates' })
+  @ApiOperation({ summary: 'Open cases assigned from above (交办积案), with their due dates, most urgent first; filters: authority, overdue, dueWithinDays' })
   @ApiOkResponse({ type: [BacklogItemDto] })
   @ApiErrors({ status: 400, message: '输入有误：交办机关取值无效', details: [{ field: 'authority', messages: ['交办机关取值无效'] }] }, 401, { status: 403, message: '此操作需要以下角色之一：领导、信访工作机构' })
   backlog(@Query() q: BacklogQueryDto, @CurrentCaller() caller: Caller) {

@@ -40,13 +40,62 @@ export function petitionersToShow(pii: PiiKeyring, stored: string, admin: boolea
   });
 }
 
-export async function countReportingPii(sql: PiiSql): Promise<number> {
-  const [r] = await sql.query('SELECT COUNT(*) AS n FROM rpt_case');
-  return Number(r.n);
+/** Whether the event log (rpt_event, from migration 1765400000000) exists in this database yet. */
+async function hasEventLog(sql: PiiSql): Promise<boolean> {
+  try {
+    await sql.query('SELECT seq FROM rpt_event WHERE seq < 0');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
-/** The read model's petitioners through a pass (seal / rotate / open), in batches by case id; a case already as the pass wants it is not written. */
-export async function passReportingPii(sql: PiiSql, pii: PiiKeyring, pass: PiiPass, opts: PiiPassOptions = {}): Promise<{ scanned: number; rewritten: number }> {
+export async function countReportingPii(sql: PiiSql): Promise<number> {
+  const [r] = await sql.query('SELECT COUNT(*) AS n FROM rpt_case');
+  const events = (await hasEventLog(sql)) ? Number((await sql.query("SELECT COUNT(*) AS n FROM rpt_event WHERE type = 'case.registered'"))[0].n) : 0;
+  return Number(r.n) + events;
+}
+
+/** The registrations in the event log (their petitioners, sealed as in the read model) through a pass, in batches by seq. */
+async function passEventLogPii(sql: PiiSql, pii: PiiKeyring, pass: PiiPass, opts: PiiPassOptions): Promise<{ scanned: number; rewritten: number }> {
+  const size = opts.batchSize ?? 500;
+  const inBatch = opts.inBatch ?? ((work) => work(sql));
+  let scanned = 0;
+  let rewritten = 0;
+  for (let after = 0; ; ) {
+    const n = await inBatch(async (q) => {
+      const rows: { seq: number; envelope: string }[] = await q.query(`SELECT seq, envelope FROM rpt_event WHERE seq > ? AND type = 'case.registered' ORDER BY seq LIMIT ${size}`, [after]);
+      for (const row of rows) {
+        const e = JSON.parse(row.envelope) as { payload: { petitioners: Record<string, unknown>[] } };
+        const next = passPetitioners(pii, pass, e.payload.petitioners);
+        if (!next) continue;
+        const envelope = JSON.stringify({ ...e, payload: { ...e.payload, petitioners: next } });
+        await q.query('UPDATE rpt_event SET envelope = ? WHERE seq = ? AND envelope = ?', [envelope, row.seq, row.envelope]);
+        rewritten++;
+      }
+      if (rows.length) after = Number(rows[rows.length - 1].seq);
+      return rows.length;
+    });
+    scanned += n;
+    opts.onBatch?.(n);
+    if (n < size) break;
+  }
+  return { scanned, rewritten };
+}
+
+/**
+ * The read model's petitioners through a pass (seal / rotate / open), in batches by case id; a
+ * case already as the pass wants it is not written. Then the event log's registrations, where
+ * the database has one (`eventLog: false`: the migration of 1765000000000, before it existed).
+ */
+export async function passReportingPii(sql: PiiSql, pii: PiiKeyring, pass: PiiPass, opts: PiiPassOptions = {}, eventLog = true): Promise<{ scanned: number; rewritten: number }> {
+  const cases = await passCasePii(sql, pii, pass, opts);
+  if (!eventLog || !(await hasEventLog(sql))) return cases;
+  const events = await passEventLogPii(sql, pii, pass, opts);
+  return { scanned: cases.scanned + events.scanned, rewritten: cases.rewritten + events.rewritten };
+}
+
+async function passCasePii(sql: PiiSql, pii: PiiKeyring, pass: PiiPass, opts: PiiPassOptions): Promise<{ scanned: number; rewritten: number }> {
   const size = opts.batchSize ?? 500;
   const inBatch = opts.inBatch ?? ((work) => work(sql));
   let scanned = 0;
@@ -77,7 +126,14 @@ export async function reportingValuesNotUnder(sql: PiiSql, kid: string): Promise
   for (let after = ''; ; ) {
     const rows: { id: string; petitioners: string }[] = await sql.query('SELECT id, petitioners FROM rpt_case WHERE id > ? ORDER BY id LIMIT 1000', [after]);
     for (const r of rows) for (const p of JSON.parse(r.petitioners) as Record<string, unknown>[]) for (const [c] of PETITIONER_PII_FIELDS) if (p[c] && sealedKeyId(p[c]) !== kid) n++;
-    if (rows.length < 1000) return n;
+    if (rows.length < 1000) break;
     after = rows[rows.length - 1].id;
+  }
+  if (!(await hasEventLog(sql))) return n;
+  for (let after = 0; ; ) {
+    const rows: { seq: number; envelope: string }[] = await sql.query("SELECT seq, envelope FROM rpt_event WHERE seq > ? AND type = 'case.registered' ORDER BY seq LIMIT 1000", [after]);
+    for (const r of rows) for (const p of (JSON.parse(r.envelope) as { payload: { petitioners: Record<string, unknown>[] } }).payload.petitioners) for (const [c] of PETITIONER_PII_FIELDS) if (p[c] && sealedKeyId(p[c]) !== kid) n++;
+    if (rows.length < 1000) return n;
+    after = Number(rows[rows.length - 1].seq);
   }
 }

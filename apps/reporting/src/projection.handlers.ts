@@ -5,11 +5,11 @@ import {
   deserializeFacts, serializeFacts, toCaseFact,
   type CaseAcceptedV1, type CaseClosedV1, type CaseContactAddedV1, type CaseDeclinedV1, type CaseDivertedV1, type CaseEvaluatedV1,
   type CaseExtendedV1, type CaseObjectedV1, type CaseRegisteredV1, type CaseReviewOpinionV1, type CaseReviewRequestedV1, type CaseRoutedV1,
-  type CaseSupervisedV1, type DeadlineEventV1, type DeadlineWarnedV1, type EventEnvelope, type ReceptionSessionHeldV1,
+  type CaseSupervisedV1, type DeadlineEventV1, type DeadlineWarnedV1, type EventEnvelope, type EventType, type ReceptionSessionHeldV1,
 } from '#libs/contracts';
 import { OnCaseEvent, type CaseEventContext } from '#libs/messaging';
 import { advanceSnapshot, LIFECYCLE_EVENTS, snapshotOf } from '#libs/runtime';
-import { RptAct, RptCase, RptContact, RptReceptionSession } from './reporting.entities.js';
+import { RptAct, RptCase, RptContact, RptEvent, RptReceptionSession } from './reporting.entities.js';
 import { deriveColumns } from './read-model.js';
 import { actOf } from './read-model-refresh.js';
 import { petitionersToStore } from './petitioner-pii.js';
@@ -39,6 +39,19 @@ export interface CaseExtra {
   priorFinalCase?: { id: string; trackingNo: string };
 }
 
+/** The events the read model is built from. */
+export const PROJECTED_EVENTS: EventType[] = ['case.registered', 'case.contact-added', ...LIFECYCLE_EVENTS, 'deadline.warned', 'deadline.breached', 'deadline.met', 'reception.session-held'];
+
+/**
+ * Keeps the event in the reporting service's event log (rpt_event), in the order it is applied:
+ * what `reporting:rebuild` rebuilds the read model from. Personal data as the read model keeps
+ * it (sealed).
+ */
+async function logEvent(m: EntityManager, e: EventEnvelope, s: ReportingSettings): Promise<void> {
+  const stored = e.type === 'case.registered' ? { ...e, payload: { ...(e.payload as CaseRegisteredV1), petitioners: JSON.parse(petitionersToStore(s.pii, (e.payload as CaseRegisteredV1).petitioners)) } } : e;
+  await m.getRepository(RptEvent).insert({ eventId: e.eventId, type: e.type, caseId: e.caseId, envelope: JSON.stringify(stored), loggedAt: new Date() });
+}
+
 /** A change to a case row; `extra`: the records, when they changed. */
 type Change = Omit<Partial<RptCase>, 'extra'> & { extra?: CaseExtra };
 
@@ -47,10 +60,36 @@ type Change = Omit<Partial<RptCase>, 'extra'> & { extra?: CaseExtra };
 export class ProjectionHandlers {
   constructor(@Inject(REPORTING_SETTINGS) private readonly settings: ReportingSettings) {}
 
-  @OnCaseEvent('case.registered')
-  async onRegistered(@Payload() e: EventEnvelope<CaseRegisteredV1>, @Ctx() ctx: CaseEventContext): Promise<void> {
+  /** Every event the read model is built from: kept in the event log (for a rebuild), then projected. */
+  @OnCaseEvent(...PROJECTED_EVENTS)
+  async onEvent(@Payload() e: EventEnvelope, @Ctx() ctx: CaseEventContext): Promise<void> {
+    await logEvent(ctx.manager, e, this.settings);
+    await this.project(e, ctx.manager);
+  }
+
+  /** Applies one event to the read model (as it arrives, and as a rebuild replays the event log). */
+  project(e: EventEnvelope, m: EntityManager): Promise<void> {
+    switch (e.type) {
+      case 'case.registered':
+        return this.onRegistered(e as EventEnvelope<CaseRegisteredV1>, m);
+      case 'case.contact-added':
+        return this.onContactAdded(e as EventEnvelope<CaseContactAddedV1>, m);
+      case 'deadline.warned':
+        return this.onWarned(e as EventEnvelope<DeadlineWarnedV1>, m);
+      case 'deadline.breached':
+        return this.onBreached(e as EventEnvelope<DeadlineEventV1>, m);
+      case 'deadline.met':
+        return this.onMet(e as EventEnvelope<DeadlineEventV1>, m);
+      case 'reception.session-held':
+        return this.onSessionHeld(e as EventEnvelope<ReceptionSessionHeldV1>, m);
+      default:
+        if (LIFECYCLE_EVENTS.includes(e.type as EventType)) return this.onLifecycle(e, m);
+        return Promise.resolve();
+    }
+  }
+
+  private async onRegistered(e: EventEnvelope<CaseRegisteredV1>, m: EntityManager): Promise<void> {
     const p = e.payload;
-    const m = ctx.manager;
     await m.getRepository(RptContact).insert({
       id: p.contact.contactId,
       caseId: e.caseId,
@@ -93,10 +132,9 @@ export class ProjectionHandlers {
     });
   }
 
-  @OnCaseEvent('case.contact-added')
-  async onContactAdded(@Payload() e: EventEnvelope<CaseContactAddedV1>, @Ctx() ctx: CaseEventContext): Promise<void> {
+  private async onContactAdded(e: EventEnvelope<CaseContactAddedV1>, m: EntityManager): Promise<void> {
     const c = e.payload.contact;
-    await ctx.manager.getRepository(RptContact).insert({
+    await m.getRepository(RptContact).insert({
       id: c.contactId,
       caseId: e.caseId,
       channel: c.channel,
@@ -106,7 +144,7 @@ export class ProjectionHandlers {
       receptionSessionId: c.receptionSessionId ?? null,
     });
     const at = new Date(c.receivedAt);
-    await this.update(ctx.manager, e, (row) => ({
+    await this.update(m, e, (row) => ({
       firstRepeatAt: row.firstRepeatAt && row.firstRepeatAt <= at ? row.firstRepeatAt : at,
       repeatContacts: row.repeatContacts + 1,
       groupVisit: row.groupVisit || e.payload.groupVisit,
@@ -115,9 +153,8 @@ export class ProjectionHandlers {
   }
 
   /** Every lifecycle event: the state through the one state machine, then what it records. */
-  @OnCaseEvent(...LIFECYCLE_EVENTS)
-  onLifecycle(@Payload() e: EventEnvelope, @Ctx() ctx: CaseEventContext): Promise<void> {
-    return this.update(ctx.manager, e, async (row) => {
+  private onLifecycle(e: EventEnvelope, m: EntityManager): Promise<void> {
+    return this.update(m, e, async (row) => {
       const extra = JSON.parse(row.extra) as CaseExtra;
       const change: Partial<RptCase> = { ...advanceSnapshot(snapshotOf(row), e) };
       const p = e.payload as never;
@@ -127,7 +164,7 @@ export class ProjectionHandlers {
           const r = p as CaseRoutedV1;
           Object.assign(change, { unitCode: r.unitCode, routeMode: r.mode, routedAt: new Date(r.routedAt), assignedFeedbackDueAt: r.feedbackDueAt ?? row.assignedFeedbackDueAt });
           item = entry(e, 'routed', r.routedAt, { mode: r.mode, unitCode: r.unitCode });
-          await ctx.manager.getRepository(RptAct).insert(actOf(e.caseId, e.eventId, item));
+          await m.getRepository(RptAct).insert(actOf(e.caseId, e.eventId, item));
           break;
         }
         case 'case.accepted':
@@ -197,7 +234,7 @@ export class ProjectionHandlers {
           extra.supervisions = [...(extra.supervisions ?? []), { note: s.note, automatic: s.automatic, at: e.occurredAt, by: e.actor?.username ?? null }];
           change.supervised = true;
           item = entry(e, 'supervised', e.occurredAt, { note: s.note, automatic: s.automatic });
-          await ctx.manager.getRepository(RptAct).insert(actOf(e.caseId, e.eventId, item));
+          await m.getRepository(RptAct).insert(actOf(e.caseId, e.eventId, item));
           break;
         }
         default:
@@ -207,24 +244,21 @@ export class ProjectionHandlers {
     });
   }
 
-  @OnCaseEvent('deadline.warned')
-  onWarned(@Payload() e: EventEnvelope<DeadlineWarnedV1>, @Ctx() ctx: CaseEventContext): Promise<void> {
-    return this.update(ctx.manager, e, (row) => ({
+  private onWarned(e: EventEnvelope<DeadlineWarnedV1>, m: EntityManager): Promise<void> {
+    return this.update(m, e, (row) => ({
       timeline: push(row, entry(e, 'deadline-warned', e.occurredAt, { kind: e.payload.kind, dueAt: e.payload.dueAt, daysLeft: e.payload.daysLeft })),
     }));
   }
 
-  @OnCaseEvent('deadline.breached')
-  onBreached(@Payload() e: EventEnvelope<DeadlineEventV1>, @Ctx() ctx: CaseEventContext): Promise<void> {
-    return this.update(ctx.manager, e, (row) => ({
+  private onBreached(e: EventEnvelope<DeadlineEventV1>, m: EntityManager): Promise<void> {
+    return this.update(m, e, (row) => ({
       timeline: push(row, entry(e, 'deadline-breached', e.occurredAt, { kind: e.payload.kind, dueAt: e.payload.dueAt })),
     }));
   }
 
-  @OnCaseEvent('deadline.met')
-  onMet(@Payload() e: EventEnvelope<DeadlineEventV1>, @Ctx() ctx: CaseEventContext): Promise<void> {
+  private onMet(e: EventEnvelope<DeadlineEventV1>, m: EntityManager): Promise<void> {
     // Met deadlines show in the computed list; the event only moves the case's head.
-    return this.update(ctx.manager, e, () => ({}));
+    return this.update(m, e, () => ({}));
   }
 
   /**
@@ -253,9 +287,8 @@ export class ProjectionHandlers {
     );
   }
 
-  @OnCaseEvent('reception.session-held')
-  async onSessionHeld(@Payload() e: EventEnvelope<ReceptionSessionHeldV1>, @Ctx() ctx: CaseEventContext): Promise<void> {
-    await ctx.manager.getRepository(RptReceptionSession).insert({ id: e.caseId, kind: e.payload.kind, leader: e.payload.leader, date: e.payload.date });
+  private async onSessionHeld(e: EventEnvelope<ReceptionSessionHeldV1>, m: EntityManager): Promise<void> {
+    await m.getRepository(RptReceptionSession).insert({ id: e.caseId, kind: e.payload.kind, leader: e.payload.leader, date: e.payload.date });
   }
 }
 

@@ -1,6 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { categoryTree } from '#libs/contracts';
 import type { EntityManager } from 'typeorm';
 import { deriveColumns } from './read-model.js';
+import { RptMeta } from './reporting.entities.js';
 import type { CaseExtra, TimelineEntry } from './projection.handlers.js';
 import type { ReportingSettings } from './reporting.settings.js';
 
@@ -13,7 +15,27 @@ export function asDate(v: unknown): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
+/** What the derived columns are computed with: the calendar, the deadline policy, the time zone and the category tree. */
+export function derivationFingerprint(s: ReportingSettings): string {
+  return createHash('sha256').update(JSON.stringify([s.calendar.fingerprint(), s.policy, s.timeZone, categoryTree()])).digest('hex');
+}
+
+export const DERIVED_WITH = 'derived-columns-computed-with';
+/** Set when the event log began after the read model held cases (their events are not in it): the number of those cases. */
+export const EVENT_LOG_INCOMPLETE = 'event-log-misses-cases-before-it';
+
+/** Records what the derived columns were computed with. */
+export async function recordDerivation(m: EntityManager, s: ReportingSettings): Promise<void> {
+  await m.getRepository(RptMeta).save({ key: DERIVED_WITH, value: derivationFingerprint(s) });
+}
+
+/** Whether the derived columns were computed with these settings. */
+export async function derivedWith(m: EntityManager, s: ReportingSettings): Promise<boolean> {
+  return (await m.getRepository(RptMeta).findOneBy({ key: DERIVED_WITH }))?.value === derivationFingerprint(s);
+}
+
 interface RawCase {
+  lastEventId: string;
   id: string;
   trackingNo: string;
   category: string;
@@ -42,7 +64,7 @@ export async function refreshDerivedColumns(m: EntityManager, s: ReportingSettin
   for (;;) {
     const rows = (await m
       .createQueryBuilder()
-      .select(['c.id AS id', 'c.trackingNo AS trackingNo', 'c.category AS category', 'c.closedAt AS closedAt', 'c.facts AS facts', 'c.extra AS extra', 'c.timeline AS timeline'])
+      .select(['c.id AS id', 'c.lastEventId AS lastEventId', 'c.trackingNo AS trackingNo', 'c.category AS category', 'c.closedAt AS closedAt', 'c.facts AS facts', 'c.extra AS extra', 'c.timeline AS timeline'])
       .from('rpt_case', 'c')
       .where('c.id > :after', { after })
       .orderBy('c.id', 'ASC')
@@ -59,7 +81,8 @@ export async function refreshDerivedColumns(m: EntityManager, s: ReportingSettin
       const derived = extra
         ? deriveColumns({ facts: r.facts, category: r.category, closedAt: asDate(r.closedAt), trackingNo: r.trackingNo }, extra, s)
         : { ...deriveColumns({ facts: '[]', category: r.category, closedAt: null, trackingNo: r.trackingNo }, {}, s), dataError: 'SyntaxError: extra records do not parse' };
-      await m.createQueryBuilder().update('rpt_case').set({ ...derived, firstRepeatAt: repeats.get(r.id) ?? null }).where('id = :id', { id: r.id }).execute();
+      // A case an event changed meanwhile was derived by the projection itself, with the same settings: left as it is.
+      await m.createQueryBuilder().update('rpt_case').set({ ...derived, firstRepeatAt: repeats.get(r.id) ?? null }).where('id = :id AND lastEventId = :last', { id: r.id, last: r.lastEventId }).execute();
       if (opts.acts) {
         await m.createQueryBuilder().delete().from('rpt_act').where('caseId = :id', { id: r.id }).execute();
         let entries: TimelineEntry[] = [];

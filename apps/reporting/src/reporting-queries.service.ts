@@ -357,7 +357,7 @@ export class ReportingQueries {
     );
     return {
       period: { from: params.from, to: params.to, timeZone: tz },
-      filters: { unitCode: params.unitCode ?? null, authority: params.authority ?? null, channel: params.channel ?? null, purpose: params.purpose ?? null, category: params.category ?? null },
+      filters: ReportingQueries.filtersOf(params),
       received: {
         cases: n('received'),
         contacts: n('contacts'),
@@ -478,7 +478,7 @@ export class ReportingQueries {
    * by the database per group. Months cover the whole period, zeros included; keys without a value
    * are 'unassigned' (no unit yet) and 'none' (not assigned from above).
    */
-  async breakdown(params: { by: 'unit' | 'category' | 'channel' | 'authority' | 'month'; from: string; to: string }, caller: Caller | null) {
+  async breakdown(params: SummaryParams & { by: 'unit' | 'category' | 'channel' | 'authority' | 'month' }, caller: Caller | null) {
     scopeUnit(caller);
     const row = (key: string, m: Map<string, number>, overdue: number) => {
       const n = (k: string) => m.get(k) ?? 0;
@@ -503,19 +503,25 @@ export class ReportingQueries {
       );
     } else {
       const key = { unit: "COALESCE(c.unitCode, 'unassigned')", category: 'c.categoryTop', channel: 'c.channel', authority: "COALESCE(c.authority, 'none')" }[params.by];
-      const p = { from: params.from, to: params.to };
+      const { by: _by, ...p } = params;
       const [groups, overdue] = await Promise.all([this.counts(p, key), overdueOf(p, key)]);
       // A group is listed when something of it was received or closed in the period.
       items = [...groups].map(([k, m]) => row(k, m, overdue.get(k) ?? 0)).filter((g) => g.received || g.closed);
       items.sort((a, b) => b.received - a.received || b.closed - a.closed || a.key.localeCompare(b.key));
     }
-    return { by: params.by, period: { from: params.from, to: params.to }, items };
+    return { by: params.by, period: { from: params.from, to: params.to }, filters: ReportingQueries.filtersOf(params), items };
   }
 
-  /** The summary's filter for one month of a breakdown by month. */
-  private groupParams(params: { from: string; to: string }, month: string): SummaryParams {
+  /** The filters a report states it was computed with. */
+  private static filtersOf(p: SummaryParams) {
+    return { unitCode: p.unitCode ?? null, authority: p.authority ?? null, channel: p.channel ?? null, purpose: p.purpose ?? null, category: p.category ?? null };
+  }
+
+  /** The summary's period and filters for one month of a breakdown by month. */
+  private groupParams(params: SummaryParams & { by: string }, month: string): SummaryParams {
+    const { by: _by, ...filters } = params;
     const last = addDays(`${addDays(`${month}-28`, 4).slice(0, 7)}-01`, -1);
-    return { from: `${month}-01` < params.from ? params.from : `${month}-01`, to: last > params.to ? params.to : last };
+    return { ...filters, from: `${month}-01` < params.from ? params.from : `${month}-01`, to: last > params.to ? params.to : last };
   }
 
   /**
@@ -532,9 +538,12 @@ export class ReportingQueries {
       return rows.filter((r) => r.key !== null && r.key !== '').map((r) => ({ key: String(r.key), cases: Number(r.cases) })).sort((a, b) => b.cases - a.cases || a.key.localeCompare(b.key));
     };
     const groupVisits = (await exclusive(this.dataSource, () => this.over(period, 'case').andWhere(`(${RECEIVED})`).andWhere('c.groupVisit = 1').select('COUNT(*)', 'n').getRawOne())) as { n: unknown };
+    // The units ranked (Art. 41's most-complained-of units, and how each handled its cases): the breakdown by unit.
+    const units = (await this.breakdown({ ...period, by: 'unit' }, caller)).items.filter((u) => u.key !== 'unassigned');
     return {
       year: params.year,
       summary,
+      units,
       byUnit: (await countBy('c.unitCode')).map(({ key, cases }) => ({ unitCode: key, cases })),
       byCategory: (await countBy('c.categoryTop')).map(({ key, cases }) => ({ category: key, cases })),
       byPurpose: (await countBy('c.purpose')).map(({ key, cases }) => ({ purpose: key, cases })),

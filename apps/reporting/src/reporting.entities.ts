@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 /** The case as people read it: built from every event, the query side of the platform. */
 @Entity('rpt_case')
@@ -119,4 +119,28 @@ export class RptReceptionSession {
   @Column({ type: 'varchar', length: 10 }) date: string;
 }
 
-export const REPORTING_ENTITIES = [RptCase, RptContact, RptReceptionSession, RptAct];
+/**
+ * The reporting service's event log: every event it built the read model from, in the order it
+ * applied them (`seq`), kept so that the read model can be rebuilt from the events alone
+ * (`npm run reporting:rebuild`).
+ */
+@Entity('rpt_event')
+@Index('idx_rpt_event_id', ['eventId'], { unique: true })
+export class RptEvent {
+  @PrimaryGeneratedColumn({ type: 'integer' }) seq: number;
+  @Column({ type: 'varchar', length: 36 }) eventId: string;
+  @Column({ type: 'varchar', length: 60 }) type: string;
+  @Column({ type: 'varchar', length: 36 }) caseId: string;
+  /** The envelope as applied (JSON), petitioners' personal data sealed. */
+  @Column({ type: 'text' }) envelope: string;
+  @Column({ type: 'datetime', precision: 3 }) loggedAt: Date;
+}
+
+/** Facts about the read model itself, e.g. what its derived columns were computed with. */
+@Entity('rpt_meta')
+export class RptMeta {
+  @PrimaryColumn({ type: 'varchar', length: 60 }) key: string;
+  @Column({ type: 'text' }) value: string;
+}
+
+export const REPORTING_ENTITIES = [RptCase, RptContact, RptReceptionSession, RptAct, RptEvent, RptMeta];

@@ -6,21 +6,32 @@ import { ReportingDeadLetters1765200000000 } from './migrations/1765200000000-re
 import { ReportingDiversionCloses1765300000000 } from './migrations/1765300000000-reporting-diversion-closes.js';
 import { reportingReadModel } from './migrations/1765400000000-reporting-read-model.js';
 import { ProjectionHandlers } from './projection.handlers.js';
+import { ReadModelMaintainer } from './read-model-maintainer.js';
+import { ReadModelRebuild, REPORTING_EVENT_GATE } from './rebuild.service.js';
+import { EventGate } from '#libs/messaging';
 import { REPORTING_ENTITIES } from './reporting.entities.js';
 import { ReportingQueries } from './reporting-queries.service.js';
 import { REPORTING_SETTINGS, type ReportingSettings } from './reporting.settings.js';
 
 export function reportingService(settings: ReportingSettings): ServiceDefinition {
+  // Held by the rebuild: the consumer's events wait while the read model is rebuilt from the event log.
+  const eventGate = new EventGate();
   @Module({
     controllers: [InternalController, ProjectionHandlers],
     providers: [
       { provide: REPORTING_SETTINGS, useValue: settings },
       ReportingQueries,
+      ReadModelMaintainer,
+      ReadModelRebuild,
+      { provide: REPORTING_EVENT_GATE, useValue: eventGate },
       {
         provide: SERVICE_API,
-        inject: [ReportingQueries],
-        useFactory: (q: ReportingQueries): ServiceApi => ({
-          commands: {},
+        inject: [ReportingQueries, ReadModelRebuild],
+        useFactory: (q: ReportingQueries, rebuild: ReadModelRebuild): ServiceApi => ({
+          commands: {
+            // The read model again from the event log (the admin's `reporting:rebuild`); follow it with 'rebuild-status'.
+            'rebuild-read-model': async (cmd) => ({ caseId: '', eventIds: [], data: await rebuild.start(cmd.actor) }),
+          },
           queries: {
             case: (p, a) => q.getCase(p, a),
             head: (p, a) => q.head(p, a),
@@ -34,11 +45,12 @@ export function reportingService(settings: ReportingSettings): ServiceDefinition
             breakdown: (p, a) => q.breakdown(p, a),
             annual: (p, a) => q.annual(p, a),
             'await-event': (p) => q.awaitEvent(p),
+            'rebuild-status': async () => rebuild.current(),
           },
         }),
       },
     ],
   })
   class ReportingModule {}
-  return { name: 'reporting', module: ReportingModule, entities: REPORTING_ENTITIES, migrations: [ReportingInitial1700000000000, reportingPiiAtRest(settings.pii), ReportingDeadLetters1765200000000, ReportingDiversionCloses1765300000000, reportingReadModel(settings)] };
+  return { name: 'reporting', module: ReportingModule, entities: REPORTING_ENTITIES, eventGate, migrations: [ReportingInitial1700000000000, reportingPiiAtRest(settings.pii), ReportingDeadLetters1765200000000, ReportingDiversionCloses1765300000000, reportingReadModel(settings)] };
 }

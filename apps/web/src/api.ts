@@ -330,9 +330,22 @@ export interface BacklogItem {
   supervised: boolean;
 }
 
+/** One group of a breakdown: its counts and the summary's rates filtered to it. */
+export interface BreakdownItem {
+  key: string;
+  received: number;
+  closed: number;
+  overdue: number;
+  closedOnTime: number;
+  rates: { onTimeClosure: Rate; resolution: Rate; satisfaction: Rate };
+}
+
 export interface Breakdown {
   by: string;
-  items: { key: string; received: number; closed: number; overdue: number }[];
+  period: { from: string; to: string };
+  /** The filters the breakdown was computed with (null: not filtered). */
+  filters: { unitCode: string | null; authority: string | null; channel: string | null; purpose: string | null; category: string | null };
+  items: BreakdownItem[];
 }
 
 export interface Preview {

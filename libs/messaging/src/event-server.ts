@@ -6,6 +6,7 @@ import { deadLetterTopic, InvalidEventError, parseEvent, validateEvent, type Eve
 import { maskText, metrics, withLogContext } from '#libs/common';
 import { exclusive, insertRows } from '#libs/persistence';
 import { storeDeadLetter, type DeadLetterInput } from './dead-letters.js';
+import type { EventGate } from './event-gate.js';
 import { ProcessedEventRecord } from './entities.js';
 import { appendToOutbox } from './outbox.js';
 import type { EventTransport, ReceivedMessage } from './transport.js';
@@ -37,6 +38,8 @@ export interface CaseEventServerOptions {
   maxAttempts?: number;
   /** Called after a handler's transaction has committed (the outbox relay's kick). */
   afterCommit?: () => void;
+  /** The service's own gate (event-gate.ts): every event passes it before its transaction. */
+  gate?: EventGate;
 }
 
 /**
@@ -149,7 +152,11 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
     return applied;
   }
 
-  private async apply(event: EventEnvelope): Promise<boolean> {
+  private apply(event: EventEnvelope): Promise<boolean> {
+    return this.options.gate ? this.options.gate.through(() => this.applyNow(event)) : this.applyNow(event);
+  }
+
+  private async applyNow(event: EventEnvelope): Promise<boolean> {
     const afterCommit: Array<() => Promise<void>> = [];
     const applied = await exclusive(this.options.dataSource, () =>
       this.options.dataSource.transaction(async (manager) => {

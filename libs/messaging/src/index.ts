@@ -5,3 +5,4 @@ export * from './kafka.transport.js';
 export * from './outbox.js';
 export * from './event-server.js';
 export * from './dead-letters.js';
+export * from './event-gate.js';

@@ -5,7 +5,7 @@ import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { addMetricsSampler, CLOCK, listenOrExplain, metrics, offsetClock, ReadableLogger } from '#libs/common';
 import { httpLog, httpMetrics, MetricsController, requestContext } from './observability.js';
-import { CaseEventServer, DeadLetterBox, type DeadLetterView, MESSAGING_ENTITIES, OutboxRelay } from '#libs/messaging';
+import { CaseEventServer, DeadLetterBox, type DeadLetterView, type EventGate, MESSAGING_ENTITIES, OutboxRelay } from '#libs/messaging';
 import { dataSourceOptions, ensureDatabase, migrate } from '#libs/persistence';
 import { ErrorBodyFilter } from './http-errors.js';
 import { EVENT_TRANSPORT, RUNTIME_OPTIONS, type RuntimeOptions } from './runtime.options.js';
@@ -27,6 +27,8 @@ export interface ServiceDefinition {
   readiness?: () => ReadinessChecks;
   /** Gauges of its own read at scrape time (deadline: timers armed). */
   metrics?: () => MetricsSampler;
+  /** A gate its consumer passes before each event, held by the service itself (reporting: the rebuild). */
+  eventGate?: EventGate;
 }
 
 /**
@@ -152,7 +154,7 @@ export async function startService(
   const dataSource = app.get(DataSource);
   await migrate(dataSource);
   const relay = app.get(OutboxRelay);
-  const server = new CaseEventServer({ group: def.name, topic: options.topic, transport: options.transport, dataSource, afterCommit: () => void relay.kick() });
+  const server = new CaseEventServer({ group: def.name, topic: options.topic, transport: options.transport, dataSource, afterCommit: () => void relay.kick(), gate: def.eventGate });
   app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
   app.get(UnitOfWork).useEventServer(server);
   const deadLetters = new DeadLetterBox(dataSource, server);

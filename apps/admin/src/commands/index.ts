@@ -5,6 +5,7 @@ import { calendar } from './calendar.js';
 import type { AdminCommand } from './command.js';
 import { deadLetters } from './dead-letters.js';
 import { migrations } from './migrations.js';
+import { reporting } from './reporting.js';
 
 /** Every command of `npm run admin`, in the order the usage lists them. One line per command file. */
 export const COMMANDS: AdminCommand[] = [
@@ -15,4 +16,5 @@ export const COMMANDS: AdminCommand[] = [
   deadLetters,
   migrations,
   annual,
+  reporting,
 ];

@@ -126,6 +126,20 @@ export class AnnualQueryDto {
 
 export class BacklogQueryDto {
   @ApiPropertyOptional({ enum: AUTHORITIES }) @Label('交办机关') @IsOptional() @IsIn(AUTHORITIES) authority?: string;
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: a breach not made good (超期); false: the others' })
+  @Label('是否超期')
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: '是否超期应为 true 或 false' })
+  overdue?: boolean;
+  @ApiPropertyOptional({ minimum: 0, maximum: 366, example: 7, description: 'the date the unit answers to falls due today or within the next N days (not yet past)' })
+  @Label('临期天数')
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(366)
+  dueWithinDays?: number;
 }
 
 export const STATUSES = ['registered', 'routed', 'accepted', 'closed', 'declined', 'diverted', 'under-review', 'under-re-review', 'final'] as const;
@@ -174,7 +188,7 @@ export class PeriodQueryDto {
 }
 
 export const BREAKDOWNS = ['unit', 'category', 'channel', 'authority', 'month'] as const;
-export class BreakdownQueryDto extends PeriodQueryDto {
+export class BreakdownQueryDto extends SummaryQueryDto {
   @ApiProperty({ enum: BREAKDOWNS, example: 'channel' }) @Label('分组方式') @IsIn(BREAKDOWNS, { message: '分组方式应为 unit、category、channel、authority 或 month' }) by: (typeof BREAKDOWNS)[number];
 }
 

@@ -386,6 +386,7 @@ export class BreakdownItemDto {
 export class BreakdownDto {
   @ApiProperty({ enum: ['unit', 'category', 'channel', 'authority', 'month'] }) by: string;
   @ApiProperty({ example: { from: '2022-01-01', to: '2022-12-31' } }) period: Record<string, string>;
+  @ApiProperty({ example: { unitCode: null, authority: null, channel: null, purpose: null, category: null } }) filters: Record<string, string | null>;
   @ApiProperty({ type: [BreakdownItemDto] }) items: BreakdownItemDto[];
 }
 

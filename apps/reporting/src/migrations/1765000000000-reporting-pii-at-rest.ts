@@ -13,10 +13,10 @@ export function reportingPiiAtRest(pii: PiiKeyring): new () => MigrationInterfac
     async up(qr: QueryRunner): Promise<void> {
       // The pages the clear values leave are zeroed, not left in the file.
       if (qr.connection.options.type === 'better-sqlite3') await qr.query('PRAGMA secure_delete = ON');
-      await passReportingPii(qr, pii, 'seal');
+      await passReportingPii(qr, pii, 'seal', {}, false);
     }
     async down(qr: QueryRunner): Promise<void> {
-      await passReportingPii(qr, pii, 'open');
+      await passReportingPii(qr, pii, 'open', {}, false);
     }
   };
 }

@@ -3,8 +3,10 @@ import { DataSource } from 'typeorm';
 import { PiiKeyring } from '#libs/common';
 import { MESSAGING_ENTITIES } from '#libs/messaging';
 import { DEFAULT_POLICY, PRC_CALENDAR_DATA, PrcCalendar } from '#libs/regulation';
-import { RptAct, RptCase, REPORTING_ENTITIES } from '../reporting.entities.js';
+import { RptAct, RptCase, RptMeta, REPORTING_ENTITIES } from '../reporting.entities.js';
 import type { ReportingSettings } from '../reporting.settings.js';
+import { ReadModelMaintainer } from '../read-model-maintainer.js';
+import { derivedWith, EVENT_LOG_INCOMPLETE } from '../read-model-refresh.js';
 import { ReportingInitial1700000000000 } from './1700000000000-reporting-initial.js';
 import { ReportingDeadLetters1765200000000 } from './1765200000000-reporting-dead-letters.js';
 import { ReportingDiversionCloses1765300000000 } from './1765300000000-reporting-diversion-closes.js';
@@ -98,5 +100,33 @@ describe('reporting migration: the read model columns', () => {
     const badDate = await repo.findOneByOrFail({ id: 'badDate' });
     expect(badDate).toMatchObject({ dataError: expect.stringContaining('2024-02-30'), acceptanceDueAt: null, nextDueAt: null, overdueFrom: null });
     expect((await repo.findOneByOrFail({ id: 'badExtra' })).dataError).toMatch(/do not parse/);
+    // The event log starts now: the three cases before it cannot be rebuilt from it (the rebuild refuses).
+    expect(await ds.getRepository(RptMeta).findOneBy({ key: EVENT_LOG_INCOMPLETE })).toEqual({ key: EVENT_LOG_INCOMPLETE, value: '3' });
+  });
+
+  it('derives again at start when the settings the columns were computed with changed (a handling period that rolls over holidays)', async () => {
+    // Accepted 2024-08-01: 60 days end on 2024-09-30; 10-01 to 10-07 is the National Day break.
+    const facts = [
+      { type: 'registered', at: '2024-07-30T02:00:00.000Z' },
+      { type: 'routed', at: '2024-07-31T02:00:00.000Z', mode: 'transfer', unitCode: 'health' },
+      { type: 'accepted', at: '2024-08-01T02:00:00.000Z' },
+    ];
+    await insert('c', { facts: JSON.stringify(facts), timeline: '[]', extra: '{}' });
+    await ds.createQueryRunner().connection.transaction(async (m) => new (reportingReadModel(settings))().up(m.queryRunner!));
+    const due = async () => (await ds.getRepository(RptCase).findOneByOrFail({ id: 'c' })).handlingDueAt?.toISOString();
+    expect(await due()).toBe('2024-09-30T16:00:00.000Z');
+    expect(await derivedWith(ds.manager, settings)).toBe(true);
+
+    await new ReadModelMaintainer(ds, settings).onApplicationBootstrap(); // nothing changed: nothing done
+    expect(await due()).toBe('2024-09-30T16:00:00.000Z');
+
+    // A policy that rolls the handling period over holidays, and a notice that makes its last day (Mon 09-30) a day off too.
+    const rolling = { ...settings, policy: { ...settings.policy, rollOver: { ...settings.policy.rollOver, handling: true }, rollOverWeekends: true } };
+    const calendar = new PrcCalendar({ ...PRC_CALENDAR_DATA, years: { ...PRC_CALENDAR_DATA.years, '2024': { ...PRC_CALENDAR_DATA.years['2024'], holidays: [...PRC_CALENDAR_DATA.years['2024'].holidays, '2024-09-30'].sort() } } });
+    const changed = { ...rolling, calendar };
+    expect(await derivedWith(ds.manager, changed)).toBe(false);
+    await new ReadModelMaintainer(ds, changed).onApplicationBootstrap();
+    expect(await due()).toBe('2024-10-08T16:00:00.000Z'); // rolled over 09-30 and the National Day break to 10-08
+    expect(await derivedWith(ds.manager, changed)).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { TableColumn, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { col, createTable } from '#libs/persistence';
-import { refreshDerivedColumns } from '../read-model-refresh.js';
+import { EVENT_LOG_INCOMPLETE, recordDerivation, refreshDerivedColumns } from '../read-model-refresh.js';
 import type { ReportingSettings } from '../reporting.settings.js';
 
 const COLUMNS = [
@@ -36,8 +36,9 @@ const CASE_INDICES: [string, string[]][] = [
 
 /**
  * The reports' read model (issue 10): the columns the figures filter, group and count on, derived
- * from each case's history (read-model.ts), the routing and supervision acts as rows, and the
- * indexes the reports' filters use. Existing cases are derived here from their stored history.
+ * from each case's history (read-model.ts), the routing and supervision acts as rows, the
+ * indexes the reports' filters use, and the event log a rebuild replays (rpt_event). Existing cases are derived here from their stored history, and
+ * rpt_meta records what with (the reporting service derives them again at start when that changed).
  */
 export function reportingReadModel(settings: ReportingSettings): new () => MigrationInterface {
   return class ReportingReadModel1765400000000 implements MigrationInterface {
@@ -55,9 +56,22 @@ export function reportingReadModel(settings: ReportingSettings): new () => Migra
           { name: 'idx_rpt_act_case', columns: ['caseId'] },
         ],
       );
+      await createTable(qr, 'rpt_meta', [col.id('key', 60), col.text('value')]);
+      await createTable(
+        qr,
+        'rpt_event',
+        [{ name: 'seq', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' }, col.str('eventId', 36), col.str('type', 60), col.str('caseId', 36), col.text('envelope'), col.time('loggedAt')],
+        [{ name: 'idx_rpt_event_id', columns: ['eventId'], unique: true }],
+      );
+      // The log starts now: cases the read model already holds cannot be rebuilt from it (the rebuild says so and refuses).
+      const [{ n }] = (await qr.query('SELECT COUNT(*) AS n FROM rpt_case')) as { n: unknown }[];
+      if (Number(n) > 0) await qr.manager.createQueryBuilder().insert().into('rpt_meta').values({ key: EVENT_LOG_INCOMPLETE, value: String(n) }).execute();
       await refreshDerivedColumns(qr.manager, settings, { acts: true });
+      await recordDerivation(qr.manager, settings);
     }
     async down(qr: QueryRunner): Promise<void> {
+      await qr.dropTable('rpt_event');
+      await qr.dropTable('rpt_meta');
       await qr.dropTable('rpt_act');
       await qr.dropIndex('rpt_contact', 'idx_rpt_contact_case');
       for (const [name] of CASE_INDICES) await qr.dropIndex('rpt_case', name);

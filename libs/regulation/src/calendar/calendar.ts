@@ -174,6 +174,11 @@ export class PrcCalendar {
     return this.covered.has(year);
   }
 
+  /** The data in one string (covered years, days off, make-up days): equal exactly when two calendars answer alike. */
+  fingerprint(): string {
+    return JSON.stringify([this.years(), [...this.holidays].sort(), [...this.workdays].sort()]);
+  }
+
   /** Covered years, ascending. */
   years(): number[] {
     return [...this.covered].sort((a, b) => a - b);

@@ -1,0 +1,33 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { exclusive } from '#libs/persistence';
+import { derivedWith, recordDerivation, refreshDerivedColumns } from './read-model-refresh.js';
+import { REPORTING_SETTINGS, type ReportingSettings } from './reporting.settings.js';
+
+/**
+ * Keeps the derived columns true to the settings they are computed with: at start, when the
+ * calendar (a year's notice loaded), the deadline policy, the time zone or the category tree
+ * differ from those of the last derivation, every case is derived again before the service
+ * serves reports.
+ */
+@Injectable()
+export class ReadModelMaintainer implements OnApplicationBootstrap {
+  private readonly logger = new Logger('ReadModel');
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(REPORTING_SETTINGS) private readonly settings: ReportingSettings,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const m = this.dataSource.manager;
+    if (await exclusive(this.dataSource, () => derivedWith(m, this.settings))) return;
+    const t0 = Date.now();
+    this.logger.log('the calendar, deadline policy or categories changed: deriving the report columns of every case again');
+    const n = await exclusive(this.dataSource, async () => {
+      const count = await refreshDerivedColumns(m, this.settings);
+      await recordDerivation(m, this.settings);
+      return count;
+    });
+    this.logger.log(`report columns of ${n} cases derived again in ${Date.now() - t0} ms`);
+  }
+}
