@@ -228,6 +228,22 @@ describe('admin commands: calendar, dead letters, migrations, annual report (emb
     });
   });
 
+  describe('reporting rebuild', () => {
+    it('rebuilds the read model from its event log with progress lines, the figures identical (exit 0); the summary answers the same', async () => {
+      const year = officeYear();
+      const summary = async () => (await t.http().get('/api/v1/reports/summary').query({ from: `${year}-01-01`, to: `${year}-12-31` }).set(bearer(tk.leader1)).expect(200)).body;
+      const before = await summary();
+      expect(before.received.cases).toBeGreaterThan(0);
+      const r = await admin(['reporting', 'rebuild'], env());
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/已从 \d+ 个事件重建统计数据，用时 [\d.]+ 秒。/);
+      expect(r.stdout).toContain('各年度汇总、分组统计和交办积案与重建前完全一致。');
+      expect(await summary()).toEqual(before);
+      expect((await admin(['reporting', 'rebuild', 'now'], env())).status).toBe(64);
+    });
+  });
+
   describe('calendar load', () => {
     it('installs the file in DATA_DIR (600), says a restart is needed; the restarted platform computes with it', async () => {
       const data = clone();
@@ -406,5 +422,20 @@ describe('admin commands (distributed: the five services and the gateway as proc
     const shown = await admin(['migrations', 'show'], { DATABASE_URL: env().DATABASE_URL });
     expect(shown.status).toBe(0);
     for (const s of SERVICES) expect(shown.stdout).toContain(`${s}（${cluster.dbPrefix}${s}）：已执行 ${MIGRATIONS[s]} 个，待执行 0 个`);
+  }, 120000);
+
+  it('reporting rebuild over the internal port on MariaDB: the read model again from the event log, figures identical, rows back', async () => {
+    const year = officeYear();
+    const summary = async () => (await http().get('/api/v1/reports/summary').query({ from: `${year}-01-01`, to: `${year}-12-31` }).set(auth('leader1')).expect(200)).body;
+    const before = await summary();
+    const cases = async () => Number((await cluster.query<{ n: number }>('reporting', 'SELECT COUNT(*) AS n FROM rpt_case'))[0].n);
+    const n = await cases();
+    expect(n).toBeGreaterThan(0);
+    const r = await admin(['reporting', 'rebuild'], env());
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('各年度汇总、分组统计和交办积案与重建前完全一致。');
+    expect(await cases()).toBe(n);
+    expect(await summary()).toEqual(before);
   }, 120000);
 });

@@ -1,4 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { PiiKeyring } from '#libs/common';
 import { MESSAGING_ENTITIES } from '#libs/messaging';
@@ -23,16 +26,27 @@ const settings: ReportingSettings = {
 /** Cases stored before the read model's columns existed get them derived from their stored history. */
 describe('reporting migration: the read model columns', () => {
   let ds: DataSource;
+  /** The same database opened without entities, as `npm run admin -- migrations run` opens it: the migration must not need them. */
+  let bare: DataSource;
+  let dir: string;
   beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rpt-migration-'));
+    const database = join(dir, 'reporting.sqlite');
     ds = await new DataSource({
       type: 'better-sqlite3',
-      database: ':memory:',
+      database,
       entities: [...MESSAGING_ENTITIES, ...REPORTING_ENTITIES],
       migrations: [ReportingInitial1700000000000, ReportingDeadLetters1765200000000, ReportingDiversionCloses1765300000000],
     }).initialize();
     await ds.runMigrations();
+    bare = await new DataSource({ type: 'better-sqlite3', database, entities: [], migrations: [] }).initialize();
   });
-  afterEach(() => ds.destroy());
+  afterEach(async () => {
+    await ds.destroy();
+    await bare.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const migrate = () => bare.transaction(async (m) => new (reportingReadModel(settings))().up(m.queryRunner!));
 
   const insert = (id: string, v: { facts: string; extra: string; timeline: string; closedAt?: string }) =>
     ds.query(
@@ -61,7 +75,7 @@ describe('reporting migration: the read model columns', () => {
     for (const [id, at, repeat] of [['k1', '2024-03-01 02:00:00.000', 0], ['k2', '2024-04-01 02:00:00.000', 1], ['k3', '2024-04-09 02:00:00.000', 1]] as const)
       await ds.query(`INSERT INTO rpt_contact (id, caseId, channel, receivedAt, headcount, "repeat") VALUES (?, 'good', 'visit', ?, 1, ?)`, [id, at, repeat]);
 
-    await ds.createQueryRunner().connection.transaction(async (m) => new (reportingReadModel(settings))().up(m.queryRunner!));
+    await migrate();
 
     const repo = ds.getRepository(RptCase);
     const good = await repo.findOneByOrFail({ id: 'good' });
@@ -112,7 +126,7 @@ describe('reporting migration: the read model columns', () => {
       { type: 'accepted', at: '2024-08-01T02:00:00.000Z' },
     ];
     await insert('c', { facts: JSON.stringify(facts), timeline: '[]', extra: '{}' });
-    await ds.createQueryRunner().connection.transaction(async (m) => new (reportingReadModel(settings))().up(m.queryRunner!));
+    await migrate();
     const due = async () => (await ds.getRepository(RptCase).findOneByOrFail({ id: 'c' })).handlingDueAt?.toISOString();
     expect(await due()).toBe('2024-09-30T16:00:00.000Z');
     expect(await derivedWith(ds.manager, settings)).toBe(true);

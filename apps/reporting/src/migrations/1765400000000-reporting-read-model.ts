@@ -1,6 +1,6 @@
 import { TableColumn, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { col, createTable } from '#libs/persistence';
-import { EVENT_LOG_INCOMPLETE, recordDerivation, refreshDerivedColumns } from '../read-model-refresh.js';
+import { markEventLogIncomplete, recordDerivation, refreshDerivedColumns } from '../read-model-refresh.js';
 import type { ReportingSettings } from '../reporting.settings.js';
 
 const COLUMNS = [
@@ -65,7 +65,7 @@ export function reportingReadModel(settings: ReportingSettings): new () => Migra
       );
       // The log starts now: cases the read model already holds cannot be rebuilt from it (the rebuild says so and refuses).
       const [{ n }] = (await qr.query('SELECT COUNT(*) AS n FROM rpt_case')) as { n: unknown }[];
-      if (Number(n) > 0) await qr.manager.createQueryBuilder().insert().into('rpt_meta').values({ key: EVENT_LOG_INCOMPLETE, value: String(n) }).execute();
+      if (Number(n) > 0) await markEventLogIncomplete(qr.manager, Number(n));
       await refreshDerivedColumns(qr.manager, settings, { acts: true });
       await recordDerivation(qr.manager, settings);
     }
