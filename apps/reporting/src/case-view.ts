@@ -222,6 +222,12 @@ export function brokenCaseView(row: RptCase, caller: Caller | null, s: Reporting
   };
 }
 
+/** A review (or re-review) record with its instants in the office's time zone. */
+function reviewOf<R extends { requestedAt: string; opinion?: { at: string } }>(r: R | undefined, fmt: (d: Date | null) => string | null): R | null {
+  if (!r) return null;
+  return { ...r, requestedAt: fmt(new Date(r.requestedAt))!, ...(r.opinion ? { opinion: { ...r.opinion, at: fmt(new Date(r.opinion.at))! } } : {}) };
+}
+
 function renderCaseView(row: RptCase, caller: Caller | null, now: Date, s: ReportingSettings) {
   const tz = s.timeZone;
   const fmt = (d: Date | null) => (d ? formatInstant(d, tz) : null);
@@ -235,12 +241,12 @@ function renderCaseView(row: RptCase, caller: Caller | null, now: Date, s: Repor
     extension: extra.extension ? { days: extra.extension.days, reason: extra.extension.reason, approvedBy: extra.extension.approvedBy, petitionerNotice: extra.extension.petitionerNotice } : null,
     evaluation: extra.evaluation ? { rating: extra.evaluation.rating, at: fmt(new Date(extra.evaluation.at)) } : null,
     evaluationState: extra.evaluation ? '已评价' : row.closedAt && row.status !== 'diverted' ? (deadlines.find((d) => d.kind === 'evaluation')?.state === 'lapsed' ? '超期未评价' : '待评价') : null,
-    decline: extra.decline ?? null,
-    diversion: extra.diversion ?? null,
     // every instant of the view in the office's time zone, like the top-level ones
+    decline: extra.decline ? { ...extra.decline, at: fmt(new Date(extra.decline.at)) } : null,
+    diversion: extra.diversion ? { ...extra.diversion, at: fmt(new Date(extra.diversion.at)) } : null,
     objections: (extra.objections ?? []).map((o) => ({ ...o, at: fmt(new Date(o.at)) })),
-    review: extra.review ?? null,
-    reReview: extra.reReview ?? null,
+    review: reviewOf(extra.review, fmt),
+    reReview: reviewOf(extra.reReview, fmt),
     supervisions: (extra.supervisions ?? []).map((v) => ({ ...v, at: fmt(new Date(v.at)) })),
     priorFinalCase: extra.priorFinalCase ?? null,
     overdue: isOverdue(deadlines),
