@@ -78,4 +78,21 @@ describe('every instant in the office offset', () => {
     const format = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?\+08:00$/;
     expect(all.filter((x) => !format.test(x.value))).toEqual([]);
   });
+
+  it('every basis names the unit by name, says the count starts the next day, and ends "至 … 24 时止"', async () => {
+    const inDays = (k: number) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() + k * 86_400_000));
+    const id = await register({ assignedBy: { authority: 'central', reference: '国信交〔2026〕5号', feedbackDueAt: inDays(20) } });
+    const routed = await post(`/api/v1/petitions/${id}/route`, 'office1', { mode: 'assign', unitCode: 'housing' });
+    const accepted = await post(`/api/v1/petitions/${id}/accept`, 'housing1');
+    const basis = (body: { deadlines: { kind: string; basis: string }[] }, kind: string) => body.deadlines.find((d) => d.kind === kind)!.basis;
+    const today = inDays(0);
+    expect(basis(routed, 'acceptance-notice')).toMatch(new RegExp(`^交办至住房和城乡建设局 ${today}，自次日起 15 日内告知受理情况（《信访工作条例》第二十三条）：至 \\d{4}-\\d\\d-\\d\\d 24 时止$`));
+    expect(basis(routed, 'objection')).toContain('交办至住房和城乡建设局');
+    expect(basis(accepted, 'handling')).toMatch(new RegExp(`^受理 ${today}，自次日起计算 60 日（《信访工作条例》第三十四条）：至 ${inDays(60)} 24 时止$`));
+    expect(basis(accepted, 'feedback')).toBe(`上级交办 ${today}，要求于 ${inDays(20)}（含当日）前报送办理结果（《信访工作条例》第二十二条）：至 ${inDays(20)} 24 时止`);
+    for (const d of (accepted as { deadlines: { basis: string; dueAt: string | null }[] }).deadlines) {
+      expect(d.basis).not.toContain(' housing');
+      if (d.dueAt) expect(d.basis).toMatch(/至 \d{4}-\d\d-\d\d 24 时止/);
+    }
+  });
 });

@@ -10,6 +10,8 @@ import { ASSIGNMENT_SETTINGS, type AssignmentSettings } from './assignment.setti
 export interface RouteBody {
   mode: RouteMode;
   unitCode: string;
+  /** The unit's name as the gateway has it (the basis of the deadlines names the unit). */
+  unitName?: string;
   feedbackDueAt?: string;
 }
 
@@ -30,7 +32,7 @@ export class AssignmentService {
     return this.act(cmd, 'route', (c, at) => {
       const feedbackDueAt = cmd.body.mode === 'assign' ? (cmd.body.feedbackDueAt ?? null) : null;
       if (feedbackDueAt !== null) this.checkFeedbackDue(feedbackDueAt, c, at);
-      return createEvent('case.routed', c.id, { mode: cmd.body.mode, unitCode: cmd.body.unitCode, feedbackDueAt, routedAt: at.toISOString() }, cmd.actor, this.clock.now());
+      return createEvent('case.routed', c.id, { mode: cmd.body.mode, unitCode: cmd.body.unitCode, ...(cmd.body.unitName ? { unitName: cmd.body.unitName } : {}), feedbackDueAt, routedAt: at.toISOString() }, cmd.actor, this.clock.now());
     });
   }
 

@@ -267,7 +267,14 @@ export class AccountsService implements OnApplicationBootstrap {
   }
 
   async assertUnit(code: string, field = 'unitCode', label = '责任单位'): Promise<void> {
-    if (!(await this.units.existsBy({ code }))) throw InvalidInputError.field(field, `${label}「${code}」不存在`);
+    await this.unitNameOf(code, field, label);
+  }
+
+  /** The unit's name; 400 naming the field when there is no such unit. */
+  async unitNameOf(code: string, field = 'unitCode', label = '责任单位'): Promise<string> {
+    const unit = await this.units.findOneBy({ code });
+    if (!unit) throw InvalidInputError.field(field, `${label}「${code}」不存在`);
+    return unit.name;
   }
 
   async createUser(dto: CreateUserDto, admin?: Caller, origin: RequestOrigin = { ip: null }): Promise<UserView> {

@@ -338,8 +338,9 @@ export class PetitionsController {
   @ApiOkResponse({ type: CaseViewDto, description: 'the updated case' })
   @ApiCaseErrors({ 403: '此操作需要以下角色之一：信访工作机构', 409: '该案件当前状态为「已转送交办」，不能再转送/交办' })
   async route(@Param('id', CaseId()) id: string, @Body() dto: RouteDto, @CurrentCaller() caller: Caller) {
-    await this.accounts.assertUnit(dto.unitCode);
-    return this.petitions.act(id, 'assignment', 'route', { ...dto }, caller);
+    // The unit's name goes with the routing: the deadlines' basis names the unit as people know it.
+    const unitName = await this.accounts.unitNameOf(dto.unitCode);
+    return this.petitions.act(id, 'assignment', 'route', { ...dto, unitName }, caller);
   }
 
   @Post(':id/accept')

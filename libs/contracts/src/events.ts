@@ -90,6 +90,8 @@ export class CaseContactAddedV1 {
 export class CaseRoutedV1 {
   @IsIn(ROUTE_MODES) mode: RouteMode;
   @IsString() unitCode: string;
+  /** The unit's name at the time of routing (absent in events before it was carried). */
+  @IsOptional() @IsString() @MaxLength(200) unitName?: string;
   @IsOptional() @RealDate() feedbackDueAt?: string | null;
   @Instant() routedAt: string;
 }

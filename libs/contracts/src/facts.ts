@@ -18,7 +18,7 @@ export function toCaseFact(event: EventEnvelope): CaseFact | null {
     }
     case 'case.routed': {
       const r = p as CaseRoutedV1;
-      return { type: 'routed', at: new Date(r.routedAt), mode: r.mode, unitCode: r.unitCode, ...(r.feedbackDueAt ? { feedbackDueDate: r.feedbackDueAt } : {}) };
+      return { type: 'routed', at: new Date(r.routedAt), mode: r.mode, unitCode: r.unitCode, ...(r.unitName ? { unitName: r.unitName } : {}), ...(r.feedbackDueAt ? { feedbackDueDate: r.feedbackDueAt } : {}) };
     }
     case 'case.accepted':
       return { type: 'accepted', at: new Date((p as CaseAcceptedV1).acceptedAt) };

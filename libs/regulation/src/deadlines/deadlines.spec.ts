@@ -45,7 +45,7 @@ describe('handling (Art. 34)', () => {
     expect(handling.lastDay).toBe('2024-11-19');
     expect(show(handling.dueAt)).toBe('2024-11-20T00:00:00+08:00');
     expect(handling.state).toBe('pending');
-    expect(handling.basis).toBe('受理 2024-09-20 起 60 日（《信访工作条例》第三十四条）→ 2024-11-19');
+    expect(handling.basis).toBe('受理 2024-09-20，自次日起计算 60 日（《信访工作条例》第三十四条）：至 2024-11-19 24 时止');
     expect(handling).toMatchObject({ article: '第三十四条', holder: 'unit', revision: 1, days: 60 });
     expect(show(handling.trigger)).toBe('2024-09-20T10:00:00+08:00');
   });
@@ -69,7 +69,7 @@ describe('handling (Art. 34)', () => {
     const ext2: CaseFact = { type: 'extended', at: at('2024-12-01T10:00:00'), days: 10 };
     const after1 = deadlines([...history, ext1], '2024-11-02T00:00:00').handling;
     expect(after1).toMatchObject({ lastDay: '2024-12-09', revision: 2, state: 'pending', days: 80 });
-    expect(after1.basis).toBe('受理 2024-09-20 起 60 日，经批准延长 20 日，共 80 日（《信访工作条例》第三十四条）→ 2024-12-09');
+    expect(after1.basis).toBe('受理 2024-09-20，自次日起计算 60 日，经批准延长 20 日，共 80 日（《信访工作条例》第三十四条）：至 2024-12-09 24 时止');
     const after2 = deadlines([...history, ext1, ext2, fact('closed', '2024-12-15T16:00:00')], '2025-01-01T00:00:00').handling;
     expect(after2).toMatchObject({ lastDay: '2024-12-19', revision: 3, state: 'met', days: 90 });
     expect(show(after2.dueAt)).toBe('2024-12-20T00:00:00+08:00');
@@ -114,7 +114,7 @@ describe('routing, the acceptance notice and the objection window (Art. 22–23)
     const ds = deadlines([registered('2024-09-02T09:00:00'), routed('2024-09-05T10:00:00')], '2024-09-06T00:00:00');
     expect(ds['acceptance-notice']).toMatchObject({ lastDay: '2024-09-20', state: 'pending', holder: 'unit', article: '第二十三条' });
     expect(ds.objection).toMatchObject({ lastDay: '2024-09-12', state: 'pending', holder: 'unit', workingDays: true, days: 5 });
-    expect(ds['acceptance-notice'].basis).toBe('转送至 U01 2024-09-05 起 15 日内告知受理情况（《信访工作条例》第二十三条）→ 2024-09-20');
+    expect(ds['acceptance-notice'].basis).toBe('转送至 U01 2024-09-05，自次日起 15 日内告知受理情况（《信访工作条例》第二十三条）：至 2024-09-20 24 时止');
   });
 
   it('accepting meets the acceptance notice and closes the objection window unused (lapsed, not breached)', () => {
@@ -259,7 +259,7 @@ describe('a full lifecycle: evaluation, review and re-review (Art. 21, 35, 36)',
     const ds = deadlines(closed, '2025-01-02T00:00:00');
     expect(ds['review-request']).toMatchObject({ lastDay: '2025-02-05', originalLastDay: '2025-01-29', rolledOver: true, state: 'pending' });
     expect(ds['review-request'].basis).toBe(
-      '收到处理意见 2024-12-30 起 30 日内可请求复查（《信访工作条例》第三十五条）→ 2025-01-29，末日 2025-01-29 为法定节假日，顺延至 2025-02-05（《民法典》第二百零三条）',
+      '收到处理意见 2024-12-30，自次日起 30 日内可请求复查（《信访工作条例》第三十五条）：末日 2025-01-29 为法定节假日，顺延至 2025-02-05（《民法典》第二百零三条），至 2025-02-05 24 时止',
     );
     expect(ds.evaluation).toMatchObject({ lastDay: '2025-01-29' }); // no roll-over for the evaluation window
     // a request that arrives the day after the break is in time
@@ -319,7 +319,7 @@ describe('time zone and the calendar’s limits', () => {
       expect(withheld[0].basis).toContain('5 个工作日');
       expect(withheld[0].unknownDates).toEqual(['2027-01-02', '2027-01-03', '2027-01-04', '2027-01-05', '2027-01-06', '2027-01-07', '2027-01-08', '2027-01-09', '2027-01-10', '2027-01-11', '2027-01-12', '2027-01-13', '2027-01-14', '2027-01-15']);
       expect(withheld[0].basis).toBe(
-        '转送至 U01 2026-12-28 起 5 个工作日内可对转送、交办提出异议（《信访工作条例》第二十三条）→ 无法计算：2027 年节假日安排尚未收录，2027-01-02 至 2027-01-15 的放假调休安排未定，不作推算，载入国务院办公厅 2027 年节假日安排后计算',
+        '转送至 U01 2026-12-28，自次日起 5 个工作日内可对转送、交办提出异议（《信访工作条例》第二十三条），暂无法计算：2027 年节假日安排尚未收录，2027-01-02 至 2027-01-15 的放假调休安排未定，不作推算，载入国务院办公厅 2027 年节假日安排后计算',
       );
       expect(computeDeadlines([routed('2026-12-28T10:00:00')], at('2026-12-28T12:00:00'), policy, calendar).map((d) => d.kind)).toEqual(['acceptance-notice']);
     });
@@ -411,14 +411,14 @@ describe('golden vectors for years without a notice (2027, 2028), policy withhol
     } else {
       expect(w).toBeUndefined();
       expect({ lastDay: d?.lastDay, dueAt: show(d?.dueAt), rolledOver: d?.rolledOver, provisional: d?.provisional }).toEqual({ ...expected, provisional: undefined });
-      expect(d!.basis).toMatch(new RegExp(`→ ${expected.lastDay}$`));
+      expect(d!.basis).toMatch(new RegExp(`至 ${expected.lastDay} 24 时止$`));
     }
   });
 
   it('a window withheld across the turn of the year asks for both notices, in Chinese', () => {
     const { withheld } = assessDeadlines([fact('review-opinion-issued', '2027-11-20T10:00:00')], at('2027-11-20T10:00:00'), policy, calendar);
     expect(withheld[0].basis).toBe(
-      '收到复查意见 2027-11-20 起 30 日内可请求复核（《信访工作条例》第三十六条）→ 无法计算：2027 年节假日安排尚未收录，2027-12-20 至 2027-12-31、2028-01-02 至 2028-01-24、2028-01-29 至 2028-02-11 的放假调休安排未定，不作推算，载入国务院办公厅 2027、2028 年节假日安排后计算',
+      '收到复查意见 2027-11-20，自次日起 30 日内可请求复核（《信访工作条例》第三十六条），暂无法计算：2027 年节假日安排尚未收录，2027-12-20 至 2027-12-31、2028-01-02 至 2028-01-24、2028-01-29 至 2028-02-11 的放假调休安排未定，不作推算，载入国务院办公厅 2027、2028 年节假日安排后计算',
     );
   });
 

@@ -59,7 +59,7 @@ export const DEADLINE_KINDS: readonly DeadlineKind[] = [
 
 export type CaseFact =
   | { type: 'registered'; at: Date; feedbackDueDate?: LocalDate }
-  | { type: 'routed'; at: Date; mode: 'transfer' | 'assign'; unitCode: string; feedbackDueDate?: LocalDate }
+  | { type: 'routed'; at: Date; mode: 'transfer' | 'assign'; unitCode: string; unitName?: string; feedbackDueDate?: LocalDate }
   | { type: 'objected'; at: Date }
   | { type: 'accepted'; at: Date }
   | { type: 'declined'; at: Date }
@@ -237,6 +237,8 @@ interface Instance {
   describe: string;
   /** Extra text after the result. */
   notes: string[];
+  /** The holiday roll-over of the last day, in words, when there was one. */
+  rollNote?: string;
   metAt?: Date;
   mootAt?: Date;
   /** An earlier revision of the same obligation was already breached when this one replaced it. */
@@ -285,8 +287,9 @@ export function assessDeadlines(facts: CaseFact[], now: Date, policy: DeadlinePo
   const current = new Map<DeadlineKind, Instance>();
   const withheld = new Map<DeadlineKind, WithheldDeadline>();
 
-  const period = (spec: PeriodSpec): { period: PeriodResult; notes: string[] } => {
+  const period = (spec: PeriodSpec): { period: PeriodResult; notes: string[]; rollNote?: string } => {
     const notes: string[] = [];
+    let rollNote: string | undefined;
     let p: PeriodResult;
     const uncovered = policy.onUncoveredYear === 'provisional' ? 'assume' : 'throw';
     if (spec.fixedLastDay !== undefined) {
@@ -304,12 +307,12 @@ export function assessDeadlines(facts: CaseFact[], now: Date, policy: DeadlinePo
     }
     if (p.rolledOver) {
       const what = calendar.dayStatus(p.originalLastDay) === 'holiday' ? '法定节假日' : '休息日';
-      notes.push(`末日 ${p.originalLastDay} 为${what}，顺延至 ${p.lastDay}（《民法典》第二百零三条）`);
+      rollNote = `末日 ${p.originalLastDay} 为${what}，顺延至 ${p.lastDay}（《民法典》第二百零三条）`;
     }
     if (p.assumedYears) {
       notes.push(`${p.assumedYears.join('、')} 年节假日安排未收录，暂按常规周计算，待日历数据更新后重算`);
     }
-    return { period: p, notes };
+    return { period: p, notes, rollNote };
   };
 
   /**
@@ -322,7 +325,7 @@ export function assessDeadlines(facts: CaseFact[], now: Date, policy: DeadlinePo
   const open = (spec: PeriodSpec, opts: { replacedAt?: Date; sameObligation?: boolean; retroactive?: boolean } = {}): void => {
     const prev = current.get(spec.kind);
     const revision = (prev?.revision ?? withheld.get(spec.kind)?.revision ?? 0) + 1;
-    let computed: { period: PeriodResult; notes: string[] };
+    let computed: { period: PeriodResult; notes: string[]; rollNote?: string };
     try {
       computed = period(spec);
     } catch (e) {
@@ -342,7 +345,7 @@ export function assessDeadlines(facts: CaseFact[], now: Date, policy: DeadlinePo
       return;
     }
     withheld.delete(spec.kind);
-    const { period: p, notes } = computed;
+    const { period: p, notes, rollNote } = computed;
     const inst: Instance = {
       kind: spec.kind,
       trigger: spec.trigger,
@@ -353,6 +356,7 @@ export function assessDeadlines(facts: CaseFact[], now: Date, policy: DeadlinePo
       workingDays: spec.workingDays,
       describe: spec.describe,
       notes: [...(spec.notes ?? []), ...notes],
+      rollNote,
       superseded: prev ? [...prev.superseded] : [],
     };
     if (prev) {
@@ -402,7 +406,7 @@ export function assessDeadlines(facts: CaseFact[], now: Date, policy: DeadlinePo
   for (const f of sorted) {
     switch (f.type) {
       case 'registered': {
-        open({ kind: 'route', trigger: f.at, holder: 'office', days: ROUTE_DAYS, describe: `收到信访事项 ${day(f.at)} 起 ${ROUTE_DAYS} 日内转送、交办或告知` });
+        open({ kind: 'route', trigger: f.at, holder: 'office', days: ROUTE_DAYS, describe: `收到信访事项 ${day(f.at)}，自次日起 ${ROUTE_DAYS} 日内转送、交办或告知` });
         if (f.feedbackDueDate !== undefined) {
           openFeedback(f.at, f.feedbackDueDate, 'office', '上级交办');
         }
@@ -410,13 +414,13 @@ export function assessDeadlines(facts: CaseFact[], now: Date, policy: DeadlinePo
       }
       case 'routed': {
         meet('route', f.at);
-        routeLabel = `${f.mode === 'assign' ? '交办' : '转送'}至 ${f.unitCode}`;
+        routeLabel = `${f.mode === 'assign' ? '交办' : '转送'}至${f.unitName ?? ` ${f.unitCode}`}`;
         open({
           kind: 'acceptance-notice',
           trigger: f.at,
           holder: 'unit',
           days: ACCEPTANCE_NOTICE_DAYS,
-          describe: `${routeLabel} ${day(f.at)} 起 ${ACCEPTANCE_NOTICE_DAYS} 日内告知受理情况`,
+          describe: `${routeLabel} ${day(f.at)}，自次日起 ${ACCEPTANCE_NOTICE_DAYS} 日内告知受理情况`,
         });
         open({
           kind: 'objection',
@@ -424,7 +428,7 @@ export function assessDeadlines(facts: CaseFact[], now: Date, policy: DeadlinePo
           holder: 'unit',
           days: OBJECTION_WORKING_DAYS,
           workingDays: true,
-          describe: `${routeLabel} ${day(f.at)} 起 ${OBJECTION_WORKING_DAYS} 个工作日内可对转送、交办提出异议`,
+          describe: `${routeLabel} ${day(f.at)}，自次日起 ${OBJECTION_WORKING_DAYS} 个工作日内可对转送、交办提出异议`,
         });
         if (f.mode === 'assign' && f.feedbackDueDate !== undefined) {
           openFeedback(f.at, f.feedbackDueDate, 'unit', `${routeLabel}`);
@@ -439,7 +443,7 @@ export function assessDeadlines(facts: CaseFact[], now: Date, policy: DeadlinePo
           trigger: f.at,
           holder: 'office',
           days: ROUTE_DAYS,
-          describe: `责任单位 ${day(f.at)} 提出异议退回，自退回起重新计算 ${ROUTE_DAYS} 日内转送、交办或告知`,
+          describe: `责任单位 ${day(f.at)} 提出异议退回，自退回次日起重新计算 ${ROUTE_DAYS} 日内转送、交办或告知`,
         });
         break;
       }
@@ -448,7 +452,7 @@ export function assessDeadlines(facts: CaseFact[], now: Date, policy: DeadlinePo
         moot('objection', f.at);
         acceptedAt = f.at;
         extensionDays = 0;
-        open({ kind: 'handling', trigger: f.at, holder: 'unit', days: HANDLING_DAYS, describe: `受理 ${day(f.at)} 起 ${HANDLING_DAYS} 日` });
+        open({ kind: 'handling', trigger: f.at, holder: 'unit', days: HANDLING_DAYS, describe: `受理 ${day(f.at)}，自次日起计算 ${HANDLING_DAYS} 日` });
         break;
       }
       case 'declined':
@@ -473,7 +477,7 @@ export function assessDeadlines(facts: CaseFact[], now: Date, policy: DeadlinePo
             trigger: acceptedAt,
             holder: 'unit',
             days: total,
-            describe: `受理 ${day(acceptedAt)} 起 ${HANDLING_DAYS} 日，经批准延长 ${extensionDays} 日，共 ${total} 日`,
+            describe: `受理 ${day(acceptedAt)}，自次日起计算 ${HANDLING_DAYS} 日，经批准延长 ${extensionDays} 日，共 ${total} 日`,
           },
           { replacedAt: f.at, sameObligation: true },
         );
@@ -487,14 +491,14 @@ export function assessDeadlines(facts: CaseFact[], now: Date, policy: DeadlinePo
           trigger: f.at,
           holder: 'petitioner',
           days: policy.evaluationWindowDays,
-          describe: `办结 ${day(f.at)} 起 ${policy.evaluationWindowDays} 日内评价（评价期限为本地规定）`,
+          describe: `办结 ${day(f.at)}，自次日起 ${policy.evaluationWindowDays} 日内评价（评价期限为本地规定）`,
         });
         open({
           kind: 'review-request',
           trigger: f.at,
           holder: 'petitioner',
           days: REVIEW_REQUEST_DAYS,
-          describe: `收到处理意见 ${day(f.at)} 起 ${REVIEW_REQUEST_DAYS} 日内可请求复查`,
+          describe: `收到处理意见 ${day(f.at)}，自次日起 ${REVIEW_REQUEST_DAYS} 日内可请求复查`,
         });
         break;
       }
@@ -508,7 +512,7 @@ export function assessDeadlines(facts: CaseFact[], now: Date, policy: DeadlinePo
           trigger: f.at,
           holder: 'office',
           days: REVIEW_OPINION_DAYS,
-          describe: `收到复查请求 ${day(f.at)} 起 ${REVIEW_OPINION_DAYS} 日内提出复查意见`,
+          describe: `收到复查请求 ${day(f.at)}，自次日起 ${REVIEW_OPINION_DAYS} 日内提出复查意见`,
         });
         break;
       case 'review-opinion-issued':
@@ -518,7 +522,7 @@ export function assessDeadlines(facts: CaseFact[], now: Date, policy: DeadlinePo
           trigger: f.at,
           holder: 'petitioner',
           days: RE_REVIEW_REQUEST_DAYS,
-          describe: `收到复查意见 ${day(f.at)} 起 ${RE_REVIEW_REQUEST_DAYS} 日内可请求复核`,
+          describe: `收到复查意见 ${day(f.at)}，自次日起 ${RE_REVIEW_REQUEST_DAYS} 日内可请求复核`,
         });
         break;
       case 're-review-requested':
@@ -528,7 +532,7 @@ export function assessDeadlines(facts: CaseFact[], now: Date, policy: DeadlinePo
           trigger: f.at,
           holder: 'office',
           days: RE_REVIEW_OPINION_DAYS,
-          describe: `收到复核请求 ${day(f.at)} 起 ${RE_REVIEW_OPINION_DAYS} 日内提出复核意见`,
+          describe: `收到复核请求 ${day(f.at)}，自次日起 ${RE_REVIEW_OPINION_DAYS} 日内提出复核意见`,
         });
         break;
       case 're-review-opinion-issued': {
@@ -543,7 +547,7 @@ export function assessDeadlines(facts: CaseFact[], now: Date, policy: DeadlinePo
               trigger: inst.trigger,
               holder: 'office',
               days: total,
-              describe: `收到复核请求 ${day(inst.trigger)} 起 ${RE_REVIEW_OPINION_DAYS} 日内提出复核意见，听证 ${hearing} 日不计入，共 ${total} 日`,
+              describe: `收到复核请求 ${day(inst.trigger)}，自次日起 ${RE_REVIEW_OPINION_DAYS} 日内提出复核意见，听证 ${hearing} 日不计入，共 ${total} 日`,
             },
             { replacedAt: f.at, retroactive: true },
           );
@@ -570,21 +574,21 @@ export function assessDeadlines(facts: CaseFact[], now: Date, policy: DeadlinePo
       trigger: at,
       holder,
       fixedLastDay: due,
-      describe: `${who} ${day(at)}，要求 ${due} 前报送办理结果`,
+      describe: `${who} ${day(at)}，要求于 ${due}（含当日）前报送办理结果`,
     });
   }
 }
 
 /**
  * The words of a withheld deadline: which year is missing and, when known, which days only its
- * notice can settle, e.g. "… → 无法计算：2027 年节假日安排尚未收录，2027-01-22 至 2027-02-04 的放假调休
+ * notice can settle, e.g. "…，暂无法计算：2027 年节假日安排尚未收录，2027-01-22 至 2027-02-04 的放假调休
  * 安排未定，不作推算，载入国务院办公厅 2027 年节假日安排后计算".
  */
 function withheldBasis(described: string, e: CalendarNotCoveredError): string {
   const dates = e.unknownDates;
   const years = dates.length ? describeYears(dates) : String(e.year);
   const which = dates.length ? `，${describeDates(dates)} 的放假调休安排未定` : '';
-  return `${described}→ 无法计算：${e.year} 年节假日安排尚未收录${which}，不作推算，载入国务院办公厅 ${years} 年节假日安排后计算`;
+  return `${described}，暂无法计算：${e.year} 年节假日安排尚未收录${which}，不作推算，载入国务院办公厅 ${years} 年节假日安排后计算`;
 }
 
 function stateOf(inst: Instance, now: Date): DeadlineState {
@@ -605,7 +609,8 @@ function stateOf(inst: Instance, now: Date): DeadlineState {
 function toDeadline(inst: Instance, now: Date): Deadline {
   const p = inst.period;
   const article = ARTICLE[inst.kind];
-  const basis = `${inst.describe}（${LAW}${article}）→ ${p.originalLastDay}${inst.notes.map((n) => `，${n}`).join('')}`;
+  // "…（条例第N条）：至 2024-11-19 24 时止", a roll-over named before it, other notes after.
+  const basis = `${inst.describe}（${LAW}${article}）：${inst.rollNote ? `${inst.rollNote}，` : ''}至 ${p.lastDay} 24 时止${inst.notes.map((n) => `，${n}`).join('')}`;
   const d: Deadline = {
     kind: inst.kind,
     trigger: inst.trigger,
