@@ -95,4 +95,18 @@ describe('every instant in the office offset', () => {
       if (d.dueAt) expect(d.basis).toMatch(/至 \d{4}-\d\d-\d\d 24 时止/);
     }
   });
+
+  it('two feedback dates, both kept: the authority’s (owed upward) and the unit’s, which may not be later (422); the backlog answers to the authority’s', async () => {
+    const inDays = (k: number) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() + k * 86_400_000));
+    const id = await register({ assignedBy: { authority: 'central', reference: '国信交〔2026〕6号', feedbackDueAt: inDays(17) } });
+    const late = await t.http().post(`/api/v1/petitions/${id}/route`).set(as('office1')).send({ mode: 'assign', unitCode: 'housing', feedbackDueAt: inDays(22) }).expect(422);
+    expect(late.body).toMatchObject({ code: 'REGULATION', message: expect.stringContaining(`不得晚于上级交办机关要求的反馈期限（${inDays(17)}）`), details: [{ field: 'feedbackDueAt' }] });
+    expect((await get(`/api/v1/petitions/${id}`, 'office1')).status).toBe('registered'); // nothing written
+    const routed = await post(`/api/v1/petitions/${id}/route`, 'office1', { mode: 'assign', unitCode: 'housing', feedbackDueAt: inDays(12) });
+    const kinds = Object.fromEntries((routed.deadlines as { kind: string; lastDay: string }[]).map((d) => [d.kind, d.lastDay]));
+    expect(kinds).toMatchObject({ feedback: inDays(17), 'unit-feedback': inDays(12) });
+    expect(routed.assignedBy).toMatchObject({ authority: 'central', feedbackDueAt: inDays(17) });
+    const row = ((await get('/api/v1/reports/backlog', 'leader1')) as { id: string; dueKind: string; dueAt: string }[]).find((b) => b.id === id);
+    expect(row).toMatchObject({ dueKind: 'feedback', dueAt: `${inDays(18)}T00:00:00+08:00` });
+  });
 });

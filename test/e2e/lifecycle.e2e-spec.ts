@@ -187,10 +187,11 @@ describe('case lifecycle', () => {
     const id = (
       await post('/api/v1/petitions', 'reception1', walkIn({ petitioners: [{ name: '交办件' }], assignedBy: { authority: 'central', reference: '国信交〔2026〕1号' }, backlog: true })).expect(201)
     ).body.id;
+    // No date from above: the date the office set for the unit is the one it answers to.
     await post(`/api/v1/petitions/${id}/route`, 'office1', { mode: 'assign', unitCode: 'housing', feedbackDueAt: '2099-12-31' }).expect(200);
     const res = await t.http().get('/api/v1/reports/backlog').query({ authority: 'central' }).set(as('leader1')).expect(200);
     expect(res.body).toEqual([
-      expect.objectContaining({ id, authority: 'central', unitCode: 'housing', dueKind: 'feedback', dueAt: '2100-01-01T00:00:00+08:00', overdue: false, supervised: false }),
+      expect.objectContaining({ id, authority: 'central', unitCode: 'housing', dueKind: 'unit-feedback', dueAt: '2100-01-01T00:00:00+08:00', overdue: false, supervised: false }),
     ]);
     await post(`/api/v1/petitions/${id}/accept`, 'housing1').expect(200);
     await post(`/api/v1/petitions/${id}/close`, 'housing1', { kind: 'substantive', outcome: 'support', opinion: '已解决。' }).expect(200);

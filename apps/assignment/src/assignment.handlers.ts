@@ -30,7 +30,8 @@ export class AssignmentHandlers {
     const change: Partial<AssignmentCase> = { ...next };
     if (event.type === 'case.routed') {
       const p = event.payload as CaseRoutedV1;
-      Object.assign(change, { unitCode: p.unitCode, mode: p.mode, feedbackDueAt: p.feedbackDueAt ?? row.feedbackDueAt, routedAt: new Date(p.routedAt) });
+      // feedbackDueAt stays the assigning authority's date: the unit's own date is a deadline of its own.
+      Object.assign(change, { unitCode: p.unitCode, mode: p.mode, routedAt: new Date(p.routedAt) });
     } else if (event.type === 'case.accepted') {
       change.acceptedAt = new Date((event.payload as CaseAcceptedV1).acceptedAt);
     } else if (event.type === 'case.objected') {

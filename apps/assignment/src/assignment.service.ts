@@ -75,6 +75,10 @@ export class AssignmentService {
     const receivedOn = toLocalDate(c.receivedAt, this.settings.timeZone);
     if (due < receivedOn) throw InvalidInputError.field('feedbackDueAt', `反馈期限（${due}）不得早于收信/来访日期（${receivedOn}）`);
     if (due < routedOn) throw InvalidInputError.field('feedbackDueAt', `反馈期限（${due}）不得早于转送之日（${routedOn}）`);
+    // The unit answers to the office before the office answers upward (Art. 22(1)(三)).
+    if (c.feedbackDueAt && due > c.feedbackDueAt) {
+      throw new RuleViolationError(`交办给责任单位的反馈期限（${due}）不得晚于上级交办机关要求的反馈期限（${c.feedbackDueAt}）（《信访工作条例》第二十二条）`, [{ field: 'feedbackDueAt', messages: [`不得晚于 ${c.feedbackDueAt}`] }]);
+    }
   }
 
   /**

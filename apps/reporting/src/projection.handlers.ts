@@ -162,7 +162,8 @@ export class ProjectionHandlers {
       switch (e.type) {
         case 'case.routed': {
           const r = p as CaseRoutedV1;
-          Object.assign(change, { unitCode: r.unitCode, routeMode: r.mode, routedAt: new Date(r.routedAt), assignedFeedbackDueAt: r.feedbackDueAt ?? row.assignedFeedbackDueAt });
+          // assignedFeedbackDueAt stays the assigning authority's date; the unit's is its own deadline (unit-feedback).
+          Object.assign(change, { unitCode: r.unitCode, routeMode: r.mode, routedAt: new Date(r.routedAt) });
           item = entry(e, 'routed', r.routedAt, { mode: r.mode, unitCode: r.unitCode });
           await m.getRepository(RptAct).insert(actOf(e.caseId, e.eventId, item));
           break;

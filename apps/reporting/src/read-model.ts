@@ -48,7 +48,7 @@ const BEFORE_EVERYTHING = new Date(-8.64e15);
 const WINDOW_KINDS: ReadonlySet<DeadlineKind> = new Set(['objection', 'evaluation', 'review-request', 're-review-request']);
 
 /** The date a unit answers to on the backlog, first found first: the assigning body's feedback date, else the handling period… */
-const ANSWER_KINDS: readonly DeadlineKind[] = ['feedback', 'handling', 'acceptance-notice', 'route', 'review-opinion', 're-review-opinion'];
+const ANSWER_KINDS: readonly DeadlineKind[] = ['feedback', 'unit-feedback', 'handling', 'acceptance-notice', 'route', 'review-opinion', 're-review-opinion'];
 
 /** Satisfied ratings (满意 + 基本满意). */
 export const SATISFIED_RATINGS = ['satisfied', 'basically-satisfied'] as const;

@@ -40,6 +40,23 @@ const CASE_INDICES: [string, string[]][] = [
  * indexes the reports' filters use, and the event log a rebuild replays (rpt_event). Existing cases are derived here from their stored history, and
  * rpt_meta records what with (the reporting service derives them again at start when that changed).
  */
+/**
+ * The assigning authority's feedback date (assignedBy.feedbackDueAt) was replaced by the date the
+ * office set for the unit when it assigned the case: put back the one the registration carried.
+ */
+async function restoreAuthorityFeedbackDates(qr: QueryRunner): Promise<void> {
+  const rows = (await qr.query('SELECT id, facts, assignedFeedbackDueAt FROM rpt_case WHERE authority IS NOT NULL')) as { id: string; facts: string; assignedFeedbackDueAt: string | null }[];
+  for (const r of rows) {
+    let due: string | null = null;
+    try {
+      due = (JSON.parse(r.facts) as { type: string; feedbackDueDate?: string }[]).find((f) => f.type === 'registered')?.feedbackDueDate ?? null;
+    } catch {
+      continue; // shown as 数据异常
+    }
+    if (due !== r.assignedFeedbackDueAt) await qr.query('UPDATE rpt_case SET assignedFeedbackDueAt = ? WHERE id = ?', [due, r.id]);
+  }
+}
+
 export function reportingReadModel(settings: ReportingSettings): new () => MigrationInterface {
   return class ReportingReadModel1765400000000 implements MigrationInterface {
     name = 'ReportingReadModel1765400000000';
@@ -68,6 +85,7 @@ export function reportingReadModel(settings: ReportingSettings): new () => Migra
       if (Number(n) > 0) await markEventLogIncomplete(qr.manager, Number(n));
       await refreshDerivedColumns(qr.manager, settings, { acts: true });
       await recordDerivation(qr.manager, settings);
+      await restoreAuthorityFeedbackDates(qr);
     }
     async down(qr: QueryRunner): Promise<void> {
       await qr.dropTable('rpt_event');

@@ -3,7 +3,7 @@ import { PRC_CALENDAR_DATA } from '../calendar/prc-calendar.data.js';
 import { statutoryHolidays } from '../calendar/statutory-holidays.js';
 import { describeDates } from '../calendar/uncovered-days.js';
 import { formatInstant } from '../dates/time-zone.js';
-import { assessDeadlines, computeDeadlines, DEFAULT_POLICY, serializeDeadline, type CaseFact, type Deadline, type DeadlineKind, type DeadlinePolicy } from './deadlines.js';
+import { assessDeadlines, computeDeadlines, DEADLINE_KINDS, DEFAULT_POLICY, serializeDeadline, type CaseFact, type Deadline, type DeadlineKind, type DeadlinePolicy } from './deadlines.js';
 
 const calendar = PrcCalendar.default();
 const TZ = 'Asia/Shanghai';
@@ -33,7 +33,7 @@ describe('the default policy', () => {
     expect(DEFAULT_POLICY.evaluationWindowDays).toBe(30);
     const on = (Object.entries(DEFAULT_POLICY.rollOver) as Array<[DeadlineKind, boolean]>).filter(([, v]) => v).map(([k]) => k);
     expect(on.sort()).toEqual(['re-review-request', 'review-request']);
-    expect(Object.keys(DEFAULT_POLICY.rollOver)).toHaveLength(10);
+    expect(Object.keys(DEFAULT_POLICY.rollOver).sort()).toEqual([...DEADLINE_KINDS].sort());
   });
 });
 
@@ -170,23 +170,29 @@ describe('routing, the acceptance notice and the objection window (Art. 22–23)
 });
 
 describe('assigned cases: feedback to the assigning body (Art. 22)', () => {
-  it('only a case assigned with a due date gets a feedback deadline, due at the end of that date', () => {
+  it('only a case assigned with a due date gets the unit’s feedback deadline, due at the end of that date', () => {
     const transfer = deadlines([registered('2024-09-02T09:00:00'), routed('2024-09-05T10:00:00')], '2024-09-06T00:00:00');
     expect(transfer.feedback).toBeUndefined();
+    expect(transfer['unit-feedback']).toBeUndefined();
     const assigned = deadlines([registered('2024-09-02T09:00:00'), routed('2024-09-05T10:00:00', 'U01', 'assign', '2024-10-31')], '2024-09-06T00:00:00');
-    expect(assigned.feedback).toMatchObject({ lastDay: '2024-10-31', state: 'pending', holder: 'unit', revision: 1 });
-    expect(show(assigned.feedback.dueAt)).toBe('2024-11-01T00:00:00+08:00');
+    expect(assigned['unit-feedback']).toMatchObject({ lastDay: '2024-10-31', state: 'pending', holder: 'unit', revision: 1 });
+    expect(assigned.feedback).toBeUndefined(); // no date from above
+    expect(show(assigned['unit-feedback'].dueAt)).toBe('2024-11-01T00:00:00+08:00');
   });
 
-  it('a case handed down from above with a due date carries it from registration; a different date set when assigning bumps the revision; closing meets it', () => {
+  it('the date handed down from above is kept beside the date the office sets for the unit; closing meets both; an objection makes the unit’s moot', () => {
     const history: CaseFact[] = [registered('2024-09-02T09:00:00', '2024-10-31')];
     expect(deadlines(history, '2024-09-03T00:00:00').feedback).toMatchObject({ lastDay: '2024-10-31', holder: 'office', revision: 1 });
-    const same = deadlines([...history, routed('2024-09-05T10:00:00', 'U01', 'assign', '2024-10-31')], '2024-09-06T00:00:00').feedback;
-    expect(same).toMatchObject({ lastDay: '2024-10-31', holder: 'unit', revision: 1 });
     const earlier: CaseFact[] = [...history, routed('2024-09-05T10:00:00', 'U01', 'assign', '2024-10-25'), fact('accepted', '2024-09-06T10:00:00')];
-    expect(deadlines(earlier, '2024-09-07T00:00:00').feedback).toMatchObject({ lastDay: '2024-10-25', revision: 2 });
-    expect(deadlines([...earlier, fact('closed', '2024-10-20T10:00:00')], '2024-11-30T00:00:00').feedback.state).toBe('met');
-    expect(deadlines(earlier, '2024-10-26T00:00:00').feedback.state).toBe('breached');
+    const both = deadlines(earlier, '2024-09-07T00:00:00');
+    expect(both.feedback).toMatchObject({ lastDay: '2024-10-31', holder: 'office', revision: 1, basis: expect.stringContaining('上级交办 2024-09-02，要求于 2024-10-31（含当日）前报送') });
+    expect(both['unit-feedback']).toMatchObject({ lastDay: '2024-10-25', holder: 'unit', revision: 1, basis: expect.stringContaining('交办至 U01 2024-09-05，要求于 2024-10-25（含当日）前报送') });
+    const closed = deadlines([...earlier, fact('closed', '2024-10-20T10:00:00')], '2024-11-30T00:00:00');
+    expect([closed.feedback.state, closed['unit-feedback'].state]).toEqual(['met', 'met']);
+    const late = deadlines(earlier, '2024-10-26T00:00:00');
+    expect([late.feedback.state, late['unit-feedback'].state]).toEqual(['pending', 'breached']);
+    const objected = deadlines([...history, routed('2024-09-05T10:00:00', 'U01', 'assign', '2024-10-25'), fact('objected', '2024-09-06T10:00:00')], '2024-10-26T00:00:00');
+    expect([objected.feedback.state, objected['unit-feedback'].state]).toEqual(['pending', 'lapsed']);
   });
 });
 

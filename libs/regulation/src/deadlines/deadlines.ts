@@ -7,7 +7,8 @@
  * | route              | receipt, or the latest objection| 15 days                     | routed (or declined by office)  | office     | 22      |
  * | acceptance-notice  | routed                          | 15 days                     | accepted / declined / diverted  | unit       | 23      |
  * | objection (window) | routed                          | 5 working days              | objected                        | unit       | 23(3)   |
- * | feedback           | assignment with a due date      | end of that date            | closed / declined / diverted    | unit/office| 22(1)(三)|
+ * | feedback           | handed down with a due date     | end of that date            | closed / declined / diverted    | office     | 22(1)(三)|
+ * | unit-feedback      | assigned (交办) with a due date  | end of that date            | closed / declined / diverted    | unit       | 22(1)(三)|
  * | handling           | accepted                        | 60 days + extensions        | closed / diverted               | unit       | 34      |
  * | evaluation (window)| closed                          | evaluationWindowDays        | evaluated                       | petitioner | 21      |
  * | review-request (w.)| closed                          | 30 days                     | review-requested                | petitioner | 35      |
@@ -37,6 +38,7 @@ export type DeadlineKind =
   | 'acceptance-notice'
   | 'objection'
   | 'feedback'
+  | 'unit-feedback'
   | 'handling'
   | 'evaluation'
   | 'review-request'
@@ -49,6 +51,7 @@ export const DEADLINE_KINDS: readonly DeadlineKind[] = [
   'acceptance-notice',
   'objection',
   'feedback',
+  'unit-feedback',
   'handling',
   'evaluation',
   'review-request',
@@ -184,6 +187,7 @@ export const DEFAULT_POLICY: DeadlinePolicy = Object.freeze({
     'acceptance-notice': false,
     objection: false,
     feedback: false,
+    'unit-feedback': false,
     handling: false,
     evaluation: false,
     'review-request': true,
@@ -214,6 +218,7 @@ const ARTICLE: Record<DeadlineKind, string> = {
   'acceptance-notice': '第二十三条',
   objection: '第二十三条',
   feedback: '第二十二条',
+  'unit-feedback': '第二十二条',
   handling: '第三十四条',
   evaluation: '第二十一条',
   'review-request': '第三十五条',
@@ -407,8 +412,9 @@ export function assessDeadlines(facts: CaseFact[], now: Date, policy: DeadlinePo
     switch (f.type) {
       case 'registered': {
         open({ kind: 'route', trigger: f.at, holder: 'office', days: ROUTE_DAYS, describe: `收到信访事项 ${day(f.at)}，自次日起 ${ROUTE_DAYS} 日内转送、交办或告知` });
+        // The date the assigning authority set: owed upward, kept whatever the office later sets for the unit.
         if (f.feedbackDueDate !== undefined) {
-          openFeedback(f.at, f.feedbackDueDate, 'office', '上级交办');
+          openFeedback('feedback', f.at, f.feedbackDueDate, 'office', '上级交办');
         }
         break;
       }
@@ -430,14 +436,17 @@ export function assessDeadlines(facts: CaseFact[], now: Date, policy: DeadlinePo
           workingDays: true,
           describe: `${routeLabel} ${day(f.at)}，自次日起 ${OBJECTION_WORKING_DAYS} 个工作日内可对转送、交办提出异议`,
         });
+        // The date the petition office sets for the unit when it assigns: a deadline of its own.
         if (f.mode === 'assign' && f.feedbackDueDate !== undefined) {
-          openFeedback(f.at, f.feedbackDueDate, 'unit', `${routeLabel}`);
+          openFeedback('unit-feedback', f.at, f.feedbackDueDate, 'unit', `${routeLabel}`);
         }
         break;
       }
       case 'objected': {
         meet('objection', f.at);
         moot('acceptance-notice', f.at);
+        // The unit gave the case back: the date set for it no longer applies (a new assignment sets its own).
+        moot('unit-feedback', f.at);
         open({
           kind: 'route',
           trigger: f.at,
@@ -465,6 +474,7 @@ export function assessDeadlines(facts: CaseFact[], now: Date, policy: DeadlinePo
         moot('objection', f.at);
         meet('handling', f.at);
         meet('feedback', f.at);
+        meet('unit-feedback', f.at);
         break;
       }
       case 'extended': {
@@ -486,6 +496,7 @@ export function assessDeadlines(facts: CaseFact[], now: Date, policy: DeadlinePo
       case 'closed': {
         meet('handling', f.at);
         meet('feedback', f.at);
+        meet('unit-feedback', f.at);
         open({
           kind: 'evaluation',
           trigger: f.at,
@@ -563,14 +574,11 @@ export function assessDeadlines(facts: CaseFact[], now: Date, policy: DeadlinePo
     withheld: DEADLINE_KINDS.filter((k) => withheld.has(k)).map((k) => withheld.get(k)!),
   };
 
-  function openFeedback(at: Date, due: LocalDate, holder: DeadlineHolder, who: string): void {
-    const prev = current.get('feedback');
-    if (prev && prev.period.lastDay === due && prev.metAt === undefined && prev.mootAt === undefined) {
-      prev.holder = holder; // same due date: not a new revision
-      return;
-    }
+  function openFeedback(kind: 'feedback' | 'unit-feedback', at: Date, due: LocalDate, holder: DeadlineHolder, who: string): void {
+    const prev = current.get(kind);
+    if (prev && prev.period.lastDay === due && prev.metAt === undefined && prev.mootAt === undefined) return; // same due date: not a new revision
     open({
-      kind: 'feedback',
+      kind,
       trigger: at,
       holder,
       fixedLastDay: due,

@@ -12,6 +12,7 @@ export const DEADLINE_NAMES: Readonly<Record<DeadlineKind, string>> = {
   'acceptance-notice': '告知受理期限',
   objection: '异议期限',
   feedback: '反馈期限',
+  'unit-feedback': '单位反馈期限',
   handling: '办理期限',
   evaluation: '评价期限',
   'review-request': '申请复查期限',
