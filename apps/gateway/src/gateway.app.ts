@@ -11,6 +11,7 @@ import type { GatewaySettings } from './gateway.settings.js';
 import { applyHttpSecurity } from './http-security.js';
 import { serveWebApp } from './web-app.js';
 import { mountTimerQueue } from './timer-queue.js';
+import { documentIdempotency } from './idempotency.js';
 
 /** Builds the gateway application (not yet listening): the API under /api, the web app at /. */
 export async function createGatewayApp(
@@ -43,6 +44,8 @@ export async function createGatewayApp(
       .addBearerAuth()
       .build(),
   );
+  // The Idempotency-Key on every POST that takes it, with its answers.
+  documentIdempotency(doc);
   SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs-json' });
   const closeBoard = mountTimerQueue(app, settings);
   if (closeBoard) {

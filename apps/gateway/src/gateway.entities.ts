@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { IdempotencyKeyRecord } from './idempotency.entity.js';
 
 @Entity('gw_user')
 @Index('uq_gw_user_key', ['usernameKey'], { unique: true })
@@ -81,4 +82,4 @@ export class SecurityEventRecord {
   @Column({ type: 'varchar', length: 500, nullable: true }) detail: string | null;
 }
 
-export const GATEWAY_ENTITIES = [UserRecord, UnitRecord, LoginFailureRecord, SessionRecord, RefreshTokenRecord, SecurityEventRecord];
+export const GATEWAY_ENTITIES = [UserRecord, UnitRecord, LoginFailureRecord, SessionRecord, RefreshTokenRecord, SecurityEventRecord, IdempotencyKeyRecord];

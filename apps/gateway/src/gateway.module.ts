@@ -13,6 +13,7 @@ import { DeadLettersController, DeadLettersService } from './dead-letters.js';
 import { TimerQueueController } from './timer-queue.js';
 import { GATEWAY_ENTITIES } from './gateway.entities.js';
 import { GATEWAY_SETTINGS, type GatewaySettings } from './gateway.settings.js';
+import { IdempotencyInterceptor, IdempotencyStore } from './idempotency.js';
 import { LoginLockout } from './login-lockout.js';
 import { LoginThrottleGuard, loginThrottlers } from './login-throttle.js';
 import { GATEWAY_MIGRATIONS } from './migrations/index.js';
@@ -45,6 +46,9 @@ export class GatewayModule {
         { provide: SERVICE_CLIENT, useValue: services },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: SecurityInterceptor },
+        // POSTs with an Idempotency-Key run once per user and key (after the guard: the key is the user's).
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        IdempotencyStore,
         SecurityLog,
         { provide: SECURITY_EVENTS, useExisting: SecurityLog },
         SessionsService,

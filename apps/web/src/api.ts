@@ -98,11 +98,19 @@ function refreshSession(): Promise<boolean> {
 /** Calls that are the session's own business: a 401 there is an answer, not an expired token. */
 const SESSION_PATHS = /^\/auth\/(login|refresh|logout)$/;
 
-async function call(method: string, path: string, opts: { query?: Query; body?: unknown } = {}, retried = false): Promise<Response> {
+/** A fresh Idempotency-Key: crypto.randomUUID needs a secure context (https, localhost), getRandomValues does not. */
+function idempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+async function call(method: string, path: string, opts: { query?: Query; body?: unknown; idempotencyKey?: string } = {}, retried = false): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const sent = session.token;
   if (sent) headers.authorization = `Bearer ${sent}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  // the same key when this call is sent again below (after a token refresh): the server runs it once
+  if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
   let res: Response;
   try {
     res = await fetch(url(path, opts.query), { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
@@ -131,7 +139,7 @@ export async function get<T>(path: string, query?: Query): Promise<T> {
 }
 
 export async function post<T>(path: string, body: unknown = {}): Promise<{ status: number; data: T }> {
-  const res = await call('POST', path, { body });
+  const res = await call('POST', path, { body, idempotencyKey: idempotencyKey() });
   return { status: res.status, data: (res.status === 204 ? undefined : await res.json()) as T };
 }
 
