@@ -47,7 +47,7 @@ export const PROJECTED_EVENTS: EventType[] = ['case.registered', 'case.contact-a
  * what `reporting:rebuild` rebuilds the read model from. Personal data as the read model keeps
  * it (sealed).
  */
-async function logEvent(m: EntityManager, e: EventEnvelope, s: ReportingSettings): Promise<void> {
+export async function logEvent(m: EntityManager, e: EventEnvelope, s: ReportingSettings): Promise<void> {
   const stored = e.type === 'case.registered' ? { ...e, payload: { ...(e.payload as CaseRegisteredV1), petitioners: JSON.parse(petitionersToStore(s.pii, (e.payload as CaseRegisteredV1).petitioners)) } } : e;
   await m.getRepository(RptEvent).insert({ eventId: e.eventId, type: e.type, caseId: e.caseId, envelope: JSON.stringify(stored), loggedAt: new Date() });
 }
