@@ -12,6 +12,7 @@ import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'ty
 @Index('idx_rpt_case_overdue', ['overdueFrom'])
 @Index('idx_rpt_case_next_due', ['nextDueAt'])
 @Index('idx_rpt_case_authority', ['authority', 'status'])
+@Index('idx_rpt_case_data_error', ['dataError'])
 export class RptCase {
   @PrimaryColumn({ type: 'varchar', length: 36 }) id: string;
   @Column({ type: 'varchar', length: 32 }) trackingNo: string;

@@ -32,6 +32,8 @@ const CASE_INDICES: [string, string[]][] = [
   ['idx_rpt_case_overdue', ['overdueFrom']],
   ['idx_rpt_case_next_due', ['nextDueAt']],
   ['idx_rpt_case_authority', ['authority', 'status']],
+  // The summary names the cases whose deadlines cannot be computed: few, found by index, not by a scan.
+  ['idx_rpt_case_data_error', ['dataError']],
 ];
 
 /**
