@@ -1,4 +1,4 @@
-import { isSealed, passPetitioners, passValue, PETITIONER_PII_FIELDS, sealedKeyId, type PiiKeyring, type PiiPass, type PiiPassOptions, type PiiSql } from '#libs/common';
+import { passRegistrationEnvelopes, passValue, PETITIONER_PII_FIELDS, registrationEnvelopeValuesNotUnder, type PiiKeyring, type PiiPass, type PiiPassOptions, type PiiSql, type RegistrationEnvelopes } from '#libs/common';
 import { personIndexes } from './petitioner-pii.js';
 
 type Sql = PiiSql;
@@ -40,6 +40,9 @@ export async function countIntakePii(sql: Sql): Promise<number> {
   return Number(p.n) + Number(o.n);
 }
 
+/** The case.registered events waiting in the outbox (their petitioners sealed as in the table). */
+const OUTBOX: RegistrationEnvelopes = { table: 'outbox', json: 'value', where: 'value LIKE ?', params: ['%"case.registered"%'] };
+
 /**
  * Intake's personal data through a pass, in batches by primary key: the petitioner rows (with
  * their blind indexes) and the case.registered events kept in the outbox. Resumable: a row
@@ -76,26 +79,8 @@ export async function passIntakePii(sql: Sql, pii: PiiKeyring, pass: PiiPass, op
     opts.onBatch?.(n);
     if (n < size) break;
   }
-  for (let after = 0; ; ) {
-    const n = await inBatch(async (q) => {
-      const rows: { seq: number; value: string }[] = await q.query(`SELECT seq, value FROM outbox WHERE seq > ? AND value LIKE ? ORDER BY seq LIMIT ${size}`, [after, '%"case.registered"%']);
-      for (const row of rows) {
-        const event = JSON.parse(row.value) as { type?: string; payload?: { petitioners?: Record<string, unknown>[] } };
-        if (event.type !== 'case.registered' || !Array.isArray(event.payload?.petitioners)) continue;
-        const next = passPetitioners(pii, pass, event.payload.petitioners);
-        if (!next) continue;
-        event.payload.petitioners = next;
-        await q.query('UPDATE outbox SET value = ? WHERE seq = ? AND value = ?', [JSON.stringify(event), row.seq, row.value]);
-        rewritten++;
-      }
-      if (rows.length) after = Number(rows[rows.length - 1].seq);
-      return rows.length;
-    });
-    scanned += n;
-    opts.onBatch?.(n);
-    if (n < size) break;
-  }
-  return { scanned, rewritten };
+  const events = await passRegistrationEnvelopes(sql, pii, pass, OUTBOX, opts);
+  return { scanned: scanned + events.scanned, rewritten: rewritten + events.rewritten };
 }
 
 async function hasIndexColumns(sql: Sql): Promise<boolean> {
@@ -113,9 +98,5 @@ export async function intakeValuesNotUnder(sql: Sql, kid: string): Promise<numbe
   const rows: PetitionerRow[] = await sql.query('SELECT id, idNumber, phone, address FROM intake_petitioner');
   let n = 0;
   for (const r of rows) for (const [c] of FIELDS) if (r[c] && !String(r[c]).startsWith(prefix)) n++;
-  const events: { value: string }[] = await sql.query('SELECT value FROM outbox WHERE value LIKE ?', ['%"case.registered"%']);
-  for (const e of events) {
-    for (const p of (JSON.parse(e.value).payload?.petitioners ?? []) as Record<string, unknown>[]) for (const [c] of FIELDS) if (p[c] && !(isSealed(p[c]) && sealedKeyId(p[c]) === kid)) n++;
-  }
-  return n;
+  return n + (await registrationEnvelopeValuesNotUnder(sql, kid, OUTBOX));
 }

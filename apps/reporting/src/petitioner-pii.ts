@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { maskIdNumber, maskPhone, passPetitioners, PiiError, PETITIONER_PII_FIELDS, sealedKeyId, type PiiKeyring, type PiiKind, type PiiPass, type PiiPassOptions, type PiiSql } from '#libs/common';
+import { maskIdNumber, maskPhone, passPetitioners, passRegistrationEnvelopes, PiiError, PETITIONER_PII_FIELDS, registrationEnvelopeValuesNotUnder, sealedKeyId, type PiiKeyring, type PiiKind, type PiiPass, type PiiPassOptions, type PiiSql, type RegistrationEnvelopes } from '#libs/common';
 import type { PetitionerData } from '#libs/contracts';
 
 /**
@@ -56,32 +56,8 @@ export async function countReportingPii(sql: PiiSql): Promise<number> {
   return Number(r.n) + events;
 }
 
-/** The registrations in the event log (their petitioners, sealed as in the read model) through a pass, in batches by seq. */
-async function passEventLogPii(sql: PiiSql, pii: PiiKeyring, pass: PiiPass, opts: PiiPassOptions): Promise<{ scanned: number; rewritten: number }> {
-  const size = opts.batchSize ?? 500;
-  const inBatch = opts.inBatch ?? ((work) => work(sql));
-  let scanned = 0;
-  let rewritten = 0;
-  for (let after = 0; ; ) {
-    const n = await inBatch(async (q) => {
-      const rows: { seq: number; envelope: string }[] = await q.query(`SELECT seq, envelope FROM rpt_event WHERE seq > ? AND type = 'case.registered' ORDER BY seq LIMIT ${size}`, [after]);
-      for (const row of rows) {
-        const e = JSON.parse(row.envelope) as { payload: { petitioners: Record<string, unknown>[] } };
-        const next = passPetitioners(pii, pass, e.payload.petitioners);
-        if (!next) continue;
-        const envelope = JSON.stringify({ ...e, payload: { ...e.payload, petitioners: next } });
-        await q.query('UPDATE rpt_event SET envelope = ? WHERE seq = ? AND envelope = ?', [envelope, row.seq, row.envelope]);
-        rewritten++;
-      }
-      if (rows.length) after = Number(rows[rows.length - 1].seq);
-      return rows.length;
-    });
-    scanned += n;
-    opts.onBatch?.(n);
-    if (n < size) break;
-  }
-  return { scanned, rewritten };
-}
+/** The registrations in the event log: their petitioners sealed as in the read model. */
+const EVENT_LOG: RegistrationEnvelopes = { table: 'rpt_event', json: 'envelope', where: "type = 'case.registered'" };
 
 /**
  * The read model's petitioners through a pass (seal / rotate / open), in batches by case id; a
@@ -91,7 +67,7 @@ async function passEventLogPii(sql: PiiSql, pii: PiiKeyring, pass: PiiPass, opts
 export async function passReportingPii(sql: PiiSql, pii: PiiKeyring, pass: PiiPass, opts: PiiPassOptions = {}, eventLog = true): Promise<{ scanned: number; rewritten: number }> {
   const cases = await passCasePii(sql, pii, pass, opts);
   if (!eventLog || !(await hasEventLog(sql))) return cases;
-  const events = await passEventLogPii(sql, pii, pass, opts);
+  const events = await passRegistrationEnvelopes(sql, pii, pass, EVENT_LOG, opts);
   return { scanned: cases.scanned + events.scanned, rewritten: cases.rewritten + events.rewritten };
 }
 
@@ -129,11 +105,5 @@ export async function reportingValuesNotUnder(sql: PiiSql, kid: string): Promise
     if (rows.length < 1000) break;
     after = rows[rows.length - 1].id;
   }
-  if (!(await hasEventLog(sql))) return n;
-  for (let after = 0; ; ) {
-    const rows: { seq: number; envelope: string }[] = await sql.query("SELECT seq, envelope FROM rpt_event WHERE seq > ? AND type = 'case.registered' ORDER BY seq LIMIT 1000", [after]);
-    for (const r of rows) for (const p of (JSON.parse(r.envelope) as { payload: { petitioners: Record<string, unknown>[] } }).payload.petitioners) for (const [c] of PETITIONER_PII_FIELDS) if (p[c] && sealedKeyId(p[c]) !== kid) n++;
-    if (rows.length < 1000) return n;
-    after = Number(rows[rows.length - 1].seq);
-  }
+  return (await hasEventLog(sql)) ? n + (await registrationEnvelopeValuesNotUnder(sql, kid, EVENT_LOG)) : n;
 }

@@ -248,3 +248,67 @@ export interface PiiPassOptions {
   /** Called after each batch with the rows it scanned. */
   onBatch?: (scanned: number) => void;
 }
+
+/**
+ * A table that keeps case.registered envelopes as JSON text (intake's outbox, reporting's event
+ * log), numbered by an ascending `seq`: `where` picks the rows that may hold one.
+ */
+export interface RegistrationEnvelopes {
+  table: string;
+  /** The column holding the envelope's JSON. */
+  json: string;
+  where: string;
+  params?: unknown[];
+}
+
+interface EnvelopeJson {
+  type?: string;
+  payload?: { petitioners?: Record<string, unknown>[] };
+}
+
+/** The petitioners of a registration envelope, or null when it is not one. */
+function petitionersOf(e: EnvelopeJson): Record<string, unknown>[] | null {
+  return e.type === 'case.registered' && Array.isArray(e.payload?.petitioners) ? e.payload.petitioners : null;
+}
+
+/**
+ * The petitioners of every registration envelope in `store` through a pass, in batches by seq;
+ * an envelope already as the pass wants it is not written, nor one changed since it was read.
+ */
+export async function passRegistrationEnvelopes(sql: PiiSql, pii: PiiKeyring, pass: PiiPass, store: RegistrationEnvelopes, opts: PiiPassOptions = {}): Promise<{ scanned: number; rewritten: number }> {
+  const size = opts.batchSize ?? 500;
+  const inBatch = opts.inBatch ?? ((work) => work(sql));
+  let scanned = 0;
+  let rewritten = 0;
+  for (let after = 0; ; ) {
+    const n = await inBatch(async (q) => {
+      const rows: { seq: number; json: string }[] = await q.query(`SELECT seq, ${store.json} AS json FROM ${store.table} WHERE seq > ? AND (${store.where}) ORDER BY seq LIMIT ${size}`, [after, ...(store.params ?? [])]);
+      for (const row of rows) {
+        const e = JSON.parse(row.json) as EnvelopeJson;
+        const petitioners = petitionersOf(e);
+        const next = petitioners && passPetitioners(pii, pass, petitioners);
+        if (!next) continue;
+        const json = JSON.stringify({ ...e, payload: { ...e.payload, petitioners: next } });
+        await q.query(`UPDATE ${store.table} SET ${store.json} = ? WHERE seq = ? AND ${store.json} = ?`, [json, row.seq, row.json]);
+        rewritten++;
+      }
+      if (rows.length) after = Number(rows[rows.length - 1].seq);
+      return rows.length;
+    });
+    scanned += n;
+    opts.onBatch?.(n);
+    if (n < size) break;
+  }
+  return { scanned, rewritten };
+}
+
+/** Petitioner values of the registration envelopes in `store` not sealed under `kid` (in batches by seq). */
+export async function registrationEnvelopeValuesNotUnder(sql: PiiSql, kid: string, store: RegistrationEnvelopes): Promise<number> {
+  let n = 0;
+  for (let after = 0; ; ) {
+    const rows: { seq: number; json: string }[] = await sql.query(`SELECT seq, ${store.json} AS json FROM ${store.table} WHERE seq > ? AND (${store.where}) ORDER BY seq LIMIT 1000`, [after, ...(store.params ?? [])]);
+    for (const r of rows) for (const p of petitionersOf(JSON.parse(r.json) as EnvelopeJson) ?? []) for (const [c] of PETITIONER_PII_FIELDS) if (p[c] && sealedKeyId(p[c]) !== kid) n++;
+    if (rows.length < 1000) return n;
+    after = Number(rows[rows.length - 1].seq);
+  }
+}
