@@ -72,6 +72,18 @@ export const FIGURES: Record<DrillDownFigure, FigureSql> = {
   'assigned.municipal.backlog': assigned('municipal', true),
 };
 
+/**
+ * The resolved cases of each assigned figure split by closure kind (the summary's and annual
+ * report's 实体性 / 程序性办结 per authority), keyed `assigned.<authority>[.backlog]:<kind>`.
+ */
+export const ASSIGNED_BY_KIND: Record<string, string> = Object.fromEntries(
+  AUTHORITIES.flatMap((a) =>
+    [false, true].flatMap((backlog) =>
+      (['substantive', 'procedural'] as const).map((kind) => [`assigned.${a}${backlog ? '.backlog' : ''}:${kind}`, and(assigned(a, backlog).numerator, `c.closureKind = '${kind}'`)]),
+    ),
+  ),
+);
+
 /** Rows that can count in a case figure of the period: every condition above needs one of these. */
 export const CASE_ROWS_OF_PERIOD = or(received, closed, acceptanceDue, handlingDue, evaluated, dueInPeriod('c.evaluationDueAt'));
 

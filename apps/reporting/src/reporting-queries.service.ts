@@ -8,7 +8,7 @@ import { addDays, endOfLocalDay, formatInstant, previewAction, toLocalDate, type
 import { enforce, snapshotOf, type Caller } from '#libs/runtime';
 import { DeadlineMemo, formatDeadlines, nextDeadlineOf, renderErrorOf, toCaseView, type CaseView, type RenderError } from './case-view.js';
 import { RptAct, RptCase, RptContact, RptReceptionSession } from './reporting.entities.js';
-import { ASSIGNED_AUTHORITIES, CASE_ROWS_OF_PERIOD, FIGURES, OVERDUE_NOW, RECEIVED, TOUCHES_PERIOD, type FigureSql } from './figures.js';
+import { ASSIGNED_AUTHORITIES, ASSIGNED_BY_KIND, CASE_ROWS_OF_PERIOD, FIGURES, OVERDUE_NOW, RECEIVED, TOUCHES_PERIOD, type FigureSql } from './figures.js';
 import type { CaseExtra, TimelineEntry } from './projection.handlers.js';
 import { REPORTING_SETTINGS, type ReportingSettings } from './reporting.settings.js';
 
@@ -281,9 +281,10 @@ export class ReportingQueries {
     const period = this.periodParams(p.from, p.to);
     const result = new Map<string, Map<string, number>>();
     for (const over of ['case', 'contact'] as const) {
-      const parts = (Object.entries(FIGURES) as [DrillDownFigure, FigureSql][])
+      const parts: [string, string][] = (Object.entries(FIGURES) as [DrillDownFigure, FigureSql][])
         .filter(([, f]) => f.over === over)
-        .flatMap(([name, f]) => [[`${name}:numerator`, f.numerator] as const, ...(f.denominator ? [[`${name}:denominator`, f.denominator] as const] : [])]);
+        .flatMap(([name, f]): [string, string][] => [[`${name}:numerator`, f.numerator], ...(f.denominator ? [[`${name}:denominator`, f.denominator] as [string, string]] : [])])
+        .concat(over === 'case' ? Object.entries(ASSIGNED_BY_KIND) : []);
       const qb = this.over(p, over, period);
       parts.forEach(([, cond], i) => qb.addSelect(`SUM(CASE WHEN ${cond} THEN 1 ELSE 0 END)`, `f${i}`));
       if (over === 'case') qb.andWhere(`(${CASE_ROWS_OF_PERIOD})`);
@@ -351,7 +352,6 @@ export class ReportingQueries {
       const byKind = (k: string) => m.get(`${f}:${k}`) ?? 0;
       return { received, closedSubstantive: byKind('substantive'), closedProcedural: byKind('procedural'), open: received - byKind('substantive') - byKind('procedural'), resolution: rateOf(f) };
     };
-    await this.assignedKinds(params, period, m);
     const assigned = Object.fromEntries(
       ASSIGNED_AUTHORITIES.map((a) => [a, { ...resolutionOf(`assigned.${a}`), backlog: resolutionOf(`assigned.${a}.backlog`) }]),
     );
@@ -394,18 +394,6 @@ export class ReportingQueries {
       supervision: { total: act('manual') + act('automatic'), manual: act('manual'), automatic: act('automatic') },
       unrenderable: { cases: broken.length, items: broken.map((c) => ({ id: c.id, trackingNo: c.trackingNo })) },
     };
-  }
-
-  /** The substantive and procedural closures among each authority's resolved cases (the annual report's split). */
-  private async assignedKinds(params: SummaryParams, period: ReturnType<ReportingQueries['periodParams']>, m: Map<string, number>): Promise<void> {
-    const qb = this.over(params, 'case', period).andWhere(`(${RECEIVED})`).andWhere('c.authority IS NOT NULL').andWhere('c.closedAt IS NOT NULL AND c.closedAt < :end');
-    qb.select('c.authority', 'authority').addSelect('c.closureKind', 'kind').addSelect('c.backlog', 'backlog').addSelect('COUNT(*)', 'n').groupBy('c.authority').addGroupBy('c.closureKind').addGroupBy('c.backlog');
-    for (const r of (await exclusive(this.dataSource, () => qb.getRawMany())) as { authority: string; kind: string; backlog: unknown; n: unknown }[]) {
-      if (r.kind !== 'substantive' && r.kind !== 'procedural') continue;
-      const add = (key: string) => m.set(key, (m.get(key) ?? 0) + Number(r.n));
-      add(`assigned.${r.authority}:${r.kind}`);
-      if (Number(r.backlog) === 1 || r.backlog === true) add(`assigned.${r.authority}.backlog:${r.kind}`);
-    }
   }
 
   /**
