@@ -1,5 +1,5 @@
 import {
-  allowedActions, assessDeadlines, computeDeadlines, daysBetween, DEADLINE_KINDS, formatInstant, toLocalDate, type Deadline, type DeadlineAssessment,
+  allowedActions, assessDeadlines, computeDeadlines, daysBetween, DEADLINE_KINDS, formatInstant, toLocalDate, WINDOWS, type Deadline, type DeadlineAssessment,
 } from '#libs/regulation';
 import { snapshotOf, type Caller } from '#libs/runtime';
 import { deserializeFacts } from '#libs/contracts';
@@ -105,8 +105,8 @@ export function formatDeadlines({ deadlines, withheld }: DeadlineAssessment, tz:
   ].sort((a, b) => DEADLINE_KINDS.indexOf(a.kind) - DEADLINE_KINDS.indexOf(b.kind));
 }
 
-/** Kinds that are rights of the petitioner or the unit (windows), not obligations anyone can miss. */
-const WINDOW_KINDS = new Set(['objection', 'evaluation', 'review-request', 're-review-request']);
+/** An obligation of the office or the unit not met yet (the petitioner's windows and the unit's objection window are rights, not duties). */
+export const isOpenObligation = (d: Deadline): boolean => !d.metAt && !d.mootAt && d.state !== 'lapsed' && d.state !== 'met' && d.holder !== 'petitioner' && !WINDOWS.has(d.kind);
 
 export interface NextDeadline {
   kind: string;
@@ -124,7 +124,7 @@ export interface NextDeadline {
  * 'breached' once past due.
  */
 export function nextDeadlineOf(deadlines: Deadline[], now: Date, tz: string, warnDaysBefore: number[] = [5]): NextDeadline | null {
-  const open = deadlines.filter((d) => !d.metAt && !d.mootAt && d.state !== 'lapsed' && d.state !== 'met' && d.holder !== 'petitioner' && !WINDOW_KINDS.has(d.kind));
+  const open = deadlines.filter(isOpenObligation);
   if (!open.length) return null;
   const d = open.reduce((a, b) => (b.dueAt.getTime() < a.dueAt.getTime() ? b : a));
   const daysLeft = daysBetween(toLocalDate(now, tz), d.lastDay);

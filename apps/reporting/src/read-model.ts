@@ -1,6 +1,7 @@
 import { maskText } from '#libs/common';
 import { deserializeFacts, firstLevelOf } from '#libs/contracts';
-import { assessDeadlines, type Deadline, type DeadlineKind } from '#libs/regulation';
+import { assessDeadlines, WINDOWS, type Deadline, type DeadlineKind } from '#libs/regulation';
+import { isOpenObligation } from './case-view.js';
 import type { RptCase } from './reporting.entities.js';
 import type { CaseExtra } from './projection.handlers.js';
 import type { ReportingSettings } from './reporting.settings.js';
@@ -44,8 +45,6 @@ export const ALWAYS = new Date(0);
 /** Before every fact: the deadlines' states then are the settled ones, and 'pending' for the open. */
 const BEFORE_EVERYTHING = new Date(-8.64e15);
 
-/** Kinds that are rights of the petitioner or the unit (windows), not obligations anyone can miss. */
-const WINDOW_KINDS: ReadonlySet<DeadlineKind> = new Set(['objection', 'evaluation', 'review-request', 're-review-request']);
 
 /** The date a unit answers to on the backlog, first found first: the assigning body's feedback date, else the handling period… */
 const ANSWER_KINDS: readonly DeadlineKind[] = ['feedback', 'unit-feedback', 'handling', 'acceptance-notice', 'route', 'review-opinion', 're-review-opinion'];
@@ -83,12 +82,12 @@ export function deriveColumns(row: Pick<RptCase, 'facts' | 'category' | 'closedA
   // Overdue (a breach not made good): settled breaches at once, open obligations from their due instant.
   let overdueFrom: Date | null = null;
   for (const d of deadlines) {
-    if (d.metAt || WINDOW_KINDS.has(d.kind)) continue;
+    if (d.metAt || WINDOWS.has(d.kind)) continue;
     const from = d.state === 'breached' ? ALWAYS : d.mootAt ? null : d.dueAt;
     if (from && (!overdueFrom || from < overdueFrom)) overdueFrom = from;
   }
   // The next obligation of the office or the unit (the urgency order), as case-view.ts nextDeadlineOf.
-  const next = earliest(deadlines.filter((d) => !d.metAt && !d.mootAt && d.state !== 'lapsed' && d.state !== 'met' && d.holder !== 'petitioner' && !WINDOW_KINDS.has(d.kind)));
+  const next = earliest(deadlines.filter(isOpenObligation));
   const answer = ANSWER_KINDS.map(of).find((d) => !!d && !d.metAt && d.state !== 'lapsed' && d.holder !== 'petitioner');
   return {
     ...plain,

@@ -227,7 +227,8 @@ const ARTICLE: Record<DeadlineKind, string> = {
   're-review-opinion': '第三十六条',
 };
 
-const WINDOWS: ReadonlySet<DeadlineKind> = new Set<DeadlineKind>(['objection', 'evaluation', 'review-request', 're-review-request']);
+/** Kinds that are rights of the petitioner or the unit (windows), not obligations anyone can miss. */
+export const WINDOWS: ReadonlySet<DeadlineKind> = new Set<DeadlineKind>(['objection', 'evaluation', 'review-request', 're-review-request']);
 
 /** A deadline while the history is being replayed. */
 interface Instance {
