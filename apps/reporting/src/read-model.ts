@@ -1,7 +1,6 @@
-import { maskText } from '#libs/common';
 import { deserializeFacts, firstLevelOf } from '#libs/contracts';
 import { assessDeadlines, WINDOWS, type Deadline, type DeadlineKind } from '#libs/regulation';
-import { isOpenObligation } from './case-view.js';
+import { isOpenObligation, renderErrorOf } from './case-view.js';
 import type { RptCase } from './reporting.entities.js';
 import type { CaseExtra } from './projection.handlers.js';
 import type { ReportingSettings } from './reporting.settings.js';
@@ -73,7 +72,7 @@ export function deriveColumns(row: Pick<RptCase, 'facts' | 'category' | 'closedA
   try {
     deadlines = assessDeadlines(deserializeFacts(row.facts), BEFORE_EVERYTHING, s.policy, s.calendar).deadlines;
   } catch (e) {
-    return { ...plain, ...none, dataError: maskText(e instanceof Error ? `${e.name}: ${e.message}` : String(e)).slice(0, 500) };
+    return { ...plain, ...none, dataError: renderErrorOf(row, e).detail.slice(0, 500) };
   }
   const of = (kind: DeadlineKind) => deadlines.find((d) => d.kind === kind);
   const acceptance = of('acceptance-notice');
