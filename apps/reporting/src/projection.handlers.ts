@@ -14,6 +14,7 @@ import { deriveColumns } from './read-model.js';
 import { actOf } from './read-model-refresh.js';
 import { petitionersToStore } from './petitioner-pii.js';
 import { REPORTING_SETTINGS, type ReportingSettings } from './reporting.settings.js';
+import { dimsOf, sameDims, TallyDelta, tallyCaseOf } from './tallies.js';
 
 export interface TimelineEntry {
   type: string;
@@ -52,8 +53,10 @@ export async function logEvent(m: EntityManager, e: EventEnvelope, s: ReportingS
   await m.getRepository(RptEvent).insert({ eventId: e.eventId, type: e.type, caseId: e.caseId, envelope: JSON.stringify(stored), loggedAt: new Date() });
 }
 
-/** A change to a case row; `extra`: the records, when they changed. */
-type Change = Omit<Partial<RptCase>, 'extra'> & { extra?: CaseExtra };
+type ContactRow = Omit<RptContact, never>;
+type ActRow = ReturnType<typeof actOf>;
+/** A change to a case row; `extra`: the records, when they changed; a contact or an act the event adds. */
+type Change = Omit<Partial<RptCase>, 'extra'> & { extra?: CaseExtra; contact?: ContactRow; act?: ActRow };
 
 /** Builds the read model from every event of a case, in the order the case lived it. */
 @Controller()
@@ -67,30 +70,42 @@ export class ProjectionHandlers {
     await this.project(e, ctx.manager);
   }
 
-  /** Applies one event to the read model (as it arrives, and as a rebuild replays the event log). */
-  project(e: EventEnvelope, m: EntityManager): Promise<void> {
+  /**
+   * Applies one event to the read model (as it arrives, and as a rebuild replays the event log),
+   * the reports' counters included: into `tally` when given (the caller writes it, e.g. once per
+   * batch), else written with the event.
+   */
+  async project(e: EventEnvelope, m: EntityManager, tally?: TallyDelta): Promise<void> {
+    const own = new TallyDelta(this.settings.timeZone);
+    await this.apply(e, m, own);
+    // Only once the event applied in full: a failed event adds nothing.
+    if (tally) tally.merge(own);
+    else await own.flush(m);
+  }
+
+  private apply(e: EventEnvelope, m: EntityManager, t: TallyDelta): Promise<void> {
     switch (e.type) {
       case 'case.registered':
-        return this.onRegistered(e as EventEnvelope<CaseRegisteredV1>, m);
+        return this.onRegistered(e as EventEnvelope<CaseRegisteredV1>, m, t);
       case 'case.contact-added':
-        return this.onContactAdded(e as EventEnvelope<CaseContactAddedV1>, m);
+        return this.onContactAdded(e as EventEnvelope<CaseContactAddedV1>, m, t);
       case 'deadline.warned':
-        return this.onWarned(e as EventEnvelope<DeadlineWarnedV1>, m);
+        return this.onWarned(e as EventEnvelope<DeadlineWarnedV1>, m, t);
       case 'deadline.breached':
-        return this.onBreached(e as EventEnvelope<DeadlineEventV1>, m);
+        return this.onBreached(e as EventEnvelope<DeadlineEventV1>, m, t);
       case 'deadline.met':
-        return this.onMet(e as EventEnvelope<DeadlineEventV1>, m);
+        return this.onMet(e as EventEnvelope<DeadlineEventV1>, m, t);
       case 'reception.session-held':
         return this.onSessionHeld(e as EventEnvelope<ReceptionSessionHeldV1>, m);
       default:
-        if (LIFECYCLE_EVENTS.includes(e.type as EventType)) return this.onLifecycle(e, m);
+        if (LIFECYCLE_EVENTS.includes(e.type as EventType)) return this.onLifecycle(e, m, t);
         return Promise.resolve();
     }
   }
 
-  private async onRegistered(e: EventEnvelope<CaseRegisteredV1>, m: EntityManager): Promise<void> {
+  private async onRegistered(e: EventEnvelope<CaseRegisteredV1>, m: EntityManager, t: TallyDelta): Promise<void> {
     const p = e.payload;
-    await m.getRepository(RptContact).insert({
+    const contact: ContactRow = {
       id: p.contact.contactId,
       caseId: e.caseId,
       channel: p.contact.channel,
@@ -98,10 +113,11 @@ export class ProjectionHandlers {
       headcount: p.contact.headcount,
       repeat: false,
       receptionSessionId: p.contact.receptionSessionId ?? null,
-    });
+    };
+    await m.getRepository(RptContact).insert(contact);
     const fact = toCaseFact(e);
     const facts = serializeFacts(fact ? [fact] : []);
-    await m.getRepository(RptCase).insert({
+    const row = {
       ...deriveColumns({ facts, category: p.category, closedAt: null, trackingNo: p.trackingNo }, {}, this.settings),
       firstRepeatAt: null,
       id: e.caseId,
@@ -129,12 +145,16 @@ export class ProjectionHandlers {
       extra: JSON.stringify(p.priorFinalCase ? { priorFinalCase: p.priorFinalCase } : {}),
       lastEventId: e.eventId,
       updatedAt: new Date(e.occurredAt),
-    });
+    };
+    await m.getRepository(RptCase).insert(row);
+    const c = tallyCaseOf(row);
+    t.case(c, 1);
+    t.contact(contact, dimsOf(c), 1);
   }
 
-  private async onContactAdded(e: EventEnvelope<CaseContactAddedV1>, m: EntityManager): Promise<void> {
+  private async onContactAdded(e: EventEnvelope<CaseContactAddedV1>, m: EntityManager, t: TallyDelta): Promise<void> {
     const c = e.payload.contact;
-    await m.getRepository(RptContact).insert({
+    const contact: ContactRow = {
       id: c.contactId,
       caseId: e.caseId,
       channel: c.channel,
@@ -142,9 +162,10 @@ export class ProjectionHandlers {
       headcount: c.headcount,
       repeat: true,
       receptionSessionId: c.receptionSessionId ?? null,
-    });
+    };
     const at = new Date(c.receivedAt);
-    await this.update(m, e, (row) => ({
+    await this.update(m, e, t, (row) => ({
+      contact,
       firstRepeatAt: row.firstRepeatAt && row.firstRepeatAt <= at ? row.firstRepeatAt : at,
       repeatContacts: row.repeatContacts + 1,
       groupVisit: row.groupVisit || e.payload.groupVisit,
@@ -153,19 +174,20 @@ export class ProjectionHandlers {
   }
 
   /** Every lifecycle event: the state through the one state machine, then what it records. */
-  private onLifecycle(e: EventEnvelope, m: EntityManager): Promise<void> {
-    return this.update(m, e, async (row) => {
+  private onLifecycle(e: EventEnvelope, m: EntityManager, t: TallyDelta): Promise<void> {
+    return this.update(m, e, t, (row) => {
       const extra = JSON.parse(row.extra) as CaseExtra;
       const change: Partial<RptCase> = { ...advanceSnapshot(snapshotOf(row), e) };
       const p = e.payload as never;
       let item: TimelineEntry;
+      let act: ActRow | undefined;
       switch (e.type) {
         case 'case.routed': {
           const r = p as CaseRoutedV1;
           // assignedFeedbackDueAt stays the assigning authority's date; the unit's is its own deadline (unit-feedback).
           Object.assign(change, { unitCode: r.unitCode, routeMode: r.mode, routedAt: new Date(r.routedAt) });
           item = entry(e, 'routed', r.routedAt, { mode: r.mode, unitCode: r.unitCode });
-          await m.getRepository(RptAct).insert(actOf(e.caseId, e.eventId, item));
+          act = actOf(e.caseId, e.eventId, item);
           break;
         }
         case 'case.accepted':
@@ -235,57 +257,78 @@ export class ProjectionHandlers {
           extra.supervisions = [...(extra.supervisions ?? []), { note: s.note, automatic: s.automatic, at: e.occurredAt, by: e.actor?.username ?? null }];
           change.supervised = true;
           item = entry(e, 'supervised', e.occurredAt, { note: s.note, automatic: s.automatic });
-          await m.getRepository(RptAct).insert(actOf(e.caseId, e.eventId, item));
+          act = actOf(e.caseId, e.eventId, item);
           break;
         }
         default:
           item = entry(e, e.type.replace(/^case\./, ''), e.occurredAt);
       }
-      return { ...change, extra, timeline: push(row, item) };
+      return { ...change, extra, timeline: push(row, item), ...(act ? { act } : {}) };
     });
   }
 
-  private onWarned(e: EventEnvelope<DeadlineWarnedV1>, m: EntityManager): Promise<void> {
-    return this.update(m, e, (row) => ({
+  private onWarned(e: EventEnvelope<DeadlineWarnedV1>, m: EntityManager, t: TallyDelta): Promise<void> {
+    return this.update(m, e, t, (row) => ({
       timeline: push(row, entry(e, 'deadline-warned', e.occurredAt, { kind: e.payload.kind, dueAt: e.payload.dueAt, daysLeft: e.payload.daysLeft })),
     }));
   }
 
-  private onBreached(e: EventEnvelope<DeadlineEventV1>, m: EntityManager): Promise<void> {
-    return this.update(m, e, (row) => ({
+  private onBreached(e: EventEnvelope<DeadlineEventV1>, m: EntityManager, t: TallyDelta): Promise<void> {
+    return this.update(m, e, t, (row) => ({
       timeline: push(row, entry(e, 'deadline-breached', e.occurredAt, { kind: e.payload.kind, dueAt: e.payload.dueAt })),
     }));
   }
 
-  private onMet(e: EventEnvelope<DeadlineEventV1>, m: EntityManager): Promise<void> {
+  private onMet(e: EventEnvelope<DeadlineEventV1>, m: EntityManager, t: TallyDelta): Promise<void> {
     // Met deadlines show in the computed list; the event only moves the case's head.
-    return this.update(m, e, () => ({}));
+    return this.update(m, e, t, () => ({}));
   }
 
   /**
    * Applies a change to the case row (`extra` as an object when the records changed), adds the
-   * event's fact, derives the reports' columns from the result, and moves the case's head.
+   * event's fact, derives the reports' columns from the result, moves the case's head, adds the
+   * contact or act the event brought, and changes the counters by what the case contributes now
+   * less what it contributed before (its contacts and acts move along when it changed unit,
+   * category, channel, authority or purpose).
    */
-  private async update(m: EntityManager, e: EventEnvelope, change: (row: RptCase) => Change | Promise<Change>): Promise<void> {
+  private async update(m: EntityManager, e: EventEnvelope, t: TallyDelta, change: (row: RptCase) => Change): Promise<void> {
     const repo = m.getRepository(RptCase);
     const row = await repo.findOneBy({ id: e.caseId });
     if (!row) throw new Error(`case ${e.caseId} unknown to reporting (event ${e.type} arrived before case.registered)`);
     const fact = toCaseFact(e);
-    const { extra, ...changed } = await change(row);
+    const { extra, contact, act, ...changed } = change(row);
     const next = { ...row, ...changed, ...(fact ? { facts: serializeFacts([...deserializeFacts(row.facts), fact]) } : {}) };
     // Facts, records or closure changed: the derived columns follow (an event that changes none of them leaves them).
     const derive = !!fact || !!extra || 'closedAt' in changed;
+    const derived = derive ? deriveColumns(next, extra ?? (JSON.parse(row.extra) as CaseExtra), this.settings) : {};
     await repo.update(
       { id: e.caseId },
       {
         ...changed,
         ...(fact ? { facts: next.facts } : {}),
         ...(extra ? { extra: JSON.stringify(extra) } : {}),
-        ...(derive ? deriveColumns(next, extra ?? (JSON.parse(row.extra) as CaseExtra), this.settings) : {}),
+        ...derived,
         lastEventId: e.eventId,
         updatedAt: new Date(e.occurredAt),
       },
     );
+    const before = tallyCaseOf(row as unknown as Record<string, unknown>);
+    const after = tallyCaseOf({ ...next, ...derived } as unknown as Record<string, unknown>);
+    t.case(before, -1);
+    t.case(after, 1);
+    const [was, is] = [dimsOf(before), dimsOf(after)];
+    if (!sameDims(was, is)) {
+      for (const k of await m.getRepository(RptContact).findBy({ caseId: e.caseId })) (t.contact(k, was, -1), t.contact(k, is, 1));
+      for (const a of await m.getRepository(RptAct).findBy({ caseId: e.caseId })) (t.act(a, was, -1), t.act(a, is, 1));
+    }
+    if (contact) {
+      await m.getRepository(RptContact).insert(contact);
+      t.contact(contact, is, 1);
+    }
+    if (act) {
+      await m.getRepository(RptAct).insert(act);
+      t.act(act, is, 1);
+    }
   }
 
   private async onSessionHeld(e: EventEnvelope<ReceptionSessionHeldV1>, m: EntityManager): Promise<void> {

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { exclusive } from '#libs/persistence';
 import { derivedWith, recordDerivation, refreshDerivedColumns } from './read-model-refresh.js';
 import { REPORTING_SETTINGS, type ReportingSettings } from './reporting.settings.js';
+import { retally } from './tallies.js';
 
 /**
  * Keeps the derived columns true to the settings they are computed with: at start, when the
@@ -24,7 +25,12 @@ export class ReadModelMaintainer implements OnApplicationBootstrap {
     const t0 = Date.now();
     this.logger.log('the calendar, deadline policy or categories changed: deriving the report columns of every case again');
     const n = await exclusive(this.dataSource, async () => {
-      const count = await refreshDerivedColumns(m, this.settings);
+      const count = await m.transaction(async (t) => {
+        const n = await refreshDerivedColumns(t, this.settings);
+        // The counters follow the columns they are counted from.
+        await retally(t, this.settings.timeZone);
+        return n;
+      });
       await recordDerivation(m, this.settings);
       return count;
     });

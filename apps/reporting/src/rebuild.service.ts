@@ -10,6 +10,7 @@ import { ProjectionHandlers } from './projection.handlers.js';
 import { asDate, EVENT_LOG_INCOMPLETE, recordDerivation } from './read-model-refresh.js';
 import { RptCase, RptEvent, RptMeta } from './reporting.entities.js';
 import { ReportingQueries } from './reporting-queries.service.js';
+import { TallyDelta } from './tallies.js';
 import { REPORTING_SETTINGS, type ReportingSettings } from './reporting.settings.js';
 
 export const REPORTING_EVENT_GATE = Symbol('REPORTING_EVENT_GATE');
@@ -31,7 +32,7 @@ export interface RebuildStatus {
 }
 
 /** The read-model tables a rebuild empties and fills again from the event log. */
-const READ_MODEL_TABLES = ['rpt_act', 'rpt_contact', 'rpt_reception_session', 'rpt_case'];
+const READ_MODEL_TABLES = ['rpt_act', 'rpt_contact', 'rpt_reception_session', 'rpt_case', 'rpt_tally'];
 const BATCH = 1000;
 
 /**
@@ -90,14 +91,17 @@ export class ReadModelRebuild {
         if (!rows.length) break;
         await exclusive(this.dataSource, () =>
           this.dataSource.transaction(async (m) => {
+            // The batch's counter changes, written once at its end.
+            const tally = new TallyDelta(this.settings.timeZone);
             for (const row of rows) {
               try {
                 // A savepoint per event: one that fails again is left out alone, as it would be dead-lettered.
-                await m.transaction((inner) => this.projection.project(validateEvent(JSON.parse(row.envelope) as Record<string, unknown>), inner));
+                await m.transaction((inner) => this.projection.project(validateEvent(JSON.parse(row.envelope) as Record<string, unknown>), inner, tally));
               } catch (e) {
                 this.status.failures.push({ eventId: row.eventId, type: row.type, reason: maskText(String((e as Error)?.message ?? e)) });
               }
             }
+            await tally.flush(m);
           }),
         );
         after = rows[rows.length - 1].seq;

@@ -10,6 +10,7 @@ import { DeadlineMemo, formatDeadlines, nextDeadlineOf, renderErrorOf, toCaseVie
 import { RptAct, RptCase, RptContact, RptReceptionSession } from './reporting.entities.js';
 import { ASSIGNED_AUTHORITIES, ASSIGNED_BY_KIND, CASE_ROWS_OF_PERIOD, FIGURES, OVERDUE_NOW, RECEIVED, TOUCHES_PERIOD, type FigureSql } from './figures.js';
 import type { CaseExtra, TimelineEntry } from './projection.handlers.js';
+import { tallyCounts, type TallyGroup } from './tallies.js';
 import { REPORTING_SETTINGS, type ReportingSettings } from './reporting.settings.js';
 
 export interface ListParams {
@@ -36,6 +37,8 @@ export interface SummaryParams {
   /** Internal (the breakdown's 'unassigned' and 'none' groups): cases without a unit, not assigned from above. */
   noUnit?: boolean;
   noAuthority?: boolean;
+  /** Internal (tests, the rebuild's check): count by scanning the cases even where the counters could answer. */
+  source?: 'scan';
 }
 
 export interface Rate {
@@ -51,6 +54,9 @@ function scopeUnit(caller: Caller | null): string | null {
   const wide = caller.roles.some((r) => r !== 'handler');
   return wide ? null : (caller.unitCode ?? '__none__');
 }
+
+/** A breakdown's group as SQL over the case (the scan). */
+const GROUP_SQL: Record<TallyGroup, string> = { unit: "COALESCE(c.unitCode, 'unassigned')", category: 'c.categoryTop', channel: 'c.channel', authority: "COALESCE(c.authority, 'none')" };
 
 @Injectable()
 export class ReportingQueries {
@@ -274,10 +280,53 @@ export class ReportingQueries {
   }
 
   /**
+   * Each figure's numerator and denominator (figures.ts), the contacts' persons and channels, the
+   * routing and supervision acts, and (`withOverdue`) the cases overdue now among those received,
+   * per group when `group` is given: added up from the counters (tallies.ts) when a rollup has
+   * the filters and the grouping, else counted over the cases (`scanCounts`) — the same numbers.
+   */
+  private async counts(p: SummaryParams, group?: TallyGroup): Promise<Map<string, Map<string, number>>> {
+    if (p.source !== 'scan') {
+      const today = toLocalDate(this.clock.now(), this.settings.timeZone);
+      const tallied = await exclusive(this.dataSource, () => tallyCounts(this.dataSource.manager, p, today, group));
+      if (tallied) return tallied;
+    }
+    const groupBy = group ? GROUP_SQL[group] : undefined;
+    const [m, acts, overdue] = await Promise.all([this.scanCounts(p, groupBy), this.scanActs(p, groupBy), this.scanOverdue(p, groupBy)]);
+    for (const [g, f] of m) {
+      for (const [k, n] of acts.get(g) ?? []) f.set(k, n);
+      f.set('overdue', overdue.get(g) ?? 0);
+    }
+    return m;
+  }
+
+  /** The routing and supervision acts of the period (转送 / 交办, manual / automatic 督办) on the cases that pass the filters. */
+  private async scanActs(p: SummaryParams, groupBy?: string): Promise<Map<string, Map<string, number>>> {
+    const qb = this.over(p, 'case')
+      .innerJoin(RptAct, 'a', 'a.caseId = c.id')
+      .andWhere('a.at >= :start AND a.at < :end')
+      .select("SUM(CASE WHEN a.kind = 'routed' AND a.mode = 'transfer' THEN 1 ELSE 0 END)", 'transfer')
+      .addSelect("SUM(CASE WHEN a.kind = 'routed' AND a.mode = 'assign' THEN 1 ELSE 0 END)", 'assign')
+      .addSelect("SUM(CASE WHEN a.kind = 'supervised' AND a.automatic = 0 THEN 1 ELSE 0 END)", 'manual')
+      .addSelect("SUM(CASE WHEN a.kind = 'supervised' AND a.automatic = 1 THEN 1 ELSE 0 END)", 'automatic');
+    if (groupBy) qb.addSelect(groupBy, 'g').groupBy(groupBy);
+    const rows = (await exclusive(this.dataSource, () => qb.getRawMany())) as Record<string, unknown>[];
+    return new Map(rows.map((r) => [groupBy ? String(r.g) : '', new Map(['transfer', 'assign', 'manual', 'automatic'].map((k) => [`act:${k}`, Number(r[k] ?? 0)]))]));
+  }
+
+  /** Of the cases received in the period, those overdue now (the breakdown's column). */
+  private async scanOverdue(p: SummaryParams, groupBy?: string): Promise<Map<string, number>> {
+    const qb = this.over(p, 'case').andWhere(`(${RECEIVED})`).andWhere(`(${OVERDUE_NOW})`).select('COUNT(*)', 'n');
+    if (groupBy) qb.addSelect(groupBy, 'g').groupBy(groupBy);
+    const rows = (await exclusive(this.dataSource, () => qb.getRawMany())) as { n: unknown; g?: unknown }[];
+    return new Map(rows.map((x) => [groupBy ? String(x.g) : '', Number(x.n)]));
+  }
+
+  /**
    * Each figure's numerator and denominator (figures.ts) counted by the database over the rows
    * of the period that pass the filters, optionally per group (`groupBy`: a SQL expression over c).
    */
-  private async counts(p: SummaryParams, groupBy?: string): Promise<Map<string, Map<string, number>>> {
+  private async scanCounts(p: SummaryParams, groupBy?: string): Promise<Map<string, Map<string, number>>> {
     const period = this.periodParams(p.from, p.to);
     const result = new Map<string, Map<string, number>>();
     for (const over of ['case', 'contact'] as const) {
@@ -331,16 +380,7 @@ export class ReportingQueries {
         )) as { persons: unknown; cases: unknown })
       : { persons: 0, cases: 0 };
 
-    // Routing and supervision acts of the period (转送 / 交办, manual / automatic 督办) on the cases that pass the filters.
-    const actsQb = this.over(params, 'case', period)
-      .innerJoin(RptAct, 'a', 'a.caseId = c.id')
-      .andWhere('a.at >= :start AND a.at < :end')
-      .select("SUM(CASE WHEN a.kind = 'routed' AND a.mode = 'transfer' THEN 1 ELSE 0 END)", 'transfer')
-      .addSelect("SUM(CASE WHEN a.kind = 'routed' AND a.mode = 'assign' THEN 1 ELSE 0 END)", 'assign')
-      .addSelect("SUM(CASE WHEN a.kind = 'supervised' AND a.automatic = 0 THEN 1 ELSE 0 END)", 'manual')
-      .addSelect("SUM(CASE WHEN a.kind = 'supervised' AND a.automatic = 1 THEN 1 ELSE 0 END)", 'automatic');
-    const acts = (await exclusive(this.dataSource, () => actsQb.getRawOne())) as Record<string, unknown> | undefined;
-    const act = (k: string) => Number(acts?.[k] ?? 0);
+    const act = (k: string) => m.get(`act:${k}`) ?? 0;
 
     // Cases of the period whose deadlines cannot be computed: counted where their columns suffice, named here.
     const broken = (await exclusive(this.dataSource, () =>
@@ -473,28 +513,21 @@ export class ReportingQueries {
       const r = (f: DrillDownFigure) => rate(n(`${f}:numerator`), n(`${f}:denominator`));
       return { key, received: n('received:numerator'), closed: n('closed:numerator'), overdue, closedOnTime: n('closedOnTime:numerator'), rates: { onTimeClosure: r('onTimeClosure'), resolution: r('resolution'), satisfaction: r('satisfaction') } };
     };
-    const overdueOf = async (p: SummaryParams, groupBy?: string) => {
-      const qb = this.over(p, 'case').andWhere(`(${RECEIVED})`).andWhere(`(${OVERDUE_NOW})`).select('COUNT(*)', 'n');
-      if (groupBy) qb.addSelect(groupBy, 'g').groupBy(groupBy);
-      const rows = (await exclusive(this.dataSource, () => qb.getRawMany())) as { n: unknown; g?: unknown }[];
-      return new Map(rows.map((x) => [groupBy ? String(x.g) : '', Number(x.n)]));
-    };
     let items: ReturnType<typeof row>[];
     if (params.by === 'month') {
       const months: string[] = [];
       for (let mo = params.from.slice(0, 7); mo <= params.to.slice(0, 7); mo = addDays(`${mo}-28`, 4).slice(0, 7)) months.push(mo);
       items = await Promise.all(
         months.map(async (mo) => {
-          const p = this.groupParams(params, mo);
-          return row(mo, (await this.counts(p)).get('') ?? new Map(), (await overdueOf(p)).get('') ?? 0);
+          const m = (await this.counts(this.groupParams(params, mo))).get('') ?? new Map<string, number>();
+          return row(mo, m, m.get('overdue') ?? 0);
         }),
       );
     } else {
-      const key = { unit: "COALESCE(c.unitCode, 'unassigned')", category: 'c.categoryTop', channel: 'c.channel', authority: "COALESCE(c.authority, 'none')" }[params.by];
-      const { by: _by, ...p } = params;
-      const [groups, overdue] = await Promise.all([this.counts(p, key), overdueOf(p, key)]);
+      const { by, ...p } = params;
+      const groups = await this.counts(p, by);
       // A group is listed when something of it was received or closed in the period.
-      items = [...groups].map(([k, m]) => row(k, m, overdue.get(k) ?? 0)).filter((g) => g.received || g.closed);
+      items = [...groups].map(([k, m]) => row(k, m, m.get('overdue') ?? 0)).filter((g) => g.received || g.closed);
       items.sort((a, b) => b.received - a.received || b.closed - a.closed || a.key.localeCompare(b.key));
     }
     return { by: params.by, period: { from: params.from, to: params.to }, filters: ReportingQueries.filtersOf(params), items };

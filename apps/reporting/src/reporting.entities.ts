@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { COUNTERS } from './tally-counters.js';
 
 /** The case as people read it: built from every event, the query side of the platform. */
 @Entity('rpt_case')
@@ -144,4 +145,24 @@ export class RptMeta {
   @Column({ type: 'text' }) value: string;
 }
 
-export const REPORTING_ENTITIES = [RptCase, RptContact, RptReceptionSession, RptAct, RptEvent, RptMeta];
+/**
+ * The reports' counters (tallies.ts): per rollup, group and day (or pair of days), what the
+ * summary and the breakdowns add up. Kept by the projection; never edited by hand.
+ */
+@Entity('rpt_tally')
+@Index('idx_rpt_tally_period', ['rollup', 'd1'])
+export class RptTally {
+  @PrimaryColumn({ type: 'varchar', length: 4 }) rollup: string;
+  @PrimaryColumn({ type: 'varchar', length: 40 }) unitCode: string;
+  @PrimaryColumn({ type: 'varchar', length: 60 }) category: string;
+  @PrimaryColumn({ type: 'varchar', length: 10 }) channel: string;
+  @PrimaryColumn({ type: 'varchar', length: 20 }) authority: string;
+  @PrimaryColumn({ type: 'varchar', length: 20 }) purpose: string;
+  @PrimaryColumn({ type: 'varchar', length: 10 }) d1: string;
+  @PrimaryColumn({ type: 'varchar', length: 2 }) kind: string;
+  @PrimaryColumn({ type: 'varchar', length: 10 }) d2: string;
+  @Column({ type: 'varchar', length: 60, default: '' }) categoryTop: string;
+}
+for (const c of COUNTERS) Column({ type: 'integer', default: 0 })(RptTally.prototype, c);
+
+export const REPORTING_ENTITIES = [RptCase, RptContact, RptReceptionSession, RptAct, RptEvent, RptMeta, RptTally];

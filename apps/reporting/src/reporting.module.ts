@@ -5,6 +5,7 @@ import { reportingPiiAtRest } from './migrations/1765000000000-reporting-pii-at-
 import { ReportingDeadLetters1765200000000 } from './migrations/1765200000000-reporting-dead-letters.js';
 import { ReportingDiversionCloses1765300000000 } from './migrations/1765300000000-reporting-diversion-closes.js';
 import { reportingReadModel } from './migrations/1765400000000-reporting-read-model.js';
+import { reportingTallies } from './migrations/1766100000000-reporting-tallies.js';
 import { ProjectionHandlers } from './projection.handlers.js';
 import { ReadModelMaintainer } from './read-model-maintainer.js';
 import { ReadModelRebuild, REPORTING_EVENT_GATE } from './rebuild.service.js';
@@ -52,5 +53,5 @@ export function reportingService(settings: ReportingSettings): ServiceDefinition
     ],
   })
   class ReportingModule {}
-  return { name: 'reporting', module: ReportingModule, entities: REPORTING_ENTITIES, eventGate, migrations: [ReportingInitial1700000000000, reportingPiiAtRest(settings.pii), ReportingDeadLetters1765200000000, ReportingDiversionCloses1765300000000, reportingReadModel(settings)] };
+  return { name: 'reporting', module: ReportingModule, entities: REPORTING_ENTITIES, eventGate, migrations: [ReportingInitial1700000000000, reportingPiiAtRest(settings.pii), ReportingDeadLetters1765200000000, ReportingDiversionCloses1765300000000, reportingReadModel(settings), reportingTallies(settings)] };
 }

@@ -14,6 +14,7 @@ import { ReportingInitial1700000000000 } from './1700000000000-reporting-initial
 import { ReportingDeadLetters1765200000000 } from './1765200000000-reporting-dead-letters.js';
 import { ReportingDiversionCloses1765300000000 } from './1765300000000-reporting-diversion-closes.js';
 import { reportingReadModel } from './1765400000000-reporting-read-model.js';
+import { reportingTallies } from './1766100000000-reporting-tallies.js';
 
 const settings: ReportingSettings = {
   timeZone: 'Asia/Shanghai',
@@ -127,8 +128,12 @@ describe('reporting migration: the read model columns', () => {
     ];
     await insert('c', { facts: JSON.stringify(facts), timeline: '[]', extra: '{}' });
     await migrate();
+    await bare.transaction(async (m) => new (reportingTallies(settings))().up(m.queryRunner!));
     const due = async () => (await ds.getRepository(RptCase).findOneByOrFail({ id: 'c' })).handlingDueAt?.toISOString();
+    // The reports' counters count the handling period on its last day.
+    const countedDue = async () => ((await ds.query("SELECT d1 FROM rpt_tally WHERE rollup = 'all' AND hDue > 0")) as { d1: string }[]).map((r) => r.d1);
     expect(await due()).toBe('2024-09-30T16:00:00.000Z');
+    expect(await countedDue()).toEqual(['2024-09-30']);
     expect(await derivedWith(ds.manager, settings)).toBe(true);
 
     await new ReadModelMaintainer(ds, settings).onApplicationBootstrap(); // nothing changed: nothing done
@@ -141,6 +146,7 @@ describe('reporting migration: the read model columns', () => {
     expect(await derivedWith(ds.manager, changed)).toBe(false);
     await new ReadModelMaintainer(ds, changed).onApplicationBootstrap();
     expect(await due()).toBe('2024-10-08T16:00:00.000Z'); // rolled over 09-30 and the National Day break to 10-08
+    expect(await countedDue()).toEqual(['2024-10-08']);
     expect(await derivedWith(ds.manager, changed)).toBe(true);
   });
 });

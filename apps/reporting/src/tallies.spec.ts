@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { PiiKeyring, type Clock } from '#libs/common';
+import { DEFAULT_POLICY, PRC_CALENDAR_DATA, PrcCalendar } from '#libs/regulation';
+import { history, prng, UNITS, type HistoryStats } from '../../../bench/reports/history.js';
+import { logEvent, ProjectionHandlers } from './projection.handlers.js';
+import { reportingService } from './reporting.module.js';
+import { ReportingQueries, type SummaryParams } from './reporting-queries.service.js';
+import type { ReportingSettings } from './reporting.settings.js';
+import { retally, rollupFor, TallyDelta } from './tallies.js';
+
+const settings: ReportingSettings = {
+  timeZone: 'Asia/Shanghai',
+  policy: DEFAULT_POLICY,
+  calendar: new PrcCalendar(PRC_CALENDAR_DATA),
+  readYourWritesTimeoutMs: 1000,
+  pii: new PiiKeyring({ id: 'k1', key: Buffer.alloc(32, 6) }),
+};
+const admin = { username: 'leader', roles: ['leader'], unitCode: null };
+
+/**
+ * The counters answer what the scan over the cases answers — for any period, filter, grouping and
+ * time: a generated three-year history (bench/reports/history.ts: every kind of miss, reroutes,
+ * repeats, reviews, supervision) projected event by event as the consumer does, half of it in
+ * batches as the rebuild does, then summaries and breakdowns of random periods compared field by
+ * field with the same reports counted by scanning the cases.
+ */
+describe('the reports’ counters (rpt_tally) against a scan of the cases', () => {
+  let dir: string;
+  let ds: DataSource;
+  let now = new Date('2026-01-05T02:00:00.000Z');
+  const clock: Clock = { now: () => now };
+  let queries: ReportingQueries;
+  const stats: HistoryStats = { cases: 0, events: 0, byType: new Map(), openAtNow: 0, lateAcceptance: 0, lateClosure: 0 };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rpt-tally-'));
+    const def = reportingService(settings);
+    ds = await new DataSource({ type: 'better-sqlite3', database: join(dir, 'reporting.sqlite'), entities: def.entities, migrations: def.migrations }).initialize();
+    await ds.runMigrations();
+    const projection = new ProjectionHandlers(settings);
+    const events = [...history({ cases: 360, seed: 11, pii: settings.pii, policy: settings.policy, calendar: settings.calendar, now, warnDaysBefore: [5, 1] }, stats)];
+    const half = Math.floor(events.length / 2);
+    // The first half one event per transaction (the live consumer), the second in batches with one counter write each (the rebuild).
+    for (const e of events.slice(0, half)) await ds.transaction(async (m) => (await logEvent(m, e, settings), await projection.project(e, m)));
+    for (let i = half; i < events.length; i += 200) {
+      await ds.transaction(async (m) => {
+        const tally = new TallyDelta(settings.timeZone);
+        for (const e of events.slice(i, i + 200)) await projection.project(e, m, tally);
+        await tally.flush(m);
+      });
+    }
+    queries = new ReportingQueries(ds, clock, settings);
+  }, 120_000);
+  afterAll(async () => {
+    await ds.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const rnd = prng(5);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
+  const day = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
+  const period = () => {
+    const a = Date.parse('2022-12-01T00:00:00Z') + Math.floor(rnd() * 1160) * 86_400_000;
+    const b = a + Math.floor(rnd() * (rnd() < 0.5 ? 40 : 400)) * 86_400_000;
+    return { from: day(a), to: day(b) };
+  };
+  const FILTERS: Omit<SummaryParams, 'from' | 'to'>[] = [
+    {},
+    { unitCode: UNITS[0] },
+    { unitCode: UNITS[3] },
+    { category: 'urban-rural-construction' },
+    { category: 'urban-rural-construction.property-management' },
+    { channel: 'visit' },
+    { channel: 'online' },
+    { authority: 'central' },
+    { authority: 'municipal' },
+    { purpose: 'appeal' },
+    { unitCode: UNITS[1], category: 'labour-social-security' },
+  ];
+
+  it('the history has what the figures count (so that the comparison can tell them apart)', async () => {
+    const year = await queries.summary({ from: '2024-01-01', to: '2024-12-31' }, admin);
+    expect(year.received.cases).toBeGreaterThan(80);
+    for (const r of Object.values(year.rates)) expect(r.denominator).toBeGreaterThan(0);
+    expect(year.rates.onTimeClosure.numerator).toBeLessThan(year.rates.onTimeClosure.denominator);
+    expect(year.rates.closure.numerator).toBeLessThan(year.rates.closure.denominator);
+    expect(year.rates.participation.numerator).toBeLessThan(year.rates.participation.denominator);
+    expect(year.routing.transfer + year.routing.assign).toBeGreaterThan(0);
+    expect(year.supervision.total).toBeGreaterThan(0);
+    expect(year.assigned.central.received + year.assigned.provincial.received + year.assigned.municipal.received).toBeGreaterThan(0);
+    expect(rollupFor({ from: '', to: '', unitCode: 'x', channel: 'visit' })).toBeNull();
+  });
+
+  // The time matters where a window or deadline runs out on the day it is asked: one seen at the end of the history,
+  // one mid-way, and the day some case's deadline falls due (its last day is today: not overdue yet, overdue tomorrow).
+  for (const at of ['2026-01-05T02:00:00.000Z', '2024-07-10T03:30:00.000Z', 'a case’s last day']) {
+    const seeAt = async () => {
+      if (at !== 'a case’s last day') return (now = new Date(at));
+      const [r] = (await ds.query("SELECT overdueFrom FROM rpt_case WHERE overdueFrom > '2024-06-01' AND overdueFrom < '2024-09-01' ORDER BY overdueFrom LIMIT 1")) as { overdueFrom: string }[];
+      // 10:00 on the last day (the due instant is its 24:00).
+      return (now = new Date(new Date(`${r.overdueFrom.replace(' ', 'T')}Z`).getTime() - 14 * 3_600_000));
+    };
+    it(`summaries of 60 random periods and filters equal the scan's, seen at ${at}`, async () => {
+      await seeAt();
+      for (let i = 0; i < 60; i++) {
+        const p = { ...period(), ...pick(FILTERS) };
+        const [tally, scan] = await Promise.all([queries.summary(p, admin), queries.summary({ ...p, source: 'scan' }, admin)]);
+        expect({ p, tally }).toEqual({ p, tally: scan });
+      }
+    });
+
+    it(`breakdowns by unit, category, channel, authority and month equal the scan's, seen at ${at}`, async () => {
+      await seeAt();
+      for (let i = 0; i < 12; i++) {
+        // Periods around now too: what is overdue now among the cases received in them.
+        const p = { ...(i % 2 ? period() : { from: day(now.getTime() - 200 * 86_400_000), to: day(now.getTime() + 30 * 86_400_000) }), ...pick(FILTERS.slice(0, 4)) };
+        for (const by of ['unit', 'category', 'channel', 'authority', 'month'] as const) {
+          const [tally, scan] = await Promise.all([queries.breakdown({ ...p, by }, admin), queries.breakdown({ ...p, by, source: 'scan' }, admin)]);
+          expect({ p, by, tally }).toEqual({ p, by, tally: scan });
+        }
+      }
+    });
+  }
+
+  it('counted again from the rows (retally), the counters are the same', async () => {
+    now = new Date('2026-01-05T02:00:00.000Z');
+    const dump = () => ds.query('SELECT * FROM rpt_tally WHERE ' + COUNTER_NONZERO + ' ORDER BY rollup, unitCode, category, channel, authority, purpose, d1, kind, d2');
+    const before = await dump();
+    expect(before.length).toBeGreaterThan(100);
+    await ds.transaction((m) => retally(m, settings.timeZone, { batch: 37 }));
+    expect(await dump()).toEqual(before);
+  });
+});
+
+/** Rows whose counters are not all zero (a case that moved away leaves zeros behind; a retally does not). */
+const COUNTER_NONZERO = '(recv + contacts + persons + closed + accDue + hDue + evalMoot + evalOpen + evaluated + actTransfer + actAssign + actManual + actAuto + rc + hc + ovd) <> 0';

@@ -1,0 +1,472 @@
+import type { EntityManager } from 'typeorm';
+import { AUTHORITIES, CHANNELS } from '#libs/contracts';
+import { toLocalDate } from '#libs/regulation';
+import { ALWAYS, SATISFIED_RATINGS } from './read-model.js';
+import { COUNTERS, KEY_COLUMNS, type Counter } from './tally-counters.js';
+import { asDate } from './read-model-refresh.js';
+
+/**
+ * The reports' counters (rpt_tally): what the summary and the breakdowns add up, kept by the
+ * projection as the cases change, so that a report reads a few thousand counter rows instead of
+ * every case of its period — its cost grows with the number of days × groups, not with the
+ * number of cases.
+ *
+ * Each case contributes to counters keyed by the office-time day of one of its instants (the
+ * day it was received, closed, evaluated; the last day of a deadline); a figure that needs two
+ * instants of the same case (received in the period *and* closed by its end) is counted on
+ * pairs of days. A case's contributions are a function of its row alone (and of its contacts
+ * and acts), never of the time: what depends on the time (an evaluation window that has run out
+ * by now, overdue now) is a comparison of a counted day with today, made by the query. So when
+ * an event changes a case, the projection takes away what the case contributed before and adds
+ * what it contributes after (`TallyDelta`); the figures from the counters are those of
+ * figures.ts's conditions over the cases, which the scan path (and the tests) still compute.
+ *
+ * Rollups: every counter is kept once per rollup — the whole (no dimension), per unit, per
+ * category, per channel, per assigning authority, per purpose, per unit × category. A report
+ * reads the smallest rollup that has its filters and grouping; one none has (e.g. unit × channel)
+ * falls back to the scan (reporting-queries.service.ts).
+ */
+
+export type Dim = 'unit' | 'category' | 'channel' | 'authority' | 'purpose';
+
+export const ROLLUPS: readonly { id: string; dims: readonly Dim[] }[] = [
+  { id: 'all', dims: [] },
+  { id: 'u', dims: ['unit'] },
+  { id: 'c', dims: ['category'] },
+  { id: 'h', dims: ['channel'] },
+  { id: 'a', dims: ['authority'] },
+  { id: 'p', dims: ['purpose'] },
+  { id: 'uc', dims: ['unit', 'category'] },
+];
+
+/**
+ * The kinds of counter rows: 'D' one day (d1); pairs of days of one case (d1, d2): 'RC' received,
+ * closed; 'HC' handling period's last day, closed; 'RO' received, overdue from (its last day).
+ */
+export type TallyKind = 'D' | 'RC' | 'HC' | 'RO';
+
+export { COUNTERS, KEY_COLUMNS, type Counter } from './tally-counters.js';
+
+/** What a case is grouped by ('' for none: no unit yet, not assigned from above). */
+export interface TallyDims {
+  unit: string;
+  category: string;
+  categoryTop: string;
+  channel: string;
+  authority: string;
+  purpose: string;
+}
+
+/** The case columns the counters are computed from (a row of rpt_case as the entity or a raw query gives it). */
+export interface TallyCase {
+  unitCode: string | null;
+  category: string;
+  categoryTop: string;
+  channel: string;
+  authority: string | null;
+  purpose: string;
+  backlog: boolean;
+  status: string;
+  receivedAt: Date;
+  closedAt: Date | null;
+  closureKind: string | null;
+  dataError: string | null;
+  acceptanceDueAt: Date | null;
+  acceptanceMet: boolean;
+  handlingDueAt: Date | null;
+  evaluationDueAt: Date | null;
+  evaluationWindow: string | null;
+  evaluatedAt: Date | null;
+  evaluationRating: string | null;
+  reviewRequested: boolean;
+  firstRepeatAt: Date | null;
+  comeBackBy: Date | null;
+  overdueFrom: Date | null;
+}
+
+/** The columns of rpt_case a TallyCase is read from. */
+export const TALLY_CASE_COLUMNS = [
+  'id', 'unitCode', 'category', 'categoryTop', 'channel', 'authority', 'purpose', 'backlog', 'status', 'receivedAt', 'closedAt', 'closureKind', 'dataError',
+  'acceptanceDueAt', 'acceptanceMet', 'handlingDueAt', 'evaluationDueAt', 'evaluationWindow', 'evaluatedAt', 'evaluationRating', 'reviewRequested', 'firstRepeatAt', 'comeBackBy', 'overdueFrom',
+] as const;
+
+/** A raw row (SQLite text datetimes, 0/1 booleans) or an entity as a TallyCase. */
+export function tallyCaseOf(r: Record<string, unknown>): TallyCase {
+  const s = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  return {
+    unitCode: s(r.unitCode),
+    category: String(r.category ?? ''),
+    categoryTop: String(r.categoryTop ?? ''),
+    channel: String(r.channel ?? ''),
+    authority: s(r.authority),
+    purpose: String(r.purpose ?? ''),
+    backlog: !!Number(r.backlog),
+    status: String(r.status ?? ''),
+    receivedAt: asDate(r.receivedAt)!,
+    closedAt: asDate(r.closedAt),
+    closureKind: s(r.closureKind),
+    dataError: s(r.dataError),
+    acceptanceDueAt: asDate(r.acceptanceDueAt),
+    acceptanceMet: !!Number(r.acceptanceMet),
+    handlingDueAt: asDate(r.handlingDueAt),
+    evaluationDueAt: asDate(r.evaluationDueAt),
+    evaluationWindow: s(r.evaluationWindow),
+    evaluatedAt: asDate(r.evaluatedAt),
+    evaluationRating: s(r.evaluationRating),
+    reviewRequested: !!Number(r.reviewRequested),
+    firstRepeatAt: asDate(r.firstRepeatAt),
+    comeBackBy: asDate(r.comeBackBy),
+    overdueFrom: asDate(r.overdueFrom),
+  };
+}
+
+export function dimsOf(c: Pick<TallyCase, 'unitCode' | 'category' | 'categoryTop' | 'channel' | 'authority' | 'purpose'>): TallyDims {
+  return { unit: c.unitCode ?? '', category: c.category, categoryTop: c.categoryTop, channel: c.channel, authority: c.authority ?? '', purpose: c.purpose };
+}
+
+export const sameDims = (a: TallyDims, b: TallyDims) =>
+  a.unit === b.unit && a.category === b.category && a.categoryTop === b.categoryTop && a.channel === b.channel && a.authority === b.authority && a.purpose === b.purpose;
+
+/** One contribution: `n` to `counter` of the row (kind, d1, d2); `channel` when it counts by its own channel (a contact). */
+interface Cell {
+  kind: TallyKind;
+  d1: string;
+  d2: string;
+  counter: Counter;
+  n: number;
+  channel?: string;
+}
+
+/**
+ * The day an instant falls on, in office time, and the day a due instant falls due on: a
+ * deadline runs "至 X 24 时止", its due instant is the first instant after its last day X, and
+ * it falls due in a period when X is in it (figures.ts: start < due ≤ end).
+ */
+const dayOf = (t: Date, tz: string) => toLocalDate(t, tz);
+const dueDayOf = (t: Date, tz: string) => toLocalDate(new Date(t.getTime() - 1), tz);
+
+/** What a case (its row) contributes, figures.ts's conditions one by one. */
+export function caseCells(c: TallyCase, tz: string): Cell[] {
+  const cells: Cell[] = [];
+  const day = (kind: TallyKind, d1: string, counter: Counter, d2 = '') => cells.push({ kind, d1, d2, counter, n: 1 });
+  const computable = c.dataError === null;
+  const R = dayOf(c.receivedAt, tz);
+  day('D', R, 'recv');
+  if (c.authority && (AUTHORITIES as readonly string[]).includes(c.authority)) {
+    day('D', R, `asg_${c.authority}` as Counter);
+    if (c.backlog) day('D', R, `asgbl_${c.authority}` as Counter);
+  }
+  const closedOnTime = !!c.closedAt && computable && (!c.handlingDueAt || c.closedAt.getTime() <= c.handlingDueAt.getTime());
+  if (c.closedAt) {
+    const C = dayOf(c.closedAt, tz);
+    day('D', C, 'closed');
+    if (c.closureKind === 'substantive') day('D', C, 'closedSub');
+    if (c.closureKind === 'procedural') day('D', C, 'closedProc');
+    if (c.status === 'diverted') day('D', C, 'closedDiv');
+    if (closedOnTime) day('D', C, 'closedOnTime');
+    const firstTime = c.closureKind === 'substantive' && computable && !c.reviewRequested && (!c.firstRepeatAt || (!!c.comeBackBy && c.firstRepeatAt.getTime() > c.comeBackBy.getTime()));
+    if (firstTime) day('D', C, 'firstTime');
+    // received in the period and closed by its end (resolution; the assigned cases' resolution by kind)
+    day('RC', R, 'rc', C);
+    if (c.closureKind === 'substantive') day('RC', R, 'rcSub', C);
+    if (c.authority && (AUTHORITIES as readonly string[]).includes(c.authority) && (c.closureKind === 'substantive' || c.closureKind === 'procedural')) {
+      const k = c.closureKind === 'substantive' ? 'sub' : 'proc';
+      day('RC', R, `asgres_${c.authority}_${k}` as Counter, C);
+      if (c.backlog) day('RC', R, `asgblres_${c.authority}_${k}` as Counter, C);
+    }
+    if (c.handlingDueAt) day('HC', dueDayOf(c.handlingDueAt, tz), 'hc', C);
+  }
+  if (c.acceptanceDueAt) {
+    const A = dueDayOf(c.acceptanceDueAt, tz);
+    day('D', A, 'accDue');
+    if (c.acceptanceMet) day('D', A, 'accMet');
+  }
+  if (c.handlingDueAt) {
+    const H = dueDayOf(c.handlingDueAt, tz);
+    day('D', H, 'hDue');
+    if (closedOnTime) day('D', H, 'hDueOnTime');
+  }
+  if (c.evaluatedAt) {
+    const E = dayOf(c.evaluatedAt, tz);
+    day('D', E, 'evaluated');
+    if (c.evaluationRating && (SATISFIED_RATINGS as readonly string[]).includes(c.evaluationRating)) day('D', E, 'evalSat');
+  } else if (c.evaluationDueAt && (c.evaluationWindow === 'moot' || c.evaluationWindow === 'open')) {
+    // A window that ran out unused (moot, or open and past its last day by now: the query compares the day with today).
+    day('D', dueDayOf(c.evaluationDueAt, tz), c.evaluationWindow === 'moot' ? 'evalMoot' : 'evalOpen');
+  }
+  if (computable && c.overdueFrom) day('RO', R, 'ovd', c.overdueFrom.getTime() === ALWAYS.getTime() ? '0000-00-00' : dueDayOf(c.overdueFrom, tz));
+  return cells;
+}
+
+export interface TallyContact {
+  channel: string;
+  receivedAt: Date;
+  headcount: number;
+  repeat: boolean;
+}
+
+export function contactCells(k: TallyContact, tz: string): Cell[] {
+  const d1 = dayOf(k.receivedAt, tz);
+  const cells: Cell[] = [
+    { kind: 'D', d1, d2: '', counter: 'contacts', n: 1, channel: k.channel },
+    { kind: 'D', d1, d2: '', counter: 'persons', n: k.headcount, channel: k.channel },
+  ];
+  if (k.repeat) cells.push({ kind: 'D', d1, d2: '', counter: 'contactsRepeat', n: 1, channel: k.channel });
+  if ((CHANNELS as readonly string[]).includes(k.channel)) cells.push({ kind: 'D', d1, d2: '', counter: `ch_${k.channel}` as Counter, n: 1, channel: k.channel });
+  return cells;
+}
+
+export interface TallyAct {
+  kind: string;
+  mode: string | null;
+  automatic: boolean;
+  at: Date;
+}
+
+export function actCells(a: TallyAct, tz: string): Cell[] {
+  const counter: Counter | null = a.kind === 'routed' ? (a.mode === 'transfer' ? 'actTransfer' : a.mode === 'assign' ? 'actAssign' : null) : a.kind === 'supervised' ? (a.automatic ? 'actAuto' : 'actManual') : null;
+  return counter ? [{ kind: 'D', d1: dayOf(a.at, tz), d2: '', counter, n: 1 }] : [];
+}
+
+interface RowDelta {
+  key: (string | number)[];
+  categoryTop: string;
+  counters: Map<Counter, number>;
+}
+
+/**
+ * Changes to the counters, added up by row before they are written: the projection takes away
+ * what a case contributed before an event and adds what it contributes after; a batch of events
+ * writes them in one statement.
+ */
+export class TallyDelta {
+  private readonly rows = new Map<string, RowDelta>();
+
+  constructor(private readonly tz: string) {}
+
+  get size(): number {
+    return this.rows.size;
+  }
+
+  /** `sign` × the cells, in every rollup, under the case's dims (a contact's under its own channel). */
+  add(cells: Cell[], dims: TallyDims, sign: 1 | -1): void {
+    for (const cell of cells) {
+      const d = cell.channel !== undefined ? { ...dims, channel: cell.channel } : dims;
+      for (const r of ROLLUPS) {
+        const has = (x: Dim) => r.dims.includes(x);
+        const key = [r.id, has('unit') ? d.unit : '', has('category') ? d.category : '', has('channel') ? d.channel : '', has('authority') ? d.authority : '', has('purpose') ? d.purpose : '', cell.d1, cell.kind, cell.d2];
+        const k = key.join('\u0001');
+        let row = this.rows.get(k);
+        if (!row) this.rows.set(k, (row = { key, categoryTop: has('category') ? d.categoryTop : '', counters: new Map() }));
+        row.counters.set(cell.counter, (row.counters.get(cell.counter) ?? 0) + sign * cell.n);
+      }
+    }
+  }
+
+  case(c: TallyCase, sign: 1 | -1): void {
+    this.add(caseCells(c, this.tz), dimsOf(c), sign);
+  }
+
+  contact(k: TallyContact, dims: TallyDims, sign: 1 | -1): void {
+    this.add(contactCells(k, this.tz), dims, sign);
+  }
+
+  act(a: TallyAct, dims: TallyDims, sign: 1 | -1): void {
+    this.add(actCells(a, this.tz), dims, sign);
+  }
+
+  /** Adds another delta's changes to this one. */
+  merge(other: TallyDelta): void {
+    for (const [k, r] of other.rows) {
+      const mine = this.rows.get(k);
+      if (!mine) this.rows.set(k, { key: r.key, categoryTop: r.categoryTop, counters: new Map(r.counters) });
+      else for (const [c, n] of r.counters) mine.counters.set(c, (mine.counters.get(c) ?? 0) + n);
+    }
+  }
+
+  /**
+   * Writes the changes: rows that do not exist yet are inserted, the others added to, in the
+   * primary key's order (two writers never wait on each other in opposite orders), a few hundred
+   * rows per statement. Changes that cancel out are not written.
+   */
+  async flush(m: EntityManager): Promise<void> {
+    const rows = [...this.rows.values()]
+      .map((r) => ({ ...r, counters: new Map([...r.counters].filter(([, n]) => n !== 0)) }))
+      .filter((r) => r.counters.size > 0)
+      .sort((a, b) => compareKeys(a.key, b.key));
+    this.rows.clear();
+    if (!rows.length) return;
+    const sqlite = m.connection.options.type === 'better-sqlite3';
+    const q = (c: string) => m.connection.driver.escape(c);
+    for (let i = 0; i < rows.length; i += 300) {
+      const chunk = rows.slice(i, i + 300);
+      const used = COUNTERS.filter((c) => chunk.some((r) => r.counters.has(c)));
+      const cols = [...KEY_COLUMNS, 'categoryTop', ...used];
+      const values: unknown[] = [];
+      for (const r of chunk) values.push(...r.key, r.categoryTop, ...used.map((c) => r.counters.get(c) ?? 0));
+      const tuple = `(${cols.map(() => '?').join(', ')})`;
+      const head = `INSERT INTO rpt_tally (${cols.map(q).join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')}`;
+      const sql = sqlite
+        ? `${head} ON CONFLICT (${KEY_COLUMNS.map(q).join(', ')}) DO UPDATE SET ${used.map((c) => `${q(c)} = ${q(c)} + excluded.${q(c)}`).join(', ')}`
+        : `${head} ON DUPLICATE KEY UPDATE ${used.map((c) => `${q(c)} = ${q(c)} + VALUES(${q(c)})`).join(', ')}`;
+      await m.query(sql, values);
+    }
+  }
+}
+
+function compareKeys(a: (string | number)[], b: (string | number)[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = String(a[i]);
+    const y = String(b[i]);
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/**
+ * The counters again from the case rows, their contacts and acts (plain SQL: also runs inside a
+ * migration): after the table was added, and whenever the derived columns were derived again.
+ */
+export async function retally(m: EntityManager, tz: string, opts: { batch?: number; onProgress?: (done: number) => void } = {}): Promise<number> {
+  const batch = opts.batch ?? 1000;
+  const q = (c: string) => m.connection.driver.escape(c);
+  await m.query('DELETE FROM rpt_tally');
+  let after = '';
+  let done = 0;
+  for (;;) {
+    const rows = (await m.query(`SELECT ${TALLY_CASE_COLUMNS.map(q).join(', ')} FROM rpt_case WHERE id > ? ORDER BY id LIMIT ${Number(batch)}`, [after])) as Record<string, unknown>[];
+    if (!rows.length) break;
+    const ids = rows.map((r) => String(r.id));
+    const marks = ids.map(() => '?').join(', ');
+    const contacts = (await m.query(`SELECT caseId, channel, receivedAt, headcount, ${q('repeat')} AS rep FROM rpt_contact WHERE caseId IN (${marks})`, ids)) as Record<string, unknown>[];
+    const acts = (await m.query(`SELECT caseId, kind, mode, automatic, ${q('at')} AS at FROM rpt_act WHERE caseId IN (${marks})`, ids)) as Record<string, unknown>[];
+    const delta = new TallyDelta(tz);
+    const dims = new Map<string, TallyDims>();
+    for (const r of rows) {
+      const c = tallyCaseOf(r);
+      dims.set(String(r.id), dimsOf(c));
+      delta.case(c, 1);
+    }
+    for (const k of contacts) delta.contact({ channel: String(k.channel), receivedAt: asDate(k.receivedAt)!, headcount: Number(k.headcount), repeat: !!Number(k.rep) }, dims.get(String(k.caseId))!, 1);
+    for (const a of acts) delta.act({ kind: String(a.kind), mode: a.mode === null ? null : String(a.mode), automatic: !!Number(a.automatic), at: asDate(a.at)! }, dims.get(String(a.caseId))!, 1);
+    await delta.flush(m);
+    done += rows.length;
+    opts.onProgress?.(done);
+    after = ids[ids.length - 1];
+  }
+  return done;
+}
+
+/** The filters of a report (reporting-queries.service.ts SummaryParams) the counters can answer. */
+export interface TallyQuery {
+  from: string;
+  to: string;
+  unitCode?: string;
+  noUnit?: boolean;
+  authority?: string;
+  noAuthority?: boolean;
+  channel?: string;
+  purpose?: string;
+  category?: string;
+}
+
+export type TallyGroup = 'unit' | 'category' | 'channel' | 'authority';
+
+/** The smallest rollup that has the report's filters and grouping, or null (the report then scans the cases). */
+export function rollupFor(p: TallyQuery, group?: TallyGroup): (typeof ROLLUPS)[number] | null {
+  const need = new Set<Dim>();
+  if (p.unitCode || p.noUnit) need.add('unit');
+  if (p.authority || p.noAuthority) need.add('authority');
+  if (p.channel) need.add('channel');
+  if (p.purpose) need.add('purpose');
+  if (p.category) need.add('category');
+  if (group) need.add(group);
+  return ROLLUPS.filter((r) => [...need].every((d) => r.dims.includes(d))).sort((a, b) => a.dims.length - b.dims.length)[0] ?? null;
+}
+
+/**
+ * Every figure of figures.ts (numerator and denominator), the contacts' persons and channels, the
+ * acts and the cases overdue now among those received, added up from the counters of the period
+ * — per group when `group` is given — in the shape the scan gives them (reporting-queries.service.ts
+ * `counts`). `today`: the office's date now (a window or deadline whose last day is before it has
+ * run out). Null when no rollup has the filters.
+ */
+export async function tallyCounts(m: EntityManager, p: TallyQuery, today: string, group?: TallyGroup): Promise<Map<string, Map<string, number>> | null> {
+  const rollup = rollupFor(p, group);
+  if (!rollup) return null;
+  const q = (c: string) => m.connection.driver.escape(c);
+  const where: string[] = ['rollup = ?', 'd1 >= ?', 'd1 <= ?'];
+  const params: unknown[] = [rollup.id, p.from, p.to];
+  const eq = (col: string, v: string) => (where.push(`${q(col)} = ?`), params.push(v));
+  if (p.unitCode) eq('unitCode', p.unitCode);
+  if (p.noUnit) eq('unitCode', '');
+  if (p.authority) eq('authority', p.authority);
+  if (p.noAuthority) eq('authority', '');
+  if (p.channel) eq('channel', p.channel);
+  if (p.purpose) eq('purpose', p.purpose);
+  if (p.category) (where.push(`(category = ? OR category LIKE ?)`), params.push(p.category, `${p.category}.%`));
+  const sums: [string, string][] = [];
+  const sum = (alias: string, expr: string) => sums.push([alias, `SUM(${expr})`]);
+  const when = (cond: string, col: string) => `CASE WHEN ${cond} THEN ${q(col)} ELSE 0 END`;
+  const pairParams: unknown[] = [];
+  for (const c of COUNTERS) {
+    if (c === 'rc' || c === 'rcSub' || c.startsWith('asgres_') || c.startsWith('asgblres_')) {
+      sum(c, when("kind = 'RC' AND d2 <= ?", c));
+      pairParams.push(p.to);
+    } else if (c === 'hc') {
+      sum('hcIn', when("kind = 'HC' AND d2 >= ? AND d2 <= ?", c));
+      sum('hcBefore', when("kind = 'HC' AND d2 < ?", c));
+      pairParams.push(p.from, p.to, p.from);
+    } else if (c === 'ovd') {
+      sum(c, when("kind = 'RO' AND d2 < ?", c));
+      pairParams.push(today);
+    } else if (c === 'evalOpen') {
+      sum(c, when('d1 < ?', c));
+      pairParams.push(today);
+    } else sum(c, q(c));
+  }
+  const groupExpr = group ? { unit: 'unitCode', category: 'categoryTop', channel: 'channel', authority: 'authority' }[group] : null;
+  const sql = `SELECT ${groupExpr ? `${groupExpr} AS g, ` : ''}${sums.map(([a, e]) => `${e} AS ${q(a)}`).join(', ')} FROM rpt_tally WHERE ${where.join(' AND ')}${groupExpr ? ` GROUP BY ${groupExpr}` : ''}`;
+  const rows = (await m.query(sql, [...pairParams, ...params])) as Record<string, unknown>[];
+  const out = new Map<string, Map<string, number>>();
+  for (const r of rows) {
+    const v = (k: string) => Number(r[k] ?? 0);
+    const g = group ? String(r.g ?? '') || (group === 'unit' ? 'unassigned' : group === 'authority' ? 'none' : '') : '';
+    const f = new Map<string, number>();
+    const set = (name: string, num: number, den?: number) => (f.set(`${name}:numerator`, num), den !== undefined && f.set(`${name}:denominator`, den));
+    set('received', v('recv'));
+    set('contacts', v('contacts'));
+    set('closed', v('closed'));
+    set('closedSubstantive', v('closedSub'));
+    set('closedProcedural', v('closedProc'));
+    set('closedDiverted', v('closedDiv'));
+    set('closedOnTime', v('closedOnTime'));
+    set('timelyAcceptance', v('accMet'), v('accDue'));
+    set('onTimeClosure', v('hDueOnTime'), v('hDue'));
+    // due in the period or closed in it; of those, closed by its end: closed in it, or due in it and closed before it
+    set('closure', v('closed') + v('hcBefore'), v('closed') + v('hDue') - v('hcIn'));
+    set('resolution', v('rc'), v('recv'));
+    set('substantiveResolution', v('rcSub'), v('recv'));
+    set('satisfaction', v('evalSat'), v('evaluated'));
+    set('participation', v('evaluated'), v('evaluated') + v('evalMoot') + v('evalOpen'));
+    set('repeat', v('contactsRepeat'), v('contacts'));
+    set('firstTimeResolution', v('firstTime'), v('closed'));
+    for (const a of AUTHORITIES) {
+      for (const bl of ['', '.backlog']) {
+        const res = (k: string) => v(`${bl ? 'asgblres' : 'asgres'}_${a}_${k}`);
+        set(`assigned.${a}${bl}`, res('sub') + res('proc'), v(`${bl ? 'asgbl' : 'asg'}_${a}`));
+        f.set(`assigned.${a}${bl}:substantive`, res('sub'));
+        f.set(`assigned.${a}${bl}:procedural`, res('proc'));
+      }
+    }
+    f.set('persons', v('persons'));
+    for (const ch of CHANNELS) f.set(`channel:${ch}`, v(`ch_${ch}`));
+    f.set('act:transfer', v('actTransfer'));
+    f.set('act:assign', v('actAssign'));
+    f.set('act:manual', v('actManual'));
+    f.set('act:automatic', v('actAuto'));
+    f.set('overdue', v('ovd'));
+    out.set(g, f);
+  }
+  return out;
+}
