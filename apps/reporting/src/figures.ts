@@ -38,32 +38,39 @@ export interface FigureSql {
   over: 'case' | 'contact';
   numerator: string;
   denominator?: string;
+  /**
+   * The instant a drill-down lists its cases by, newest first (an index serves the page): the
+   * figure's own instant where it has one — closed by the closure, due by the due instant —, else
+   * the receipt.
+   */
+  order?: string;
 }
 
 const AUTHORITIES = ['central', 'provincial', 'municipal'] as const;
 const assigned = (a: string, backlog: boolean): FigureSql => {
   const den = and(received, `c.authority = '${a}'`, ...(backlog ? ['c.backlog = 1'] : []));
-  return { over: 'case', numerator: and(den, resolvedByEnd), denominator: den };
+  return { over: 'case', numerator: and(den, resolvedByEnd), denominator: den, order: 'c.receivedAt' };
 };
 
 export const FIGURES: Record<DrillDownFigure, FigureSql> = {
-  received: { over: 'case', numerator: received },
+  received: { over: 'case', numerator: received, order: 'c.receivedAt' },
   contacts: { over: 'contact', numerator: inPeriod('k.receivedAt') },
-  closed: { over: 'case', numerator: closed },
-  closedSubstantive: { over: 'case', numerator: and(closed, "c.closureKind = 'substantive'") },
-  closedProcedural: { over: 'case', numerator: and(closed, "c.closureKind = 'procedural'") },
+  closed: { over: 'case', numerator: closed, order: 'c.closedAt' },
+  closedSubstantive: { over: 'case', numerator: and(closed, "c.closureKind = 'substantive'"), order: 'c.closedAt' },
+  closedProcedural: { over: 'case', numerator: and(closed, "c.closureKind = 'procedural'"), order: 'c.closedAt' },
   // Of the procedural: diverted into the proper procedure (导入相应程序, Art. 31).
-  closedDiverted: { over: 'case', numerator: and(closed, "c.status = 'diverted'") },
-  closedOnTime: { over: 'case', numerator: and(closed, closedOnTime) },
-  timelyAcceptance: { over: 'case', numerator: and(acceptanceDue, 'c.acceptanceMet = 1'), denominator: acceptanceDue },
-  onTimeClosure: { over: 'case', numerator: and(handlingDue, closedOnTime), denominator: handlingDue },
+  closedDiverted: { over: 'case', numerator: and(closed, "c.status = 'diverted'"), order: 'c.closedAt' },
+  closedOnTime: { over: 'case', numerator: and(closed, closedOnTime), order: 'c.closedAt' },
+  timelyAcceptance: { over: 'case', numerator: and(acceptanceDue, 'c.acceptanceMet = 1'), denominator: acceptanceDue, order: 'c.acceptanceDueAt' },
+  onTimeClosure: { over: 'case', numerator: and(handlingDue, closedOnTime), denominator: handlingDue, order: 'c.handlingDueAt' },
   closure: { over: 'case', numerator: and(or(handlingDue, closed), closedByEnd), denominator: or(handlingDue, closed) },
-  resolution: { over: 'case', numerator: and(received, closedByEnd), denominator: received },
-  substantiveResolution: { over: 'case', numerator: and(received, closedByEnd, "c.closureKind = 'substantive'"), denominator: received },
-  satisfaction: { over: 'case', numerator: and(evaluated, satisfied), denominator: evaluated },
-  participation: { over: 'case', numerator: evaluated, denominator: or(evaluated, evaluationLapsed) },
+  resolution: { over: 'case', numerator: and(received, closedByEnd), denominator: received, order: 'c.receivedAt' },
+  substantiveResolution: { over: 'case', numerator: and(received, closedByEnd, "c.closureKind = 'substantive'"), denominator: received, order: 'c.receivedAt' },
+  satisfaction: { over: 'case', numerator: and(evaluated, satisfied), denominator: evaluated, order: 'c.evaluatedAt' },
+  // A window that ran out unused is one not used: a case evaluated counts as evaluated only (as the counters count it, tallies.ts).
+  participation: { over: 'case', numerator: evaluated, denominator: or(evaluated, and(evaluationLapsed, 'c.evaluatedAt IS NULL')) },
   repeat: { over: 'contact', numerator: and(inPeriod('k.receivedAt'), 'k.repeat = 1'), denominator: inPeriod('k.receivedAt') },
-  firstTimeResolution: { over: 'case', numerator: firstTime, denominator: closed },
+  firstTimeResolution: { over: 'case', numerator: firstTime, denominator: closed, order: 'c.closedAt' },
   'assigned.central': assigned('central', false),
   'assigned.provincial': assigned('provincial', false),
   'assigned.municipal': assigned('municipal', false),

@@ -1,6 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import type { EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import {
   deserializeFacts, serializeFacts, toCaseFact,
   type CaseAcceptedV1, type CaseClosedV1, type CaseContactAddedV1, type CaseDeclinedV1, type CaseDivertedV1, type CaseEvaluatedV1,
@@ -10,7 +10,7 @@ import {
 import { OnCaseEvent, type CaseEventContext } from '#libs/messaging';
 import { advanceSnapshot, LIFECYCLE_EVENTS, snapshotOf } from '#libs/runtime';
 import { RptAct, RptCase, RptContact, RptEvent, RptReceptionSession } from './reporting.entities.js';
-import { deriveColumns } from './read-model.js';
+import { deriveColumns, type DerivedColumns } from './read-model.js';
 import { actOf } from './read-model-refresh.js';
 import { petitionersToStore } from './petitioner-pii.js';
 import { REPORTING_SETTINGS, type ReportingSettings } from './reporting.settings.js';
@@ -53,10 +53,37 @@ export async function logEvent(m: EntityManager, e: EventEnvelope, s: ReportingS
   await m.getRepository(RptEvent).insert({ eventId: e.eventId, type: e.type, caseId: e.caseId, envelope: JSON.stringify(stored), loggedAt: new Date() });
 }
 
-type ContactRow = Omit<RptContact, never>;
-type ActRow = ReturnType<typeof actOf>;
+/** logEvent for a batch, in order, in a few statements. */
+export async function logEvents(m: EntityManager, events: EventEnvelope[], s: ReportingSettings): Promise<void> {
+  const rows = events.map((e) => {
+    const stored = e.type === 'case.registered' ? { ...e, payload: { ...(e.payload as CaseRegisteredV1), petitioners: JSON.parse(petitionersToStore(s.pii, (e.payload as CaseRegisteredV1).petitioners)) } } : e;
+    return { eventId: e.eventId, type: e.type, caseId: e.caseId, envelope: JSON.stringify(stored), loggedAt: new Date() };
+  });
+  for (let i = 0; i < rows.length; i += 500) await m.getRepository(RptEvent).insert(rows.slice(i, i + 500));
+}
+
 /** A change to a case row; `extra`: the records, when they changed; a contact or an act the event adds. */
-type Change = Omit<Partial<RptCase>, 'extra'> & { extra?: CaseExtra; contact?: ContactRow; act?: ActRow };
+type Change = Omit<Partial<RptCase>, 'extra'> & { extra?: CaseExtra; contact?: RptContact; act?: ActRow };
+type ActRow = ReturnType<typeof actOf>;
+
+/** A case as a batch works on it: its row, its records parsed once, and what it counted before the batch. */
+interface Working {
+  row: RptCase;
+  /** The row as the batch found it (null: registered in this batch). */
+  initial: RptCase | null;
+  extra?: CaseExtra;
+  timeline?: TimelineEntry[];
+  /** Facts, records or closure changed: the derived columns are derived again at the end of the batch. */
+  derive: boolean;
+  extraChanged: boolean;
+  timelineChanged: boolean;
+}
+
+/** One event that could not be applied (left out alone; the live consumer dead-letters it). */
+export interface ProjectionFailure {
+  event: EventEnvelope;
+  error: unknown;
+}
 
 /** Builds the read model from every event of a case, in the order the case lived it. */
 @Controller()
@@ -70,42 +97,121 @@ export class ProjectionHandlers {
     await this.project(e, ctx.manager);
   }
 
-  /**
-   * Applies one event to the read model (as it arrives, and as a rebuild replays the event log),
-   * the reports' counters included: into `tally` when given (the caller writes it, e.g. once per
-   * batch), else written with the event.
-   */
-  async project(e: EventEnvelope, m: EntityManager, tally?: TallyDelta): Promise<void> {
-    const own = new TallyDelta(this.settings.timeZone);
-    await this.apply(e, m, own);
-    // Only once the event applied in full: a failed event adds nothing.
-    if (tally) tally.merge(own);
-    else await own.flush(m);
+  /** Applies one event to the read model (the live consumer); throws when it cannot be applied. */
+  async project(e: EventEnvelope, m: EntityManager): Promise<void> {
+    const [failure] = await this.projectBatch([e], m);
+    if (failure) throw failure.error;
   }
 
-  private apply(e: EventEnvelope, m: EntityManager, t: TallyDelta): Promise<void> {
+  /**
+   * Applies a batch of events in order (a rebuild's batch, a bench's): the cases they touch are
+   * read in one query, the events applied to them in memory — each event whole or not at all: one
+   * that cannot be applied is left out and returned — and the result written at the end: the case
+   * rows in one upsert, the contacts, acts and sessions in one insert each, the derived columns
+   * derived once per case, and the reports' counters changed by what each case counts now less
+   * what it counted before the batch (its earlier contacts and acts moved along when it changed
+   * unit, category, channel, authority or purpose).
+   */
+  async projectBatch(events: EventEnvelope[], m: EntityManager, opts: { log?: boolean } = {}): Promise<ProjectionFailure[]> {
+    const ids = [...new Set(events.filter((e) => e.type !== 'reception.session-held').map((e) => e.caseId))];
+    const cases = new Map<string, Working>();
+    for (let i = 0; i < ids.length; i += 500) {
+      for (const row of await m.getRepository(RptCase).findBy({ id: In(ids.slice(i, i + 500)) })) {
+        cases.set(row.id, { row, initial: row, derive: false, extraChanged: false, timelineChanged: false });
+      }
+    }
+    const contacts: RptContact[] = [];
+    const acts: ActRow[] = [];
+    const sessions: RptReceptionSession[] = [];
+    const applied: EventEnvelope[] = [];
+    const failures: ProjectionFailure[] = [];
+    for (const e of events) {
+      try {
+        if (e.type === 'reception.session-held') {
+          const p = e.payload as ReceptionSessionHeldV1;
+          sessions.push({ id: e.caseId, kind: p.kind, leader: p.leader, date: p.date });
+        } else {
+          const w = this.apply(e, cases.get(e.caseId));
+          if (w) {
+            cases.set(e.caseId, w.working);
+            if (w.contact) contacts.push(w.contact);
+            if (w.act) acts.push(w.act);
+          }
+        }
+        applied.push(e);
+      } catch (error) {
+        failures.push({ event: e, error });
+      }
+    }
+    if (opts.log) await logEvents(m, applied, this.settings);
+
+    const tally = new TallyDelta(this.settings.timeZone);
+    const rows: RptCase[] = [];
+    const moved: { id: string; was: ReturnType<typeof dimsOf>; is: ReturnType<typeof dimsOf> }[] = [];
+    for (const w of cases.values()) {
+      if (w.row === w.initial) continue;
+      const row = { ...w.row };
+      if (w.extraChanged) row.extra = JSON.stringify(w.extra);
+      if (w.timelineChanged) row.timeline = JSON.stringify(w.timeline);
+      if (w.derive) Object.assign(row, deriveColumns(row, w.extra ?? (JSON.parse(row.extra) as CaseExtra), this.settings));
+      rows.push(row);
+      w.row = row;
+      const after = tallyCaseOf(row as unknown as Record<string, unknown>);
+      tally.case(after, 1);
+      if (w.initial) {
+        const before = tallyCaseOf(w.initial as unknown as Record<string, unknown>);
+        tally.case(before, -1);
+        const [was, is] = [dimsOf(before), dimsOf(after)];
+        if (!sameDims(was, is)) moved.push({ id: row.id, was, is });
+      }
+    }
+    // The contacts and acts the cases had before the batch count where the case counts now.
+    for (let i = 0; i < moved.length; i += 500) {
+      const part = moved.slice(i, i + 500);
+      const byId = new Map(part.map((x) => [x.id, x]));
+      for (const k of await m.getRepository(RptContact).findBy({ caseId: In(part.map((x) => x.id)) })) (tally.contact(k, byId.get(k.caseId)!.was, -1), tally.contact(k, byId.get(k.caseId)!.is, 1));
+      for (const a of await m.getRepository(RptAct).findBy({ caseId: In(part.map((x) => x.id)) })) (tally.act(a, byId.get(a.caseId)!.was, -1), tally.act(a, byId.get(a.caseId)!.is, 1));
+    }
+    const dimsNow = (caseId: string) => dimsOf(tallyCaseOf(cases.get(caseId)!.row as unknown as Record<string, unknown>));
+    for (const k of contacts) tally.contact(k, dimsNow(k.caseId), 1);
+    for (const a of acts) tally.act(a, dimsNow(a.caseId), 1);
+
+    // Every column of the row but its id is written back.
+    const columns = m.connection.getMetadata(RptCase).columns.map((c) => c.databaseName).filter((c) => c !== 'id');
+    for (let i = 0; i < rows.length; i += 200) {
+      await m.createQueryBuilder().insert().into(RptCase).values(rows.slice(i, i + 200)).orUpdate(columns, ['id']).updateEntity(false).execute();
+    }
+    for (let i = 0; i < contacts.length; i += 500) await m.getRepository(RptContact).insert(contacts.slice(i, i + 500));
+    for (let i = 0; i < acts.length; i += 500) await m.getRepository(RptAct).insert(acts.slice(i, i + 500));
+    for (let i = 0; i < sessions.length; i += 500) await m.getRepository(RptReceptionSession).insert(sessions.slice(i, i + 500));
+    await tally.flush(m);
+    return failures;
+  }
+
+  /** One event applied to its case (on copies: the working state changes only when the event applies whole). */
+  private apply(e: EventEnvelope, w: Working | undefined): { working: Working; contact?: RptContact; act?: ActRow } | null {
     switch (e.type) {
       case 'case.registered':
-        return this.onRegistered(e as EventEnvelope<CaseRegisteredV1>, m, t);
+        if (w) throw new Error(`case ${e.caseId} registered twice (event ${e.eventId})`);
+        return this.onRegistered(e as EventEnvelope<CaseRegisteredV1>);
       case 'case.contact-added':
-        return this.onContactAdded(e as EventEnvelope<CaseContactAddedV1>, m, t);
+        return this.onContactAdded(e as EventEnvelope<CaseContactAddedV1>, known(e, w));
       case 'deadline.warned':
-        return this.onWarned(e as EventEnvelope<DeadlineWarnedV1>, m, t);
+        return this.onWarned(e as EventEnvelope<DeadlineWarnedV1>, known(e, w));
       case 'deadline.breached':
-        return this.onBreached(e as EventEnvelope<DeadlineEventV1>, m, t);
+        return this.onBreached(e as EventEnvelope<DeadlineEventV1>, known(e, w));
       case 'deadline.met':
-        return this.onMet(e as EventEnvelope<DeadlineEventV1>, m, t);
-      case 'reception.session-held':
-        return this.onSessionHeld(e as EventEnvelope<ReceptionSessionHeldV1>, m);
+        // Met deadlines show in the computed list; the event only moves the case's head.
+        return this.update(e, known(e, w), () => ({}));
       default:
-        if (LIFECYCLE_EVENTS.includes(e.type as EventType)) return this.onLifecycle(e, m, t);
-        return Promise.resolve();
+        if (LIFECYCLE_EVENTS.includes(e.type as EventType)) return this.onLifecycle(e, known(e, w));
+        return null;
     }
   }
 
-  private async onRegistered(e: EventEnvelope<CaseRegisteredV1>, m: EntityManager, t: TallyDelta): Promise<void> {
+  private onRegistered(e: EventEnvelope<CaseRegisteredV1>): { working: Working; contact: RptContact } {
     const p = e.payload;
-    const contact: ContactRow = {
+    const contact: RptContact = {
       id: p.contact.contactId,
       caseId: e.caseId,
       channel: p.contact.channel,
@@ -114,11 +220,10 @@ export class ProjectionHandlers {
       repeat: false,
       receptionSessionId: p.contact.receptionSessionId ?? null,
     };
-    await m.getRepository(RptContact).insert(contact);
     const fact = toCaseFact(e);
     const facts = serializeFacts(fact ? [fact] : []);
+    const extra: CaseExtra = p.priorFinalCase ? { priorFinalCase: p.priorFinalCase } : {};
     const row = {
-      ...deriveColumns({ facts, category: p.category, closedAt: null, trackingNo: p.trackingNo }, {}, this.settings),
       firstRepeatAt: null,
       id: e.caseId,
       trackingNo: p.trackingNo,
@@ -136,25 +241,31 @@ export class ProjectionHandlers {
       assignedReference: p.assignedBy?.reference ?? null,
       assignedFeedbackDueAt: p.assignedBy?.feedbackDueAt ?? null,
       backlog: p.backlog,
+      unitCode: null,
+      routeMode: null,
       receivedAt: new Date(p.contact.receivedAt),
+      routedAt: null,
+      acceptedAt: null,
+      closedAt: null,
+      closureKind: null,
+      closureOutcome: null,
+      closureOpinion: null,
       repeatContacts: 0,
       supervised: false,
       petitioners: petitionersToStore(this.settings.pii, p.petitioners),
       facts,
-      timeline: JSON.stringify([entry(e, 'registered', p.contact.receivedAt, { channel: p.contact.channel, enteredAt: p.contact.enteredAt })]),
-      extra: JSON.stringify(p.priorFinalCase ? { priorFinalCase: p.priorFinalCase } : {}),
+      timeline: '',
+      extra: '',
       lastEventId: e.eventId,
       updatedAt: new Date(e.occurredAt),
-    };
-    await m.getRepository(RptCase).insert(row);
-    const c = tallyCaseOf(row);
-    t.case(c, 1);
-    t.contact(contact, dimsOf(c), 1);
+    } as Omit<RptCase, keyof DerivedColumns | 'firstRepeatAt'> & { firstRepeatAt: null };
+    const timeline = [entry(e, 'registered', p.contact.receivedAt, { channel: p.contact.channel, enteredAt: p.contact.enteredAt })];
+    return { working: { row: row as RptCase, initial: null, extra, timeline, derive: true, extraChanged: true, timelineChanged: true }, contact };
   }
 
-  private async onContactAdded(e: EventEnvelope<CaseContactAddedV1>, m: EntityManager, t: TallyDelta): Promise<void> {
+  private onContactAdded(e: EventEnvelope<CaseContactAddedV1>, w: Working) {
     const c = e.payload.contact;
-    const contact: ContactRow = {
+    const contact: RptContact = {
       id: c.contactId,
       caseId: e.caseId,
       channel: c.channel,
@@ -164,30 +275,28 @@ export class ProjectionHandlers {
       receptionSessionId: c.receptionSessionId ?? null,
     };
     const at = new Date(c.receivedAt);
-    await this.update(m, e, t, (row) => ({
+    return this.update(e, w, (row) => ({
       contact,
       firstRepeatAt: row.firstRepeatAt && row.firstRepeatAt <= at ? row.firstRepeatAt : at,
       repeatContacts: row.repeatContacts + 1,
       groupVisit: row.groupVisit || e.payload.groupVisit,
-      timeline: push(row, entry(e, 'repeat-contact', c.receivedAt, { channel: c.channel, headcount: c.headcount, enteredAt: c.enteredAt })),
-    }));
+    }), entry(e, 'repeat-contact', c.receivedAt, { channel: c.channel, headcount: c.headcount, enteredAt: c.enteredAt }));
   }
 
   /** Every lifecycle event: the state through the one state machine, then what it records. */
-  private onLifecycle(e: EventEnvelope, m: EntityManager, t: TallyDelta): Promise<void> {
-    return this.update(m, e, t, (row) => {
-      const extra = JSON.parse(row.extra) as CaseExtra;
-      const change: Partial<RptCase> = { ...advanceSnapshot(snapshotOf(row), e) };
+  private onLifecycle(e: EventEnvelope, w: Working) {
+    let item!: TimelineEntry;
+    const result = this.update(e, w, (row, recorded) => {
+      const extra = { ...recorded };
+      const change: Change = { ...advanceSnapshot(snapshotOf(row), e) };
       const p = e.payload as never;
-      let item: TimelineEntry;
-      let act: ActRow | undefined;
       switch (e.type) {
         case 'case.routed': {
           const r = p as CaseRoutedV1;
           // assignedFeedbackDueAt stays the assigning authority's date; the unit's is its own deadline (unit-feedback).
           Object.assign(change, { unitCode: r.unitCode, routeMode: r.mode, routedAt: new Date(r.routedAt) });
           item = entry(e, 'routed', r.routedAt, { mode: r.mode, unitCode: r.unitCode });
-          act = actOf(e.caseId, e.eventId, item);
+          change.act = actOf(e.caseId, e.eventId, item);
           break;
         }
         case 'case.accepted':
@@ -257,83 +366,65 @@ export class ProjectionHandlers {
           extra.supervisions = [...(extra.supervisions ?? []), { note: s.note, automatic: s.automatic, at: e.occurredAt, by: e.actor?.username ?? null }];
           change.supervised = true;
           item = entry(e, 'supervised', e.occurredAt, { note: s.note, automatic: s.automatic });
-          act = actOf(e.caseId, e.eventId, item);
+          change.act = actOf(e.caseId, e.eventId, item);
           break;
         }
         default:
           item = entry(e, e.type.replace(/^case\./, ''), e.occurredAt);
       }
-      return { ...change, extra, timeline: push(row, item), ...(act ? { act } : {}) };
-    });
+      return { ...change, extra };
+    }, () => item);
+    return result;
   }
 
-  private onWarned(e: EventEnvelope<DeadlineWarnedV1>, m: EntityManager, t: TallyDelta): Promise<void> {
-    return this.update(m, e, t, (row) => ({
-      timeline: push(row, entry(e, 'deadline-warned', e.occurredAt, { kind: e.payload.kind, dueAt: e.payload.dueAt, daysLeft: e.payload.daysLeft })),
-    }));
+  private onWarned(e: EventEnvelope<DeadlineWarnedV1>, w: Working) {
+    return this.update(e, w, () => ({}), entry(e, 'deadline-warned', e.occurredAt, { kind: e.payload.kind, dueAt: e.payload.dueAt, daysLeft: e.payload.daysLeft }));
   }
 
-  private onBreached(e: EventEnvelope<DeadlineEventV1>, m: EntityManager, t: TallyDelta): Promise<void> {
-    return this.update(m, e, t, (row) => ({
-      timeline: push(row, entry(e, 'deadline-breached', e.occurredAt, { kind: e.payload.kind, dueAt: e.payload.dueAt })),
-    }));
-  }
-
-  private onMet(e: EventEnvelope<DeadlineEventV1>, m: EntityManager, t: TallyDelta): Promise<void> {
-    // Met deadlines show in the computed list; the event only moves the case's head.
-    return this.update(m, e, t, () => ({}));
+  private onBreached(e: EventEnvelope<DeadlineEventV1>, w: Working) {
+    return this.update(e, w, () => ({}), entry(e, 'deadline-breached', e.occurredAt, { kind: e.payload.kind, dueAt: e.payload.dueAt }));
   }
 
   /**
-   * Applies a change to the case row (`extra` as an object when the records changed), adds the
-   * event's fact, derives the reports' columns from the result, moves the case's head, adds the
-   * contact or act the event brought, and changes the counters by what the case contributes now
-   * less what it contributed before (its contacts and acts move along when it changed unit,
-   * category, channel, authority or purpose).
+   * Applies a change to a copy of the working case: the row's columns, the records (`extra`, when
+   * they changed), the event's fact, a timeline entry (`item`, or one the change made), the case's
+   * head; the contact or act the event brings is handed back to be written with the batch.
    */
-  private async update(m: EntityManager, e: EventEnvelope, t: TallyDelta, change: (row: RptCase) => Change): Promise<void> {
-    const repo = m.getRepository(RptCase);
-    const row = await repo.findOneBy({ id: e.caseId });
-    if (!row) throw new Error(`case ${e.caseId} unknown to reporting (event ${e.type} arrived before case.registered)`);
+  private update(
+    e: EventEnvelope,
+    w: Working,
+    change: (row: RptCase, extra: CaseExtra) => Change,
+    item?: TimelineEntry | (() => TimelineEntry),
+  ): { working: Working; contact?: RptContact; act?: ActRow } {
+    const recorded = w.extra ?? (JSON.parse(w.row.extra) as CaseExtra);
+    const { extra, contact, act, ...changed } = change(w.row, recorded);
     const fact = toCaseFact(e);
-    const { extra, contact, act, ...changed } = change(row);
-    const next = { ...row, ...changed, ...(fact ? { facts: serializeFacts([...deserializeFacts(row.facts), fact]) } : {}) };
-    // Facts, records or closure changed: the derived columns follow (an event that changes none of them leaves them).
-    const derive = !!fact || !!extra || 'closedAt' in changed;
-    const derived = derive ? deriveColumns(next, extra ?? (JSON.parse(row.extra) as CaseExtra), this.settings) : {};
-    await repo.update(
-      { id: e.caseId },
-      {
-        ...changed,
-        ...(fact ? { facts: next.facts } : {}),
-        ...(extra ? { extra: JSON.stringify(extra) } : {}),
-        ...derived,
-        lastEventId: e.eventId,
-        updatedAt: new Date(e.occurredAt),
-      },
-    );
-    const before = tallyCaseOf(row as unknown as Record<string, unknown>);
-    const after = tallyCaseOf({ ...next, ...derived } as unknown as Record<string, unknown>);
-    t.case(before, -1);
-    t.case(after, 1);
-    const [was, is] = [dimsOf(before), dimsOf(after)];
-    if (!sameDims(was, is)) {
-      for (const k of await m.getRepository(RptContact).findBy({ caseId: e.caseId })) (t.contact(k, was, -1), t.contact(k, is, 1));
-      for (const a of await m.getRepository(RptAct).findBy({ caseId: e.caseId })) (t.act(a, was, -1), t.act(a, is, 1));
-    }
-    if (contact) {
-      await m.getRepository(RptContact).insert(contact);
-      t.contact(contact, is, 1);
-    }
-    if (act) {
-      await m.getRepository(RptAct).insert(act);
-      t.act(act, is, 1);
-    }
+    const entryNow = typeof item === 'function' ? item() : item;
+    const timeline = entryNow ? [...(w.timeline ?? (JSON.parse(w.row.timeline) as TimelineEntry[])), entryNow] : w.timeline;
+    const row: RptCase = {
+      ...w.row,
+      ...changed,
+      ...(fact ? { facts: serializeFacts([...deserializeFacts(w.row.facts), fact]) } : {}),
+      lastEventId: e.eventId,
+      updatedAt: new Date(e.occurredAt),
+    };
+    const working: Working = {
+      row,
+      initial: w.initial,
+      extra: extra ?? recorded,
+      timeline,
+      // Facts, records or closure changed: the derived columns follow (an event that changes none of them leaves them).
+      derive: w.derive || !!fact || !!extra || 'closedAt' in changed,
+      extraChanged: w.extraChanged || !!extra,
+      timelineChanged: w.timelineChanged || !!entryNow,
+    };
+    return { working, ...(contact ? { contact } : {}), ...(act ? { act } : {}) };
   }
+}
 
-  private async onSessionHeld(e: EventEnvelope<ReceptionSessionHeldV1>, m: EntityManager): Promise<void> {
-    await m.getRepository(RptReceptionSession).insert({ id: e.caseId, kind: e.payload.kind, leader: e.payload.leader, date: e.payload.date });
-  }
+function known(e: EventEnvelope, w: Working | undefined): Working {
+  if (!w) throw new Error(`case ${e.caseId} unknown to reporting (event ${e.type} arrived before case.registered)`);
+  return w;
 }
 
 function entry(e: EventEnvelope, type: string, at: string, detail?: Record<string, unknown>): TimelineEntry {
@@ -348,9 +439,5 @@ function entry(e: EventEnvelope, type: string, at: string, detail?: Record<strin
     ...(e.actor?.roles?.includes('admin') ? { correction: true } : {}),
     ...(Object.keys(rest).length ? { detail: rest } : {}),
   };
-}
-
-function push(row: RptCase, item: TimelineEntry): string {
-  return JSON.stringify([...(JSON.parse(row.timeline) as TimelineEntry[]), item]);
 }
 

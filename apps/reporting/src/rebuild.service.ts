@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CLOCK, maskText, RuleViolationError, StateConflictError, type Clock } from '#libs/common';
-import { validateEvent } from '#libs/contracts';
+import { validateEvent, type EventEnvelope } from '#libs/contracts';
 import { EventGate } from '#libs/messaging';
 import { exclusive } from '#libs/persistence';
 import { toLocalDate } from '#libs/regulation';
@@ -10,7 +10,6 @@ import { ProjectionHandlers } from './projection.handlers.js';
 import { asDate, EVENT_LOG_INCOMPLETE, recordDerivation } from './read-model-refresh.js';
 import { RptCase, RptEvent, RptMeta } from './reporting.entities.js';
 import { ReportingQueries } from './reporting-queries.service.js';
-import { TallyDelta } from './tallies.js';
 import { REPORTING_SETTINGS, type ReportingSettings } from './reporting.settings.js';
 
 export const REPORTING_EVENT_GATE = Symbol('REPORTING_EVENT_GATE');
@@ -89,21 +88,32 @@ export class ReadModelRebuild {
           this.dataSource.getRepository(RptEvent).createQueryBuilder('e').where('e.seq > :after', { after }).orderBy('e.seq', 'ASC').limit(BATCH).getMany(),
         );
         if (!rows.length) break;
-        await exclusive(this.dataSource, () =>
-          this.dataSource.transaction(async (m) => {
-            // The batch's counter changes, written once at its end.
-            const tally = new TallyDelta(this.settings.timeZone);
-            for (const row of rows) {
-              try {
-                // A savepoint per event: one that fails again is left out alone, as it would be dead-lettered.
-                await m.transaction((inner) => this.projection.project(validateEvent(JSON.parse(row.envelope) as Record<string, unknown>), inner, tally));
-              } catch (e) {
-                this.status.failures.push({ eventId: row.eventId, type: row.type, reason: maskText(String((e as Error)?.message ?? e)) });
+        const events: { row: RptEvent; e: EventEnvelope }[] = [];
+        for (const row of rows) {
+          try {
+            events.push({ row, e: validateEvent(JSON.parse(row.envelope) as Record<string, unknown>) });
+          } catch (e) {
+            this.fail(row, e);
+          }
+        }
+        try {
+          // The batch in one transaction: its cases read once, written once, its counters once (ProjectionHandlers.projectBatch).
+          const failures = await exclusive(this.dataSource, () => this.dataSource.transaction((m) => this.projection.projectBatch(events.map((x) => x.e), m)));
+          for (const f of failures) this.fail(events.find((x) => x.e === f.event)!.row, f.error);
+        } catch {
+          // The batch could not be written as one: event by event, a savepoint each, so that one that fails again is left out alone (as it would be dead-lettered).
+          await exclusive(this.dataSource, () =>
+            this.dataSource.transaction(async (m) => {
+              for (const { row, e } of events) {
+                try {
+                  await m.transaction((inner) => this.projection.project(e, inner));
+                } catch (err) {
+                  this.fail(row, err);
+                }
               }
-            }
-            await tally.flush(m);
-          }),
-        );
+            }),
+          );
+        }
         after = rows[rows.length - 1].seq;
         this.status.done += rows.length;
       }
@@ -113,6 +123,10 @@ export class ReadModelRebuild {
       this.status = { ...this.status, state: 'done', finishedAt: new Date().toISOString(), identical: differences.length === 0, differences };
     });
     this.logger.log(`read model rebuilt: ${this.status.done} events, ${this.status.failures.length} failed, figures ${this.status.identical ? 'identical' : `differ: ${this.status.differences.join(', ')}`}`);
+  }
+
+  private fail(row: RptEvent, e: unknown): void {
+    this.status.failures.push({ eventId: row.eventId, type: row.type, reason: maskText(String((e as Error)?.message ?? e)) });
   }
 
   private async empty(): Promise<void> {

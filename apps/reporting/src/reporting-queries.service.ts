@@ -11,6 +11,7 @@ import { RptAct, RptCase, RptContact, RptReceptionSession } from './reporting.en
 import { ASSIGNED_AUTHORITIES, ASSIGNED_BY_KIND, CASE_ROWS_OF_PERIOD, FIGURES, OVERDUE_NOW, RECEIVED, TOUCHES_PERIOD, type FigureSql } from './figures.js';
 import type { CaseExtra, TimelineEntry } from './projection.handlers.js';
 import { tallyCounts, type TallyGroup } from './tallies.js';
+import { ALWAYS } from './read-model.js';
 import { REPORTING_SETTINGS, type ReportingSettings } from './reporting.settings.js';
 
 export interface ListParams {
@@ -285,14 +286,21 @@ export class ReportingQueries {
    * per group when `group` is given: added up from the counters (tallies.ts) when a rollup has
    * the filters and the grouping, else counted over the cases (`scanCounts`) — the same numbers.
    */
-  private async counts(p: SummaryParams, group?: TallyGroup): Promise<Map<string, Map<string, number>>> {
+  private async counts(p: SummaryParams, group?: TallyGroup, withOverdue = false): Promise<Map<string, Map<string, number>>> {
     if (p.source !== 'scan') {
       const today = toLocalDate(this.clock.now(), this.settings.timeZone);
       const tallied = await exclusive(this.dataSource, () => tallyCounts(this.dataSource.manager, p, today, group));
-      if (tallied) return tallied;
+      if (tallied && !withOverdue) return tallied;
+      if (tallied) {
+        // Overdue now: a breach the history settled (counted), or an open obligation past its due instant (few: found by index).
+        const pending = await this.scanOverdue(p, group ? GROUP_SQL[group] : undefined, 'c.overdueFrom > :always');
+        for (const [g, n] of pending) if (!tallied.has(g)) tallied.set(g, new Map());
+        for (const [g, f] of tallied) f.set('overdue', (f.get('overdueSettled') ?? 0) + (pending.get(g) ?? 0));
+        return tallied;
+      }
     }
     const groupBy = group ? GROUP_SQL[group] : undefined;
-    const [m, acts, overdue] = await Promise.all([this.scanCounts(p, groupBy), this.scanActs(p, groupBy), this.scanOverdue(p, groupBy)]);
+    const [m, acts, overdue] = await Promise.all([this.scanCounts(p, groupBy), this.scanActs(p, groupBy), withOverdue ? this.scanOverdue(p, groupBy) : new Map<string, number>()]);
     for (const [g, f] of m) {
       for (const [k, n] of acts.get(g) ?? []) f.set(k, n);
       f.set('overdue', overdue.get(g) ?? 0);
@@ -315,8 +323,9 @@ export class ReportingQueries {
   }
 
   /** Of the cases received in the period, those overdue now (the breakdown's column). */
-  private async scanOverdue(p: SummaryParams, groupBy?: string): Promise<Map<string, number>> {
+  private async scanOverdue(p: SummaryParams, groupBy?: string, only?: string): Promise<Map<string, number>> {
     const qb = this.over(p, 'case').andWhere(`(${RECEIVED})`).andWhere(`(${OVERDUE_NOW})`).select('COUNT(*)', 'n');
+    if (only) qb.andWhere(only, { always: ALWAYS });
     if (groupBy) qb.addSelect(groupBy, 'g').groupBy(groupBy);
     const rows = (await exclusive(this.dataSource, () => qb.getRawMany())) as { n: unknown; g?: unknown }[];
     return new Map(rows.map((x) => [groupBy ? String(x.g) : '', Number(x.n)]));
@@ -440,7 +449,8 @@ export class ReportingQueries {
    * The cases behind one figure of the summary (the same filters and period): its numerator or
    * its denominator, paged, as the case list shows them, newest first (a contact figure: one entry
    * per contact, in the order they came). Its condition is the figure's own (figures.ts), so the
-   * totals equal the summary's numbers.
+   * totals equal the summary's numbers; a figure with an instant of its own lists by it (closed
+   * cases by their closure, due ones by the last day), newest first.
    */
   async reportCases(params: SummaryParams & { figure: DrillDownFigure; part?: 'numerator' | 'denominator'; page?: number; pageSize?: number }, caller: Caller | null) {
     scopeUnit(caller);
@@ -452,7 +462,7 @@ export class ReportingQueries {
     const pageSize = params.pageSize ?? 50;
     const qb = this.over(params, f.over).andWhere(`(${cond})`);
     const total = Number(((await exclusive(this.dataSource, () => qb.clone().select('COUNT(*)', 'n').getRawOne())) as { n: unknown }).n);
-    const ordered = f.over === 'case' ? qb.select('c.id', 'id').orderBy('c.receivedAt', 'DESC').addOrderBy('c.id', 'ASC') : qb.select('k.caseId', 'id').orderBy('k.receivedAt', 'ASC').addOrderBy('k.id', 'ASC');
+    const ordered = f.over === 'case' ? qb.select('c.id', 'id').orderBy(f.order ?? 'c.receivedAt', 'DESC').addOrderBy('c.id', 'ASC') : qb.select('k.caseId', 'id').orderBy('k.receivedAt', 'ASC').addOrderBy('k.id', 'ASC');
     const slice = ((await exclusive(this.dataSource, () => ordered.offset((page - 1) * pageSize).limit(pageSize).getRawMany())) as { id: string }[]).map((r) => r.id);
     const found = await this.items({ ids: slice }, caller);
     const byId = new Map((found.items as { id: string }[]).map((i) => [i.id, i]));
@@ -479,6 +489,8 @@ export class ReportingQueries {
     if (params.overdue !== undefined) qb.andWhere(params.overdue ? `(${OVERDUE_NOW})` : `NOT (${OVERDUE_NOW})`);
     // Falls due within N days: its answer date's last day is today or one of the next N days (not yet past).
     if (params.dueWithinDays !== undefined) qb.andWhere('c.answerDueAt > :now AND c.answerDueAt <= :within', { within: endOfLocalDay(addDays(toLocalDate(now, tz), params.dueWithinDays), tz) });
+    // Only the columns the list shows (not the histories and texts of every open assigned case).
+    qb.select(['c.id', 'c.trackingNo', 'c.unitCode', 'c.authority', 'c.assignedReference', 'c.backlog', 'c.status', 'c.summary', 'c.answerDueKind', 'c.answerDueAt', 'c.dataError', 'c.overdueFrom', 'c.supervised', 'c.receivedAt']);
     const rows = await exclusive(this.dataSource, () => qb.getMany());
     return rows.map((r) => ({
       id: r.id,
@@ -519,13 +531,13 @@ export class ReportingQueries {
       for (let mo = params.from.slice(0, 7); mo <= params.to.slice(0, 7); mo = addDays(`${mo}-28`, 4).slice(0, 7)) months.push(mo);
       items = await Promise.all(
         months.map(async (mo) => {
-          const m = (await this.counts(this.groupParams(params, mo))).get('') ?? new Map<string, number>();
+          const m = (await this.counts(this.groupParams(params, mo), undefined, true)).get('') ?? new Map<string, number>();
           return row(mo, m, m.get('overdue') ?? 0);
         }),
       );
     } else {
       const { by, ...p } = params;
-      const groups = await this.counts(p, by);
+      const groups = await this.counts(p, by, true);
       // A group is listed when something of it was received or closed in the period.
       items = [...groups].map(([k, m]) => row(k, m, m.get('overdue') ?? 0)).filter((g) => g.received || g.closed);
       items.sort((a, b) => b.received - a.received || b.closed - a.closed || a.key.localeCompare(b.key));

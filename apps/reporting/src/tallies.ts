@@ -41,9 +41,9 @@ export const ROLLUPS: readonly { id: string; dims: readonly Dim[] }[] = [
 
 /**
  * The kinds of counter rows: 'D' one day (d1); pairs of days of one case (d1, d2): 'RC' received,
- * closed; 'HC' handling period's last day, closed; 'RO' received, overdue from (its last day).
+ * closed; 'HC' handling period's last day, closed.
  */
-export type TallyKind = 'D' | 'RC' | 'HC' | 'RO';
+export type TallyKind = 'D' | 'RC' | 'HC';
 
 export { COUNTERS, KEY_COLUMNS, type Counter } from './tally-counters.js';
 
@@ -194,7 +194,9 @@ export function caseCells(c: TallyCase, tz: string): Cell[] {
     // A window that ran out unused (moot, or open and past its last day by now: the query compares the day with today).
     day('D', dueDayOf(c.evaluationDueAt, tz), c.evaluationWindow === 'moot' ? 'evalMoot' : 'evalOpen');
   }
-  if (computable && c.overdueFrom) day('RO', R, 'ovd', c.overdueFrom.getTime() === ALWAYS.getTime() ? '0000-00-00' : dueDayOf(c.overdueFrom, tz));
+  // Overdue whatever the time (a breach the history settled), by the received day. Those overdue from a due instant (an
+  // open obligation) are overdue from then on: few (the open cases past a deadline), counted from the case rows by the query.
+  if (computable && c.overdueFrom && c.overdueFrom.getTime() === ALWAYS.getTime()) day('D', R, 'ovdSettled');
   return cells;
 }
 
@@ -386,7 +388,7 @@ export function rollupFor(p: TallyQuery, group?: TallyGroup): (typeof ROLLUPS)[n
 
 /**
  * Every figure of figures.ts (numerator and denominator), the contacts' persons and channels, the
- * acts and the cases overdue now among those received, added up from the counters of the period
+ * acts and the cases with a settled breach among those received, added up from the counters of the period
  * — per group when `group` is given — in the shape the scan gives them (reporting-queries.service.ts
  * `counts`). `today`: the office's date now (a window or deadline whose last day is before it has
  * run out). Null when no rollup has the filters.
@@ -417,9 +419,6 @@ export async function tallyCounts(m: EntityManager, p: TallyQuery, today: string
       sum('hcIn', when("kind = 'HC' AND d2 >= ? AND d2 <= ?", c));
       sum('hcBefore', when("kind = 'HC' AND d2 < ?", c));
       pairParams.push(p.from, p.to, p.from);
-    } else if (c === 'ovd') {
-      sum(c, when("kind = 'RO' AND d2 < ?", c));
-      pairParams.push(today);
     } else if (c === 'evalOpen') {
       sum(c, when('d1 < ?', c));
       pairParams.push(today);
@@ -465,7 +464,8 @@ export async function tallyCounts(m: EntityManager, p: TallyQuery, today: string
     f.set('act:assign', v('actAssign'));
     f.set('act:manual', v('actManual'));
     f.set('act:automatic', v('actAuto'));
-    f.set('overdue', v('ovd'));
+    // Of the cases received in the period, those overdue whatever the time; the caller adds those overdue from a due instant now past.
+    f.set('overdueSettled', v('ovdSettled'));
     out.set(g, f);
   }
   return out;

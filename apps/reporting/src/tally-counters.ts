@@ -18,8 +18,10 @@ export const COUNTERS = [
   'evaluated', 'evalSat',
   // routing and supervision acts (by their day)
   'actTransfer', 'actAssign', 'actManual', 'actAuto',
+  // a breach settled by the history (overdue whatever the time), by the received day
+  'ovdSettled',
   // pairs
-  'rc', 'rcSub', ...asgRes, 'hc', 'ovd',
+  'rc', 'rcSub', ...asgRes, 'hc',
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
 
