@@ -10,7 +10,7 @@ import { DeadlineMemo, formatDeadlines, nextDeadlineOf, renderErrorOf, toCaseVie
 import { RptAct, RptCase, RptContact, RptReceptionSession } from './reporting.entities.js';
 import { ASSIGNED_AUTHORITIES, ASSIGNED_BY_KIND, CASE_ROWS_OF_PERIOD, FIGURES, OVERDUE_NOW, RECEIVED, TOUCHES_PERIOD, type FigureSql } from './figures.js';
 import type { CaseExtra, TimelineEntry } from './projection.handlers.js';
-import { tallyCounts, type TallyGroup } from './tallies.js';
+import { tallyCounts, type CaseScan, type TallyGroup } from './tallies.js';
 import { ALWAYS } from './read-model.js';
 import { REPORTING_SETTINGS, type ReportingSettings } from './reporting.settings.js';
 
@@ -289,7 +289,8 @@ export class ReportingQueries {
   private async counts(p: SummaryParams, group?: TallyGroup, withOverdue = false): Promise<Map<string, Map<string, number>>> {
     if (p.source !== 'scan') {
       const today = toLocalDate(this.clock.now(), this.settings.timeZone);
-      const tallied = await exclusive(this.dataSource, () => tallyCounts(this.dataSource.manager, p, today, group));
+      const query = (sql: string, ps: unknown[]) => exclusive(this.dataSource, () => this.dataSource.query(sql, ps) as Promise<Record<string, unknown>[]>);
+      const tallied = await tallyCounts(this.dataSource.manager, query, p, today, this.caseScan(p, group), group);
       if (tallied && !withOverdue) return tallied;
       if (tallied) {
         // Overdue now: a breach the history settled (counted), or an open obligation past its due instant (few: found by index).
@@ -306,6 +307,28 @@ export class ReportingQueries {
       f.set('overdue', overdue.get(g) ?? 0);
     }
     return m;
+  }
+
+  /** Counts over the report's case rows for the days the counters' month rows do not cover (tallies.ts CaseScan). */
+  private caseScan(p: SummaryParams, group?: TallyGroup): CaseScan {
+    const tz = this.settings.timeZone;
+    const groupBy = group ? GROUP_SQL[group] : undefined;
+    return async (x, closed, sums) => {
+      const qb = this.over(p, 'case');
+      const [a, b] = 'received' in x ? x.received : x.due;
+      qb.setParameter('xs', endOfLocalDay(addDays(a, -1), tz)).setParameter('xe', endOfLocalDay(b, tz));
+      // An instant on those days; a due instant (24:00 of its last day) on those days.
+      qb.andWhere('received' in x ? 'c.receivedAt >= :xs AND c.receivedAt < :xe' : 'c.handlingDueAt > :xs AND c.handlingDueAt <= :xe');
+      if (closed === 'byEnd') qb.andWhere('c.closedAt IS NOT NULL AND c.closedAt < :end');
+      else if (closed) qb.andWhere('c.closedAt >= :ys AND c.closedAt < :ye', { ys: endOfLocalDay(addDays(closed[0], -1), tz), ye: endOfLocalDay(closed[1], tz) });
+      else qb.andWhere('c.closedAt IS NOT NULL');
+      qb.select('COUNT(*)', 'n');
+      const names = Object.keys(sums);
+      names.forEach((k, i) => qb.addSelect(`SUM(CASE WHEN ${sums[k]} THEN 1 ELSE 0 END)`, `s${i}`));
+      if (groupBy) qb.addSelect(groupBy, 'g').groupBy(groupBy);
+      const rows = (await exclusive(this.dataSource, () => qb.getRawMany())) as Record<string, unknown>[];
+      return new Map(rows.map((r) => [groupBy ? String(r.g) : '', new Map(names.map((k, i) => [k, Number(r[`s${i}`] ?? 0)]))]));
+    };
   }
 
   /** The routing and supervision acts of the period (转送 / 交办, manual / automatic 督办) on the cases that pass the filters. */

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { AUTHORITIES, CHANNELS } from '#libs/contracts';
-import { toLocalDate } from '#libs/regulation';
+import { addDays, toLocalDate } from '#libs/regulation';
 import { ALWAYS, SATISFIED_RATINGS } from './read-model.js';
 import { COUNTERS, KEY_COLUMNS, type Counter } from './tally-counters.js';
 import { asDate } from './read-model-refresh.js';
@@ -40,8 +40,11 @@ export const ROLLUPS: readonly { id: string; dims: readonly Dim[] }[] = [
 ];
 
 /**
- * The kinds of counter rows: 'D' one day (d1); pairs of days of one case (d1, d2): 'RC' received,
- * closed; 'HC' handling period's last day, closed.
+ * The kinds of counter rows: 'D' one day (d1); pairs of months of one case (d1, d2 'YYYY-MM'):
+ * 'RC' received, closed; 'HC' handling period's last day, closed. Pairs are kept by month (a case
+ * closes within a few months: a handful of rows per group and month); the days of the months a
+ * period covers only in part are counted from the case rows by the query (few: bounded by a
+ * month's cases, found by index).
  */
 export type TallyKind = 'D' | 'RC' | 'HC';
 
@@ -167,14 +170,15 @@ export function caseCells(c: TallyCase, tz: string): Cell[] {
     const firstTime = c.closureKind === 'substantive' && computable && !c.reviewRequested && (!c.firstRepeatAt || (!!c.comeBackBy && c.firstRepeatAt.getTime() > c.comeBackBy.getTime()));
     if (firstTime) day('D', C, 'firstTime');
     // received in the period and closed by its end (resolution; the assigned cases' resolution by kind)
-    day('RC', R, 'rc', C);
-    if (c.closureKind === 'substantive') day('RC', R, 'rcSub', C);
+    const [Rm, Cm] = [R.slice(0, 7), C.slice(0, 7)];
+    day('RC', Rm, 'rc', Cm);
+    if (c.closureKind === 'substantive') day('RC', Rm, 'rcSub', Cm);
     if (c.authority && (AUTHORITIES as readonly string[]).includes(c.authority) && (c.closureKind === 'substantive' || c.closureKind === 'procedural')) {
       const k = c.closureKind === 'substantive' ? 'sub' : 'proc';
-      day('RC', R, `asgres_${c.authority}_${k}` as Counter, C);
-      if (c.backlog) day('RC', R, `asgblres_${c.authority}_${k}` as Counter, C);
+      day('RC', Rm, `asgres_${c.authority}_${k}` as Counter, Cm);
+      if (c.backlog) day('RC', Rm, `asgblres_${c.authority}_${k}` as Counter, Cm);
     }
-    if (c.handlingDueAt) day('HC', dueDayOf(c.handlingDueAt, tz), 'hc', C);
+    if (c.handlingDueAt) day('HC', dueDayOf(c.handlingDueAt, tz).slice(0, 7), 'hc', Cm);
   }
   if (c.acceptanceDueAt) {
     const A = dueDayOf(c.acceptanceDueAt, tz);
@@ -393,12 +397,19 @@ export function rollupFor(p: TallyQuery, group?: TallyGroup): (typeof ROLLUPS)[n
  * `counts`). `today`: the office's date now (a window or deadline whose last day is before it has
  * run out). Null when no rollup has the filters.
  */
-export async function tallyCounts(m: EntityManager, p: TallyQuery, today: string, group?: TallyGroup): Promise<Map<string, Map<string, number>> | null> {
+export async function tallyCounts(
+  m: EntityManager,
+  query: (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>,
+  p: TallyQuery,
+  today: string,
+  scan: CaseScan,
+  group?: TallyGroup,
+): Promise<Map<string, Map<string, number>> | null> {
   const rollup = rollupFor(p, group);
   if (!rollup) return null;
   const q = (c: string) => m.connection.driver.escape(c);
-  const where: string[] = ['rollup = ?', 'd1 >= ?', 'd1 <= ?'];
-  const params: unknown[] = [rollup.id, p.from, p.to];
+  const where: string[] = ['rollup = ?'];
+  const params: unknown[] = [rollup.id];
   const eq = (col: string, v: string) => (where.push(`${q(col)} = ?`), params.push(v));
   if (p.unitCode) eq('unitCode', p.unitCode);
   if (p.noUnit) eq('unitCode', '');
@@ -407,30 +418,68 @@ export async function tallyCounts(m: EntityManager, p: TallyQuery, today: string
   if (p.channel) eq('channel', p.channel);
   if (p.purpose) eq('purpose', p.purpose);
   if (p.category) (where.push(`(category = ? OR category LIKE ?)`), params.push(p.category, `${p.category}.%`));
-  const sums: [string, string][] = [];
-  const sum = (alias: string, expr: string) => sums.push([alias, `SUM(${expr})`]);
-  const when = (cond: string, col: string) => `CASE WHEN ${cond} THEN ${q(col)} ELSE 0 END`;
-  const pairParams: unknown[] = [];
-  for (const c of COUNTERS) {
-    if (c === 'rc' || c === 'rcSub' || c.startsWith('asgres_') || c.startsWith('asgblres_')) {
-      sum(c, when("kind = 'RC' AND d2 <= ?", c));
-      pairParams.push(p.to);
-    } else if (c === 'hc') {
-      sum('hcIn', when("kind = 'HC' AND d2 >= ? AND d2 <= ?", c));
-      sum('hcBefore', when("kind = 'HC' AND d2 < ?", c));
-      pairParams.push(p.from, p.to, p.from);
-    } else if (c === 'evalOpen') {
-      sum(c, when('d1 < ?', c));
-      pairParams.push(today);
-    } else sum(c, q(c));
-  }
   const groupExpr = group ? { unit: 'unitCode', category: 'categoryTop', channel: 'channel', authority: 'authority' }[group] : null;
-  const sql = `SELECT ${groupExpr ? `${groupExpr} AS g, ` : ''}${sums.map(([a, e]) => `${e} AS ${q(a)}`).join(', ')} FROM rpt_tally WHERE ${where.join(' AND ')}${groupExpr ? ` GROUP BY ${groupExpr}` : ''}`;
-  const rows = (await m.query(sql, [...pairParams, ...params])) as Record<string, unknown>[];
+  const select = (sums: [string, string][], kinds: string, range: [string, string], pre: unknown[]) =>
+    query(
+      `SELECT ${groupExpr ? `${groupExpr} AS g, ` : ''}${sums.map(([a, e]) => `SUM(${e}) AS ${q(a)}`).join(', ')} FROM rpt_tally WHERE ${where.join(' AND ')} AND kind IN (${kinds}) AND d1 >= ? AND d1 <= ?${groupExpr ? ` GROUP BY ${groupExpr}` : ''}`,
+      [...pre, ...params, ...range],
+    );
+  const when = (cond: string, col: string) => `CASE WHEN ${cond} THEN ${q(col)} ELSE 0 END`;
   const out = new Map<string, Map<string, number>>();
-  for (const r of rows) {
-    const v = (k: string) => Number(r[k] ?? 0);
-    const g = group ? String(r.g ?? '') || (group === 'unit' ? 'unassigned' : group === 'authority' ? 'none' : '') : '';
+  const add = (rows: Record<string, unknown>[]) => {
+    for (const r of rows) {
+      // The case scans name groups as the breakdown does ('unassigned', 'none'); the counters keep ''.
+      const g = group ? String(r.g ?? '') || (group === 'unit' ? 'unassigned' : group === 'authority' ? 'none' : '') : '';
+      const f = out.get(g) ?? out.set(g, new Map()).get(g)!;
+      for (const [k, v] of Object.entries(r)) if (k !== 'g') f.set(k, (f.get(k) ?? 0) + Number(v ?? 0));
+    }
+  };
+  const addScan = (r: Map<string, Map<string, number>>) => {
+    for (const [g, x] of r) {
+      const key = group ? g : '';
+      const f = out.get(key) ?? out.set(key, new Map()).get(key)!;
+      for (const [k, v] of x) f.set(k, (f.get(k) ?? 0) + v);
+    }
+  };
+
+  // One day: every counter of the D rows of the period (an open evaluation window has run out when its last day is before today).
+  const daily = COUNTERS.filter((c) => !PAIR_COUNTERS.has(c)).map((c): [string, string] => [c, c === 'evalOpen' ? when('d1 < ?', c) : q(c)]);
+  add(await select(daily, "'D'", [p.from, p.to], [today]));
+
+  // Pairs: the whole months of the period from the month rows, the days of the months it covers in part from the cases.
+  const { core, edges } = splitPeriod(p.from, p.to);
+  const pairs = [...PAIR_COUNTERS].filter((c) => c !== 'hc');
+  const toWhole = isLastOfMonth(p.to);
+  const fromWhole = p.from.endsWith('-01');
+  if (core) {
+    // received in a whole month of the period, closed in a month that ends by its end; due in one, closed in one (or before its first month)
+    const lastWholeByEnd = toWhole ? p.to.slice(0, 7) : prevMonth(p.to.slice(0, 7));
+    add(
+      await select(
+        [...pairs.map((c): [string, string] => [c, when("kind = 'RC' AND d2 <= ?", c)]), ['hcIn', when("kind = 'HC' AND d2 >= ? AND d2 <= ?", 'hc')], ['hcBefore', when("kind = 'HC' AND d2 < ?", 'hc')]],
+        "'RC', 'HC'",
+        [core.from, core.to],
+        [...pairs.map(() => lastWholeByEnd), core.from, core.to, p.from.slice(0, 7)],
+      ),
+    );
+  }
+  const resolvedSums = Object.fromEntries(pairs.map((c) => [c, PAIR_SQL[c]]));
+  // Received on the days of a part-covered month: closed by the period's end.
+  for (const [a, b] of edges) addScan(await scan({ received: [a, b] }, 'byEnd', resolvedSums));
+  // Due on such days: closed in the period, or before it.
+  for (const [a, b] of edges) addScan(await scan({ due: [a, b] }, null, { hcIn: 'c.closedAt >= :start AND c.closedAt < :end', hcBefore: 'c.closedAt < :start' }));
+  if (core) {
+    // Received or due in a whole month, closed on the days of a part-covered month (for 'before': of the period's first month, before it).
+    const whole: [string, string] = [`${core.from}-01`, lastOfMonth(core.to)];
+    if (!toWhole) addScan(await scan({ received: whole }, [`${p.to.slice(0, 7)}-01`, p.to], resolvedSums));
+    for (const [a, b] of edges) addScan(await scan({ due: whole }, [a, b], { hcIn: '1 = 1' }));
+    if (!fromWhole) addScan(await scan({ due: whole }, [`${p.from.slice(0, 7)}-01`, addDays(p.from, -1)], { hcBefore: '1 = 1' }));
+  }
+
+  const result = new Map<string, Map<string, number>>();
+  for (const [g0, r] of out) {
+    const v = (k: string) => r.get(k) ?? 0;
+    const g = g0;
     const f = new Map<string, number>();
     const set = (name: string, num: number, den?: number) => (f.set(`${name}:numerator`, num), den !== undefined && f.set(`${name}:denominator`, den));
     set('received', v('recv'));
@@ -466,7 +515,48 @@ export async function tallyCounts(m: EntityManager, p: TallyQuery, today: string
     f.set('act:automatic', v('actAuto'));
     // Of the cases received in the period, those overdue whatever the time; the caller adds those overdue from a due instant now past.
     f.set('overdueSettled', v('ovdSettled'));
-    out.set(g, f);
+    result.set(g, f);
   }
-  return out;
+  return result;
+}
+
+/** The counters kept by pairs of months. */
+const PAIR_COUNTERS = new Set<string>(COUNTERS.filter((c) => c === 'rc' || c === 'rcSub' || c === 'hc' || c.startsWith('asgres_') || c.startsWith('asgblres_')));
+
+/** The received-and-closed pair counters as conditions over a case row (c), for the days the month rows do not cover. */
+const PAIR_SQL: Record<string, string> = Object.fromEntries(
+  [...PAIR_COUNTERS].filter((c) => c !== 'hc').map((c) => {
+    if (c === 'rc') return [c, '1 = 1'];
+    if (c === 'rcSub') return [c, "c.closureKind = 'substantive'"];
+    const [, a, k] = c.split('_');
+    return [c, `c.authority = '${a}' AND c.closureKind = '${k === 'sub' ? 'substantive' : 'procedural'}'${c.startsWith('asgbl') ? ' AND c.backlog = 1' : ''}`];
+  }),
+);
+
+/**
+ * Counts over the case rows of the report (its filters and grouping, reporting-queries.service.ts):
+ * those received (`received`, the instants of those days) or due (`due`, a handling period whose
+ * last day is one of those days) on days [first, last], closed by the period's end ('byEnd') or
+ * on days [first, last]; each sum a condition over c, per group.
+ */
+export type CaseScan = (
+  x: { received: [string, string] } | { due: [string, string] },
+  closed: 'byEnd' | [string, string] | null,
+  sums: Record<string, string>,
+) => Promise<Map<string, Map<string, number>>>;
+
+const nextMonth = (m: string) => addDays(`${m}-28`, 4).slice(0, 7);
+const prevMonth = (m: string) => addDays(`${m}-01`, -1).slice(0, 7);
+const lastOfMonth = (m: string) => addDays(`${nextMonth(m)}-01`, -1);
+const isLastOfMonth = (d: string) => d === lastOfMonth(d.slice(0, 7));
+
+/** A period as the whole months it covers (the core, 'YYYY-MM' first and last) and the days of the months it covers in part. */
+export function splitPeriod(from: string, to: string): { core: { from: string; to: string } | null; edges: [string, string][] } {
+  const first = from.endsWith('-01') ? from.slice(0, 7) : nextMonth(from.slice(0, 7));
+  const last = isLastOfMonth(to) ? to.slice(0, 7) : prevMonth(to.slice(0, 7));
+  if (first > last) return { core: null, edges: from <= to ? [[from, to]] : [] };
+  const edges: [string, string][] = [];
+  if (`${first}-01` > from) edges.push([from, addDays(`${first}-01`, -1)]);
+  if (lastOfMonth(last) < to) edges.push([`${nextMonth(last)}-01`, to]);
+  return { core: { from: first, to: last }, edges };
 }
