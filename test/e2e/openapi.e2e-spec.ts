@@ -4,6 +4,7 @@ import { IS_PUBLIC, ROLES_KEY } from '#libs/auth';
 import {
   AdminController, AuthController, HealthController, PetitionersController, PetitionsController, ReceptionSessionsController, ReportsController,
 } from '../../apps/gateway/src/controllers.js';
+import { CalendarController } from '../../apps/gateway/src/calendar.js';
 import { DeadLettersController } from '../../apps/gateway/src/dead-letters.js';
 import { TimerQueueController } from '../../apps/gateway/src/timer-queue.js';
 import { ADMIN_PASSWORD, bearer, login, seedOffice, startTestPlatform, type TestPlatform } from '../support/embedded.js';
@@ -26,6 +27,7 @@ type Op = {
 type Doc = { paths: Record<string, Record<string, Op>>; components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> } };
 
 const CONTROLLERS: Record<string, Function> = {
+  CalendarController,
   HealthController, AuthController, AdminController, PetitionsController, PetitionersController, ReceptionSessionsController, ReportsController, DeadLettersController, TimerQueueController,
 };
 const ERROR_REF = '#/components/schemas/ErrorBodyDto';
@@ -210,6 +212,7 @@ describe('OpenAPI document', () => {
     const [refreshed] = await send('AuthController_refresh', {}, { replace: { refreshToken: signedIn.body.refreshToken } });
     tokens.handler = refreshed.body.accessToken;
     await send('ReceptionSessionsController_create');
+    await send('CalendarController_load');
 
     // One case through its whole life; the second registration example is objected to and declined.
     const [walkIn, assigned] = await send('PetitionsController_register');

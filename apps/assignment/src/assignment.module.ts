@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { InternalController, SERVICE_API, type ServiceApi, type ServiceDefinition } from '#libs/runtime';
 import { ASSIGNMENT_ENTITIES } from './assignment.entities.js';
+// The holiday notices the office uploads (kept by the deadline service), applied to this service's calendar.
+import { calendarNoticeHandler } from '../../deadline/src/calendar/calendar-notice.handler.js';
+import { CalendarNoticeRecord, CalendarNotices1766200000000 } from '../../deadline/src/calendar/calendar-notice.store.js';
 import { AssignmentHandlers } from './assignment.handlers.js';
 import { AssignmentService } from './assignment.service.js';
 import { ASSIGNMENT_SETTINGS, type AssignmentSettings } from './assignment.settings.js';
@@ -9,7 +12,7 @@ import { AssignmentDeadLetters1765200000000 } from './migrations/1765200000000-a
 
 export function assignmentService(settings: AssignmentSettings): ServiceDefinition {
   @Module({
-    controllers: [InternalController, AssignmentHandlers],
+    controllers: [InternalController, AssignmentHandlers, calendarNoticeHandler(settings.calendar, 'assignment')],
     providers: [
       { provide: ASSIGNMENT_SETTINGS, useValue: settings },
       AssignmentService,
@@ -30,5 +33,5 @@ export function assignmentService(settings: AssignmentSettings): ServiceDefiniti
     ],
   })
   class AssignmentModule {}
-  return { name: 'assignment', module: AssignmentModule, entities: ASSIGNMENT_ENTITIES, migrations: [AssignmentInitial1700000000000, AssignmentDeadLetters1765200000000] };
+  return { name: 'assignment', module: AssignmentModule, entities: [...ASSIGNMENT_ENTITIES, CalendarNoticeRecord], migrations: [AssignmentInitial1700000000000, AssignmentDeadLetters1765200000000, CalendarNotices1766200000000] };
 }

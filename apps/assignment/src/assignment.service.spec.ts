@@ -58,8 +58,9 @@ describe('routing and acceptance', () => {
     await expect(act('accept', ACTORS.housing, '2024-09-07T10:00:00+08:00')).rejects.toBeInstanceOf(StateConflictError);
   });
 
-  it('a case not yet routed cannot be accepted (409)', async () => {
-    await expect(act('accept', ACTORS.housing, '2024-09-06T10:00:00+08:00')).rejects.toMatchObject({ status: 409 });
+  it('a case not yet routed cannot be accepted: by the office 409, by a unit 403 WRONG_UNIT (not its case, its state is not told)', async () => {
+    await expect(act('accept', ACTORS.admin, '2024-09-06T10:00:00+08:00')).rejects.toMatchObject({ status: 409 });
+    await expect(act('accept', ACTORS.housing, '2024-09-06T10:00:00+08:00')).rejects.toMatchObject({ status: 403, code: 'WRONG_UNIT' });
   });
 
   it('the responsible unit objects to a wrong transfer, with reasons, within 5 working days of receipt, and the case goes back to the office (Art. 23(3))', async () => {
@@ -68,8 +69,8 @@ describe('routing and acceptance', () => {
     const r = await act('object', ACTORS.housing, '2024-09-12T17:00:00+08:00', { reason: '不属于本单位职责' });
     expect((await assignment.committed(r.eventIds)).map((e) => e.type)).toEqual(['case.objected']);
     expect(await row()).toMatchObject({ status: 'registered', unitCode: null });
-    // Back with the office: the housing bureau holds it no more, the office routes it anew.
-    await expect(act('accept', ACTORS.housing, '2024-09-13T10:00:00+08:00')).rejects.toBeInstanceOf(StateConflictError);
+    // Back with the office: the housing bureau holds it no more (not its case), the office routes it anew.
+    await expect(act('accept', ACTORS.housing, '2024-09-13T10:00:00+08:00')).rejects.toMatchObject({ status: 403, code: 'WRONG_UNIT' });
     await route(ACTORS.office, '2024-09-13T10:00:00+08:00', { mode: 'transfer', unitCode: 'labour' });
     await act('accept', ACTORS.labour, '2024-09-13T11:00:00+08:00');
   });
@@ -95,7 +96,7 @@ describe('routing and acceptance', () => {
   });
 
   it('items that belong to litigation, arbitration, reconsideration and the like are diverted to that procedure by the unit (Art. 31)', async () => {
-    await expect(act('divert', ACTORS.housing, '2024-09-03T10:00:00+08:00', { procedure: 'litigation' })).rejects.toBeInstanceOf(StateConflictError); // not routed yet
+    await expect(act('divert', ACTORS.housing, '2024-09-03T10:00:00+08:00', { procedure: 'litigation' })).rejects.toMatchObject({ status: 403, code: 'WRONG_UNIT' }); // not routed yet: not the unit's case
     await route();
     await act('accept', ACTORS.housing, '2024-09-06T10:00:00+08:00');
     await expect(act('divert', ACTORS.office, '2024-09-09T10:00:00+08:00', { procedure: 'litigation' })).rejects.toBeInstanceOf(ForbiddenError);

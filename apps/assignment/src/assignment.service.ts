@@ -3,7 +3,7 @@ import { CLOCK, InvalidInputError, isRealDate, RuleViolationError, type Clock } 
 import { createEvent, type DeclineReason, type EventEnvelope, type Procedure, type RouteMode } from '#libs/contracts';
 import { forUpdate } from '#libs/persistence';
 import { CalendarNotCoveredError, decide, formatInstant, toLocalDate, workingDaysPeriod, type CaseAction, type PeriodResult } from '#libs/regulation';
-import { assertMayAct, enforce, snapshotOf, UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runtime';
+import { assertMayAct, assertOwnUnit, enforce, snapshotOf, UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runtime';
 import { AssignmentCase } from './assignment.entities.js';
 import { ASSIGNMENT_SETTINGS, type AssignmentSettings } from './assignment.settings.js';
 
@@ -100,6 +100,8 @@ export class AssignmentService {
     return this.uow.act(cmd, {
       load: (m, id) => m.getRepository(AssignmentCase).findOne({ where: { id }, ...forUpdate(m.connection) }),
       check: (c) => {
+        // A handler sees only the cases of its unit: another unit's case is refused before its state is told.
+        if (cmd.actor.roles.every((r) => r === 'handler')) assertOwnUnit(cmd.actor, c.unitCode);
         enforce(decide(snapshotOf(c), action));
         assertMayAct(cmd.actor, snapshotOf(c), action, c.unitCode);
       },

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { InternalController, SERVICE_API, type ServiceApi, type ServiceDefinition } from '#libs/runtime';
 import { CLOSURE_ENTITIES } from './closure.entities.js';
+// The holiday notices the office uploads (kept by the deadline service), applied to this service's calendar.
+import { calendarNoticeHandler } from '../../deadline/src/calendar/calendar-notice.handler.js';
+import { CalendarNoticeRecord, CalendarNotices1766200000000 } from '../../deadline/src/calendar/calendar-notice.store.js';
 import { ClosureHandlers } from './closure.handlers.js';
 import { ClosureService } from './closure.service.js';
 import { CLOSURE_SETTINGS, type ClosureSettings } from './closure.settings.js';
@@ -9,7 +12,7 @@ import { ClosureDeadLetters1765200000000 } from './migrations/1765200000000-clos
 
 export function closureService(settings: ClosureSettings): ServiceDefinition {
   @Module({
-    controllers: [InternalController, ClosureHandlers],
+    controllers: [InternalController, ClosureHandlers, calendarNoticeHandler(settings.calendar, 'closure')],
     providers: [
       { provide: CLOSURE_SETTINGS, useValue: settings },
       ClosureService,
@@ -32,5 +35,5 @@ export function closureService(settings: ClosureSettings): ServiceDefinition {
     ],
   })
   class ClosureModule {}
-  return { name: 'closure', module: ClosureModule, entities: CLOSURE_ENTITIES, migrations: [ClosureInitial1700000000000, ClosureDeadLetters1765200000000] };
+  return { name: 'closure', module: ClosureModule, entities: [...CLOSURE_ENTITIES, CalendarNoticeRecord], migrations: [ClosureInitial1700000000000, ClosureDeadLetters1765200000000, CalendarNotices1766200000000] };
 }

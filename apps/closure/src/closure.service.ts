@@ -3,7 +3,7 @@ import { CLOCK, RuleViolationError, StateConflictError, type Clock } from '#libs
 import { createEvent, deserializeFacts, type ClosureKind, type EventEnvelope, type Outcome, type Rating } from '#libs/contracts';
 import { forUpdate } from '#libs/persistence';
 import { computeDeadlines, decide, formatInstant, type CaseAction, type DeadlineKind } from '#libs/regulation';
-import { assertMayAct, enforce, snapshotOf, UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runtime';
+import { assertMayAct, assertOwnUnit, enforce, snapshotOf, UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runtime';
 import { ClosureCase } from './closure.entities.js';
 import { CLOSURE_SETTINGS, type ClosureSettings } from './closure.settings.js';
 
@@ -102,6 +102,8 @@ export class ClosureService {
     return this.uow.act(cmd, {
       load: (m, id) => m.getRepository(ClosureCase).findOne({ where: { id }, ...forUpdate(m.connection) }),
       check: (c, at) => {
+        // A handler sees only the cases of its unit: another unit's case is refused before its state is told.
+        if (cmd.actor.roles.every((r) => r === 'handler')) assertOwnUnit(cmd.actor, c.unitCode);
         enforce(decide(snapshotOf(c), action, input));
         assertMayAct(cmd.actor, snapshotOf(c), action, c.unitCode);
         this.assertWindowOpen(c, action, at);

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { And, DataSource, In, IsNull, LessThanOrEqual, MoreThan, Not, type EntityManager } from 'typeorm';
-import { CLOCK, maskText, type Clock } from '#libs/common';
+import { CLOCK, maskText, NotFoundError, type Clock } from '#libs/common';
 import { createEvent, deserializeFacts, serializeFacts, type EventEnvelope } from '#libs/contracts';
 import { OutboxRelay } from '#libs/messaging';
 import { exclusive, forUpdate } from '#libs/persistence';
-import { assessDeadlines, decide, type CaseFact } from '#libs/regulation';
+import { assessDeadlines, decide, formatInstant, type CaseFact } from '#libs/regulation';
 import { enforce, snapshotOf, UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runtime';
 import { DeadlineCase, DeadlineRow } from './deadline.entities.js';
 import { DEADLINE_SETTINGS, type DeadlineSettings } from './deadline.settings.js';
@@ -28,6 +28,9 @@ const RELAY_HOLD_MS = 3000;
 const PREPARE_GATHER_MS = 20;
 /** A prepared outcome whose timer has not fired this long after its instant is dropped (fired elsewhere). */
 const PREPARED_TTL_MS = 60_000;
+
+/** The timeline's name of each step the case history holds (the back-dating check names it). */
+const STEP_OF_FACT: Record<string, string> = { 'review-opinion-issued': 'review-opinion', 're-review-opinion-issued': 're-review-opinion' };
 
 interface Firing {
   t: DeadlineTimer;
@@ -192,6 +195,20 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
     for (const id of plan.cancel) this.prepared.delete(id);
     await this.scheduler.cancel(plan.cancel);
     await this.scheduler.schedule(plan.arm);
+  }
+
+  /**
+   * The case's latest step taken by a person, by the instant it happened, from this service's own
+   * copy of the case history (it follows every step): a back-dated correction (admin) may not go
+   * before it. First catches up with `after`, the newest event of the case the gateway knows of.
+   * Timers' own events are not steps; repeat contacts and manual supervision are not in the facts.
+   */
+  async lastStep(params: { id: string; after?: string | null }): Promise<{ type: string; at: string } | null> {
+    await this.uow.catchUp(params.after);
+    const row = await this.dataSource.getRepository(DeadlineCase).findOneBy({ caseId: params.id });
+    if (!row) throw new NotFoundError(`案件 ${params.id} 不存在`);
+    const last = deserializeFacts(row.facts).reduce<CaseFact | null>((a, f) => (!a || f.at.getTime() >= a.at.getTime() ? f : a), null);
+    return last ? { type: STEP_OF_FACT[last.type] ?? last.type, at: formatInstant(last.at, this.settings.policy.timeZone) } : null;
   }
 
   /** Supervision (督办) by the petition office or a leader (Art. 39–40). */

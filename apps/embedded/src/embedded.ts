@@ -146,6 +146,7 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<EmbeddedPla
       timeZone: config.TZ,
       accounts: accountSettingsFrom(config),
       trustProxy: trustProxyOf(config.TRUST_PROXY),
+      readYourWritesTimeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS,
     },
     db,
     client,

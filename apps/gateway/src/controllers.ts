@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Logger, Param, ParseUUIDPipe, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Logger, Param, ParseUUIDPipe, Post, Query, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { AllowedBeforePasswordChange, CurrentCaller, Public, Roles } from '#libs/auth';
 import { InvalidInputError, maskText } from '#libs/common';
@@ -16,7 +16,7 @@ import {
   PeriodQueryDto, PersonLookupDto, PreviewQueryDto, RegisterPetitionDto, ReReviewOpinionDto, RouteDto, ReportCasesQueryDto, SummaryQueryDto, SuperviseDto,
 } from './dto/petition.dto.js';
 import { GATEWAY_SETTINGS, SERVICES, type GatewaySettings } from './gateway.settings.js';
-import { PetitionsFacade } from './petitions.facade.js';
+import { ApiPendingView, PendingView, PendingViewInterceptor, PetitionsFacade } from './petitions.facade.js';
 import { ApiActionBody, ApiBodyExamples, BODY_EXAMPLES, WALKTHROUGH } from './dto/examples.js';
 import {
   ANNUAL_CONTENT, AdminUserViewDto, ApiCaseErrors, ApiErrors, CASE_403, CASE_ID_400, BacklogItemDto, BreakdownDto, CaseListDto, CaseViewDto, CategoryDto, HealthDto, LiveDto, MeDto, PersonCasesDto, PreviewDto,
@@ -281,6 +281,7 @@ export class AdminController {
 @ApiTags('petitions')
 @ApiBearerAuth()
 @Controller('api/v1/petitions')
+@UseInterceptors(PendingViewInterceptor)
 export class PetitionsController {
   constructor(
     private readonly petitions: PetitionsFacade,
@@ -293,11 +294,14 @@ export class PetitionsController {
   @ApiBodyExamples(RegisterPetitionDto, BODY_EXAMPLES.register)
   @ApiCreatedResponse({ type: CaseViewDto, description: 'a new case was opened' })
   @ApiOkResponse({ type: CaseViewDto, description: 'the contact repeats an open case of the same petitioner on the same category: that case, its repeatContacts counted' })
+  @ApiPendingView()
   @ApiErrors(400, 401, { status: 403, message: '此操作需要以下角色之一：登记接待人员、信访工作机构' }, 413)
   async register(@Body() dto: RegisterPetitionDto, @CurrentCaller() caller: Caller, @Res({ passthrough: true }) res: { status(n: number): void }) {
-    const { created, view } = await this.petitions.register(dto, caller);
-    res.status(created ? 201 : 200);
-    return view;
+    const r = await this.petitions.register(dto, caller);
+    // Committed but not yet in the case view: 202 (PendingViewInterceptor).
+    if (r instanceof PendingView) return r;
+    res.status(r.created ? 201 : 200);
+    return r.view;
   }
 
   @Get()
@@ -336,6 +340,7 @@ export class PetitionsController {
   @ApiOperation({ summary: 'Route to the responsible unit: transfer 转送 or assign 交办 (Art. 22)' })
   @ApiActionBody(RouteDto, BODY_EXAMPLES.route)
   @ApiOkResponse({ type: CaseViewDto, description: 'the updated case' })
+  @ApiPendingView()
   @ApiCaseErrors({ 403: '此操作需要以下角色之一：信访工作机构', 409: '该案件当前状态为「已转送交办」，不能再转送/交办' })
   async route(@Param('id', CaseId()) id: string, @Body() dto: RouteDto, @CurrentCaller() caller: Caller) {
     // The unit's name goes with the routing: the deadlines' basis names the unit as people know it.
@@ -349,6 +354,7 @@ export class PetitionsController {
   @ApiOperation({ summary: 'Accept (受理): starts the 60-day handling period (Art. 34)' })
   @ApiActionBody(ActionDto, BODY_EXAMPLES.accept)
   @ApiOkResponse({ type: CaseViewDto, description: 'the updated case' })
+  @ApiPendingView()
   @ApiCaseErrors()
   accept(@Param('id', CaseId()) id: string, @Body() dto: ActionDto, @CurrentCaller() caller: Caller) {
     return this.petitions.act(id, 'assignment', 'accept', { ...dto }, caller);
@@ -360,6 +366,7 @@ export class PetitionsController {
   @ApiOperation({ summary: 'Close with a written opinion (Art. 32)' })
   @ApiActionBody(CloseDto, BODY_EXAMPLES.close)
   @ApiOkResponse({ type: CaseViewDto, description: 'the updated case' })
+  @ApiPendingView()
   @ApiCaseErrors({ 409: '该案件当前状态为「已转送交办」，不能办结' })
   close(@Param('id', CaseId()) id: string, @Body() dto: CloseDto, @CurrentCaller() caller: Caller) {
     return this.petitions.act(id, 'closure', 'close', { ...dto }, caller);
@@ -371,6 +378,7 @@ export class PetitionsController {
   @ApiOperation({ summary: 'Decline: 不予受理 (pending elsewhere, Art. 19(3); out of scope) or 不再受理 (exhausted, Art. 36(3))' })
   @ApiActionBody(DeclineDto, BODY_EXAMPLES.decline)
   @ApiOkResponse({ type: CaseViewDto, description: 'the updated case' })
+  @ApiPendingView()
   @ApiCaseErrors()
   decline(@Param('id', CaseId()) id: string, @Body() dto: DeclineDto, @CurrentCaller() caller: Caller) {
     return this.petitions.act(id, 'assignment', 'decline', { ...dto }, caller);
@@ -382,6 +390,7 @@ export class PetitionsController {
   @ApiOperation({ summary: 'Divert to litigation, arbitration, reconsideration… (导入相应程序, Art. 31)' })
   @ApiActionBody(DivertDto, BODY_EXAMPLES.divert)
   @ApiOkResponse({ type: CaseViewDto, description: 'the updated case' })
+  @ApiPendingView()
   @ApiCaseErrors()
   divert(@Param('id', CaseId()) id: string, @Body() dto: DivertDto, @CurrentCaller() caller: Caller) {
     return this.petitions.act(id, 'assignment', 'divert', { ...dto }, caller);
@@ -393,6 +402,7 @@ export class PetitionsController {
   @ApiOperation({ summary: 'Send a wrong transfer back to the petition office within 5 working days (Art. 23(3))' })
   @ApiActionBody(ObjectDto, BODY_EXAMPLES.object)
   @ApiOkResponse({ type: CaseViewDto, description: 'the updated case' })
+  @ApiPendingView()
   @ApiCaseErrors({ 422: '对转送错误的异议应在收到之日起 5 个工作日内提出，该期限已于 2024-09-26T00:00:00+08:00 届满（《信访工作条例》第二十三条第三款）' })
   object(@Param('id', CaseId()) id: string, @Body() dto: ObjectDto, @CurrentCaller() caller: Caller) {
     return this.petitions.act(id, 'assignment', 'object', { ...dto }, caller);
@@ -404,6 +414,7 @@ export class PetitionsController {
   @ApiOperation({ summary: 'Extend the handling period: at most 30 days in total, approved by the unit head (Art. 34)' })
   @ApiActionBody(ExtendDto, BODY_EXAMPLES.extend)
   @ApiOkResponse({ type: CaseViewDto, description: 'the updated case' })
+  @ApiPendingView()
   @ApiCaseErrors()
   extend(@Param('id', CaseId()) id: string, @Body() dto: ExtendDto, @CurrentCaller() caller: Caller) {
     return this.petitions.act(id, 'closure', 'extend', { ...dto }, caller);
@@ -415,6 +426,7 @@ export class PetitionsController {
   @ApiOperation({ summary: 'Record the petitioner’s rating: 满意 / 基本满意 / 不满意' })
   @ApiActionBody(EvaluateDto, BODY_EXAMPLES.evaluate)
   @ApiOkResponse({ type: CaseViewDto, description: 'the updated case' })
+  @ApiPendingView()
   @ApiCaseErrors()
   evaluate(@Param('id', CaseId()) id: string, @Body() dto: EvaluateDto, @CurrentCaller() caller: Caller) {
     return this.petitions.act(id, 'closure', 'evaluate', { ...dto }, caller);
@@ -426,6 +438,7 @@ export class PetitionsController {
   @ApiOperation({ summary: 'The petitioner asks for review (复查) within 30 days of the opinion (Art. 35)' })
   @ApiActionBody(ActionDto, BODY_EXAMPLES.reviewRequest)
   @ApiOkResponse({ type: CaseViewDto, description: 'the updated case' })
+  @ApiPendingView()
   @ApiCaseErrors({ 422: '复查申请应在收到书面处理意见之日起 30 日内提出，该期限已于 2024-12-20T00:00:00+08:00 届满（《信访工作条例》第三十五条）。计算依据：…' })
   reviewRequest(@Param('id', CaseId()) id: string, @Body() dto: ActionDto, @CurrentCaller() caller: Caller) {
     return this.petitions.act(id, 'closure', 'review-request', { ...dto }, caller);
@@ -437,6 +450,7 @@ export class PetitionsController {
   @ApiOperation({ summary: 'The review opinion (复查意见), within 30 days of the request (Art. 35)' })
   @ApiActionBody(OpinionDto, BODY_EXAMPLES.reviewOpinion)
   @ApiOkResponse({ type: CaseViewDto, description: 'the updated case' })
+  @ApiPendingView()
   @ApiCaseErrors()
   reviewOpinion(@Param('id', CaseId()) id: string, @Body() dto: OpinionDto, @CurrentCaller() caller: Caller) {
     return this.petitions.act(id, 'closure', 'review-opinion', { ...dto }, caller);
@@ -448,6 +462,7 @@ export class PetitionsController {
   @ApiOperation({ summary: 'The petitioner asks for re-review (复核) within 30 days of the review opinion (Art. 36)' })
   @ApiActionBody(ActionDto, BODY_EXAMPLES.reReviewRequest)
   @ApiOkResponse({ type: CaseViewDto, description: 'the updated case' })
+  @ApiPendingView()
   @ApiCaseErrors({ 422: '复核只能针对复查意见提出，请先申请复查（《信访工作条例》第三十六条）' })
   reReviewRequest(@Param('id', CaseId()) id: string, @Body() dto: ActionDto, @CurrentCaller() caller: Caller) {
     return this.petitions.act(id, 'closure', 're-review-request', { ...dto }, caller);
@@ -459,6 +474,7 @@ export class PetitionsController {
   @ApiOperation({ summary: 'The re-review opinion (复核意见): the matter is then final (Art. 36)' })
   @ApiActionBody(ReReviewOpinionDto, BODY_EXAMPLES.reReviewOpinion)
   @ApiOkResponse({ type: CaseViewDto, description: 'the updated case' })
+  @ApiPendingView()
   @ApiCaseErrors()
   reReviewOpinion(@Param('id', CaseId()) id: string, @Body() dto: ReReviewOpinionDto, @CurrentCaller() caller: Caller) {
     return this.petitions.act(id, 'closure', 're-review-opinion', { ...dto }, caller);
@@ -470,6 +486,7 @@ export class PetitionsController {
   @ApiOperation({ summary: 'Supervise (督办, Art. 39–40)' })
   @ApiActionBody(SuperviseDto, BODY_EXAMPLES.supervise)
   @ApiOkResponse({ type: CaseViewDto, description: 'the updated case' })
+  @ApiPendingView()
   @ApiCaseErrors()
   supervise(@Param('id', CaseId()) id: string, @Body() dto: SuperviseDto, @CurrentCaller() caller: Caller) {
     return this.petitions.act(id, 'deadline', 'supervise', { ...dto }, caller);
@@ -500,6 +517,7 @@ export class PetitionersController {
 @ApiTags('reception sessions')
 @ApiBearerAuth()
 @Controller('api/v1/reception-sessions')
+@UseInterceptors(PendingViewInterceptor)
 export class ReceptionSessionsController {
   constructor(private readonly petitions: PetitionsFacade) {}
 
@@ -508,6 +526,7 @@ export class ReceptionSessionsController {
   @ApiOperation({ summary: 'A leadership reception session (接访日 / 约访 / 专访); visits register under it' })
   @ApiBodyExamples(ReceptionSessionDto, BODY_EXAMPLES.receptionSession)
   @ApiCreatedResponse({ type: ReceptionSessionViewDto })
+  @ApiPendingView('the session is saved; the reports do not count visits under it yet: the session with eventId, status accepted-pending-view and message 已保存，统计数据稍后更新')
   @ApiErrors(400, 401, { status: 403, message: '此操作需要以下角色之一：信访工作机构' })
   create(@Body() dto: ReceptionSessionDto, @CurrentCaller() caller: Caller) {
     return this.petitions.createSession(dto, caller);

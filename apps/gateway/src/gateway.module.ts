@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -10,6 +11,7 @@ import { SERVICE_CLIENT, type ServiceClient } from '#libs/runtime';
 import { AccountsService } from './accounts.service.js';
 import { AdminController, AuthController, HealthController, PetitionersController, PetitionsController, ReceptionSessionsController, ReportsController } from './controllers.js';
 import { DeadLettersController, DeadLettersService } from './dead-letters.js';
+import { CalendarController } from './calendar.js';
 import { TimerQueueController } from './timer-queue.js';
 import { GATEWAY_ENTITIES } from './gateway.entities.js';
 import { GATEWAY_SETTINGS, type GatewaySettings } from './gateway.settings.js';
@@ -21,6 +23,15 @@ import { SecurityInterceptor } from './security.interceptor.js';
 import { SecurityLog } from './security-log.js';
 import { SessionsService } from './sessions.service.js';
 import { PetitionsFacade } from './petitions.facade.js';
+
+/**
+ * The JWT secret as a KeyObject, made once: handed a string, jsonwebtoken first tries
+ * crypto.createPublicKey on it and then builds a secret key, on every sign and verify (375 µs a
+ * request instead of 8 µs). The same bytes, so tokens signed before still verify.
+ */
+export function jwtSigningKey(secret: string): KeyObject {
+  return createSecretKey(Buffer.from(secret, 'utf8'));
+}
 
 /** The one HTTP entry point for people and scripts, in both modes. */
 @Module({})
@@ -37,10 +48,10 @@ export class GatewayModule {
           },
         }),
         TypeOrmModule.forFeature(GATEWAY_ENTITIES),
-        JwtModule.register({ secret: settings.jwtSecret, signOptions: { expiresIn: settings.jwtTtlSeconds } }),
+        JwtModule.register({ secret: jwtSigningKey(settings.jwtSecret), signOptions: { expiresIn: settings.jwtTtlSeconds } }),
         ThrottlerModule.forRoot(loginThrottlers(settings)),
       ],
-      controllers: [HealthController, AuthController, AdminController, PetitionsController, PetitionersController, ReceptionSessionsController, ReportsController, DeadLettersController, TimerQueueController],
+      controllers: [HealthController, AuthController, AdminController, PetitionsController, PetitionersController, ReceptionSessionsController, ReportsController, DeadLettersController, TimerQueueController, CalendarController],
       providers: [
         { provide: GATEWAY_SETTINGS, useValue: settings },
         { provide: SERVICE_CLIENT, useValue: services },

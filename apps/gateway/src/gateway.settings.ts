@@ -11,6 +11,8 @@ export interface GatewaySettings {
   accounts?: Partial<AccountSettings>;
   /** Express's `trust proxy` (TRUST_PROXY): whose X-Forwarded-For names the client. */
   trustProxy?: boolean | number | string;
+  /** How long a command's answer waits for the read model (READ_YOUR_WRITES_TIMEOUT_MS) before it is a 202; default 10 s. */
+  readYourWritesTimeoutMs?: number;
   /** Distributed: the deadline timers' Redis and BullMQ prefix, for the read-only queue board (bull-board). */
   timerQueue?: { redisUrl: string; prefix: string };
 }

@@ -22,6 +22,7 @@ const app = await createGatewayApp(
     jwtTtlSeconds: cfg.ACCESS_TOKEN_MINUTES * 60,
     adminPassword: cfg.ADMIN_PASSWORD,
     timeZone: cfg.TZ,
+    readYourWritesTimeoutMs: cfg.READ_YOUR_WRITES_TIMEOUT_MS,
     accounts: accountSettingsFrom(cfg),
     trustProxy: trustProxyOf(cfg.TRUST_PROXY),
     timerQueue: { redisUrl: cfg.REDIS_URL, prefix: cfg.BULLMQ_PREFIX },

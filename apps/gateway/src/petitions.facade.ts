@@ -1,32 +1,117 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { map, type Observable } from 'rxjs';
 import { SECURITY_EVENTS, type SecurityEvents } from '#libs/auth';
-import { ForbiddenError } from '#libs/common';
+import { ForbiddenError, maskText } from '#libs/common';
 import { SERVICE_CLIENT, type Caller, type CommandResult, type ServiceClient } from '#libs/runtime';
+import { GATEWAY_SETTINGS, type GatewaySettings } from './gateway.settings.js';
 
 type CaseView = Record<string, unknown> & { id: string };
 
+/** The default of READ_YOUR_WRITES_TIMEOUT_MS (libs/runtime settings), when the settings do not say. */
+const DEFAULT_READ_YOUR_WRITES_MS = 10_000;
+/** Beyond the read model's own bound: the time the internal call itself may take. */
+const READ_MARGIN_MS = 2_000;
+/** Cases whose newest command event the gateway remembers (oldest forgotten first). */
+const CASE_HEADS_MAX = 50_000;
+
+export const PENDING_VIEW_MESSAGE = '已保存，案件视图稍后更新';
+export const PENDING_SESSION_MESSAGE = '已保存，统计数据稍后更新';
+
 /**
- * The gateway's one recipe for every action: learn what the caller has seen of the case (its
- * newest event in the read model), let the owning service act once it has caught up with that,
- * then answer with the case as the read model shows it after the action's events.
+ * A command that committed while the read model could not show it in time (it lags, or the
+ * reporting service is down): answered 202 Accepted with what identifies the write, never 5xx.
+ */
+export class PendingView {
+  constructor(readonly body: Record<string, unknown>) {}
+}
+
+/** The 202 answer's shape (OpenAPI). */
+export class PendingViewDto {
+  @ApiProperty({ description: 'the case id (a reception session: its id)', example: '0b7c5e52-6f0e-4c1b-9d5e-3f1a2b4c6d8e' }) id: string;
+  @ApiPropertyOptional({ description: 'the tracking number, when the command knows it (registration)', example: 'XF20241104A1B2C3D4', nullable: true }) trackingNo?: string | null;
+  @ApiProperty({ description: 'the id of the event the command committed (its last one)', example: '7d1f0c0e-2b1a-4d5e-9c8b-6a5f4e3d2c1b' }) eventId: string;
+  @ApiProperty({ description: 'every event the command committed, in order', type: [String] }) eventIds: string[];
+  @ApiProperty({ enum: ['accepted-pending-view'] }) status: 'accepted-pending-view';
+  @ApiPropertyOptional({ description: 'registration: true when a new case was opened, false for a repeat contact' }) created?: boolean;
+  @ApiProperty({ example: PENDING_VIEW_MESSAGE }) message: string;
+}
+
+/** Documents the 202 of a command (OpenAPI). */
+export const ApiPendingView = (description = 'the command is saved (committed) but the case view does not show it yet (the read model lags or is down): {id, trackingNo?, eventId, eventIds, status: accepted-pending-view, message 已保存，案件视图稍后更新}; GET the case later') =>
+  ApiAcceptedResponse({ type: PendingViewDto, description });
+
+/** Sets 202 for a PendingView and answers its body (inside the idempotency interceptor, which keeps both). */
+@Injectable()
+export class PendingViewInterceptor implements NestInterceptor {
+  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    return next.handle().pipe(
+      map((answer) => {
+        if (!(answer instanceof PendingView)) return answer;
+        ctx.switchToHttp().getResponse<{ status(n: number): void }>().status(202);
+        return answer.body;
+      }),
+    );
+  }
+}
+
+/**
+ * The newest event of each case the gateway's own commands produced: the next command on the case
+ * asks the owning service to have applied it first (read-your-writes across services, e.g.
+ * 受理 in assignment, then 办结 in closure). Kept in memory: a restarted or second gateway
+ * does not know it, and the owning service then decides on what it has applied.
+ */
+export class CaseHeads {
+  private readonly heads = new Map<string, string>();
+  constructor(private readonly max = CASE_HEADS_MAX) {}
+  get(caseId: string): string | null {
+    return this.heads.get(caseId) ?? null;
+  }
+  note(caseId: string, eventId: string | undefined): void {
+    if (!eventId) return;
+    this.heads.delete(caseId);
+    this.heads.set(caseId, eventId);
+    if (this.heads.size > this.max) this.heads.delete(this.heads.keys().next().value!);
+  }
+}
+
+/**
+ * The gateway's one recipe for every action: the owning service decides from its own state (having
+ * first applied the case's newest event this gateway sent it), then the answer is the case as the
+ * read model shows it after the action's events — or, when the read model cannot show it within
+ * READ_YOUR_WRITES_TIMEOUT_MS, 202 with the ids of the committed write.
  */
 @Injectable()
 export class PetitionsFacade {
+  private readonly logger = new Logger('Petitions');
+  private readonly heads = new CaseHeads();
+  private readonly readTimeoutMs: number;
+
   constructor(
     @Inject(SERVICE_CLIENT) private readonly services: ServiceClient,
     @Inject(SECURITY_EVENTS) private readonly security: SecurityEvents,
-  ) {}
-
-  async register(body: object, caller: Caller): Promise<{ created: boolean; view: CaseView }> {
-    const result = await this.services.command('intake', 'register-petition', { actor: caller, body });
-    return { created: !!result.created, view: await this.readAfter(result, caller) };
+    @Optional() @Inject(GATEWAY_SETTINGS) settings?: GatewaySettings,
+  ) {
+    this.readTimeoutMs = (settings?.readYourWritesTimeoutMs ?? DEFAULT_READ_YOUR_WRITES_MS) + READ_MARGIN_MS;
   }
 
-  async act(caseId: string, service: string, command: string, body: Record<string, unknown>, caller: Caller): Promise<CaseView> {
+  async register(body: object, caller: Caller): Promise<{ created: boolean; view: CaseView } | PendingView> {
+    const result = await this.services.command('intake', 'register-petition', { actor: caller, body });
+    this.heads.note(result.caseId, result.eventIds.at(-1));
+    const created = !!result.created;
+    const trackingNo = (result.data as { trackingNo?: string } | undefined)?.trackingNo ?? null;
+    const view = await this.readAfter(result, caller, { trackingNo, created });
+    return view instanceof PendingView ? view : { created, view };
+  }
+
+  async act(caseId: string, service: string, command: string, body: Record<string, unknown>, caller: Caller): Promise<CaseView | PendingView> {
     const { at, ...rest } = body as { at?: string };
     if (at && !caller.roles.includes('admin')) throw new ForbiddenError('只有系统管理员可以补录行为时间（at）');
-    const head = await this.services.query<{ lastEventId: string; lastStep?: { type: string; at: string } | null }>('reporting', 'head', { id: caseId, ...(at ? { lastStep: true } : {}) }, caller);
-    const result = await this.services.command(service, command, { caseId, actor: caller, body: rest, after: head.lastEventId, at: at ?? null, atNotBefore: at ? (head.lastStep ?? null) : null });
+    const after = this.heads.get(caseId);
+    // A back-dated act may not go before the case's latest step: the deadline service keeps the whole history.
+    const atNotBefore = at ? await this.services.query<{ type: string; at: string } | null>('deadline', 'last-step', { id: caseId, after }, caller) : null;
+    const result = await this.services.command(service, command, { caseId, actor: caller, body: rest, after, at: at ?? null, atNotBefore });
+    this.heads.note(caseId, result.eventIds.at(-1));
     // Every act of the administrator on a case is a correction (paper records entered later, data put right): audited.
     if (caller.roles.includes('admin')) {
       await this.security.record({ event: 'case-correction', actor: caller.username, target: `petitions/${caseId}`, ip: null, detail: { action: command, at: at ?? null, eventId: result.eventIds.at(-1) ?? null } });
@@ -78,12 +163,36 @@ export class PetitionsFacade {
 
   async createSession(body: object, caller: Caller): Promise<unknown> {
     const result = await this.services.command('intake', 'create-reception-session', { actor: caller, body });
-    // Answer once the reports can count visits under it.
-    await this.services.query('reporting', 'await-event', { eventId: result.eventIds.at(-1) }, caller);
-    return result.data;
+    const eventId = result.eventIds.at(-1)!;
+    // Answer once the reports can count visits under it — or, when they cannot yet, 202 with the session.
+    const seen = await this.bounded(this.services.query('reporting', 'await-event', { eventId }, caller));
+    if (seen.ok) return result.data;
+    this.logger.warn(`reception session ${(result.data as { id?: string })?.id ?? ''} saved, the read model has not applied event ${eventId}: 202 (${seen.reason})`);
+    return new PendingView({ ...(result.data as object), eventId, eventIds: result.eventIds, status: 'accepted-pending-view', message: PENDING_SESSION_MESSAGE });
   }
 
-  private readAfter(result: CommandResult, caller: Caller): Promise<CaseView> {
-    return this.services.query('reporting', 'case', { id: result.caseId, waitFor: result.eventIds.at(-1) }, caller);
+  /** The case after the command's events, or a 202 when the read model does not show it in time. */
+  private async readAfter(result: CommandResult, caller: Caller, extra: { trackingNo?: string | null; created?: boolean } = {}): Promise<CaseView | PendingView> {
+    const eventId = result.eventIds.at(-1)!;
+    const read = await this.bounded(this.services.query<CaseView>('reporting', 'case', { id: result.caseId, waitFor: eventId }, caller));
+    if (read.ok) return read.value;
+    this.logger.warn(`case ${result.caseId}: command committed (event ${eventId}), the read model did not show it: 202 (${read.reason})`);
+    return new PendingView({ id: result.caseId, ...('trackingNo' in extra ? { trackingNo: extra.trackingNo } : {}), eventId, eventIds: result.eventIds, status: 'accepted-pending-view', ...(extra.created !== undefined ? { created: extra.created } : {}), message: PENDING_VIEW_MESSAGE });
+  }
+
+  /** A read after a committed write: whatever becomes of it (error, no answer in time), the write stands. */
+  private async bounded<T>(read: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; reason: string }> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<{ ok: false; reason: string }>((resolve) => {
+      timer = setTimeout(() => resolve({ ok: false, reason: `no answer within ${this.readTimeoutMs} ms` }), this.readTimeoutMs);
+      timer.unref?.();
+    });
+    try {
+      return await Promise.race([read.then((value) => ({ ok: true as const, value })), late]);
+    } catch (e) {
+      return { ok: false, reason: maskText(String((e as Error)?.message ?? e)) };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }

@@ -41,6 +41,18 @@ describe('registering a petition', () => {
     expect(await count()).toEqual({ cases: 1, contacts: 1, petitioners: 1 });
   });
 
+  it('the tracking number carries the office’s date received (its own day around midnight) and the case id; the answer gives it, a repeat the open case’s', async () => {
+    const late = await register(petition({ receivedAt: '2024-09-05T23:59:00+08:00' }));
+    const early = await register(petition({ receivedAt: '2024-09-06T00:01:00+08:00', category: 'labour-social-security' }));
+    for (const [r, day] of [[late, '20240905'], [early, '20240906']] as const) {
+      const trackingNo = `XF${day}${r.caseId.slice(-8).toUpperCase()}`;
+      expect((await registeredPayload(r.eventIds)).trackingNo).toBe(trackingNo);
+      expect(r.data).toEqual({ trackingNo });
+    }
+    const repeat = await register(petition({ channel: 'phone' }));
+    expect(repeat).toMatchObject({ caseId: late.caseId, created: false, data: { trackingNo: `XF20240905${late.caseId.slice(-8).toUpperCase()}` } });
+  });
+
   it('while a matter is accepted or being handled, the same matter is not accepted again: a repeat contact of the same person on the same category joins the open case (Art. 19(3))', async () => {
     const first = await register(petition());
     const byPhone = await register(petition({ channel: 'phone' }));

@@ -73,7 +73,7 @@ export class RegisterPetitionService {
       });
       if (open) {
         const event = createEvent('case.contact-added', open.id, { contact, groupVisit }, cmd.actor, now);
-        return { result: { caseId: open.id, created: false }, events: [event] };
+        return { result: { caseId: open.id, created: false, data: { trackingNo: open.trackingNo } }, events: [event] };
       }
       // The same person on the same matter after re-review (复核): not accepted again (Art. 36(3)).
       // The new case says so, and the office declines it as exhausted unless the facts are new.
@@ -115,7 +115,7 @@ export class RegisterPetitionService {
         cmd.actor,
         now,
       );
-      return { result: { caseId, created: true }, events: [event] };
+      return { result: { caseId, created: true, data: { trackingNo } }, events: [event] };
     });
     return { ...result, eventIds };
   }
@@ -154,7 +154,7 @@ export class RegisterPetitionService {
 
   /** XF + the local date received + the last 8 characters of the case id (its random part): readable over the phone. */
   private trackingNo(receivedAt: Date, caseId: string): string {
-    const local = new Intl.DateTimeFormat('en-CA', { timeZone: this.settings.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(receivedAt);
-    return `XF${local.replaceAll('-', '')}${caseId.slice(-8).toUpperCase()}`;
+    // toLocalDate keeps one formatter per time zone (a new Intl.DateTimeFormat per case cost more than the rest of the number).
+    return `XF${toLocalDate(receivedAt, this.settings.timeZone).replaceAll('-', '')}${caseId.slice(-8).toUpperCase()}`;
   }
 }

@@ -7,6 +7,7 @@ import { ReportingDiversionCloses1765300000000 } from './migrations/176530000000
 import { reportingReadModel } from './migrations/1765400000000-reporting-read-model.js';
 import { reportingTallies } from './migrations/1766100000000-reporting-tallies.js';
 import { ProjectionHandlers } from './projection.handlers.js';
+import { CalendarHandler } from './calendar-handler.js';
 import { ReadModelMaintainer } from './read-model-maintainer.js';
 import { ReadModelRebuild, REPORTING_EVENT_GATE } from './rebuild.service.js';
 import { EventGate } from '#libs/messaging';
@@ -18,7 +19,7 @@ export function reportingService(settings: ReportingSettings): ServiceDefinition
   // Held by the rebuild: the consumer's events wait while the read model is rebuilt from the event log.
   const eventGate = new EventGate();
   @Module({
-    controllers: [InternalController, ProjectionHandlers],
+    controllers: [InternalController, ProjectionHandlers, CalendarHandler],
     providers: [
       { provide: REPORTING_SETTINGS, useValue: settings },
       ReportingQueries,

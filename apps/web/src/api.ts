@@ -138,6 +138,22 @@ export async function get<T>(path: string, query?: Query): Promise<T> {
   return (await call('GET', path, { query })).json() as Promise<T>;
 }
 
+/**
+ * 202 Accepted: the command is saved (committed), but the case view does not show it yet (the
+ * read model lags or is down). A success: show `message`, go on to the case, refetch later.
+ */
+export const ACCEPTED_PENDING_VIEW = 202;
+export interface PendingView {
+  id: string;
+  trackingNo?: string | null;
+  eventId: string;
+  eventIds: string[];
+  status: 'accepted-pending-view';
+  created?: boolean;
+  message: string;
+}
+export const isPendingView = (res: { status: number; data: unknown }): res is { status: 202; data: PendingView } => res.status === ACCEPTED_PENDING_VIEW;
+
 export async function post<T>(path: string, body: unknown = {}): Promise<{ status: number; data: T }> {
   const res = await call('POST', path, { body, idempotencyKey: idempotencyKey() });
   return { status: res.status, data: (res.status === 204 ? undefined : await res.json()) as T };

@@ -58,6 +58,7 @@ export const TIMELINE: Record<string, string> = {
   supervised: '督办',
   'deadline-warned': '期限预警',
   'deadline-breached': '期限超期',
+  'deadline-recomputed': '期限重新计算（节假日安排）',
 };
 export const RATE_FIGURES: { key: string; title: string }[] = [
   { key: 'timelyAcceptance', title: '及时受理率' },

@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { isInstantWithOffset, isRealDate, SEALED_RE } from '#libs/common';
 import {
-  IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested, ArrayMinSize, ValidateBy,
+  IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested, ArrayMinSize, ValidateBy, ArrayMaxSize,
 } from 'class-validator';
 
 /**
@@ -187,6 +187,38 @@ export class CaseSupervisedV1 {
   @IsBoolean() automatic: boolean;
 }
 
+/** A list of real calendar dates written YYYY-MM-DD. */
+const RealDates = (): PropertyDecorator =>
+  ValidateBy({ name: 'realDates', validator: { validate: (v) => Array.isArray(v) && v.every((d) => isRealDate(d)), defaultMessage: (a) => `${a?.property} must be a list of real calendar dates written YYYY-MM-DD` } });
+
+/**
+ * A year's State Council holiday notice loaded by the office (`POST /api/v1/admin/calendar`),
+ * published by the deadline service, which keeps the notices. Every service that computes
+ * deadlines applies it to its calendar and keeps it for its next start. The envelope's caseId is
+ * `calendar-<year>` (the key that keeps one year's loads in order); the actor is who loaded it.
+ * The dates are the calendar data's: every day off (weekend days joined to a break included)
+ * and the make-up working days, each under its own year.
+ */
+export class CalendarNoticeLoadedV1 {
+  @IsInt() @Min(2008) @Max(2200) year: number;
+  @IsArray() @ArrayMaxSize(80) @RealDates() holidays: string[];
+  @IsArray() @ArrayMaxSize(20) @RealDates() workdays: string[];
+  @IsOptional() @IsString() @MaxLength(500) notice?: string | null;
+  @Instant() loadedAt: string;
+}
+
+/**
+ * A deadline the deadline service computed again because a holiday notice was loaded: one it
+ * had withheld (`previousDueAt` null) now has its due date, or one computed before (on the law's
+ * holidays alone, or provisionally) moved. Its timers are re-armed; the case timeline says so.
+ */
+export class DeadlineRecomputedV1 extends DeadlineEventV1 {
+  @RealDate() lastDay: string;
+  @IsOptional() @Instant() previousDueAt?: string | null;
+  @IsOptional() @RealDate() previousLastDay?: string | null;
+  @IsInt() @Min(2008) @Max(2200) calendarYear: number;
+}
+
 /** The registry of every event type the platform publishes: `type` → version → payload schema. */
 export const EVENT_SCHEMAS = {
   'case.registered': { 1: CaseRegisteredV1 },
@@ -208,6 +240,8 @@ export const EVENT_SCHEMAS = {
   'case.re-review-opinion-issued': { 1: CaseReviewOpinionV1 },
   'deadline.met': { 1: DeadlineEventV1 },
   'reception.session-held': { 1: ReceptionSessionHeldV1 },
+  'calendar.notice-loaded': { 1: CalendarNoticeLoadedV1 },
+  'deadline.recomputed': { 1: DeadlineRecomputedV1 },
 } as const;
 
 export type EventType = keyof typeof EVENT_SCHEMAS;
@@ -233,6 +267,8 @@ export interface EventPayloads {
   'case.re-review-opinion-issued': CaseReviewOpinionV1;
   'deadline.met': DeadlineEventV1;
   'reception.session-held': ReceptionSessionHeldV1;
+  'calendar.notice-loaded': CalendarNoticeLoadedV1;
+  'deadline.recomputed': DeadlineRecomputedV1;
 }
 export const LATEST_VERSION: { [K in EventType]: number } = {
   'case.registered': 1,
@@ -254,4 +290,6 @@ export const LATEST_VERSION: { [K in EventType]: number } = {
   'case.re-review-opinion-issued': 1,
   'deadline.met': 1,
   'reception.session-held': 1,
+  'calendar.notice-loaded': 1,
+  'deadline.recomputed': 1,
 };

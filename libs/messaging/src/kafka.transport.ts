@@ -27,6 +27,26 @@ const LEVEL_NAMES: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
 export const consumerGroupId = (topic: string, group: string): string => `${topic}.${group}`;
 
 /**
+ * The client's retries (connections, metadata, admin, consumers): bounded, so a call to a broker
+ * that stays away fails and its caller (the relay, readiness) says so.
+ */
+export const CLIENT_RETRY = { retries: 8, initialRetryTime: 200 } as const;
+
+/**
+ * The idempotent producer's own retries: unlimited, with the pause between attempts capped. kafkajs
+ * warns that limiting them "may invalidate EoS guarantees" — a send given up on may have been
+ * written by the broker, and the next batch would then reuse its sequence numbers; the producer
+ * used to inherit the client's 8 retries and printed that warning at every start. A send that
+ * still fails (a non-retriable error) drops the producer: the next publish starts a new producer
+ * id, so no sequence number is ever reused, and the outbox relay publishes the rows again
+ * (consumers drop a copy by event id).
+ */
+export const PRODUCER_RETRY = { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5_000 } as const;
+
+/** The producer's options: idempotent (acks from all replicas), one request in flight, its own retries. */
+export const producerOptions = () => ({ idempotent: true, maxInFlightRequests: 1, retry: { ...PRODUCER_RETRY }, createPartitioner: Partitioners.DefaultPartitioner });
+
+/**
  * kafkajs behind the EventTransport port: an idempotent producer (acks from all replicas) and
  * one consumer per group that commits an offset only after the handler has returned.
  */
@@ -42,7 +62,7 @@ export class KafkaTransport implements EventTransport {
       clientId: options.clientId,
       brokers: options.brokers,
       logLevel: logLevel.WARN,
-      retry: { retries: 8, initialRetryTime: 200 },
+      retry: { ...CLIENT_RETRY },
       logCreator: () => (entry: LogEntry) => {
         const level = LEVEL_NAMES[entry.level] ?? 'log';
         this.logger[level](`${entry.namespace}: ${entry.log.message}`);
@@ -73,17 +93,25 @@ export class KafkaTransport implements EventTransport {
   async publish(messages: TransportMessage[]): Promise<void> {
     if (!messages.length) return;
     if (!this.producer) {
-      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+      const producer = this.kafka.producer(producerOptions());
       await producer.connect();
       this.producer = producer;
     }
+    const producer = this.producer;
     await this.ensureTopics([...new Set(messages.map((m) => m.topic))]);
     const byTopic = new Map<string, TransportMessage[]>();
     for (const m of messages) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
-    await this.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, ms]) => ({ topic, messages: ms.map((m) => ({ key: m.key, value: m.value })) })),
-    });
+    try {
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, ms]) => ({ topic, messages: ms.map((m) => ({ key: m.key, value: m.value })) })),
+      });
+    } catch (e) {
+      // A new producer id for the next publish (see PRODUCER_RETRY).
+      if (this.producer === producer) this.producer = null;
+      await producer.disconnect().catch(() => undefined);
+      throw e;
+    }
   }
 
   async subscribe(group: string, topic: string, onMessage: (m: ReceivedMessage) => Promise<void>): Promise<void> {

@@ -222,7 +222,13 @@ export function uncoveredYearMode(cfg: CommonConfig): 'withhold' | 'provisional'
   return cfg.CALENDAR_UNCOVERED_YEAR === 'provisional' ? 'provisional' : 'withhold';
 }
 
+/**
+ * The calendar a service computes with: the bundled data, CALENDAR_FILE's years over it, and
+ * (applied at start and whenever the office loads one, see apps/deadline/src/calendar/) the
+ * notices uploaded through the admin API over both. Its own instance, never the shared bundled
+ * one: PrcCalendar.apply changes it in place for every holder.
+ */
 export function prcCalendar(cfg: CommonConfig): PrcCalendar {
   // An updated file adds or corrects years on top of the bundled data.
-  return cfg.CALENDAR_FILE ? new PrcCalendar(mergeCalendarData(PRC_CALENDAR_DATA, loadCalendarFile(cfg.CALENDAR_FILE))) : PrcCalendar.default();
+  return new PrcCalendar(cfg.CALENDAR_FILE ? mergeCalendarData(PRC_CALENDAR_DATA, loadCalendarFile(cfg.CALENDAR_FILE)) : PRC_CALENDAR_DATA);
 }

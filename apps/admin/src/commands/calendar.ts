@@ -1,10 +1,12 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { checkCalendarData, mergeCalendarData, PRC_CALENDAR_DATA, PrcCalendar, validateCalendarData, type CalendarData } from '#libs/regulation';
+import { checkCalendarData, mergeCalendarData, PRC_CALENDAR_DATA, PrcCalendar, sameDays, validateCalendarData, type CalendarData } from '#libs/regulation';
+import { CalendarController } from '../../../gateway/src/calendar.js';
 import { DATA_DIR_CALENDAR } from '../../../embedded/src/embedded.js';
 import { connectControl } from '../control-client.js';
 import { adminMode } from '../mode.js';
 import { UsageError, type AdminCommand } from './command.js';
+import { domainExit, withGateway } from './dead-letters.js';
 
 const out = (line: string) => void process.stdout.write(line + '\n');
 const fail = (line: string) => void process.stderr.write(`admin: ${line}\n`);
@@ -45,6 +47,42 @@ function check(file: string): { data?: CalendarData; code: number } {
   }
 }
 
+/**
+ * Distributed, with the services' INTERNAL_TOKEN: each year of the file that the running platform
+ * answers differently is loaded as POST /api/v1/admin/calendar loads it (the gateway's own code,
+ * the security log naming cli:<user>): the deadline service keeps it and every service applies
+ * it at once, no restart. The file's other years are left alone.
+ */
+async function upload(data: CalendarData): Promise<number> {
+  return withGateway(async (app, operator) => {
+    const calendarApi = app.get(CalendarController);
+    let have: Map<number, { holidays: string[]; workdays: string[]; notice: string | null }>;
+    try {
+      have = new Map((await calendarApi.list(operator)).items.map((i) => [i.year, i]));
+    } catch (e) {
+      return domainExit(e);
+    }
+    const changed = Object.entries(data.years).filter(([y, e]) => {
+      const h = have.get(Number(y));
+      return !h || !sameDays(h, e) || (h.notice ?? '') !== (e.notice ?? '');
+    });
+    if (!changed.length) {
+      out('平台已按文件中的各年度安排计算期限，无需加载');
+      return 0;
+    }
+    for (const [year, entry] of changed) {
+      try {
+        const view = (await calendarApi.load({ year: Number(year), ...entry }, operator, {})) as { result: { computed: number; moved: number; cases: unknown[] } | null };
+        const r = view.result;
+        out(`${year} 年节假日安排已加载，各服务立即生效：${r ? `${r.computed} 个期限得以计算，${r.moved} 个期限调整，涉及 ${r.cases.length} 件信访事项` : '期限重算中'}`);
+      } catch (e) {
+        return domainExit(e);
+      }
+    }
+    return 0;
+  });
+}
+
 function oneFile(args: string[], what: string): string {
   if (args.length !== 1 || !args[0]) throw new UsageError(`需要且只需要一个${what}`);
   return args[0];
@@ -53,7 +91,7 @@ function oneFile(args: string[], what: string): string {
 export const calendar: AdminCommand = {
   name: 'calendar',
   usage: 'calendar check|load|export <file>',
-  summary: '节假日日历文件：检查（格式与《全国年节及纪念日放假办法》）、加载到平台、导出内置日历',
+  summary: '节假日日历文件：检查（格式与《全国年节及纪念日放假办法》）、加载到平台（分布式且设置了 INTERNAL_TOKEN 时经期限服务立即生效）、导出内置日历',
   run: async ([sub, ...args]) => {
     if (sub === 'check') {
       return check(oneFile(args, '日历文件')).code;
@@ -69,8 +107,9 @@ export const calendar: AdminCommand = {
       const checked = check(file);
       if (checked.code !== 0 || !checked.data) return checked.code;
       const mode = await adminMode();
+      if (mode.kind === 'distributed' && process.env.INTERNAL_TOKEN) return upload(checked.data);
       if (mode.kind === 'distributed') {
-        out('分布式部署：本工具不改动集群。检查已通过，请按以下步骤加载（deploy/k8s）：');
+        out('分布式部署：未设置 INTERNAL_TOKEN，本工具无法调用期限服务（也可在系统管理 → 节假日安排中上传，或设置 INTERNAL_TOKEN、DEADLINE_URL、REPORTING_URL 后重试，立即生效、无需重启）。检查已通过，请按以下步骤加载（deploy/k8s）：');
         out(`  1. kubectl -n petition create configmap petition-calendar --from-file=calendar.json=${resolve(file)} --dry-run=client -o yaml | kubectl apply -f -`);
         out('  2. 在 deploy/k8s/configmap.yaml 中启用 CALENDAR_FILE: "/etc/petition/calendar/calendar.json"（已挂载到 assignment、deadline、closure、reporting）并 kubectl apply');
         out('  3. 重启这四个服务：kubectl -n petition rollout restart deployment assignment deadline closure reporting；启动时校验该文件，期限服务重算此前因缺少年份而未计算的期限');

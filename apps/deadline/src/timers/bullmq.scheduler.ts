@@ -3,6 +3,7 @@ import { maskText, systemClock, type Clock } from '#libs/common';
 import { DelayedError, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { timerId, type DeadlineTimer, type TimerScheduler } from './timer-scheduler.js';
+import { ThrottledErrors } from './throttled-errors.js';
 
 export const DEADLINE_QUEUE = 'petition-deadlines';
 
@@ -38,11 +39,18 @@ export class BullMqScheduler implements TimerScheduler {
   private closing = false;
 
   private readonly options: BullMqSchedulerOptions;
+  /**
+   * BullMQ's and Redis's 'error' events through the logger, one line per kind per 10 s: without a
+   * listener BullMQ prints each with its stack on stderr (~120 after a FLUSHALL), outside the log.
+   */
+  private readonly errors = new ThrottledErrors((line) => this.logger.error(line));
 
   constructor(redisUrl: string, options: Partial<BullMqSchedulerOptions> = {}) {
     this.options = { prefix: 'petition', leadMs: 10_000, prefetch: 20_000, ...options };
     this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    this.connection.on('error', this.errors.listener('redis'));
     this.queue = new Queue<DeadlineTimer>(DEADLINE_QUEUE, { connection: this.connection, prefix: this.options.prefix });
+    this.queue.on('error', this.errors.listener('timer queue'));
   }
 
   /** BullMQ needs Redis not to evict keys, or delayed jobs can vanish silently. */
@@ -66,13 +74,20 @@ export class BullMqScheduler implements TimerScheduler {
         await onFire(job.data);
       },
       {
-        connection: (this.workerConnection = this.connection.duplicate()),
+        connection: (this.workerConnection = this.workerRedis()),
         prefix: this.options.prefix,
         // Held jobs wait on a timer, then on the service's batches (DeadlineService.fire).
         concurrency: this.options.prefetch,
       },
     );
     this.worker.on('failed', (job, err) => this.logger.warn(`timer ${job?.id} failed: ${maskText(String(err?.message ?? err))}`));
+    this.worker.on('error', this.errors.listener('timer worker'));
+  }
+
+  private workerRedis(): Redis {
+    const c = this.connection.duplicate();
+    c.on('error', this.errors.listener('redis (worker)'));
+    return c;
   }
 
   async schedule(timers: DeadlineTimer[]): Promise<void> {
@@ -158,5 +173,9 @@ export class BullMqScheduler implements TimerScheduler {
     await this.queue.close();
     await this.workerConnection?.quit().catch(() => undefined);
     await this.connection.quit().catch(() => undefined);
+    // A connection that never came up is still reconnecting after quit(): disconnect() stops it.
+    this.workerConnection?.disconnect();
+    this.connection.disconnect();
+    this.errors.flush();
   }
 }

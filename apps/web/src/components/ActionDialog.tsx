@@ -2,7 +2,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, DatePicker, Form, Input, InputNumber, Modal, Select, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { ApiError, get, post, type CaseView, type Preview } from '../api';
+import { ApiError, get, isPendingView, post, type CaseView, type PendingView, type Preview } from '../api';
 import { errorText, showFieldErrors } from '../form-errors';
 import { CLOSURE_KINDS, DECLINE_REASONS, OUTCOMES, PROCEDURES, RATINGS, options } from '../labels';
 import { useUnits } from '../queries';
@@ -176,7 +176,7 @@ export const ACTIONS: Record<string, ActionSpec[]> = {
  * One dialog for every action: what it does to the deadlines (from the API's preview, never
  * computed here), the fields, 确定. An API error stays in the dialog; what was typed stays too.
  */
-export function ActionDialog({ caseId, spec, open, onClose, onDone }: { caseId: string; spec: ActionSpec | null; open: boolean; onClose(): void; onDone(view: CaseView): void }) {
+export function ActionDialog({ caseId, spec, open, onClose, onDone }: { caseId: string; spec: ActionSpec | null; open: boolean; onClose(): void; onDone(view: CaseView | null): void }) {
   const [form] = Form.useForm();
   const { message } = App.useApp();
   const queries = useQueryClient();
@@ -207,14 +207,18 @@ export function ActionDialog({ caseId, spec, open, onClose, onDone }: { caseId: 
     setError(null);
     try {
       const body = spec.body ? spec.body(values) : Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined && v !== null && v !== ''));
-      const { data } = await post<CaseView>(`/petitions/${caseId}/${spec.action}`, body);
-      queries.setQueryData(['case', caseId], data);
+      const res = await post<CaseView | PendingView>(`/petitions/${caseId}/${spec.action}`, body);
+      // 202: saved, the case view follows (the read model lags): refetch instead of showing it now.
+      const pending = isPendingView(res);
+      if (pending) void queries.invalidateQueries({ queryKey: ['case', caseId] });
+      else queries.setQueryData(['case', caseId], res.data);
       void queries.invalidateQueries({ queryKey: ['cases'] });
       void queries.invalidateQueries({ queryKey: ['backlog'] });
       void queries.invalidateQueries({ queryKey: ['summary'] });
       form.resetFields();
-      message.success(`${spec.title}成功`);
-      onDone(data);
+      if (pending) message.info(`${spec.title}：${res.data.message}`);
+      else message.success(`${spec.title}成功`);
+      onDone(pending ? null : (res.data as CaseView));
     } catch (e) {
       const rest = showFieldErrors(form, e);
       setError(e instanceof ApiError && e.details.length && !rest.length ? '请按提示修改标红的内容。' : [errorText(e), ...rest].join(' '));

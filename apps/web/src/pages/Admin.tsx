@@ -7,6 +7,7 @@ import { useAuth } from '../auth';
 import { errorText, showFieldErrors } from '../form-errors';
 import { ROLES, TIMELINE, formatTime, options } from '../labels';
 import { useUnitName, useUnits } from '../queries';
+import HolidayCalendarTab from '../components/HolidayCalendarTab';
 
 /** 重置密码: the admin types a temporary password; the user must change it at the next login. */
 function ResetPasswordDialog({ user, onClose }: { user: AdminUser | null; onClose: () => void }) {
@@ -258,6 +259,8 @@ const EVENTS: Record<string, string> = {
   'dead-letter-replay-failed': '重放死信事件失败',
   'dead-letter-discarded': '丢弃死信事件',
   'case-correction': '管理员更正案件',
+  'calendar-loaded': '加载节假日安排',
+  'calendar-load-refused': '节假日安排未通过检查',
 };
 
 /** 安全日志: the security log, newest first (never personal data: lookups name the kind of key only). */
@@ -377,7 +380,7 @@ function DeadLettersTab() {
   );
 }
 
-/** 系统管理: users (roles, unit, state and its actions), units, the security log, dead letters. */
+/** 系统管理: users (roles, unit, state and its actions), units, the security log, dead letters, the holiday calendar. */
 export default function AdminPage() {
   return (
     <div className="page">
@@ -388,6 +391,7 @@ export default function AdminPage() {
           { key: 'units', label: '单位', children: <UnitsTab /> },
           { key: 'security', label: '安全日志', children: <SecurityTab /> },
           { key: 'dead-letters', label: '死信事件', children: <DeadLettersTab /> },
+          { key: 'calendar', label: '节假日安排', children: <HolidayCalendarTab /> },
         ]}
       />
     </div>

@@ -27,7 +27,13 @@ export function CasePage() {
   const unitName = useUnitName();
   const categoryName = useCategoryName();
   const [active, setActive] = useState<ActionSpec | null>(null);
-  const q = useQuery({ queryKey: ['case', id], queryFn: () => get<CaseView>(`/petitions/${id}`), retry: false });
+  // A case just saved (202) may reach the case view a moment later: a 404 is asked again a few times, other errors are not.
+  const q = useQuery({
+    queryKey: ['case', id],
+    queryFn: () => get<CaseView>(`/petitions/${id}`),
+    retry: (n, e) => e instanceof ApiError && e.status === 404 && n < 3,
+    retryDelay: (n) => 500 * 2 ** n,
+  });
 
   if (q.isLoading) return <Spin size="large" style={{ display: 'block', margin: '80px auto' }} />;
   if (q.isError) {
@@ -209,6 +215,7 @@ export function CasePage() {
                       {t.actor && <span className="muted"> · {t.actor}</span>}
                       {isLateEntry(t) && <Tag color="orange" style={{ marginLeft: 8 }}>补录 {formatTime(t.enteredAt)}</Tag>}
                       {t.correction && !isLateEntry(t) && <Tag color="orange" style={{ marginLeft: 8 }}>管理员更正</Tag>}
+                      {t.type === 'deadline-recomputed' && t.detail && <div className="muted">{recomputedText(t.detail)}</div>}
                     </div>
                   ),
                 }))}
@@ -221,4 +228,11 @@ export function CasePage() {
       </Row>
     </div>
   );
+}
+
+/** A deadline a holiday notice computed or moved: "办理期限：最后一日由 2027-02-26 调整为 2027-02-27（2027 年节假日安排）". */
+function recomputedText(d: Record<string, unknown>): string {
+  const kind = label(DEADLINE_KINDS, String(d.kind ?? ''));
+  const year = d.calendarYear ? `（${String(d.calendarYear)} 年节假日安排）` : '';
+  return d.previousLastDay ? `${kind}：最后一日由 ${String(d.previousLastDay)} 调整为 ${String(d.lastDay)}${year}` : `${kind}：此前暂不能计算，最后一日为 ${String(d.lastDay)}${year}`;
 }

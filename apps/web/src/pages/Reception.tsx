@@ -1,9 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Cascader, Checkbox, Col, DatePicker, Empty, Form, Input, InputNumber, List, Result, Row, Select, Space, Tag, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { ApiError, get, post, type CaseSummary, type CaseView, type Page, type ReceptionSession } from '../api';
+import { ApiError, get, isPendingView, post, type CaseSummary, type CaseView, type Page, type PendingView, type ReceptionSession } from '../api';
 import { useAuth } from '../auth';
 import { errorText, showFieldErrors } from '../form-errors';
 import { AUTHORITIES, CHANNELS, PURPOSES, SESSION_KINDS, STATUSES, formatDate, formatTime, label, options } from '../labels';
@@ -68,6 +68,8 @@ export function ReceptionPage() {
   const categoryName = useCategoryName();
   const openedAt = useRef(dayjs());
   const [saved, setSaved] = useState<{ view: CaseView; repeat: boolean } | null>(null);
+  const [pending, setPending] = useState<PendingView | null>(null);
+  const queries = useQueryClient();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -127,8 +129,13 @@ export function ReceptionPage() {
       ...(v.receptionSessionId ? { receptionSessionId: v.receptionSessionId } : {}),
     };
     try {
-      const res = await post<CaseView>('/petitions', body);
-      setSaved({ view: res.data, repeat: res.status === 200 });
+      const res = await post<CaseView | PendingView>('/petitions', body);
+      if (isPendingView(res)) {
+        // Saved, the case view follows: the lists and the case refetch when opened.
+        setPending(res.data);
+        void queries.invalidateQueries({ queryKey: ['cases'] });
+        void queries.invalidateQueries({ queryKey: ['case', res.data.id] });
+      } else setSaved({ view: res.data as CaseView, repeat: res.status === 200 });
       void history.refetch();
     } catch (e) {
       const rest = showFieldErrors(form, e);
@@ -140,10 +147,38 @@ export function ReceptionPage() {
 
   const again = () => {
     setSaved(null);
+    setPending(null);
     setError(null);
     form.resetFields();
     openedAt.current = dayjs();
   };
+
+  if (pending) {
+    return (
+      <div className="page">
+        <Typography.Title level={1} className="page-title">接待登记</Typography.Title>
+        <Result
+          status="success"
+          title="登记已保存"
+          subTitle={
+            <div>
+              {pending.trackingNo && (
+                <>
+                  <div className="tracking-label">信访编号</div>
+                  <div className="tracking-no" aria-label="信访编号">{pending.trackingNo}</div>
+                </>
+              )}
+              <div role="status">{pending.message}，请稍后打开案件查看或打印回执。</div>
+            </div>
+          }
+          extra={[
+            <LinkButton key="view" to={`/cases/${pending.id}`} primary>查看案件</LinkButton>,
+            <Button key="again" onClick={again}>继续登记</Button>,
+          ]}
+        />
+      </div>
+    );
+  }
 
   if (saved) {
     const v = saved.view;

@@ -139,6 +139,10 @@ export function loadCalendarFile(path: string): CalendarData {
   return validateCalendarData(json, `calendar file ${path}`);
 }
 
+function copyYear(e: CalendarYear): CalendarYear {
+  return { holidays: [...e.holidays], workdays: [...e.workdays], ...(e.notice !== undefined ? { notice: e.notice } : {}) };
+}
+
 /**
  * Merges calendars: years in `update` replace the same years of `base` (whole years, never
  * single dates), other years are kept.
@@ -148,26 +152,66 @@ export function mergeCalendarData(base: CalendarData, update: CalendarData): Cal
 }
 
 export class PrcCalendar {
-  private readonly holidays = new Set<LocalDate>();
-  private readonly workdays = new Set<LocalDate>();
-  private readonly covered: ReadonlySet<number>;
+  // Replaced together (never mutated in place) when a year's notice is applied: a computation
+  // running meanwhile reads one calendar or the other, never a mix.
+  private holidays = new Set<LocalDate>();
+  private workdays = new Set<LocalDate>();
+  private covered: ReadonlySet<number> = new Set();
+  private current: CalendarData = { years: {} };
   private static bundled: PrcCalendar | undefined;
 
-  constructor(data: CalendarData) {
-    validateCalendarData(data);
+  /**
+   * `sealed`: the calendar cannot be changed after construction (the bundled one that
+   * PrcCalendar.default() shares; a service holds its own copy, see apply()).
+   */
+  constructor(
+    data: CalendarData,
+    private readonly sealed = false,
+  ) {
+    this.replace(validateCalendarData(data));
+  }
+
+  /** The calendar bundled with the library (2015–2026), shared and sealed. */
+  static default(): PrcCalendar {
+    PrcCalendar.bundled ??= new PrcCalendar(PRC_CALENDAR_DATA, true);
+    return PrcCalendar.bundled;
+  }
+
+  /**
+   * Applies later notices in place: each year of `update` replaces the same year (whole years,
+   * as mergeCalendarData), the others stay. What a service does when the office loads a year's
+   * notice: every holder of this instance computes with it from the next call on. Throws on the
+   * sealed bundled calendar and on data that is not valid.
+   */
+  apply(update: CalendarData): void {
+    if (this.sealed) throw new Error('the bundled calendar is shared and cannot be changed: hold a copy (new PrcCalendar(data))');
+    this.replace(mergeCalendarData(this.current, validateCalendarData(update)));
+  }
+
+  /** The data this calendar answers from (a copy). */
+  data(): CalendarData {
+    return { ...(this.current.source !== undefined ? { source: this.current.source } : {}), years: Object.fromEntries(Object.entries(this.current.years).map(([y, e]) => [y, copyYear(e)])) };
+  }
+
+  /** One year's data (a copy), or undefined when the year is not covered. */
+  yearData(year: number): CalendarYear | undefined {
+    const e = this.current.years[String(year)];
+    return e ? copyYear(e) : undefined;
+  }
+
+  private replace(data: CalendarData): void {
+    const holidays = new Set<LocalDate>();
+    const workdays = new Set<LocalDate>();
     const covered = new Set<number>();
     for (const [key, entry] of Object.entries(data.years)) {
       covered.add(Number(key));
-      for (const d of entry.holidays) this.holidays.add(d);
-      for (const d of entry.workdays) this.workdays.add(d);
+      for (const d of entry.holidays) holidays.add(d);
+      for (const d of entry.workdays) workdays.add(d);
     }
+    this.holidays = holidays;
+    this.workdays = workdays;
     this.covered = covered;
-  }
-
-  /** The calendar bundled with the library (2015–2026). */
-  static default(): PrcCalendar {
-    PrcCalendar.bundled ??= new PrcCalendar(PRC_CALENDAR_DATA);
-    return PrcCalendar.bundled;
+    this.current = { ...(data.source !== undefined ? { source: data.source } : {}), years: Object.fromEntries(Object.entries(data.years).map(([y, e]) => [y, copyYear(e)])) };
   }
 
   covers(year: number): boolean {
@@ -227,3 +271,6 @@ export class PrcCalendar {
     if (!this.covered.has(year)) throw new CalendarNotCoveredError(year);
   }
 }
+
+// One year's notice as the office uploads it (re-exported here, so '#libs/regulation' has it).
+export { checkYearNotice, daysChangedBy, noticeAsCalendarData, sameDays, yearNoticeOf, type YearNotice, type YearNoticeCheck } from './notice.js';
