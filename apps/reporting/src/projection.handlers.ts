@@ -5,13 +5,13 @@ import {
   deserializeFacts, serializeFacts, toCaseFact,
   type CaseAcceptedV1, type CaseClosedV1, type CaseContactAddedV1, type CaseDeclinedV1, type CaseDivertedV1, type CaseEvaluatedV1,
   type CaseExtendedV1, type CaseObjectedV1, type CaseRegisteredV1, type CaseReviewOpinionV1, type CaseReviewRequestedV1, type CaseRoutedV1,
-  type CaseSupervisedV1, type DeadlineEventV1, type DeadlineWarnedV1, type EventEnvelope, type EventType, type ReceptionSessionHeldV1,
+  type CaseSupervisedV1, type DeadlineEventV1, type DeadlineRecomputedV1, type DeadlineWarnedV1, type EventEnvelope, type EventType, type ReceptionSessionHeldV1,
 } from '#libs/contracts';
 import { OnCaseEvent, type CaseEventContext } from '#libs/messaging';
 import { advanceSnapshot, LIFECYCLE_EVENTS, snapshotOf } from '#libs/runtime';
 import { RptAct, RptCase, RptContact, RptEvent, RptReceptionSession } from './reporting.entities.js';
 import { deriveColumns, type DerivedColumns } from './read-model.js';
-import { actOf } from './read-model-refresh.js';
+import { actOf, bindable } from './read-model-refresh.js';
 import { petitionersToStore } from './petitioner-pii.js';
 import { REPORTING_SETTINGS, type ReportingSettings } from './reporting.settings.js';
 import { dimsOf, sameDims, TallyDelta, tallyCaseOf } from './tallies.js';
@@ -41,7 +41,7 @@ export interface CaseExtra {
 }
 
 /** The events the read model is built from. */
-export const PROJECTED_EVENTS: EventType[] = ['case.registered', 'case.contact-added', ...LIFECYCLE_EVENTS, 'deadline.warned', 'deadline.breached', 'deadline.met', 'reception.session-held'];
+export const PROJECTED_EVENTS: EventType[] = ['case.registered', 'case.contact-added', ...LIFECYCLE_EVENTS, 'deadline.warned', 'deadline.breached', 'deadline.met', 'deadline.recomputed', 'reception.session-held'];
 
 /**
  * Keeps the event in the reporting service's event log (rpt_event), in the order it is applied:
@@ -176,11 +176,7 @@ export class ProjectionHandlers {
     for (const k of contacts) tally.contact(k, dimsNow(k.caseId), 1);
     for (const a of acts) tally.act(a, dimsNow(a.caseId), 1);
 
-    // Every column of the row but its id is written back.
-    const columns = m.connection.getMetadata(RptCase).columns.map((c) => c.databaseName).filter((c) => c !== 'id');
-    for (let i = 0; i < rows.length; i += 200) {
-      await m.createQueryBuilder().insert().into(RptCase).values(rows.slice(i, i + 200)).orUpdate(columns, ['id']).updateEntity(false).execute();
-    }
+    await upsertCases(m, rows);
     for (let i = 0; i < contacts.length; i += 500) await m.getRepository(RptContact).insert(contacts.slice(i, i + 500));
     for (let i = 0; i < acts.length; i += 500) await m.getRepository(RptAct).insert(acts.slice(i, i + 500));
     for (let i = 0; i < sessions.length; i += 500) await m.getRepository(RptReceptionSession).insert(sessions.slice(i, i + 500));
@@ -203,6 +199,12 @@ export class ProjectionHandlers {
       case 'deadline.met':
         // Met deadlines show in the computed list; the event only moves the case's head.
         return this.update(e, known(e, w), () => ({}));
+      case 'deadline.recomputed': {
+        // A holiday notice computed or moved the deadline (the columns follow the calendar: ReadModelMaintainer, CalendarHandler).
+        const p = e.payload as DeadlineRecomputedV1;
+        const detail = { kind: p.kind, lastDay: p.lastDay, dueAt: p.dueAt, previousLastDay: p.previousLastDay ?? null, previousDueAt: p.previousDueAt ?? null, calendarYear: p.calendarYear, basis: p.basis ?? null };
+        return this.update(e, known(e, w), () => ({}), entry(e, 'deadline-recomputed', e.occurredAt, detail));
+      }
       default:
         if (LIFECYCLE_EVENTS.includes(e.type as EventType)) return this.onLifecycle(e, known(e, w));
         return null;
@@ -419,6 +421,24 @@ export class ProjectionHandlers {
       timelineChanged: w.timelineChanged || !!entryNow,
     };
     return { working, ...(contact ? { contact } : {}), ...(act ? { act } : {}) };
+  }
+}
+
+/**
+ * The case rows written back in a few statements: inserted, or every column but the id replaced
+ * (plain SQL: the query builder's per-value work was a sixth of a batch's time).
+ */
+async function upsertCases(m: EntityManager, rows: RptCase[]): Promise<void> {
+  if (!rows.length) return;
+  const q = (c: string) => m.connection.driver.escape(c);
+  const columns = m.connection.getMetadata(RptCase).columns.map((c) => c.databaseName);
+  const sqlite = m.connection.options.type === 'better-sqlite3';
+  const set = columns.filter((c) => c !== 'id').map((c) => (sqlite ? `${q(c)} = excluded.${q(c)}` : `${q(c)} = VALUES(${q(c)})`)).join(', ');
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  for (let i = 0; i < rows.length; i += 200) {
+    const chunk = rows.slice(i, i + 200);
+    const values = chunk.flatMap((r) => columns.map((c) => bindable(m, (r as unknown as Record<string, unknown>)[c])));
+    await m.query(`INSERT INTO rpt_case (${columns.map(q).join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')} ${sqlite ? `ON CONFLICT (${q('id')}) DO UPDATE SET` : 'ON DUPLICATE KEY UPDATE'} ${set}`, values);
   }
 }
 

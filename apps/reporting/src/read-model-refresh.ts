@@ -29,7 +29,7 @@ export const EVENT_LOG_INCOMPLETE = 'event-log-misses-cases-before-it';
  */
 
 /** A value as a raw statement binds it: SQLite keeps datetimes as UTC text and booleans as 0/1. */
-function bindable(m: EntityManager, v: unknown): unknown {
+export function bindable(m: EntityManager, v: unknown): unknown {
   const sqlite = m.connection.options.type === 'better-sqlite3';
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (v instanceof Date && sqlite) return v.toISOString().replace('T', ' ').replace('Z', '');
