@@ -394,9 +394,21 @@ async function main(): Promise<void> {
     const ds = await new DataSource(dataSourceOptions('reporting', db, def.entities ?? [], def.migrations ?? [])).initialize();
     const [{ n }] = (await ds.query('SELECT COUNT(*) AS n FROM rpt_case')) as { n: unknown }[];
     out(`\n==================== reads only, on the kept schema: ${fmt(Number(n))} cases ====================`);
-    printReads(`${fmt(Number(n))} cases (kept schema)`, await reads(ds, new ReportingQueries(ds, clock, settings), o.runs, o.warmup), o.runs, o.warmup);
+    const queries = new ReportingQueries(ds, clock, settings);
+    printReads(`${fmt(Number(n))} cases (kept schema)`, await reads(ds, queries, o.runs, o.warmup), o.runs, o.warmup);
     await tableSizes(ds);
     printMemory();
+    if (o.replicate) {
+      // The same on the kept schema copied ×K (then the copies deleted again).
+      const k = o.replicate;
+      out(`\n---- ${fmt(Number(n) * k)} cases: the kept read model copied ×${k} (NOT ingested) ----`);
+      const ms = await replicate(ds, k);
+      out(`copied with INSERT … SELECT (new ids) and the counters counted again from the rows in ${secs(ms)}; the event log is not copied`);
+      printReads(`${fmt(Number(n) * k)} cases (read model ×${k}, not ingested)`, await reads(ds, queries, o.runs, o.warmup), o.runs, o.warmup);
+      await tableSizes(ds);
+      await unreplicate(ds);
+      out('copies deleted again');
+    }
     await ds.destroy();
     out(`\nload average at the end ${load()}`);
     return;
