@@ -1,3 +1,5 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { bearer, seedOffice, startTestPlatform, walkIn, type TestPlatform } from '../support/embedded.js';
 import { EXAMPLE_NOTICE_2027 } from '../../apps/gateway/src/calendar.js';
@@ -120,7 +122,19 @@ describe('loading a year’s holiday notice through the admin API', () => {
     // A one-off decision (as 2015-09-03): Fri 2027-02-26 a day off; the handling period rolls over it to the next
     // day that is not a holiday, Sat 02-27 (the policy rolls over holidays, not weekends).
     const decision = { ...EXAMPLE_NOTICE_2027, notice: `${EXAMPLE_NOTICE_2027.notice}；国务院关于2027年2月26日放假的决定`, holidays: [...EXAMPLE_NOTICE_2027.holidays, '2027-02-26'] };
+    // As if the 5-day warning for 02-26 had gone out: it is owed again for the new last day.
+    const lastWarning = (v?: string) => {
+      const d = new Database(join(t.dataDir, 'deadline.sqlite'), { timeout: 5000 });
+      try {
+        if (v) expect(d.prepare("UPDATE deadline SET lastWarning = revision || '.5' WHERE caseId = ? AND kind = 'handling'").run(ids.accepted).changes).toBe(1);
+        return (d.prepare("SELECT lastWarning FROM deadline WHERE caseId = ? AND kind = 'handling'").get(ids.accepted) as { lastWarning: string | null }).lastWarning;
+      } finally {
+        d.close();
+      }
+    };
+    expect(lastWarning('sent')).toMatch(/\.5$/);
     const r = (await post('/api/v1/admin/calendar', 'admin', decision).expect(200)).body.result as Result;
+    expect(lastWarning()).toBeNull();
     const moved = r.cases.flatMap((c) => c.deadlines.filter((d) => d.change === 'moved').map((d) => ({ caseId: c.caseId, ...d })));
     expect(moved).toContainEqual({ caseId: ids.accepted, kind: 'handling', change: 'moved', lastDay: '2027-02-27', previousLastDay: '2027-02-26' });
     expect(r.moved).toBe(moved.length);

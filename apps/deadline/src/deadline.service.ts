@@ -137,7 +137,9 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
       const old = before.get(d.kind);
       // A breach is announced by its timer (once); until then the stored state stays pending.
       const state = d.state === 'breached' && (old?.breachedRevision ?? -1) < d.revision ? 'pending' : d.state;
-      await rows.save({ caseId, kind: d.kind, revision: d.revision, dueAt: d.dueAt, lastDay: d.lastDay, state, holder: d.holder, basis: d.basis });
+      // Moved within its revision (a holiday notice loaded): the warnings are owed again for the new date.
+      const moved = !!old && old.revision === d.revision && old.dueAt.getTime() !== d.dueAt.getTime();
+      await rows.save({ caseId, kind: d.kind, revision: d.revision, dueAt: d.dueAt, lastDay: d.lastDay, state, holder: d.holder, basis: d.basis, ...(moved ? { lastWarning: null } : {}) });
       const row = { caseId, kind: d.kind, revision: d.revision, dueAt: d.dueAt, state, holder: d.holder };
       // A new revision, or the same one with its real date once the calendar has the year.
       if (old && (old.revision !== d.revision || old.dueAt.getTime() !== d.dueAt.getTime())) out.cancel.push(...this.timerIdsOf(old));
