@@ -468,7 +468,7 @@ async function main(): Promise<void> {
     if (!o.skipRebuild) {
       const rb = await rebuild(ds, queries, clock, settings);
       const replayRate = rb.total / (rb.replayMs / 1000);
-      out(`\nREBUILD — ReadModelRebuild.start(): figures before, tables emptied, ${fmt(rb.total)} logged events replayed (validateEvent + project, 1,000 per transaction, a savepoint each), figures after`);
+      out(`\nREBUILD — ReadModelRebuild.start(): figures before, tables emptied, ${fmt(rb.total)} logged events replayed (validateEvent + projectBatch, 1,000 per transaction: one read and one write of its cases, one counter write), figures after`);
       table(
         ['', 'value'],
         [
