@@ -9,7 +9,7 @@ import { enforce, snapshotOf, type Caller } from '#libs/runtime';
 import { DeadlineMemo, formatDeadlines, nextDeadlineOf, renderErrorOf, toCaseView, type CaseView, type RenderError } from './case-view.js';
 import { RptAct, RptCase, RptContact, RptReceptionSession } from './reporting.entities.js';
 import { ASSIGNED_AUTHORITIES, ASSIGNED_BY_KIND, CASE_ROWS_OF_PERIOD, FIGURES, OVERDUE_NOW, RECEIVED, TOUCHES_PERIOD, type FigureSql } from './figures.js';
-import type { CaseExtra, TimelineEntry } from './projection.handlers.js';
+import type { CaseExtra } from './projection.handlers.js';
 import { tallyCounts, type CaseScan, type TallyGroup } from './tallies.js';
 import { ALWAYS } from './read-model.js';
 import { REPORTING_SETTINGS, type ReportingSettings } from './reporting.settings.js';
@@ -147,30 +147,6 @@ export class ReportingQueries {
       throw new UnavailableError(`操作已保存，但统计数据尚未更新，请稍后再试（事件 ${params.eventId}）`);
     }
     return { applied: true };
-  }
-
-  /** The newest event of the case this read model has applied (the caller's causal token). */
-  async head(params: { id: string; lastStep?: boolean }, caller: Caller | null): Promise<{ id: string; lastEventId: string; status: string; unitCode: string | null; lastStep?: { type: string; at: string } | null }> {
-    const row = await this.load(params.id, caller);
-    // The timeline is parsed only for a back-dated act: every command asks for the head.
-    return { id: row.id, lastEventId: row.lastEventId, status: row.status, unitCode: row.unitCode, ...(params.lastStep ? { lastStep: this.lastStepOf(row) } : {}) };
-  }
-
-  /**
-   * The case's latest step taken by a person (registration, routing, acceptance…, by the instant
-   * it happened): a back-dated correction may not go before it. The platform's own entries
-   * (warnings, breaches, automatic supervision) are not steps of the case.
-   */
-  private lastStepOf(row: RptCase): { type: string; at: string } | null {
-    let entries: TimelineEntry[];
-    try {
-      entries = JSON.parse(row.timeline) as TimelineEntry[];
-    } catch {
-      return null;
-    }
-    const steps = entries.filter((t) => !t.type.startsWith('deadline-') && !(t.type === 'supervised' && t.detail?.automatic) && !Number.isNaN(Date.parse(t.at)));
-    const last = steps.reduce<TimelineEntry | null>((a, b) => (!a || Date.parse(b.at) >= Date.parse(a.at) ? b : a), null);
-    return last ? { type: last.type, at: formatInstant(new Date(last.at), this.settings.timeZone) } : null;
   }
 
   async list(params: ListParams, caller: Caller | null): Promise<{ items: unknown[]; total: number; page: number; pageSize: number; overdueTotal: number }> {

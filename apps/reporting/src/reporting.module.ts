@@ -36,7 +36,6 @@ export function reportingService(settings: ReportingSettings): ServiceDefinition
           },
           queries: {
             case: (p, a) => q.getCase(p, a),
-            head: (p, a) => q.head(p, a),
             list: (p, a) => q.list(p, a),
             items: (p, a) => q.items(p, a),
             preview: (p, a) => q.preview(p, a),
