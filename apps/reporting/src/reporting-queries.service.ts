@@ -270,7 +270,7 @@ export class ReportingQueries {
       if (tallied && !withOverdue) return tallied;
       if (tallied) {
         // Overdue now: a breach the history settled (counted), or an open obligation past its due instant (few: found by index).
-        const pending = await this.scanOverdue(p, group ? GROUP_SQL[group] : undefined, 'c.overdueFrom > :always');
+        const pending = await this.scanOverdue(p, group ? GROUP_SQL[group] : undefined, true);
         for (const [g, n] of pending) if (!tallied.has(g)) tallied.set(g, new Map());
         for (const [g, f] of tallied) f.set('overdue', (f.get('overdueSettled') ?? 0) + (pending.get(g) ?? 0));
         return tallied;
@@ -322,9 +322,12 @@ export class ReportingQueries {
   }
 
   /** Of the cases received in the period, those overdue now (the breakdown's column). */
-  private async scanOverdue(p: SummaryParams, groupBy?: string, only?: string): Promise<Map<string, number>> {
-    const qb = this.over(p, 'case').andWhere(`(${RECEIVED})`).andWhere(`(${OVERDUE_NOW})`).select('COUNT(*)', 'n');
-    if (only) qb.andWhere(only, { always: ALWAYS });
+  private async scanOverdue(p: SummaryParams, groupBy?: string, pendingOnly = false): Promise<Map<string, number>> {
+    const qb = this.over(p, 'case').andWhere(`(${RECEIVED})`).select('COUNT(*)', 'n');
+    // Past a due instant (not a settled breach): those rows only, read from an index that covers them
+    // (idx_rpt_case_overdue_cover; a case whose deadlines cannot be computed has no overdueFrom).
+    if (pendingOnly) qb.andWhere('c.overdueFrom > :always AND c.overdueFrom <= :now', { always: ALWAYS });
+    else qb.andWhere(`(${OVERDUE_NOW})`);
     if (groupBy) qb.addSelect(groupBy, 'g').groupBy(groupBy);
     const rows = (await exclusive(this.dataSource, () => qb.getRawMany())) as { n: unknown; g?: unknown }[];
     return new Map(rows.map((x) => [groupBy ? String(x.g) : '', Number(x.n)]));

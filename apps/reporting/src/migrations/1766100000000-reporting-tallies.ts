@@ -1,7 +1,8 @@
-import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { col, createTable } from '#libs/persistence';
 import { retally } from '../tallies.js';
 import { COUNTERS } from '../tally-counters.js';
+import { OVERDUE_COVER } from '../reporting.entities.js';
 import type { ReportingSettings } from '../reporting.settings.js';
 
 /**
@@ -23,9 +24,15 @@ export function reportingTallies(settings: ReportingSettings): new () => Migrati
         ],
         [{ name: 'idx_rpt_tally_period', columns: ['rollup', 'd1'] }],
       );
+      // What the counters leave to the case rows, read from indexes alone: the open cases past a due
+      // instant (a breakdown's overdue column), the contacts of reception sessions (the summary).
+      await qr.createIndex('rpt_case', new TableIndex({ name: 'idx_rpt_case_overdue_cover', columnNames: OVERDUE_COVER }));
+      await qr.createIndex('rpt_contact', new TableIndex({ name: 'idx_rpt_contact_session', columnNames: ['receptionSessionId', 'caseId', 'headcount'] }));
       await retally(qr.manager, settings.timeZone);
     }
     async down(qr: QueryRunner): Promise<void> {
+      await qr.dropIndex('rpt_contact', 'idx_rpt_contact_session');
+      await qr.dropIndex('rpt_case', 'idx_rpt_case_overdue_cover');
       await qr.dropTable('rpt_tally');
     }
   };
