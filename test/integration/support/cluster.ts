@@ -23,10 +23,17 @@ function isFree(port: number): Promise<boolean> {
  * A free port below the kernel's ephemeral range (32768+), so an outgoing connection of another
  * process (Kafka clients open many) cannot take it between this check and the service's listen.
  */
+/** Ports handed out in this run: free when checked is not enough, nothing binds them until the process starts (two picks of one cluster must not meet). */
+const handedOut = new Set<number>();
+
 async function freePort(): Promise<number> {
   for (;;) {
     const port = 20000 + Math.floor(Math.random() * 12000);
-    if (await isFree(port)) return port;
+    if (handedOut.has(port)) continue;
+    if (await isFree(port)) {
+      handedOut.add(port);
+      return port;
+    }
   }
 }
 
