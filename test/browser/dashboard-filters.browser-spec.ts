@@ -206,7 +206,9 @@ describe('领导驾驶舱: filters and the unit ranking', () => {
     await expectCard('办结率', all.rates.closure);
     await expectRanking(await breakdownOf('unit'));
     await pwExpect(page.getByText(/（筛选：/)).toHaveCount(0);
-    expect(expectSentWith(mark, {}).length).toBeGreaterThan(0);
+    // Whatever was asked again carries no filter; whether anything was asked depends on the clock
+    // (the unfiltered answers are served from the cache while fresher than the app's staleTime).
+    expectSentWith(mark, {});
   });
 
   it('交办机关 and 内容分类 (a second level) filter the page the same way', async () => {
