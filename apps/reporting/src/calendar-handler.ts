@@ -6,9 +6,9 @@ import type { CalendarNoticeLoadedV1, EventEnvelope } from '#libs/contracts';
 import { OnCaseEvent, type CaseEventContext } from '#libs/messaging';
 import { exclusive } from '#libs/persistence';
 import { noticeAsCalendarData, sameDays, yearNoticeOf, type YearNotice } from '#libs/regulation';
-import { derivedWith, recordDerivation, refreshDerivedColumns } from './read-model-refresh.js';
+import { deriveAgain } from './read-model-maintainer.js';
+import { derivedWith } from './read-model-refresh.js';
 import { RptMeta } from './reporting.entities.js';
-import { retally } from './tallies.js';
 import { REPORTING_SETTINGS, type ReportingSettings } from './reporting.settings.js';
 
 /** rpt_meta keys of the kept notices: `calendar-notice:2027`. */
@@ -88,10 +88,7 @@ export class CalendarHandler implements OnModuleInit, OnApplicationShutdown {
     if (apply(this.settings, n)) this.logger.log(`holiday notice of ${n.year} applied (loaded by ${n.loadedBy})`);
     if (await derivedWith(m, this.settings)) return;
     const t0 = Date.now();
-    const count = await refreshDerivedColumns(m, this.settings);
-    // The reports' counters follow the columns they are counted from.
-    await retally(m, this.settings.timeZone);
-    await recordDerivation(m, this.settings);
+    const count = await deriveAgain(m, this.settings);
     this.logger.log(`holiday notice of ${n.year}: report columns of ${count} cases derived again in ${Date.now() - t0} ms`);
   }
 }

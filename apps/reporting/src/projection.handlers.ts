@@ -49,8 +49,7 @@ export const PROJECTED_EVENTS: EventType[] = ['case.registered', 'case.contact-a
  * it (sealed).
  */
 export async function logEvent(m: EntityManager, e: EventEnvelope, s: ReportingSettings): Promise<void> {
-  const stored = e.type === 'case.registered' ? { ...e, payload: { ...(e.payload as CaseRegisteredV1), petitioners: JSON.parse(petitionersToStore(s.pii, (e.payload as CaseRegisteredV1).petitioners)) } } : e;
-  await m.getRepository(RptEvent).insert({ eventId: e.eventId, type: e.type, caseId: e.caseId, envelope: JSON.stringify(stored), loggedAt: new Date() });
+  await logEvents(m, [e], s);
 }
 
 /** logEvent for a batch, in order, in a few statements. */
@@ -148,6 +147,8 @@ export class ProjectionHandlers {
     const tally = new TallyDelta(this.settings.timeZone);
     const rows: RptCase[] = [];
     const moved: { id: string; was: ReturnType<typeof dimsOf>; is: ReturnType<typeof dimsOf> }[] = [];
+    /** Where each changed case counts now (a contact or act of the batch belongs to one of them). */
+    const dimsNow = new Map<string, ReturnType<typeof dimsOf>>();
     for (const w of cases.values()) {
       if (w.row === w.initial) continue;
       const row = { ...w.row };
@@ -158,10 +159,11 @@ export class ProjectionHandlers {
       w.row = row;
       const after = tallyCaseOf(row as unknown as Record<string, unknown>);
       tally.case(after, 1);
+      dimsNow.set(row.id, dimsOf(after));
       if (w.initial) {
         const before = tallyCaseOf(w.initial as unknown as Record<string, unknown>);
         tally.case(before, -1);
-        const [was, is] = [dimsOf(before), dimsOf(after)];
+        const [was, is] = [dimsOf(before), dimsNow.get(row.id)!];
         if (!sameDims(was, is)) moved.push({ id: row.id, was, is });
       }
     }
@@ -172,9 +174,8 @@ export class ProjectionHandlers {
       for (const k of await m.getRepository(RptContact).findBy({ caseId: In(part.map((x) => x.id)) })) (tally.contact(k, byId.get(k.caseId)!.was, -1), tally.contact(k, byId.get(k.caseId)!.is, 1));
       for (const a of await m.getRepository(RptAct).findBy({ caseId: In(part.map((x) => x.id)) })) (tally.act(a, byId.get(a.caseId)!.was, -1), tally.act(a, byId.get(a.caseId)!.is, 1));
     }
-    const dimsNow = (caseId: string) => dimsOf(tallyCaseOf(cases.get(caseId)!.row as unknown as Record<string, unknown>));
-    for (const k of contacts) tally.contact(k, dimsNow(k.caseId), 1);
-    for (const a of acts) tally.act(a, dimsNow(a.caseId), 1);
+    for (const k of contacts) tally.contact(k, dimsNow.get(k.caseId)!, 1);
+    for (const a of acts) tally.act(a, dimsNow.get(a.caseId)!, 1);
 
     await upsertCases(m, rows);
     for (let i = 0; i < contacts.length; i += 500) await m.getRepository(RptContact).insert(contacts.slice(i, i + 500));

@@ -1,9 +1,21 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { exclusive } from '#libs/persistence';
 import { derivedWith, recordDerivation, refreshDerivedColumns } from './read-model-refresh.js';
 import { REPORTING_SETTINGS, type ReportingSettings } from './reporting.settings.js';
 import { retally } from './tallies.js';
+
+/**
+ * Every case's derived columns again with these settings, the reports' counters counted again from
+ * them, and what they were derived with recorded (at start, and when a holiday notice arrives).
+ * Returns the number of cases.
+ */
+export async function deriveAgain(m: EntityManager, s: ReportingSettings): Promise<number> {
+  const n = await refreshDerivedColumns(m, s);
+  await retally(m, s.timeZone);
+  await recordDerivation(m, s);
+  return n;
+}
 
 /**
  * Keeps the derived columns true to the settings they are computed with: at start, when the
@@ -24,16 +36,7 @@ export class ReadModelMaintainer implements OnApplicationBootstrap {
     if (await exclusive(this.dataSource, () => derivedWith(m, this.settings))) return;
     const t0 = Date.now();
     this.logger.log('the calendar, deadline policy or categories changed: deriving the report columns of every case again');
-    const n = await exclusive(this.dataSource, async () => {
-      const count = await m.transaction(async (t) => {
-        const n = await refreshDerivedColumns(t, this.settings);
-        // The counters follow the columns they are counted from.
-        await retally(t, this.settings.timeZone);
-        return n;
-      });
-      await recordDerivation(m, this.settings);
-      return count;
-    });
+    const n = await exclusive(this.dataSource, () => m.transaction((t) => deriveAgain(t, this.settings)));
     this.logger.log(`report columns of ${n} cases derived again in ${Date.now() - t0} ms`);
   }
 }
