@@ -55,4 +55,24 @@ describe('insertRows on MariaDB', () => {
     ).rejects.toThrow('after the insert');
     expect(await ds.getRepository(Sample).countBy({ note: '' })).toBe(0);
   });
+
+  it('upserts on MariaDB: replaced, or added to in the `add` columns, prepared chunks and text alike', async () => {
+    const at = new Date('2026-12-04T10:00:00.250Z');
+    const later = new Date('2026-12-05T10:00:00.500Z');
+    // 500 + 3 rows: one prepared chunk, one text chunk; the first time they are inserted, the second replaced.
+    const rows = (t: Date, note: string) => Array.from({ length: 503 }, (_, i) => ({ id: `u${i}`, at: t, doneAt: i % 2 ? null : t, flag: i % 2 === 0, n: i, note }));
+    await ds.transaction((m) => insertRows(m, Sample, rows(at, 'first'), { onConflict: { key: ['id'] } }));
+    await ds.transaction((m) => insertRows(m, Sample, rows(later, '替换'), { onConflict: { key: ['id'] } }));
+    expect(await ds.getRepository(Sample).countBy({ note: '替换' })).toBe(503);
+    expect(await ds.getRepository(Sample).findOneByOrFail({ id: 'u502' })).toEqual({ id: 'u502', at: later, doneAt: later, flag: true, n: 502, note: '替换' });
+    // Counters: added to (a negative change subtracts), the other columns replaced.
+    const plain = (id: string, n: number) => ({ id, at: '2026-12-04 10:00:00.000', doneAt: null, flag: false, n, note: 'added' });
+    await ds.transaction((m) => insertRows(m, { table: 'sample' }, [plain('u0', 10), plain('u1', -1), plain('u-new', 4)], { onConflict: { key: ['id'], add: ['n'] } }));
+    const got = (await ds.query("SELECT id, n, note FROM sample WHERE id IN ('u0', 'u1', 'u-new') ORDER BY id")) as { id: string; n: number; note: string }[];
+    expect(got).toEqual([
+      { id: 'u-new', n: 4, note: 'added' },
+      { id: 'u0', n: 10, note: 'added' },
+      { id: 'u1', n: 0, note: 'added' },
+    ]);
+  });
 });

@@ -4,6 +4,7 @@ import { addDays, toLocalDate } from '#libs/regulation';
 import { ALWAYS, SATISFIED_RATINGS } from './read-model.js';
 import { COUNTERS, KEY_COLUMNS, type Counter } from './tally-counters.js';
 import { asDate } from './read-model-refresh.js';
+import { insertRows } from '#libs/persistence';
 
 /**
  * The reports' counters (rpt_tally): what the summary and the breakdowns add up, kept by the
@@ -300,21 +301,20 @@ export class TallyDelta {
       .filter((r) => r.counters.size > 0)
       .sort((a, b) => compareKeys(a.key, b.key));
     this.rows.clear();
-    if (!rows.length) return;
-    const sqlite = m.connection.options.type === 'better-sqlite3';
-    const q = (c: string) => m.connection.driver.escape(c);
     for (let i = 0; i < rows.length; i += 300) {
       const chunk = rows.slice(i, i + 300);
+      // Only the counters the chunk changes (a row's update costs the database per column).
       const used = COUNTERS.filter((c) => chunk.some((r) => r.counters.has(c)));
-      const cols = [...KEY_COLUMNS, 'categoryTop', ...used];
-      const values: unknown[] = [];
-      for (const r of chunk) values.push(...r.key, r.categoryTop, ...used.map((c) => r.counters.get(c) ?? 0));
-      const tuple = `(${cols.map(() => '?').join(', ')})`;
-      const head = `INSERT INTO rpt_tally (${cols.map(q).join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')}`;
-      const sql = sqlite
-        ? `${head} ON CONFLICT (${KEY_COLUMNS.map(q).join(', ')}) DO UPDATE SET ${used.map((c) => `${q(c)} = ${q(c)} + excluded.${q(c)}`).join(', ')}`
-        : `${head} ON DUPLICATE KEY UPDATE ${used.map((c) => `${q(c)} = ${q(c)} + VALUES(${q(c)})`).join(', ')}`;
-      await m.query(sql, values);
+      const records = chunk.map((r) => {
+        const rec: Record<string, unknown> = {};
+        KEY_COLUMNS.forEach((c, k) => (rec[c] = r.key[k]));
+        rec.categoryTop = r.categoryTop;
+        for (const c of used) rec[c] = r.counters.get(c) ?? 0;
+        return rec;
+      });
+      // By the table's name: the migration that creates the table fills it through this too. Not
+      // prepared: the set of columns differs from one chunk to the next.
+      await insertRows(m, { table: 'rpt_tally' }, records, { onConflict: { key: KEY_COLUMNS, add: used }, prepare: false });
     }
   }
 }

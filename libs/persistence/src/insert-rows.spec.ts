@@ -31,4 +31,25 @@ describe('insertRows', () => {
     expect(await ds.getRepository(Sample).count()).toBe(0);
     await ds.destroy();
   });
+
+  it('upserts: an existing row is replaced, or added to in the columns named `add`; by entity or by table name', async () => {
+    const ds = await open();
+    const at = new Date('2026-12-04T10:00:00.000Z');
+    const later = new Date('2026-12-05T10:00:00.000Z');
+    await ds.transaction((m) => insertRows(m, Sample, [{ id: 'a', at, doneAt: null, flag: false, n: 1, note: 'first' }]));
+    // Replace: every column the rows set takes the new value; a new id is inserted beside it.
+    await ds.transaction((m) => insertRows(m, Sample, [{ id: 'a', at: later, doneAt: later, flag: true, n: 5, note: '第二' }, { id: 'b', at, doneAt: null, flag: false, n: 2, note: 'b' }], { onConflict: { key: ['id'] } }));
+    expect(await ds.getRepository(Sample).find({ order: { id: 'ASC' } })).toEqual([
+      { id: 'a', at: later, doneAt: later, flag: true, n: 5, note: '第二' },
+      { id: 'b', at, doneAt: null, flag: false, n: 2, note: 'b' },
+    ]);
+    // Add: the counter grows by the new value (a negative one shrinks it), the other columns are replaced.
+    // (Every NOT NULL column is set: both databases check the row as an insert first.)
+    const plain = (id: string, n: number, note: string) => ({ id, at: '2026-12-04 10:00:00.000', doneAt: null, flag: true, n, note });
+    await ds.transaction((m) => insertRows(m, { table: 'sample' }, [plain('a', 10, 'added'), plain('b', -2, 'b2')], { onConflict: { key: ['id'], add: ['n'] } }));
+    const rows = (await ds.query('SELECT id, n, note FROM sample ORDER BY id')) as { id: string; n: number; note: string }[];
+    expect(rows).toEqual([{ id: 'a', n: 15, note: 'added' }, { id: 'b', n: 0, note: 'b2' }]);
+    await expect(ds.transaction((m) => insertRows(m, Sample, [{ id: 'a', at, doneAt: null, flag: true, note: '' }], { onConflict: { key: ['id'], add: ['n'] } }))).rejects.toThrow('not among the columns');
+    await ds.destroy();
+  });
 });
