@@ -115,4 +115,23 @@ describe('worklist, case page and session picker over HTTP', () => {
     expect(housing.items.some((i: { id: string }) => i.id === late.id)).toBe(false);
     expect(housing.overdueTotal).toBe(0);
   });
+
+  it('pages: page after page gives the whole list once, in its order (newest first, or by urgency), with the total', async () => {
+    for (let i = 0; i < 5; i++) await register('admin', { receivedAt: daysAgo(2 + i * 3) });
+    for (const sort of [undefined, 'urgency']) {
+      const whole = (await get('/api/v1/petitions', 'office1', { ...(sort ? { sort } : {}), pageSize: 200 }).expect(200)).body;
+      expect(whole.total).toBeGreaterThanOrEqual(5);
+      const paged: string[] = [];
+      for (let page = 1; page <= Math.ceil(whole.total / 3); page++) {
+        const p = (await get('/api/v1/petitions', 'office1', { ...(sort ? { sort } : {}), page, pageSize: 3 }).expect(200)).body;
+        expect(p).toMatchObject({ total: whole.total, page, pageSize: 3 });
+        paged.push(...p.items.map((i: { id: string }) => i.id));
+      }
+      expect(paged).toEqual(whole.items.map((i: { id: string }) => i.id));
+      if (!sort) {
+        const received = whole.items.map((i: { receivedAt: string }) => Date.parse(i.receivedAt));
+        expect(received).toEqual([...received].sort((a: number, b: number) => b - a));
+      }
+    }
+  });
 });
