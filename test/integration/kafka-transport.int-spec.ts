@@ -90,6 +90,34 @@ describe('KafkaTransport on the Kafka broker', () => {
     expect(order.slice(order.lastIndexOf(7))).toEqual([7, 8, 9]);
   }, T);
 
+  it('in batches: every message once, in order per key; a batch whose handler throws is delivered again whole, and its offsets are committed only after it returned', async () => {
+    const topic = topicOf('batch');
+    const group = `it-batch-${run}`;
+    const keys = ['case-a', 'case-b', 'case-c'];
+    await transport('batch-producer').publish(keys.flatMap((key) => Array.from({ length: 30 }, (_, seq) => ({ topic, key, value: JSON.stringify({ key, seq }) }))));
+    const handled: ReceivedMessage[] = [];
+    const batches: number[] = [];
+    let failed = false;
+    await transport('batch-consumer').subscribeBatch(group, topic, async (ms) => {
+      // The first batch that holds seq 12 of a key fails once: none of it counts as handled.
+      if (!failed && ms.some((m) => seqOf(m) === 12)) {
+        failed = true;
+        throw new Error('batch failed once');
+      }
+      batches.push(ms.length);
+      handled.push(...ms);
+    });
+    expect(await waitUntil(async () => handled.length >= keys.length * 30, 60_000)).toBe(true);
+    expect(failed).toBe(true);
+    for (const key of keys) expect(handled.filter((m) => m.key === key).map(seqOf)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    expect(handled).toHaveLength(keys.length * 30);
+    expect(Math.max(...batches)).toBeGreaterThan(1); // delivered as batches, not one by one
+    for (const p of new Set(handled.map((m) => m.partition!))) {
+      const last = handled.filter((m) => m.partition === p).at(-1)!;
+      await waitForGroupsPast(topic, [group], p, last.offset!);
+    }
+  }, T);
+
   it('a consumer that comes back (a restarted service) resumes after what its group handled, and a new producer publishes on', async () => {
     const topic = topicOf('resume');
     const group = `it-resume-${run}`;

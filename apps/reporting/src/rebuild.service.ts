@@ -32,7 +32,7 @@ export interface RebuildStatus {
 
 /** The read-model tables a rebuild empties and fills again from the event log. */
 const READ_MODEL_TABLES = ['rpt_act', 'rpt_contact', 'rpt_reception_session', 'rpt_case', 'rpt_tally'];
-const BATCH = 1000;
+const BATCH = 5000;
 
 /**
  * Rebuilds the read model from the events alone: the event log the reporting service keeps

@@ -1,4 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Module, type INestApplicationContext } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { EventEnvelope } from '#libs/contracts';
 import { InternalController, SERVICE_API, type ServiceApi, type ServiceDefinition } from '#libs/runtime';
 import { ReportingInitial1700000000000 } from './migrations/1700000000000-reporting-initial.js';
 import { reportingPiiAtRest } from './migrations/1765000000000-reporting-pii-at-rest.js';
@@ -6,7 +8,7 @@ import { ReportingDeadLetters1765200000000 } from './migrations/1765200000000-re
 import { ReportingDiversionCloses1765300000000 } from './migrations/1765300000000-reporting-diversion-closes.js';
 import { reportingReadModel } from './migrations/1765400000000-reporting-read-model.js';
 import { reportingTallies } from './migrations/1766100000000-reporting-tallies.js';
-import { ProjectionHandlers } from './projection.handlers.js';
+import { PROJECTED_EVENTS, ProjectionHandlers } from './projection.handlers.js';
 import { CalendarHandler } from './calendar-handler.js';
 import { ReadModelMaintainer } from './read-model-maintainer.js';
 import { ReadModelRebuild, REPORTING_EVENT_GATE } from './rebuild.service.js';
@@ -53,5 +55,13 @@ export function reportingService(settings: ReportingSettings): ServiceDefinition
     ],
   })
   class ReportingModule {}
-  return { name: 'reporting', module: ReportingModule, entities: REPORTING_ENTITIES, eventGate, migrations: [ReportingInitial1700000000000, reportingPiiAtRest(settings.pii), ReportingDeadLetters1765200000000, ReportingDiversionCloses1765300000000, reportingReadModel(settings), reportingTallies(settings)] };
+  // The projection applies a broker batch at a time (one read of its cases, one write of them and of the counters).
+  const eventBatch = {
+    types: PROJECTED_EVENTS,
+    handler: (app: INestApplicationContext) => {
+      const projection = app.get(ProjectionHandlers);
+      return (events: EventEnvelope[], m: EntityManager) => projection.projectBatch(events, m, { log: true });
+    },
+  };
+  return { name: 'reporting', module: ReportingModule, entities: REPORTING_ENTITIES, eventGate, eventBatch, migrations: [ReportingInitial1700000000000, reportingPiiAtRest(settings.pii), ReportingDeadLetters1765200000000, ReportingDiversionCloses1765300000000, reportingReadModel(settings), reportingTallies(settings)] };
 }

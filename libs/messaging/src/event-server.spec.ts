@@ -234,6 +234,86 @@ const outboxWithProbe = async () => {
   return { ds, bus, seen };
 };
 
+describe('the case event server, a broker batch at a time', () => {
+  let ds: DataSource;
+  let server: CaseEventServer;
+  /** The runs the batch path applied (case ids), and the events the one-message path applied. */
+  let runs: string[][];
+  let single: string[];
+  let refuse: Set<string>;
+
+  beforeEach(async () => {
+    ds = new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: MESSAGING_ENTITIES, synchronize: true });
+    await ds.initialize();
+    runs = [];
+    single = [];
+    refuse = new Set();
+    server = new CaseEventServer({
+      group: 'test',
+      topic: CASE_EVENTS_TOPIC,
+      transport: new InProcessTransport(new InProcessBus()),
+      dataSource: ds,
+      maxAttempts: 2,
+      batch: {
+        types: ['case.registered'],
+        apply: async (events, m) => {
+          // The run's effect joins the transaction that records its event ids.
+          await m.getRepository(OutboxRecord).count();
+          runs.push(events.map((e) => e.caseId));
+          return events.filter((e) => refuse.has(e.caseId)).map((event) => ({ event }));
+        },
+      },
+    });
+    const one = async (event: { caseId: string }) => {
+      if (refuse.has(event.caseId)) throw new Error('cannot be applied');
+      single.push(event.caseId);
+    };
+    server.addHandler('case.registered', one, true);
+    server.addHandler('case.routed', one, true);
+  });
+  afterEach(async () => {
+    await server.close();
+    await ds.destroy();
+  });
+
+  const message = (value: string, offset: number) => ({ topic: CASE_EVENTS_TOPIC, partition: 0, offset: String(offset), key: 'k', value });
+  const routed = (caseId: string) => createEvent('case.routed', caseId, { mode: 'transfer', unitCode: 'housing', routedAt: '2024-09-19T02:00:00.000Z' }, { username: 'office1' }, new Date('2024-09-19T02:00:00Z'));
+  const processed = async () => (await ds.getRepository(ProcessedEventRecord).find()).length;
+
+  it('applies each run of batch-type events in one transaction, in order; other types, bad messages and duplicates take the one-message path', async () => {
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((id) => withoutClearPii(registered(id)));
+    const r = routed('b');
+    const batch = [a, b, a, r, c, d].map((e, i) => message(encodeEvent(e), i));
+    batch.splice(4, 0, message('not json', 99));
+    await server.receiveBatch(batch);
+    // a, b (a again: once) | routed b: its own | not json: dead-lettered | c, d
+    expect(runs).toEqual([['a', 'b'], ['c', 'd']]);
+    expect(single).toEqual(['b']);
+    expect(await processed()).toBe(5);
+    expect(await ds.getRepository(DeadLetterRecord).count()).toBe(1);
+    // The same batch delivered again (the broker's redelivery after a crash): nothing applied twice —
+    // the second time known to this process, the third time found in processed_event.
+    await server.receiveBatch(batch);
+    await server.receiveBatch(batch);
+    expect(runs).toEqual([['a', 'b'], ['c', 'd']]);
+    expect(single).toEqual(['b']);
+    expect(await processed()).toBe(5);
+    expect(await ds.getRepository(DeadLetterRecord).count()).toBe(1);
+  });
+
+  it('a run with an event that cannot be applied is rolled back and goes one by one: only that event is dead-lettered', async () => {
+    const events = ['a', 'bad', 'c'].map((id) => withoutClearPii(registered(id)));
+    refuse.add('bad');
+    await server.receiveBatch(events.map((e, i) => message(encodeEvent(e), i)));
+    expect(runs).toEqual([['a', 'bad', 'c']]); // tried whole, rolled back
+    expect(single).toEqual(['a', 'c']);
+    const kept = (await ds.getRepository(ProcessedEventRecord).find()).map((p) => p.eventId).sort();
+    expect(kept).toEqual([events[0].eventId, events[2].eventId].sort());
+    const dead = await ds.getRepository(DeadLetterRecord).find();
+    expect(dead.map((x) => x.eventId)).toEqual([events[1].eventId]);
+  });
+});
+
 describe('the outbox relay', () => {
   it('publishes committed rows in the order they were written, then marks them published', async () => {
     const { ds, bus, seen } = await outboxWithProbe();

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type Producer, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type KafkaMessage, type Producer, type LogEntry } from 'kafkajs';
 import { Logger } from '@nestjs/common';
 import type { EventTransport, ReceivedMessage, TransportMessage } from './transport.js';
 
@@ -115,6 +115,39 @@ export class KafkaTransport implements EventTransport {
   }
 
   async subscribe(group: string, topic: string, onMessage: (m: ReceivedMessage) => Promise<void>): Promise<void> {
+    const consumer = await this.consumer(group, topic);
+    await consumer.run({
+      autoCommit: true,
+      eachMessage: async ({ topic: t, partition, message, heartbeat }) => {
+        const beat = setInterval(() => void heartbeat().catch(() => undefined), 1000);
+        try {
+          await onMessage(received(t, partition, message));
+        } finally {
+          clearInterval(beat);
+        }
+      },
+    });
+  }
+
+  async subscribeBatch(group: string, topic: string, onBatch: (ms: ReceivedMessage[]) => Promise<void>): Promise<void> {
+    const consumer = await this.consumer(group, topic);
+    await consumer.run({
+      autoCommit: true,
+      // The batch's offsets are resolved (then committed) only once it has been handled whole.
+      eachBatchAutoResolve: true,
+      eachBatch: async ({ batch, heartbeat }) => {
+        if (!batch.messages.length) return;
+        const beat = setInterval(() => void heartbeat().catch(() => undefined), 1000);
+        try {
+          await onBatch(batch.messages.map((m) => received(batch.topic, batch.partition, m)));
+        } finally {
+          clearInterval(beat);
+        }
+      },
+    });
+  }
+
+  private async consumer(group: string, topic: string): Promise<Consumer> {
     await this.ensureTopics([topic]);
     const consumer = this.kafka.consumer({ groupId: consumerGroupId(topic, group), sessionTimeout: this.options.sessionTimeoutMs ?? 10000, heartbeatInterval: 1000 });
     consumer.on(consumer.events.CRASH, (e) => {
@@ -123,18 +156,8 @@ export class KafkaTransport implements EventTransport {
     });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      autoCommit: true,
-      eachMessage: async ({ topic: t, partition, message, heartbeat }) => {
-        const beat = setInterval(() => void heartbeat().catch(() => undefined), 1000);
-        try {
-          await onMessage({ topic: t, partition, offset: message.offset, key: message.key?.toString() ?? '', value: message.value?.toString() ?? '' });
-        } finally {
-          clearInterval(beat);
-        }
-      },
-    });
     this.consumers.push(consumer);
+    return consumer;
   }
 
   /** A consumer that crashed without restarting: this process no longer follows the topic. */
@@ -172,4 +195,8 @@ export class KafkaTransport implements EventTransport {
     if (this.probe) await this.probe.disconnect().catch(() => undefined);
     if (this.producer) await this.producer.disconnect().catch(() => undefined);
   }
+}
+
+function received(topic: string, partition: number, message: KafkaMessage): ReceivedMessage {
+  return { topic, partition, offset: message.offset, key: message.key?.toString() ?? '', value: message.value?.toString() ?? '' };
 }

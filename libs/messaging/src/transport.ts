@@ -19,6 +19,11 @@ export interface EventTransport {
   publish(messages: TransportMessage[]): Promise<void>;
   /** Delivers every message of the topic to this consumer group, one at a time, in order per key. */
   subscribe(group: string, topic: string, onMessage: (m: ReceivedMessage) => Promise<void>): Promise<void>;
+  /**
+   * Optional: delivers the messages as the broker fetched them, a batch of one partition at a
+   * time in order; the batch is acknowledged once the promise resolves (a throw: delivered again).
+   */
+  subscribeBatch?(group: string, topic: string, onBatch: (ms: ReceivedMessage[]) => Promise<void>): Promise<void>;
   /** Resolves when the broker answers and no consumer has crashed (readiness); throws with why otherwise. */
   ping?(): Promise<void>;
   /** Messages of `topic` the consumer group has yet to handle, by partition (metrics). */

@@ -1,8 +1,9 @@
-import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { Module, type DynamicModule, type INestApplicationContext, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { EventEnvelope, EventType } from '#libs/contracts';
 import { addMetricsSampler, CLOCK, listenOrExplain, metrics, offsetClock, ReadableLogger } from '#libs/common';
 import { httpLog, httpMetrics, MetricsController, requestContext } from './observability.js';
 import { CaseEventServer, DeadLetterBox, type DeadLetterView, type EventGate, MESSAGING_ENTITIES, OutboxRelay } from '#libs/messaging';
@@ -29,6 +30,12 @@ export interface ServiceDefinition {
   metrics?: () => MetricsSampler;
   /** A gate its consumer passes before each event, held by the service itself (reporting: the rebuild). */
   eventGate?: EventGate;
+  /**
+   * Events its consumer applies a broker batch at a time, in one transaction (CaseEventServer's
+   * `batch`), by what `handler` takes from the started application; no other handler of the
+   * service may take these types. Where the transport has no batches (embedded), one by one.
+   */
+  eventBatch?: { types: readonly EventType[]; handler: (app: INestApplicationContext) => (events: EventEnvelope[], manager: EntityManager) => Promise<readonly unknown[]> };
 }
 
 /**
@@ -154,7 +161,8 @@ export async function startService(
   const dataSource = app.get(DataSource);
   await migrate(dataSource);
   const relay = app.get(OutboxRelay);
-  const server = new CaseEventServer({ group: def.name, topic: options.topic, transport: options.transport, dataSource, afterCommit: () => void relay.kick(), gate: def.eventGate });
+  const batch = def.eventBatch ? { types: def.eventBatch.types, apply: def.eventBatch.handler(app) } : undefined;
+  const server = new CaseEventServer({ group: def.name, topic: options.topic, transport: options.transport, dataSource, afterCommit: () => void relay.kick(), gate: def.eventGate, batch });
   app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
   app.get(UnitOfWork).useEventServer(server);
   const deadLetters = new DeadLetterBox(dataSource, server);
