@@ -21,8 +21,8 @@
  * K−1 more times with new ids (K ≤ 10) and times the reads again — the read target at K × N cases
  * without ingesting them (labelled as such).
  *
- * Options: --cases N (repeatable; default 100000), --runs R (40; --warmup W: 2 untimed runs first), --batch B (500 events per
- * transaction), --streams S (1: one consumer; S > 1: cases split by id over S consumers, S
+ * Options: --cases N (repeatable; default 100000), --runs R (40; --warmup W: 2 untimed runs first), --batch B (5000 events per
+ * transaction, as the rebuild's batches), --streams S (1: one consumer; S > 1: cases split by id over S consumers, S
  * transactions at a time), --seed X (1), --replicate K (off), --skip-rebuild, --keep (leave the
  * schema for EXPLAIN; it is dropped otherwise), --reads-only (only the reads, on the schema a
  * --keep run left; --runs applies).
@@ -30,8 +30,10 @@
  */
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import mysqlCallbacks from 'mysql2';
 import mysql from 'mysql2/promise';
 import { DataSource } from 'typeorm';
 import { PiiKeyring, type Clock } from '#libs/common';
@@ -57,7 +59,7 @@ const MB = 1024 * 1024;
 // arguments
 
 function parseArgs(argv: string[]) {
-  const o = { cases: [] as number[], runs: 40, warmup: 2, batch: 500, streams: 1, seed: 1, replicate: 0, skipRebuild: false, keep: false, readsOnly: false };
+  const o = { cases: [] as number[], runs: 40, warmup: 2, batch: 5000, streams: 1, seed: 1, replicate: 0, skipRebuild: false, keep: false, readsOnly: false };
   const int = (name: string, v: string | undefined, min = 1) => {
     const n = Number(String(v ?? '').replace(/[_,]/g, ''));
     if (!Number.isInteger(n) || n < min) throw new Error(`${name} needs an integer ≥ ${min} (got ${v})`);
@@ -157,6 +159,45 @@ async function dropSchema(db: MysqlConfig): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// where the time goes
+
+/** The local database server's CPU time so far (µs, user + system, every thread), or null when it is not on this machine. */
+function dbServerCpuUs(): number | null {
+  for (const name of ['mariadbd', 'mysqld']) {
+    try {
+      const pid = execFileSync('pidof', [name], { encoding: 'utf8' }).trim().split(/\s+/)[0];
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      // utime, stime: fields 14 and 15 of stat (12 and 13 after the command), in clock ticks (100/s).
+      return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+    } catch {
+      /* not this one */
+    }
+  }
+  return null;
+}
+
+/** Time spent in statements (from sending to the answer), over every connection of this process. */
+const dbWait = { ms: 0 };
+function meterStatements(): void {
+  const proto = (mysqlCallbacks as unknown as { Connection: { prototype: Record<string, (...a: unknown[]) => unknown> } }).Connection.prototype;
+  for (const method of ['query', 'execute']) {
+    const original = proto[method];
+    proto[method] = function (this: unknown, ...args: unknown[]) {
+      const i = args.findIndex((a) => typeof a === 'function');
+      if (i >= 0) {
+        const cb = args[i] as (...r: unknown[]) => void;
+        const t0 = performance.now();
+        args[i] = (...r: unknown[]) => {
+          dbWait.ms += performance.now() - t0;
+          cb(...r);
+        };
+      }
+      return original.apply(this, args);
+    };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // phases
 
 interface IngestResult {
@@ -170,6 +211,10 @@ interface IngestResult {
   stats: HistoryStats;
   /** Events the projection refused (none expected). */
   failed: number;
+  /** CPU time of this process while applying (µs), of the database server (µs; null: not found), and the time spent waiting on statements (ms). */
+  cpuUs: number;
+  dbCpuUs: number | null;
+  dbWaitMs: number;
 }
 
 async function ingest(ds: DataSource, settings: ReportingSettings, n: number, o: ReturnType<typeof parseArgs>): Promise<IngestResult> {
@@ -185,6 +230,9 @@ async function ingest(ds: DataSource, settings: ReportingSettings, n: number, o:
   const start = performance.now();
   let lastReport = start;
   let failed = 0;
+  let cpuUs = 0;
+  let dbCpuUs: number | null = 0;
+  let dbWaitMs = 0;
   // A batch per transaction, as a batched consumer or the rebuild applies it: logged, its cases read once and written once, its counters once.
   const apply = (batch: EventEnvelope[]) =>
     ds.transaction(async (m) => {
@@ -212,6 +260,9 @@ async function ingest(ds: DataSource, settings: ReportingSettings, n: number, o:
     generateMs += performance.now() - g0;
     if (!batch.length) break;
     const a0 = performance.now();
+    const c0 = process.cpuUsage();
+    const d0 = dbServerCpuUs();
+    const w0 = dbWait.ms;
     if (o.streams === 1) await apply(batch);
     else {
       const parts: EventEnvelope[][] = Array.from({ length: o.streams }, () => []);
@@ -219,13 +270,18 @@ async function ingest(ds: DataSource, settings: ReportingSettings, n: number, o:
       await Promise.all(parts.filter((p) => p.length).map(apply));
     }
     applyMs += performance.now() - a0;
+    const c1 = process.cpuUsage(c0);
+    cpuUs += c1.user + c1.system;
+    const d1 = dbServerCpuUs();
+    dbCpuUs = d0 === null || d1 === null || dbCpuUs === null ? null : dbCpuUs + (d1 - d0);
+    dbWaitMs += dbWait.ms - w0;
     events += batch.length;
     if (performance.now() - lastReport > 15_000) {
       lastReport = performance.now();
       progress(`ingest: ${fmt(events)} events, ${fmt(stats.cases)} cases, ${fmt(events / ((lastReport - start) / 1000))} events/s, load ${load()}`);
     }
   }
-  return { events, cases: stats.cases, wallMs: performance.now() - start, generateMs, applyMs, validated, validateUs: (validateMs * 1000) / Math.max(1, validated), stats, failed };
+  return { events, cases: stats.cases, wallMs: performance.now() - start, generateMs, applyMs, validated, validateUs: (validateMs * 1000) / Math.max(1, validated), stats, failed, cpuUs, dbCpuUs, dbWaitMs };
 }
 
 interface RebuildResult {
@@ -370,6 +426,7 @@ async function unreplicate(ds: DataSource): Promise<void> {
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
+  meterStatements();
   const db = mysqlConfigFromUrl(process.env.BENCH_DATABASE_URL || 'mariadb://root:@127.0.0.1:3306/petition_bench_') as MysqlConfig;
   const settings: ReportingSettings = {
     timeZone: 'Asia/Shanghai',
@@ -433,6 +490,13 @@ async function main(): Promise<void> {
         ['events/s (total)', fmt(rate)],
         ['events refused by the projection', fmt(ing.failed)],
         ['events/s (applying only)', fmt(ing.events / (ing.applyMs / 1000))],
+        ['  CPU per event: this process (projection, driver)', `${fmt(ing.cpuUs / ing.events, 1)} µs`],
+        ['  CPU per event: the database server (all its threads)', ing.dbCpuUs === null ? 'not measured (no local mariadbd/mysqld in /proc)' : `${fmt(ing.dbCpuUs / ing.events, 1)} µs`],
+        ['  waiting on statements per event', `${fmt((ing.dbWaitMs * 1000) / ing.events, 1)} µs`],
+        [
+          `  ceiling on ${cpus().length} cores (both busy all the time)`,
+          ing.dbCpuUs === null ? '—' : `${fmt((cpus().length * 1e6) / ((ing.cpuUs + ing.dbCpuUs) / ing.events))} events/s`,
+        ],
         [`target ≥ ${fmt(TARGET_EVENTS_PER_S)}/s`, rate >= TARGET_EVENTS_PER_S ? 'meets' : `MISSES (${fmt((100 * rate) / TARGET_EVENTS_PER_S, 1)} % of it)`],
         ['validated with validateEvent (sample)', `${fmt(ing.validated)} events, all valid, ${fmt(ing.validateUs)} µs each (the live consumer validates every event: not in the rate)`],
         ['cases open at the clock', fmt(ing.stats.openAtNow)],
