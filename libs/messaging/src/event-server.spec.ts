@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { CASE_EVENTS_TOPIC, CASE_EVENTS_DLT, createEvent, encodeEvent } from '#libs/contracts';
 import { DeadLetterBox } from './dead-letters.js';
 import { DeadLetterRecord, MESSAGING_ENTITIES, OutboxRecord, ProcessedEventRecord } from './entities.js';
-import { CaseEventServer, type CaseEventContext } from './event-server.js';
+import { CaseEventServer, waitForEvent, type CaseEventContext } from './event-server.js';
 import { InProcessBus, InProcessTransport } from './in-process.transport.js';
 import { appendToOutbox, OutboxRelay } from './outbox.js';
 
@@ -78,6 +78,21 @@ describe('the case event server', () => {
     await publish(encodeEvent(e));
     expect(applied).toEqual(['case-1']);
     expect(await ds.getRepository(ProcessedEventRecord).countBy({ eventId: e.eventId })).toBe(1);
+  });
+
+  it('wakes a waiter when the event is applied, instead of polling processed_event', async () => {
+    const e = registered('case-waited');
+    const looks = jest.spyOn(ds.getRepository(ProcessedEventRecord), 'existsBy');
+    // No fallback look within the bound: only the wake-up can end the wait before it with one look.
+    const waiting = waitForEvent(ds, e.eventId, 3_000, 60_000);
+    await new Promise((r) => setTimeout(r, 100));
+    await publish(encodeEvent(e));
+    expect(await waiting).toBe(true);
+    // The one look at the start: the old poll looked every 5–100 ms, a wait without the wake-up looks again at its bound.
+    expect(looks.mock.calls.length).toBe(1);
+    // Already applied: found at the first look. Never applied: false after the bound.
+    expect(await waitForEvent(ds, e.eventId, 1_000)).toBe(true);
+    expect(await waitForEvent(ds, 'never-applied', 300)).toBe(false);
   });
 
   it('sends a message that is not JSON to the dead-letter topic with the reason, and moves on', async () => {

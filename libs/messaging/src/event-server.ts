@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { Logger } from '@nestjs/common';
 import { BaseRpcContext, EventPattern, Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
@@ -195,6 +196,7 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
     const applied = new Set(fresh);
     for (const e of events) metrics.eventsHandled.inc({ service, type: e.type, outcome: applied.has(e) ? 'applied' : 'duplicate' });
     for (const e of fresh) this.appliedHere.add(e.eventId);
+    announceApplied(dataSource, fresh.map((e) => e.eventId));
     if (fresh.length) {
       // As the one-message path reports each event (its correlation id in the line), with the batch's time shared out.
       const ms = performance.now() - started;
@@ -281,6 +283,7 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
     const now = new Date();
     await insertRows(manager, ProcessedEventRecord, events.map((e) => ({ eventId: e.eventId, type: e.type, processedAt: now })));
     afterCommit.push(async () => {
+      announceApplied(manager.connection, events.map((e) => e.eventId));
       for (const e of events) {
         this.appliedHere.add(e.eventId);
         // From the broker, or in the command that produced it (whose copy from the broker then counts as a duplicate).
@@ -378,14 +381,61 @@ export async function runAfterCommit(steps: Array<() => Promise<void>>, onError:
   for (const fn of steps) await fn().catch((e: Error) => onError(e));
 }
 
-/** Waits until this service has applied the given event (bounded); true when it has. */
-export async function waitForEvent(dataSource: DataSource, eventId: string, timeoutMs: number): Promise<boolean> {
+/** Per data source (a service's store): the ids of the events it has just committed, for the waiters of this process. */
+const appliedSignals = new WeakMap<DataSource, EventEmitter>();
+
+function appliedSignal(dataSource: DataSource): EventEmitter {
+  let s = appliedSignals.get(dataSource);
+  if (!s) {
+    s = new EventEmitter();
+    s.setMaxListeners(0);
+    appliedSignals.set(dataSource, s);
+  }
+  return s;
+}
+
+/** Wakes this process's waiters for these events (called once their transaction has committed). */
+export function announceApplied(dataSource: DataSource, eventIds: readonly string[]): void {
+  const s = appliedSignals.get(dataSource);
+  if (s) for (const id of eventIds) s.emit(id);
+}
+
+/** How often a waiter looks at processed_event itself: for an event applied by another process (a second replica). */
+const WAIT_POLL_MS = 250;
+
+/**
+ * Waits until this service has applied the given event (bounded); true when it has. Woken by
+ * the consumer or command of this process that commits it (no polling of processed_event); it
+ * looks at the table once at the start and then every WAIT_POLL_MS for what another process did.
+ */
+export async function waitForEvent(dataSource: DataSource, eventId: string, timeoutMs: number, pollMs = WAIT_POLL_MS): Promise<boolean> {
   const repo = dataSource.getRepository(ProcessedEventRecord);
-  const deadline = Date.now() + timeoutMs;
-  for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
-    if (await exclusive(dataSource, () => repo.existsBy({ eventId }))) return true;
-    if (Date.now() >= deadline) return false;
-    await new Promise((r) => setTimeout(r, delay));
+  const signal = appliedSignal(dataSource);
+  let woken = false;
+  let wake = () => {};
+  const onApplied = () => {
+    woken = true;
+    wake();
+  };
+  // Listening before the first look: an event committed in between still wakes it.
+  signal.once(eventId, onApplied);
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (woken || (await exclusive(dataSource, () => repo.existsBy({ eventId })))) return true;
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, Math.min(pollMs, left));
+        wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+        if (woken) wake();
+      });
+    }
+  } finally {
+    signal.off(eventId, onApplied);
   }
 }
 
