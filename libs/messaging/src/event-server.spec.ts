@@ -316,12 +316,28 @@ describe('the case event server, a broker batch at a time', () => {
     expect(await ds.getRepository(DeadLetterRecord).count()).toBe(1);
   });
 
-  it('a run with an event that cannot be applied is rolled back and goes one by one: only that event is dead-lettered', async () => {
+  it('applies the other types a run per transaction through their handlers; a handler that throws sends its run one by one', async () => {
+    const events = ['x', 'y', 'bad', 'z'].map((id) => routed(id));
+    refuse.add('bad');
+    const commits: number[] = [];
+    const counting = jest.spyOn(ds, 'transaction');
+    await server.receiveBatch(events.slice(0, 2).map((e, i) => message(encodeEvent(e), i)));
+    commits.push(counting.mock.calls.length);
+    expect(single).toEqual(['x', 'y']);
+    expect(commits).toEqual([1]); // both in one transaction
+    await server.receiveBatch(events.slice(2).map((e, i) => message(encodeEvent(e), 10 + i)));
+    expect(single).toEqual(['x', 'y', 'z']);
+    expect((await ds.getRepository(DeadLetterRecord).find()).map((x) => x.eventId)).toEqual([events[2].eventId]);
+    expect(await processed()).toBe(3);
+  });
+
+  it('a run with an event that cannot be applied is rolled back; the others go on as runs, that one alone: only it is dead-lettered', async () => {
     const events = ['a', 'bad', 'c'].map((id) => withoutClearPii(registered(id)));
     refuse.add('bad');
     await server.receiveBatch(events.map((e, i) => message(encodeEvent(e), i)));
-    expect(runs).toEqual([['a', 'bad', 'c']]); // tried whole, rolled back
-    expect(single).toEqual(['a', 'c']);
+    // Tried whole and rolled back; then what came before it, it alone (one message: its retries, the dead letter), what came after.
+    expect(runs).toEqual([['a', 'bad', 'c'], ['a'], ['c']]);
+    expect(single).toEqual([]);
     const kept = (await ds.getRepository(ProcessedEventRecord).find()).map((p) => p.eventId).sort();
     expect(kept).toEqual([events[0].eventId, events[2].eventId].sort());
     const dead = await ds.getRepository(DeadLetterRecord).find();

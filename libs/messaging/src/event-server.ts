@@ -45,9 +45,9 @@ export interface CaseEventServerOptions {
    * Events of these types applied many at a time (when the transport delivers batches): the
    * run of consecutive such events of a broker batch that are new goes to `apply` in one
    * transaction, with one insert of their processed-event rows. `apply` returns the events it
-   * could not apply; then — or when it throws — the transaction is rolled back and each message
-   * of the run takes the one-message path (retries, dead letter), so a bad event still stops
-   * only itself.
+   * could not apply (`{event}`); then — or when it throws — the transaction is rolled back and
+   * the first of them takes the one-message path (retries, dead letter), so a bad event still
+   * stops only itself.
    */
   batch?: { types: readonly EventType[]; apply: (events: EventEnvelope[], manager: EntityManager) => Promise<readonly unknown[]> };
 }
@@ -79,7 +79,7 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
   async listen(callback: (...params: unknown[]) => void): Promise<void> {
     try {
       const { transport, group, topic } = this.options;
-      if (this.options.batch && transport.subscribeBatch) await transport.subscribeBatch(group, topic, (ms) => this.receiveBatch(ms));
+      if (transport.subscribeBatch) await transport.subscribeBatch(group, topic, (ms) => this.receiveBatch(ms));
       else await transport.subscribe(group, topic, (m) => this.receive(m));
       callback();
     } catch (e) {
@@ -105,7 +105,7 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
    * closing with a dead letter not yet stored and published: the message is then not
    * acknowledged (Kafka delivers it again after the restart).
    */
-  async receive(message: ReceivedMessage): Promise<void> {
+  async receive(message: ReceivedMessage, attemptsMade = 0): Promise<void> {
     let event: EventEnvelope;
     let json: Record<string, unknown> | null = null;
     const service = this.options.group;
@@ -122,53 +122,80 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
       return;
     }
     // Every line logged while handling it, and every event it causes, carry its correlation id.
-    return withLogContext({ correlationId: event.correlationId ?? event.eventId, eventId: event.eventId }, () => this.handle(message, json, event));
+    return withLogContext(logContextOf(event), () => this.handle(message, json, event, attemptsMade));
   }
 
   /**
-   * Public for tests: process a batch of received messages in order. The runs of consecutive
-   * valid events of the batch types are applied a run per transaction (`options.batch`); every
-   * other message, and every message of a run that could not be applied whole, takes `receive`.
+   * Public for tests: process a batch of received messages in order. Each run of consecutive
+   * valid new events is applied in one transaction — the batch types (`options.batch`) by its
+   * `apply`, the others by their handlers one after the other, each under its own log context (the
+   * events it causes carry its correlation id) — with one insert of their processed-event rows.
+   * Every other message takes `receive` (retries, dead letter); so does an event that failed in
+   * its run (its try there counted as an attempt), the rest of the run going on without it.
    */
   async receiveBatch(messages: ReceivedMessage[]): Promise<void> {
-    const batch = this.options.batch;
-    if (!batch) {
-      for (const m of messages) await this.receive(m);
-      return;
-    }
+    const types = this.options.batch?.types ?? [];
     let run: { message: ReceivedMessage; event: EventEnvelope }[] = [];
+    let special = false;
     const flush = async () => {
-      const r = run;
+      let rest = run;
       run = [];
-      if (r.length && !(await this.applyRun(r.map((x) => x.event)))) for (const x of r) await this.receive(x.message);
+      while (rest.length) {
+        const result = await this.applyRun(rest.map((x) => x.event), special);
+        if (result === true) return;
+        if (result === false) {
+          for (const x of rest) await this.receive(x.message);
+          return;
+        }
+        // The event that failed is known: the ones before it applied again together, it alone (its
+        // try in the batch counts as its first attempt), the ones after it as a run of their own.
+        const at = rest.findIndex((x) => x.event.eventId === result.failed);
+        if (at < 0) {
+          for (const x of rest) await this.receive(x.message);
+          return;
+        }
+        const head = rest.slice(0, at);
+        if (head.length && (await this.applyRun(head.map((x) => x.event), special)) !== true) for (const x of head) await this.receive(x.message);
+        await this.receive(rest[at].message, 1);
+        rest = rest.slice(at + 1);
+      }
     };
     for (const message of messages) {
-      const event = this.batchable(message, batch.types);
-      if (event) {
-        run.push({ message, event });
+      const event = this.batchable(message);
+      if (!event) {
+        await flush();
+        await this.receive(message);
         continue;
       }
-      await flush();
-      await this.receive(message);
+      const isSpecial = types.includes(event.type as EventType);
+      if (isSpecial !== special) await flush();
+      special = isSpecial;
+      run.push({ message, event });
     }
     await flush();
   }
 
-  /** The message's event when it can join a run: valid, of a batch type, not one this process applied itself. */
-  private batchable(message: ReceivedMessage, types: readonly EventType[]): EventEnvelope | null {
+  /** The message's event when it can join a run: valid, not one this process applied itself. */
+  private batchable(message: ReceivedMessage): EventEnvelope | null {
     try {
       const json = parseEvent(message.value);
-      if (typeof json.eventId !== 'string' || this.appliedHere.has(json.eventId) || !types.includes(json.type as EventType)) return null;
+      if (typeof json.eventId !== 'string' || this.appliedHere.has(json.eventId)) return null;
       return validateEvent(json);
     } catch {
       return null; // receive() dead-letters it with the reason
     }
   }
 
-  /** Applies a run in one transaction; false when it could not be applied whole (nothing of it is kept). */
-  private async applyRun(events: EventEnvelope[]): Promise<boolean> {
+  /**
+   * Applies a run in one transaction: true when it was; otherwise nothing of it is kept, and the
+   * answer names the event whose handler failed first ({failed: eventId}) or is false when that is
+   * not known (e.g. the commit failed).
+   */
+  private async applyRun(events: EventEnvelope[], special: boolean): Promise<true | false | { failed: string }> {
+    let failed: string | null = null;
     const { dataSource, group: service } = this.options;
     const started = performance.now();
+    const afterCommit: Array<() => Promise<void>> = [];
     const work = () =>
       exclusive(dataSource, () =>
         dataSource.transaction(async (manager) => {
@@ -181,8 +208,19 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
           const fresh = events.filter((e) => !seen.has(e.eventId) && (seen.add(e.eventId), true));
           if (!fresh.length) return fresh;
           await insertRows(manager, ProcessedEventRecord, fresh.map((e) => ({ eventId: e.eventId, type: e.type, processedAt: new Date() })));
-          const failures = await this.options.batch!.apply(fresh, manager);
-          if (failures.length) throw new Error(`${failures.length} of ${fresh.length} events could not be applied`);
+          if (special) {
+            const failures = (await this.options.batch!.apply(fresh, manager)) as { event?: EventEnvelope }[];
+            if (failures.length) {
+              failed = failures[0]?.event?.eventId ?? null;
+              throw new Error(`${failures.length} of ${fresh.length} events could not be applied`);
+            }
+          } else {
+            for (const e of fresh) {
+              failed = e.eventId;
+              await withLogContext(logContextOf(e), () => this.runHandlers(manager, e, afterCommit));
+            }
+            failed = null;
+          }
           return fresh;
         }),
       );
@@ -190,31 +228,31 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
     try {
       fresh = await (this.options.gate ? this.options.gate.through(work) : work());
     } catch (e) {
-      this.logger.warn(`${service}: a batch of ${events.length} events could not be applied whole (${maskText(String((e as Error)?.message ?? e))}); one by one`);
-      return false;
+      this.logger.warn(`${service}: a batch of ${events.length} events could not be applied whole (${maskText(String((e as Error)?.message ?? e))}); ${failed ? `event ${failed} alone` : 'one by one'}`);
+      return failed ? { failed } : false;
     }
     const applied = new Set(fresh);
     for (const e of events) metrics.eventsHandled.inc({ service, type: e.type, outcome: applied.has(e) ? 'applied' : 'duplicate' });
     for (const e of fresh) this.appliedHere.add(e.eventId);
     announceApplied(dataSource, fresh.map((e) => e.eventId));
+    await runAfterCommit(afterCommit, (e) => this.logger.error(`${service}: an after-commit step of a batch failed: ${maskText(String(e?.message ?? e))}`));
     if (fresh.length) {
       // As the one-message path reports each event (its correlation id in the line), with the batch's time shared out.
       const ms = performance.now() - started;
       for (const e of fresh) {
         metrics.handlerDuration.observe({ service, type: e.type }, ms / fresh.length / 1000);
-        withLogContext({ correlationId: e.correlationId ?? e.eventId, eventId: e.eventId }, () =>
-          this.logger.log(`${service}: applied ${e.type} ${e.eventId} (case ${e.caseId}) in a batch of ${fresh.length} in ${Math.round(ms)} ms`),
-        );
+        withLogContext(logContextOf(e), () => this.logger.log(`${service}: applied ${e.type} ${e.eventId} (case ${e.caseId}) in a batch of ${fresh.length} in ${Math.round(ms)} ms`));
       }
       this.options.afterCommit?.();
     }
     return true;
   }
 
-  private async handle(message: ReceivedMessage, json: Record<string, unknown> | null, event: EventEnvelope): Promise<void> {
+  /** `attemptsMade`: tries its batch already made (the one in which its handler threw). */
+  private async handle(message: ReceivedMessage, json: Record<string, unknown> | null, event: EventEnvelope, attemptsMade = 0): Promise<void> {
     const service = this.options.group;
     const max = this.options.maxAttempts ?? 3;
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = attemptsMade + 1; ; attempt++) {
       const started = performance.now();
       try {
         const applied = await this.apply(event);
@@ -358,6 +396,11 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
       }
     }
   }
+}
+
+/** What every line logged while applying the event, and every event it causes, carry. */
+function logContextOf(e: EventEnvelope) {
+  return { correlationId: e.correlationId ?? e.eventId, eventId: e.eventId };
 }
 
 /** A bounded set of ids: the oldest is forgotten when it is full. */
