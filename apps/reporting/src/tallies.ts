@@ -125,6 +125,18 @@ export function tallyCaseOf(r: Record<string, unknown>): TallyCase {
   };
 }
 
+/** Whether two TallyCases count alike (every field equal; instants by their time). */
+export function sameTallyCase(a: TallyCase, b: TallyCase): boolean {
+  for (const k of Object.keys(a) as (keyof TallyCase)[]) {
+    const x = a[k];
+    const y = b[k];
+    if (x instanceof Date || y instanceof Date) {
+      if (!(x instanceof Date && y instanceof Date && x.getTime() === y.getTime())) return false;
+    } else if (x !== y) return false;
+  }
+  return true;
+}
+
 export function dimsOf(c: Pick<TallyCase, 'unitCode' | 'category' | 'categoryTop' | 'channel' | 'authority' | 'purpose'>): TallyDims {
   return { unit: c.unitCode ?? '', category: c.category, categoryTop: c.categoryTop, channel: c.channel, authority: c.authority ?? '', purpose: c.purpose };
 }
