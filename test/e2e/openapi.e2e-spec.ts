@@ -7,6 +7,8 @@ import {
 import { CalendarController } from '../../apps/gateway/src/calendar.js';
 import { DeadLettersController } from '../../apps/gateway/src/dead-letters.js';
 import { TimerQueueController } from '../../apps/gateway/src/timer-queue.js';
+import { PublicTrackController } from '../../apps/gateway/src/public-track.js';
+import { DocumentsController } from '../../apps/gateway/src/documents.js';
 import { ADMIN_PASSWORD, bearer, login, seedOffice, startTestPlatform, type TestPlatform } from '../support/embedded.js';
 
 /**
@@ -29,6 +31,8 @@ type Doc = { paths: Record<string, Record<string, Op>>; components: { schemas: R
 const CONTROLLERS: Record<string, Function> = {
   CalendarController,
   HealthController, AuthController, AdminController, PetitionsController, PetitionersController, ReceptionSessionsController, ReportsController, DeadLettersController, TimerQueueController,
+  PublicTrackController,
+  DocumentsController,
 };
 const ERROR_REF = '#/components/schemas/ErrorBodyDto';
 const CJK = /[\u4e00-\u9fff]/;
@@ -226,6 +230,18 @@ describe('OpenAPI document', () => {
     await send('PetitionsController_route', b);
     await send('PetitionsController_object', b);
     await send('PetitionsController_decline', b);
+    // The public door (信访查询) on a fourth case, with the tracking number and query code its registration answered.
+    const d = await t.http().post('/api/v1/petitions').set(bearer(tokens.reception1)).send({ channel: 'visit', petitioners: [{ name: '孙八' }], purpose: 'appeal', category: 'urban-rural-construction', summary: '小区路灯损坏', content: '反映小区路灯损坏多日未修。' }).expect(201);
+    const receipt = { trackingNo: d.body.trackingNo, queryCode: d.body.queryCode };
+    await send('PublicTrackController_follow', {}, { replace: receipt });
+    await t.http().post(`/api/v1/petitions/${d.body.id}/route`).set(bearer(tokens.office1)).send({ mode: 'transfer', unitCode: 'housing-bureau' }).expect(200);
+    await t.http().post(`/api/v1/petitions/${d.body.id}/accept`).set(bearer(tokens.handler)).send({}).expect(200);
+    await t.http().post(`/api/v1/petitions/${d.body.id}/close`).set(bearer(tokens.handler)).send({ kind: 'substantive', outcome: 'support', opinion: '已修复。' }).expect(200);
+    await send('PublicTrackController_evaluate', {}, { replace: receipt });
+    await send('PublicTrackController_reviewRequest', {}, { replace: receipt });
+    await t.http().post(`/api/v1/petitions/${d.body.id}/review-opinion`).set(bearer(tokens.office1)).send({ kind: 'substantive', outcome: 'support', opinion: '维持。' }).expect(200);
+    await send('PublicTrackController_reReviewRequest', {}, { replace: receipt });
+
     // A third case, routed, then diverted to litigation.
     const c = await t
       .http()
@@ -253,7 +269,9 @@ describe('OpenAPI document', () => {
         if (example === undefined && (p as { required?: boolean }).required) problems.push(`${name(o)}: required query parameter ${p.name} without an example`);
         if (example !== undefined) query[p.name] = example;
       }
-      let req = t.http().get(o.path.replace('{id}', open.body.id)).query(query);
+      // {id}: the registered case; another path parameter: its example (a document kind the case has).
+      const pathExample = (n: string) => (o.op.parameters ?? []).find((p) => p.in === 'path' && p.name === n) as { example?: unknown; schema?: { example?: unknown } } | undefined;
+      let req = t.http().get(o.path.replace(/\{(\w+)\}/g, (_, n: string) => (n === 'id' ? open.body.id : String(pathExample(n)?.example ?? pathExample(n)?.schema?.example)))).query(query);
       if (!guard.public) req = req.set(bearer(userFor[guard.roles[0] ?? 'office']()));
       const res = await req;
       if (res.status < 200 || res.status >= 300) problems.push(`${name(o)} ${JSON.stringify(query)} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);

@@ -67,6 +67,8 @@ describe('the write path without the read model', () => {
         eventIds: [expect.any(String)],
         status: 'accepted-pending-view',
         created: true,
+        // the new case's query code: this answer is the only one that shows it
+        queryCode: expect.stringMatching(/^[2-9A-HJ-NP-Z]{6}$/),
         message: '已保存，案件视图稍后更新',
       });
       id = first.body.id;

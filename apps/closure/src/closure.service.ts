@@ -60,10 +60,12 @@ export class ClosureService {
     });
   }
 
-  evaluate(cmd: ServiceCommand<{ rating: Rating }>): Promise<CommandResult> {
+  /** The rating (once); `comment` is what the petitioner wrote with it on the public door. */
+  evaluate(cmd: ServiceCommand<{ rating: Rating; comment?: string }>): Promise<CommandResult> {
+    const comment = cmd.body.comment?.trim();
     return this.act(cmd, 'evaluate', (c, at) => {
       if (c.rating) throw new StateConflictError(`该案件已评价（${RATING_NAMES[c.rating] ?? c.rating}），不能重复评价`);
-      return createEvent('case.evaluated', c.id, { rating: cmd.body.rating, evaluatedAt: at.toISOString() }, cmd.actor, this.clock.now());
+      return createEvent('case.evaluated', c.id, { rating: cmd.body.rating, ...(comment ? { comment } : {}), evaluatedAt: at.toISOString() }, cmd.actor, this.clock.now());
     });
   }
 

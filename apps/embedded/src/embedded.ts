@@ -12,8 +12,9 @@ import { closureService } from '../../closure/src/closure.module.js';
 import { deadlineService } from '../../deadline/src/deadline.module.js';
 import { InProcessScheduler } from '../../deadline/src/timers/in-process.scheduler.js';
 import { createGatewayApp } from '../../gateway/src/gateway.app.js';
-import { accountSettingsFrom } from '../../gateway/src/gateway.settings.js';
+import { accountSettingsFrom, publicDoorSettingsFrom } from '../../gateway/src/gateway.settings.js';
 import { intakeService } from '../../intake/src/intake.module.js';
+import { trackingPolicyFrom } from '../../intake/src/intake.settings.js';
 import { reportingService } from '../../reporting/src/reporting.module.js';
 import { claimDataDir, serveControl, type ControlServer } from './control.js';
 import { registerBackup } from './backup.js';
@@ -99,7 +100,7 @@ export function embeddedServiceDefinitions(config: EmbeddedConfig, pii: PiiKeyri
   const installed = join(resolve(config.DATA_DIR), DATA_DIR_CALENDAR);
   const calendar = prcCalendar(!config.CALENDAR_FILE && existsSync(installed) ? { ...config, CALENDAR_FILE: installed } : config);
   return [
-    intakeService({ timeZone: config.TZ, groupVisitThreshold: config.GROUP_VISIT_THRESHOLD, pii }),
+    intakeService({ timeZone: config.TZ, groupVisitThreshold: config.GROUP_VISIT_THRESHOLD, pii, tracking: trackingPolicyFrom(config) }),
     assignmentService({ timeZone: config.TZ, calendar, onUncoveredYear: uncoveredYearMode(config) }),
     deadlineService(
       { policy, calendar, warnDaysBefore: config.DEADLINE_WARN_DAYS, windowDays: config.DEADLINE_WINDOW_DAYS, reconcileIntervalMs: config.RECONCILE_INTERVAL_MS, escalateAfterHours: config.ESCALATE_AFTER_HOURS,
@@ -145,6 +146,7 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<EmbeddedPla
       adminPassword: config.ADMIN_PASSWORD,
       timeZone: config.TZ,
       accounts: accountSettingsFrom(config),
+      publicDoor: publicDoorSettingsFrom(config),
       trustProxy: trustProxyOf(config.TRUST_PROXY),
       readYourWritesTimeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS,
     },

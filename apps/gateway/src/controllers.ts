@@ -19,7 +19,7 @@ import { GATEWAY_SETTINGS, SERVICES, type GatewaySettings } from './gateway.sett
 import { ApiPendingView, PendingView, PendingViewInterceptor, PetitionsFacade } from './petitions.facade.js';
 import { ApiActionBody, ApiBodyExamples, BODY_EXAMPLES, WALKTHROUGH } from './dto/examples.js';
 import {
-  ANNUAL_CONTENT, AdminUserViewDto, ApiCaseErrors, ApiErrors, CASE_403, CASE_ID_400, BacklogItemDto, BreakdownDto, CaseListDto, CaseViewDto, CategoryDto, HealthDto, LiveDto, MeDto, PersonCasesDto, PreviewDto,
+  ANNUAL_CONTENT, AdminUserViewDto, ApiCaseErrors, ApiErrors, CASE_403, CASE_ID_400, BacklogItemDto, BreakdownDto, CaseListDto, CaseViewDto, CaseWithQueryCodeDto, CategoryDto, HealthDto, LiveDto, MeDto, PersonCasesDto, PreviewDto,
   ReadinessDto, ReceptionSessionViewDto, SecurityEventsPageDto, SignedInDto, ReportCasesDto, SummaryDto, UnitDto, UserViewDto,
 } from './dto/responses.js';
 import { annualCsv, annualRows, annualText, annualXlsx, type AnnualFigures } from './annual-report.js';
@@ -290,10 +290,10 @@ export class PetitionsController {
 
   @Post()
   @Roles('reception', 'office')
-  @ApiOperation({ summary: 'Register a contact: 201 with a new case, 200 with the open case it repeats (Art. 19(3))' })
+  @ApiOperation({ summary: 'Register a contact: 201 with a new case and its query code (queryCode, shown only here), 200 with the open case it repeats (Art. 19(3); queryCode null)' })
   @ApiBodyExamples(RegisterPetitionDto, BODY_EXAMPLES.register)
-  @ApiCreatedResponse({ type: CaseViewDto, description: 'a new case was opened' })
-  @ApiOkResponse({ type: CaseViewDto, description: 'the contact repeats an open case of the same petitioner on the same category: that case, its repeatContacts counted' })
+  @ApiCreatedResponse({ type: CaseWithQueryCodeDto, description: 'a new case was opened: the case and its queryCode (查询码), which the receipt prints' })
+  @ApiOkResponse({ type: CaseWithQueryCodeDto, description: 'the contact repeats an open case of the same petitioner on the same category: that case, its repeatContacts counted; queryCode null' })
   @ApiPendingView()
   @ApiErrors(400, 401, { status: 403, message: '此操作需要以下角色之一：登记接待人员、信访工作机构' }, 413)
   async register(@Body() dto: RegisterPetitionDto, @CurrentCaller() caller: Caller, @Res({ passthrough: true }) res: { status(n: number): void }) {
@@ -320,6 +320,17 @@ export class PetitionsController {
   @ApiErrors(CASE_ID_400, 401, CASE_403, 404, { status: 422, code: 'CASE_DATA_INVALID', message: '该案件保存的状态「lost」无法识别，请系统管理员核查', description: 'the stored case cannot be computed (CASE_DATA_INVALID)' })
   get(@Param('id', CaseId()) id: string, @CurrentCaller() caller: Caller) {
     return this.petitions.get(id, caller);
+  }
+
+  @Post(':id/query-code')
+  @HttpCode(200)
+  @Roles('reception', 'office')
+  @ApiOperation({ summary: 'Issue a new query code (查询码) for the case, when the petitioner lost theirs: the old one stops working, the tracking number’s lock is lifted; the answer is the only time the new code is shown. Audited (security log, and the case’s timeline names who issued it)' })
+  @ApiOkResponse({ type: CaseWithQueryCodeDto, description: 'the case with its new queryCode' })
+  @ApiPendingView('the new code is saved; the case view does not show it yet: {id, trackingNo, queryCode, eventId, eventIds, status: accepted-pending-view, message}')
+  @ApiErrors(CASE_ID_400, 401, { status: 403, message: '此操作需要以下角色之一：登记接待人员、信访工作机构' }, 404)
+  reissueQueryCode(@Param('id', CaseId()) id: string, @CurrentCaller() caller: Caller, @Req() req: { ip?: string }) {
+    return this.petitions.reissueQueryCode(id, caller, req.ip ?? null);
   }
 
   @Get(':id/preview')

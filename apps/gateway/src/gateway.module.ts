@@ -12,6 +12,7 @@ import { AccountsService } from './accounts.service.js';
 import { AdminController, AuthController, HealthController, PetitionersController, PetitionsController, ReceptionSessionsController, ReportsController } from './controllers.js';
 import { DeadLettersController, DeadLettersService } from './dead-letters.js';
 import { CalendarController } from './calendar.js';
+import { DocumentsController, DocumentsService } from './documents.js';
 import { TimerQueueController } from './timer-queue.js';
 import { GATEWAY_ENTITIES } from './gateway.entities.js';
 import { GATEWAY_SETTINGS, type GatewaySettings } from './gateway.settings.js';
@@ -23,6 +24,8 @@ import { SecurityInterceptor } from './security.interceptor.js';
 import { SecurityLog } from './security-log.js';
 import { SessionsService } from './sessions.service.js';
 import { PetitionsFacade } from './petitions.facade.js';
+import { PublicTrackController, PublicTrackService } from './public-track.js';
+import { PublicThrottleGuard } from './public-throttle.js';
 
 /**
  * The JWT secret as a KeyObject, made once: handed a string, jsonwebtoken first tries
@@ -51,7 +54,7 @@ export class GatewayModule {
         JwtModule.register({ secret: jwtSigningKey(settings.jwtSecret), signOptions: { expiresIn: settings.jwtTtlSeconds } }),
         ThrottlerModule.forRoot(loginThrottlers(settings)),
       ],
-      controllers: [HealthController, AuthController, AdminController, PetitionsController, PetitionersController, ReceptionSessionsController, ReportsController, DeadLettersController, TimerQueueController, CalendarController],
+      controllers: [HealthController, AuthController, AdminController, PetitionsController, PetitionersController, ReceptionSessionsController, ReportsController, DeadLettersController, TimerQueueController, CalendarController, PublicTrackController, DocumentsController],
       providers: [
         { provide: GATEWAY_SETTINGS, useValue: settings },
         { provide: SERVICE_CLIENT, useValue: services },
@@ -69,6 +72,10 @@ export class GatewayModule {
         AccountsService,
         PetitionsFacade,
         DeadLettersService,
+        DocumentsService,
+        // The public door (信访查询): its rate limit per client address, and the checks behind it.
+        PublicThrottleGuard,
+        PublicTrackService,
       ],
     };
   }

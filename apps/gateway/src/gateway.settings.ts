@@ -9,6 +9,8 @@ export interface GatewaySettings {
   timeZone?: string;
   /** Sign-in and token rules; each unset one takes its default (ACCOUNT_DEFAULTS). */
   accounts?: Partial<AccountSettings>;
+  /** The public door (信访查询): requests per client address in a window (PUBLIC_RATE_*); defaults PUBLIC_DOOR_DEFAULTS. */
+  publicDoor?: Partial<PublicDoorSettings>;
   /** Express's `trust proxy` (TRUST_PROXY): whose X-Forwarded-For names the client. */
   trustProxy?: boolean | number | string;
   /** How long a command's answer waits for the read model (READ_YOUR_WRITES_TIMEOUT_MS) before it is a 202; default 10 s. */
@@ -69,3 +71,15 @@ export function accountSettingsFrom(cfg: {
     passwordMinLength: cfg.PASSWORD_MIN_LENGTH,
   };
 }
+
+/** The public door's rate limit: `ratePerAddress` requests to /api/v1/public/* per client address per `rateWindowSeconds` (429 beyond). */
+export interface PublicDoorSettings {
+  ratePerAddress: number;
+  rateWindowSeconds: number;
+}
+export const PUBLIC_DOOR_DEFAULTS: PublicDoorSettings = { ratePerAddress: 30, rateWindowSeconds: 60 };
+export const publicDoorSettings = (s: GatewaySettings): PublicDoorSettings => ({ ...PUBLIC_DOOR_DEFAULTS, ...s.publicDoor });
+export const publicDoorSettingsFrom = (cfg: { PUBLIC_RATE_PER_ADDRESS: number; PUBLIC_RATE_WINDOW_SECONDS: number }): PublicDoorSettings => ({
+  ratePerAddress: cfg.PUBLIC_RATE_PER_ADDRESS,
+  rateWindowSeconds: cfg.PUBLIC_RATE_WINDOW_SECONDS,
+});

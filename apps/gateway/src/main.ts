@@ -4,7 +4,7 @@ import { collectProcessMetrics, JsonLogger, jsonLog, listenOrExplain, startOrExi
 import { mysqlConfigFromUrl } from '#libs/persistence';
 import { closeOnSignals, HttpServiceClient, loadDistributedConfig, logLevels, startMetricsServer, trustProxyOf } from '#libs/runtime';
 import { createGatewayApp } from './gateway.app.js';
-import { accountSettingsFrom } from './gateway.settings.js';
+import { accountSettingsFrom, publicDoorSettingsFrom } from './gateway.settings.js';
 
 const cfg = loadDistributedConfig('gateway');
 if (!cfg.JWT_SECRET) {
@@ -24,6 +24,7 @@ const app = await createGatewayApp(
     timeZone: cfg.TZ,
     readYourWritesTimeoutMs: cfg.READ_YOUR_WRITES_TIMEOUT_MS,
     accounts: accountSettingsFrom(cfg),
+    publicDoor: publicDoorSettingsFrom(cfg),
     trustProxy: trustProxyOf(cfg.TRUST_PROXY),
     timerQueue: { redisUrl: cfg.REDIS_URL, prefix: cfg.BULLMQ_PREFIX },
   },

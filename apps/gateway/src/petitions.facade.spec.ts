@@ -15,7 +15,7 @@ function services(reporting: (name: string, params: any) => Promise<unknown>) {
     async command(service: string, name: string, cmd: ServiceCommand<any>): Promise<CommandResult> {
       calls.push({ kind: 'command', service, name, arg: cmd });
       const eventIds = [`e${++n}`];
-      return name === 'register-petition' ? { caseId: 'c1', eventIds, created: true, data: { trackingNo: 'XF20240905ABCDEF01' } } : { caseId: cmd.caseId!, eventIds };
+      return name === 'register-petition' ? { caseId: 'c1', eventIds, created: true, data: { trackingNo: 'XF20240905ABCDEF01', queryCode: 'K7M2QX' } } : { caseId: cmd.caseId!, eventIds };
     },
     async query<T>(service: string, name: string, params: unknown): Promise<T> {
       calls.push({ kind: 'query', service, name, arg: params });
@@ -50,6 +50,12 @@ describe('PetitionsFacade: a command does not depend on the read model (issue 11
     ]);
   });
 
+  it('a new case’s answer is its view with the query code intake answered (shown only there)', async () => {
+    const { client } = services(async (_name, p) => ({ id: p.id, status: 'registered' }));
+    const r = await new PetitionsFacade(client, security, settings(100)).register({}, office);
+    expect(r).toEqual({ created: true, view: { id: 'c1', status: 'registered', queryCode: 'K7M2QX' } });
+  });
+
   it('a back-dated act (admin) takes the case’s last step from the deadline service, not from reporting', async () => {
     const { client, calls } = services(async (_name, p) => ({ id: p.id }));
     const facade = new PetitionsFacade(client, security, settings(100));
@@ -65,7 +71,8 @@ describe('PetitionsFacade: a command does not depend on the read model (issue 11
     const down = new PetitionsFacade(services(async () => Promise.reject(new UnavailableError('reporting 服务暂时无法访问'))).client, security, settings(100));
     const r = await down.register({}, office);
     expect(r).toBeInstanceOf(PendingView);
-    expect((r as PendingView).body).toEqual({ id: 'c1', trackingNo: 'XF20240905ABCDEF01', eventId: 'e1', eventIds: ['e1'], status: 'accepted-pending-view', created: true, message: PENDING_VIEW_MESSAGE });
+    // The new case's query code is in the 202 too: the only answer that shows it.
+    expect((r as PendingView).body).toEqual({ id: 'c1', trackingNo: 'XF20240905ABCDEF01', eventId: 'e1', eventIds: ['e1'], status: 'accepted-pending-view', created: true, queryCode: 'K7M2QX', message: PENDING_VIEW_MESSAGE });
     const a = await down.act('c1', 'assignment', 'route', {}, office);
     expect((a as PendingView).body).toEqual({ id: 'c1', eventId: 'e2', eventIds: ['e2'], status: 'accepted-pending-view', message: PENDING_VIEW_MESSAGE });
 

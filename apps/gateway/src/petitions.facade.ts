@@ -34,6 +34,8 @@ export class PendingViewDto {
   @ApiProperty({ description: 'every event the command committed, in order', type: [String] }) eventIds: string[];
   @ApiProperty({ enum: ['accepted-pending-view'] }) status: 'accepted-pending-view';
   @ApiPropertyOptional({ description: 'registration: true when a new case was opened, false for a repeat contact' }) created?: boolean;
+  @ApiPropertyOptional({ description: 'registration of a new case, or a new code issued: the query code (查询码) the petitioner follows the case with, answered only here (null for a repeat contact)', example: 'K7M2QX', nullable: true })
+  queryCode?: string | null;
   @ApiProperty({ example: PENDING_VIEW_MESSAGE }) message: string;
 }
 
@@ -95,13 +97,30 @@ export class PetitionsFacade {
     this.readTimeoutMs = (settings?.readYourWritesTimeoutMs ?? DEFAULT_READ_YOUR_WRITES_MS) + READ_MARGIN_MS;
   }
 
+  /**
+   * A new case's answer carries its query code (查询码): the only time it is shown, with the new
+   * code the office may issue later. A repeat contact gets none (null): the code was given with
+   * the case.
+   */
   async register(body: object, caller: Caller): Promise<{ created: boolean; view: CaseView } | PendingView> {
     const result = await this.services.command('intake', 'register-petition', { actor: caller, body });
     this.heads.note(result.caseId, result.eventIds.at(-1));
     const created = !!result.created;
-    const trackingNo = (result.data as { trackingNo?: string } | undefined)?.trackingNo ?? null;
-    const view = await this.readAfter(result, caller, { trackingNo, created });
-    return view instanceof PendingView ? view : { created, view };
+    const data = result.data as { trackingNo?: string; queryCode?: string } | undefined;
+    const trackingNo = data?.trackingNo ?? null;
+    const queryCode = created ? (data?.queryCode ?? null) : null;
+    const view = await this.readAfter(result, caller, { trackingNo, created, queryCode });
+    return view instanceof PendingView ? view : { created, view: { ...view, queryCode } };
+  }
+
+  /** A new query code for the case (the petitioner lost theirs): the old one stops working; audited. */
+  async reissueQueryCode(caseId: string, caller: Caller, ip: string | null): Promise<CaseView | PendingView> {
+    const result = await this.services.command('intake', 'reissue-query-code', { caseId, actor: caller, body: {}, after: this.heads.get(caseId) });
+    this.heads.note(caseId, result.eventIds.at(-1));
+    await this.security.record({ event: 'query-code-reissued', actor: caller.username, target: `petitions/${caseId}`, ip, detail: { eventId: result.eventIds.at(-1) ?? null } });
+    const data = result.data as { trackingNo: string; queryCode: string };
+    const view = await this.readAfter(result, caller, { trackingNo: data.trackingNo, queryCode: data.queryCode });
+    return view instanceof PendingView ? view : { ...view, queryCode: data.queryCode };
   }
 
   async act(caseId: string, service: string, command: string, body: Record<string, unknown>, caller: Caller): Promise<CaseView | PendingView> {
@@ -172,12 +191,12 @@ export class PetitionsFacade {
   }
 
   /** The case after the command's events, or a 202 when the read model does not show it in time. */
-  private async readAfter(result: CommandResult, caller: Caller, extra: { trackingNo?: string | null; created?: boolean } = {}): Promise<CaseView | PendingView> {
+  private async readAfter(result: CommandResult, caller: Caller, extra: { trackingNo?: string | null; created?: boolean; queryCode?: string | null } = {}): Promise<CaseView | PendingView> {
     const eventId = result.eventIds.at(-1)!;
     const read = await this.bounded(this.services.query<CaseView>('reporting', 'case', { id: result.caseId, waitFor: eventId }, caller));
     if (read.ok) return read.value;
     this.logger.warn(`case ${result.caseId}: command committed (event ${eventId}), the read model did not show it: 202 (${read.reason})`);
-    return new PendingView({ id: result.caseId, ...('trackingNo' in extra ? { trackingNo: extra.trackingNo } : {}), eventId, eventIds: result.eventIds, status: 'accepted-pending-view', ...(extra.created !== undefined ? { created: extra.created } : {}), message: PENDING_VIEW_MESSAGE });
+    return new PendingView({ id: result.caseId, ...('trackingNo' in extra ? { trackingNo: extra.trackingNo } : {}), eventId, eventIds: result.eventIds, status: 'accepted-pending-view', ...(extra.created !== undefined ? { created: extra.created } : {}), ...('queryCode' in extra ? { queryCode: extra.queryCode } : {}), message: PENDING_VIEW_MESSAGE });
   }
 
   /** A read after a committed write: whatever becomes of it (error, no answer in time), the write stands. */

@@ -80,4 +80,30 @@ export class PersonLookup {
   @Column({ type: 'integer' }) resultCount: number;
 }
 
-export const INTAKE_ENTITIES = [IntakeCase, IntakePetitioner, IntakeContact, ReceptionSession, PersonLookup];
+/**
+ * The query code (查询码) of a case, with which the petitioner follows it without an account: only
+ * its argon2id hash is kept (the code is answered once, at registration or when reissued).
+ */
+@Entity('intake_query_code')
+export class IntakeQueryCode {
+  @PrimaryColumn({ type: 'varchar', length: 36 }) caseId: string;
+  @Column({ type: 'varchar', length: 200 }) codeHash: string;
+  @Column({ type: 'datetime', precision: 3 }) issuedAt: Date;
+  @Column({ type: 'varchar', length: 60 }) issuedBy: string;
+}
+
+/**
+ * Wrong query codes per tracking number (numbers that do not exist too, so a lock tells nothing):
+ * so many within the window lock the number for a while.
+ */
+@Entity('intake_track_failure')
+@Index('idx_track_failure_window', ['windowStartedAt'])
+export class TrackFailure {
+  /** The tracking number as asked (upper case). */
+  @PrimaryColumn({ type: 'varchar', length: 32 }) trackingNo: string;
+  @Column({ type: 'integer' }) failures: number;
+  @Column({ type: 'datetime', precision: 3 }) windowStartedAt: Date;
+  @Column({ type: 'datetime', precision: 3, nullable: true }) lockedUntil: Date | null;
+}
+
+export const INTAKE_ENTITIES = [IntakeCase, IntakePetitioner, IntakeContact, ReceptionSession, PersonLookup, IntakeQueryCode, TrackFailure];

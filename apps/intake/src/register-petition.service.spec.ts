@@ -47,10 +47,13 @@ describe('registering a petition', () => {
     for (const [r, day] of [[late, '20240905'], [early, '20240906']] as const) {
       const trackingNo = `XF${day}${r.caseId.slice(-8).toUpperCase()}`;
       expect((await registeredPayload(r.eventIds)).trackingNo).toBe(trackingNo);
-      expect(r.data).toEqual({ trackingNo });
+      // …and the new case's query code (查询码), answered this once.
+      expect(r.data).toEqual({ trackingNo, queryCode: expect.stringMatching(/^[2-9A-HJ-NP-Z]{6}$/) });
     }
     const repeat = await register(petition({ channel: 'phone' }));
-    expect(repeat).toMatchObject({ caseId: late.caseId, created: false, data: { trackingNo: `XF20240905${late.caseId.slice(-8).toUpperCase()}` } });
+    // A repeat contact: the open case's number, no code (it was given with the case).
+    expect(repeat).toMatchObject({ caseId: late.caseId, created: false });
+    expect(repeat.data).toEqual({ trackingNo: `XF20240905${late.caseId.slice(-8).toUpperCase()}` });
   });
 
   it('while a matter is accepted or being handled, the same matter is not accepted again: a repeat contact of the same person on the same category joins the open case (Art. 19(3))', async () => {

@@ -7,6 +7,7 @@ import { UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runti
 import { IntakeCase, IntakeContact, IntakePetitioner, ReceptionSession } from './intake.entities.js';
 import { INTAKE_SETTINGS, type IntakeSettings } from './intake.settings.js';
 import { personMatch, petitionerRow, sealPetitioner } from './petitioner-pii.js';
+import { QueryCodesService } from './query-codes.service.js';
 
 export interface RegisterPetitionBody {
   channel: Channel;
@@ -33,6 +34,7 @@ export class RegisterPetitionService {
     private readonly uow: UnitOfWork,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(INTAKE_SETTINGS) private readonly settings: IntakeSettings,
+    private readonly queryCodes: QueryCodesService,
   ) {}
 
   async execute(cmd: ServiceCommand<RegisterPetitionBody>): Promise<CommandResult> {
@@ -55,7 +57,9 @@ export class RegisterPetitionService {
       receptionSessionId: body.receptionSessionId ?? null,
     };
 
-    const { result, eventIds } = await this.uow.run(async (m) => {
+    // A new case gets its query code (查询码), answered once; hashed before the transaction (argon2 takes tens of ms).
+    const queryCode = await this.queryCodes.prepare();
+    const { result, eventIds } = await this.uow.run<{ caseId: string; created: boolean; data: { trackingNo: string; queryCode?: string } }>(async (m) => {
       if (body.receptionSessionId && !(await m.getRepository(ReceptionSession).existsBy({ id: body.receptionSessionId }))) {
         throw InvalidInputError.field('receptionSessionId', `接访活动 ${body.receptionSessionId} 不存在`);
       }
@@ -96,6 +100,7 @@ export class RegisterPetitionService {
       // Identity numbers, phones and addresses are sealed once: the same values go to the table and the event.
       const sealed = body.petitioners.map((p) => sealPetitioner(this.settings.pii, p));
       await m.getRepository(IntakePetitioner).insert(body.petitioners.map((p, i) => petitionerRow(this.settings.pii, newId(), caseId, p, sealed[i])));
+      await this.queryCodes.issueForNewCase(m, caseId, queryCode.hash, cmd.actor.username, now);
       const event = createEvent(
         'case.registered',
         caseId,
@@ -115,7 +120,7 @@ export class RegisterPetitionService {
         cmd.actor,
         now,
       );
-      return { result: { caseId, created: true, data: { trackingNo } }, events: [event] };
+      return { result: { caseId, created: true, data: { trackingNo, queryCode: queryCode.plain } }, events: [event] };
     });
     return { ...result, eventIds };
   }

@@ -239,7 +239,7 @@ function renderCaseView(row: RptCase, caller: Caller | null, now: Date, s: Repor
     ...columnsOf(row, fmt),
     petitioners,
     extension: extra.extension ? { days: extra.extension.days, reason: extra.extension.reason, approvedBy: extra.extension.approvedBy, petitionerNotice: extra.extension.petitionerNotice } : null,
-    evaluation: extra.evaluation ? { rating: extra.evaluation.rating, at: fmt(new Date(extra.evaluation.at)) } : null,
+    evaluation: extra.evaluation ? { rating: extra.evaluation.rating, at: fmt(new Date(extra.evaluation.at)), ...(extra.evaluation.comment ? { comment: extra.evaluation.comment } : {}) } : null,
     evaluationState: extra.evaluation ? '已评价' : row.closedAt && row.status !== 'diverted' ? (deadlines.find((d) => d.kind === 'evaluation')?.state === 'lapsed' ? '超期未评价' : '待评价') : null,
     // every instant of the view in the office's time zone, like the top-level ones
     decline: extra.decline ? { ...extra.decline, at: fmt(new Date(extra.decline.at)) } : null,

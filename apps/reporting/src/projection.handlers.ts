@@ -5,8 +5,9 @@ import {
   deserializeFacts, serializeFacts, toCaseFact,
   type CaseAcceptedV1, type CaseClosedV1, type CaseContactAddedV1, type CaseDeclinedV1, type CaseDivertedV1, type CaseEvaluatedV1,
   type CaseExtendedV1, type CaseObjectedV1, type CaseRegisteredV1, type CaseReviewOpinionV1, type CaseReviewRequestedV1, type CaseRoutedV1,
-  type CaseSupervisedV1, type DeadlineEventV1, type DeadlineRecomputedV1, type DeadlineWarnedV1, type EventEnvelope, type EventType, type ReceptionSessionHeldV1,
+  type CaseQueryCodeReissuedV1, type CaseSupervisedV1, type DeadlineEventV1, type DeadlineRecomputedV1, type DeadlineWarnedV1, type EventEnvelope, type EventType, type ReceptionSessionHeldV1,
 } from '#libs/contracts';
+import type { CaseDocumentRenderedV1 } from '#libs/contracts';
 import { OnCaseEvent, type CaseEventContext } from '#libs/messaging';
 import { insertRows } from '#libs/persistence';
 import { advanceSnapshot, LIFECYCLE_EVENTS, snapshotOf } from '#libs/runtime';
@@ -30,7 +31,7 @@ export interface TimelineEntry {
 /** What the case view shows beyond the columns. */
 export interface CaseExtra {
   extension?: { days: number; reason: string; approvedBy: string; petitionerNotice: string | null; at: string };
-  evaluation?: { rating: string; at: string };
+  evaluation?: { rating: string; at: string; comment?: string };
   decline?: { reason: string; note: string | null; at: string };
   diversion?: { procedure: string; note: string | null; at: string };
   objections?: { unitCode: string; reason: string; at: string }[];
@@ -42,7 +43,7 @@ export interface CaseExtra {
 }
 
 /** The events the read model is built from. */
-export const PROJECTED_EVENTS: EventType[] = ['case.registered', 'case.contact-added', ...LIFECYCLE_EVENTS, 'deadline.warned', 'deadline.breached', 'deadline.met', 'deadline.recomputed', 'reception.session-held'];
+export const PROJECTED_EVENTS: EventType[] = ['case.registered', 'case.contact-added', ...LIFECYCLE_EVENTS, 'deadline.warned', 'deadline.breached', 'deadline.met', 'deadline.recomputed', 'case.query-code-reissued', 'case.document-rendered', 'reception.session-held'];
 
 /**
  * Keeps the event in the reporting service's event log (rpt_event), in the order it is applied:
@@ -209,6 +210,14 @@ export class ProjectionHandlers {
         const detail = { kind: p.kind, lastDay: p.lastDay, dueAt: p.dueAt, previousLastDay: p.previousLastDay ?? null, previousDueAt: p.previousDueAt ?? null, calendarYear: p.calendarYear, basis: p.basis ?? null };
         return this.update(e, known(e, w), () => ({}), entry(e, 'deadline-recomputed', e.occurredAt, detail));
       }
+      case 'case.query-code-reissued':
+        // The staff's timeline says who gave the petitioner a new query code (the code is never in the event).
+        return this.update(e, known(e, w), () => ({}), entry(e, 'query-code-reissued', (e.payload as CaseQueryCodeReissuedV1).issuedAt));
+      case 'case.document-rendered': {
+        // A document (文书) rendered: who (actor), which and when, on the timeline only.
+        const p = e.payload as CaseDocumentRenderedV1;
+        return this.update(e, known(e, w), () => ({}), entry(e, 'document-rendered', e.occurredAt, { kind: p.kind, number: p.number, format: p.format }));
+      }
       default:
         if (LIFECYCLE_EVENTS.includes(e.type as EventType)) return this.onLifecycle(e, known(e, w));
         return null;
@@ -344,7 +353,7 @@ export class ProjectionHandlers {
         }
         case 'case.evaluated': {
           const v = p as CaseEvaluatedV1;
-          extra.evaluation = { rating: v.rating, at: v.evaluatedAt };
+          extra.evaluation = { rating: v.rating, at: v.evaluatedAt, ...(v.comment ? { comment: v.comment } : {}) };
           item = entry(e, 'evaluated', v.evaluatedAt, { rating: v.rating });
           break;
         }

@@ -104,9 +104,10 @@ function idempotencyKey(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-async function call(method: string, path: string, opts: { query?: Query; body?: unknown; idempotencyKey?: string } = {}, retried = false): Promise<Response> {
+async function call(method: string, path: string, opts: { query?: Query; body?: unknown; idempotencyKey?: string; anonymous?: boolean } = {}, retried = false): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  const sent = session.token;
+  // the public door (信访查询) is called without the session's token, whoever is signed in
+  const sent = opts.anonymous ? null : session.token;
   if (sent) headers.authorization = `Bearer ${sent}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   // the same key when this call is sent again below (after a token refresh): the server runs it once
@@ -150,6 +151,8 @@ export interface PendingView {
   eventIds: string[];
   status: 'accepted-pending-view';
   created?: boolean;
+  /** A new case's query code (查询码): shown only in this answer. */
+  queryCode?: string | null;
   message: string;
 }
 export const isPendingView = (res: { status: number; data: unknown }): res is { status: 202; data: PendingView } => res.status === ACCEPTED_PENDING_VIEW;
@@ -157,6 +160,15 @@ export const isPendingView = (res: { status: number; data: unknown }): res is { 
 export async function post<T>(path: string, body: unknown = {}): Promise<{ status: number; data: T }> {
   const res = await call('POST', path, { body, idempotencyKey: idempotencyKey() });
   return { status: res.status, data: (res.status === 204 ? undefined : await res.json()) as T };
+}
+
+/**
+ * The public door (信访查询, /public/*): no token and no Idempotency-Key (a key is a user's); the
+ * petitioner's repeated rating or request is refused by the case's state instead.
+ */
+export async function postPublic<T>(path: string, body: unknown): Promise<{ status: number; data: T }> {
+  const res = await call('POST', path, { body, anonymous: true });
+  return { status: res.status, data: (await res.json()) as T };
 }
 
 export async function getText(path: string, query?: Query): Promise<string> {
@@ -285,6 +297,37 @@ export interface CaseView extends CaseSummary {
   deadlines: Deadline[];
   timeline: TimelineEntry[];
   allowedActions?: string[];
+}
+
+/** The registration's answer: the case and, for a new case, its query code (shown only here). */
+export type RegisteredCase = CaseView & { queryCode?: string | null };
+
+/** The case as the petitioner sees it on /track (POST /public/track): no staff, no petitioners. */
+export interface PublicCaseView {
+  trackingNo: string;
+  status: string;
+  statusText: string;
+  summary: string;
+  channel: string;
+  receivedAt: string;
+  unitName: string | null;
+  steps: { type: string; title: string; at: string }[];
+  deadlines: { kind: string; title: string; lastDay: string | null; dueAt: string | null; state: string; stateText: string; basis: string }[];
+  opinion: PublicOpinion | null;
+  review: { requestedAt: string; opinion: PublicOpinion | null } | null;
+  reReview: { requestedAt: string; opinion: PublicOpinion | null } | null;
+  extension: string | null;
+  decline: string | null;
+  diversion: string | null;
+  evaluation: { rating: string; ratingText: string; comment?: string; at: string } | null;
+  evaluationState: string | null;
+  canDo: { action: 'evaluate' | 'review-request' | 're-review-request'; title: string; path: string; until: string | null; dueAt: string | null; text: string }[];
+}
+export interface PublicOpinion {
+  kind: string;
+  outcome: string;
+  opinion: string;
+  at: string;
 }
 
 export interface Page<T> {

@@ -59,6 +59,8 @@ export const TIMELINE: Record<string, string> = {
   'deadline-warned': '期限预警',
   'deadline-breached': '期限超期',
   'deadline-recomputed': '期限重新计算（节假日安排）',
+  'document-rendered': '出具文书',
+  'query-code-reissued': '重新生成查询码',
 };
 export const RATE_FIGURES: { key: string; title: string }[] = [
   { key: 'timelyAcceptance', title: '及时受理率' },

@@ -15,6 +15,7 @@ const CasePage = lazy(() => import('./pages/Case').then((m) => ({ default: m.Cas
 const DashboardPage = lazy(() => import('./pages/Dashboard'));
 const AnnualPage = lazy(() => import('./pages/Annual'));
 const AdminPage = lazy(() => import('./pages/Admin'));
+const TrackPage = lazy(() => import('./pages/Track').then((m) => ({ default: m.TrackPage })));
 
 function Guard({ roles, children }: { roles?: Role[]; children: ReactNode }) {
   const { user, has, expired } = useAuth();
@@ -40,6 +41,8 @@ export function AppRoutes() {
         <Route path="/dashboard" element={<Guard roles={['leader', 'office']}><DashboardPage /></Guard>} />
         <Route path="/dashboard/annual" element={<Guard roles={['leader', 'office']}><AnnualPage /></Guard>} />
         <Route path="/admin" element={<Guard roles={['admin']}><AdminPage /></Guard>} />
+        {/* 信访查询: the public, no account (no Guard) */}
+        <Route path="/track" element={<Suspense fallback={<Spin size="large" style={{ display: 'block', margin: '80px auto' }} />}><TrackPage /></Suspense>} />
         <Route path="*" element={<Result status="404" title="页面不存在" subTitle="请从上方导航进入。" />} />
       </Route>
     </Routes>

@@ -200,3 +200,17 @@ export function forbiddenCharKind(codePoint: string): string {
   if ((c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) return '文字方向控制字符';
   return '无效字符';
 }
+
+/**
+ * What the petitioner types on the public door (信访查询): the tracking number the receipt gives
+ * (XF, the day received, 8 hexadecimal characters) and the query code (查询码: 6 of the digits
+ * 2–9 and the capital letters without I and O, which are read for 1 and 0). Case and spaces do
+ * not matter.
+ */
+export const QUERY_CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+export const QUERY_CODE_LENGTH = 6;
+const QUERY_CODE_RE = /^[2-9A-HJ-NP-Z]{6}$/;
+const TRACKING_NO_RE = /^XF\d{8}[0-9A-F]{8}$/;
+export const normaliseTrackingInput = (value: string): string => value.replace(/\s+/g, '').toUpperCase();
+export const isQueryCode = (value: unknown): boolean => typeof value === 'string' && QUERY_CODE_RE.test(normaliseTrackingInput(value));
+export const isTrackingNo = (value: unknown): boolean => typeof value === 'string' && TRACKING_NO_RE.test(normaliseTrackingInput(value));

@@ -148,6 +148,8 @@ export class CaseExtendedV1 {
 
 export class CaseEvaluatedV1 {
   @IsIn(RATINGS) rating: Rating;
+  /** What the petitioner wrote with the rating (the public door, `POST /api/v1/public/evaluate`). */
+  @IsOptional() @IsString() @MaxLength(500) comment?: string | null;
   @Instant() evaluatedAt: string;
 }
 
@@ -161,6 +163,15 @@ export class CaseReviewOpinionV1 {
   @IsIn(OUTCOMES) outcome: Outcome;
   @IsString() opinion: string;
   @IsOptional() @IsInt() @Min(0) @Max(365) hearingDays?: number;
+  @Instant() issuedAt: string;
+}
+
+/**
+ * The case's query code (查询码, with which the petitioner follows it without an account) was
+ * issued again by the office, the old one stops working. The code itself is never in an event:
+ * intake keeps only its hash.
+ */
+export class CaseQueryCodeReissuedV1 {
   @Instant() issuedAt: string;
 }
 
@@ -219,6 +230,18 @@ export class DeadlineRecomputedV1 extends DeadlineEventV1 {
   @IsInt() @Min(2008) @Max(2200) calendarYear: number;
 }
 
+/**
+ * A document (文书) of the case was rendered for a member of staff (intake numbers and records it):
+ * which kind, its number (the same on every rendering), the format, the issuing unit. No personal
+ * data: the document itself is made again from the case each time.
+ */
+export class CaseDocumentRenderedV1 {
+  @IsString() @Matches(/^[a-z][a-z-]{1,39}$/) kind: string;
+  @IsString() @Matches(/^〔\d{4}〕[1-9]\d*号$/) number: string;
+  @IsIn(['docx', 'html']) format: 'docx' | 'html';
+  @IsString() @MaxLength(40) issuerUnitCode: string;
+}
+
 /** The registry of every event type the platform publishes: `type` → version → payload schema. */
 export const EVENT_SCHEMAS = {
   'case.registered': { 1: CaseRegisteredV1 },
@@ -242,6 +265,8 @@ export const EVENT_SCHEMAS = {
   'reception.session-held': { 1: ReceptionSessionHeldV1 },
   'calendar.notice-loaded': { 1: CalendarNoticeLoadedV1 },
   'deadline.recomputed': { 1: DeadlineRecomputedV1 },
+  'case.query-code-reissued': { 1: CaseQueryCodeReissuedV1 },
+  'case.document-rendered': { 1: CaseDocumentRenderedV1 },
 } as const;
 
 export type EventType = keyof typeof EVENT_SCHEMAS;
@@ -269,6 +294,8 @@ export interface EventPayloads {
   'reception.session-held': ReceptionSessionHeldV1;
   'calendar.notice-loaded': CalendarNoticeLoadedV1;
   'deadline.recomputed': DeadlineRecomputedV1;
+  'case.query-code-reissued': CaseQueryCodeReissuedV1;
+  'case.document-rendered': CaseDocumentRenderedV1;
 }
 export const LATEST_VERSION: { [K in EventType]: number } = {
   'case.registered': 1,
@@ -292,4 +319,6 @@ export const LATEST_VERSION: { [K in EventType]: number } = {
   'reception.session-held': 1,
   'calendar.notice-loaded': 1,
   'deadline.recomputed': 1,
+  'case.query-code-reissued': 1,
+  'case.document-rendered': 1,
 };

@@ -3,10 +3,16 @@ import type { Actor } from '#libs/contracts';
 export type Role = 'reception' | 'office' | 'handler' | 'leader' | 'admin';
 export const ROLES: Role[] = ['reception', 'office', 'handler', 'leader', 'admin'];
 
+/**
+ * A caller's role: a user's, or `petitioner` — the petitioner themself on the public door once the
+ * case's query code is verified (libs/regulation PETITIONER_ROLE; never a user's role).
+ */
+export type CallerRole = Role | 'petitioner';
+
 /** Who acts, as the gateway authenticated them. */
 export interface Caller extends Actor {
   username: string;
-  roles: Role[];
+  roles: CallerRole[];
   unitCode?: string | null;
 }
 

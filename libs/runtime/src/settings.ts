@@ -131,6 +131,17 @@ export class CommonConfig {
   @IsInt() @Min(1) @Max(3600) LOGIN_RATE_WINDOW_SECONDS: number = 60;
   @IsInt() @Min(10) @Max(128) PASSWORD_MIN_LENGTH: number = 10;
   /**
+   * The public door (信访查询, /api/v1/public/*): intake locks a tracking number for
+   * TRACK_LOCKOUT_MINUTES after TRACK_MAX_FAILURES wrong query codes within
+   * TRACK_FAILURE_WINDOW_MINUTES (numbers that do not exist alike); the gateway allows
+   * PUBLIC_RATE_PER_ADDRESS requests per client address per PUBLIC_RATE_WINDOW_SECONDS.
+   */
+  @IsInt() @Min(1) @Max(100) TRACK_MAX_FAILURES: number = 5;
+  @IsInt() @Min(1) @Max(1440) TRACK_FAILURE_WINDOW_MINUTES: number = 15;
+  @IsInt() @Min(1) @Max(1440) TRACK_LOCKOUT_MINUTES: number = 15;
+  @IsInt() @Min(1) @Max(100000) PUBLIC_RATE_PER_ADDRESS: number = 30;
+  @IsInt() @Min(1) @Max(3600) PUBLIC_RATE_WINDOW_SECONDS: number = 60;
+  /**
    * Gateway: which proxies in front of it are trusted to say the client's address
    * (X-Forwarded-For), so that login throttling and the security log see the real client:
    * `false` (none, the default: the connection's address), a number of hops, or a comma list of

@@ -22,8 +22,11 @@ export function launch(): Promise<Browser> {
   });
 }
 
-export async function newPage(browser: Browser, baseURL: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL, viewport: VIEWPORT, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', reducedMotion: 'reduce' });
+/** A phone (iPhone 6/7/8 size, 375×667 CSS pixels), for the pages people open on one (/track). */
+export const PHONE = { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+
+export async function newPage(browser: Browser, baseURL: string, device: { viewport: { width: number; height: number }; isMobile?: boolean; hasTouch?: boolean; deviceScaleFactor?: number } = { viewport: VIEWPORT }): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL, ...device, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', reducedMotion: 'reduce' });
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   const problems: string[] = [];
@@ -72,7 +75,7 @@ export async function chooseCascade(page: Page, field: Locator, path: string[]):
   await pwExpect(page.locator('.ant-cascader-dropdown:not(.ant-select-dropdown-hidden)')).toHaveCount(0);
 }
 
-/** Writes test-artifacts/screens/<name>.png at 1366×768 (the full page). */
+/** Writes test-artifacts/screens/<name>.png at the page's viewport (1366×768 unless a phone's; the full page). */
 export async function screen(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENS, { recursive: true });
   await page.waitForLoadState('networkidle');

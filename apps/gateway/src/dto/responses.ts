@@ -309,6 +309,17 @@ export class CaseViewDto {
   @ApiProperty({ type: String, nullable: true, description: 'set when the stored case cannot be computed (CASE_DATA_INVALID)' }) renderError: string | null;
 }
 
+/** The answer of a registration (and of a new query code): the case with its query code, shown only here. */
+export class CaseWithQueryCodeDto extends CaseViewDto {
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'K7M2QX',
+    description: 'the query code (查询码: 6 of 2–9 and A–Z without I, O) with which the petitioner follows the case at /track (POST /api/v1/public/track) — answered only here, kept only as a hash; null for a repeat contact',
+  })
+  queryCode: string | null;
+}
+
 export class CaseSummaryDto extends CaseViewDto {
   @ApiProperty({ type: NextDeadlineDto, nullable: true }) nextDeadline: NextDeadlineDto | null;
 }

@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Col, Descriptions, Empty, Result, Row, Space, Spin, Table, Tag, Timeline, Typography } from 'antd';
 import { ApiError, get, type CaseView, type Deadline } from '../api';
 import { ActionDialog, ACTIONS, type ActionSpec } from '../components/ActionDialog';
+import { DocumentsPanel, documentRenderedText } from '../components/DocumentsPanel';
 import { Panel } from '../components/Panel';
 import { errorText } from '../form-errors';
 import {
@@ -178,6 +179,7 @@ export function CasePage() {
               )}
             </Descriptions>
           </Panel>
+          <DocumentsPanel caseId={c.id} trackingNo={c.trackingNo} version={c.timeline.length} />
         </Col>
         <Col xs={24} xl={10}>
           <Panel title="办理期限">
@@ -216,6 +218,7 @@ export function CasePage() {
                       {isLateEntry(t) && <Tag color="orange" style={{ marginLeft: 8 }}>补录 {formatTime(t.enteredAt)}</Tag>}
                       {t.correction && !isLateEntry(t) && <Tag color="orange" style={{ marginLeft: 8 }}>管理员更正</Tag>}
                       {t.type === 'deadline-recomputed' && t.detail && <div className="muted">{recomputedText(t.detail)}</div>}
+                      {t.type === 'document-rendered' && t.detail && <div className="muted">{documentRenderedText(t.detail)}</div>}
                     </div>
                   ),
                 }))}

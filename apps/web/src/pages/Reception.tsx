@@ -3,13 +3,13 @@ import { Link } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Cascader, Checkbox, Col, DatePicker, Empty, Form, Input, InputNumber, List, Result, Row, Select, Space, Tag, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { ApiError, get, isPendingView, post, type CaseSummary, type CaseView, type Page, type PendingView, type ReceptionSession } from '../api';
+import { ApiError, get, isPendingView, post, type CaseSummary, type Page, type PendingView, type ReceptionSession, type RegisteredCase } from '../api';
 import { useAuth } from '../auth';
 import { errorText, showFieldErrors } from '../form-errors';
 import { AUTHORITIES, CHANNELS, PURPOSES, SESSION_KINDS, STATUSES, formatDate, formatTime, label, options } from '../labels';
 import { useCategories, useCategoryName } from '../queries';
 import { Panel } from '../components/Panel';
-import { Receipt } from '../components/Receipt';
+import { Receipt, trackUrl } from '../components/Receipt';
 import { LinkButton } from '../components/LinkButton';
 import { EARLIEST_RECEIPT_DATE, ID_NUMBER_PROBLEM_TEXT, idNumberProblem, isGb11643, isPhone, normaliseIdNumber, PHONE_RULE_TEXT } from '../../../../libs/common/src/input-checks';
 
@@ -61,13 +61,31 @@ function useDebounced<T>(value: T, ms: number): T {
   return v;
 }
 
+/**
+ * The new case's query code (查询码), shown this once (the API never shows it again): large, with
+ * the sentence the clerk tells the petitioner. `copy`: the receipt cannot be printed yet (the case
+ * view lags), so the clerk writes it down for them.
+ */
+function QueryCode({ code, copy }: { code: string; copy?: boolean }) {
+  return (
+    <>
+      <div className="tracking-label">查询码</div>
+      <div className="tracking-no" aria-label="查询码">{code}</div>
+      <div className="track-hint">
+        凭信访编号和查询码，信访人可在“信访查询”页面（{trackUrl()}）查询办理进展、进行满意度评价或申请复查。查询码只显示这一次
+        {copy ? '，回执暂不能打印，请抄给信访人。' : '，已印在回执上。'}
+      </div>
+    </>
+  );
+}
+
 export function ReceptionPage() {
   const [form] = Form.useForm<FormValues>();
   const { user } = useAuth();
   const categories = useCategories();
   const categoryName = useCategoryName();
   const openedAt = useRef(dayjs());
-  const [saved, setSaved] = useState<{ view: CaseView; repeat: boolean } | null>(null);
+  const [saved, setSaved] = useState<{ view: RegisteredCase; repeat: boolean } | null>(null);
   const [pending, setPending] = useState<PendingView | null>(null);
   const queries = useQueryClient();
   const [error, setError] = useState<string | null>(null);
@@ -129,13 +147,13 @@ export function ReceptionPage() {
       ...(v.receptionSessionId ? { receptionSessionId: v.receptionSessionId } : {}),
     };
     try {
-      const res = await post<CaseView | PendingView>('/petitions', body);
+      const res = await post<RegisteredCase | PendingView>('/petitions', body);
       if (isPendingView(res)) {
         // Saved, the case view follows: the lists and the case refetch when opened.
         setPending(res.data);
         void queries.invalidateQueries({ queryKey: ['cases'] });
         void queries.invalidateQueries({ queryKey: ['case', res.data.id] });
-      } else setSaved({ view: res.data as CaseView, repeat: res.status === 200 });
+      } else setSaved({ view: res.data as RegisteredCase, repeat: res.status === 200 });
       void history.refetch();
     } catch (e) {
       const rest = showFieldErrors(form, e);
@@ -168,6 +186,7 @@ export function ReceptionPage() {
                   <div className="tracking-no" aria-label="信访编号">{pending.trackingNo}</div>
                 </>
               )}
+              {pending.queryCode && <QueryCode code={pending.queryCode} copy />}
               <div role="status">{pending.message}，请稍后打开案件查看或打印回执。</div>
             </div>
           }
@@ -206,6 +225,7 @@ export function ReceptionPage() {
               <div>
                 <div className="tracking-label">信访编号</div>
                 <div className="tracking-no" aria-label="信访编号">{v.trackingNo}</div>
+                {v.queryCode && <QueryCode code={v.queryCode} />}
                 {route?.lastDay && <div>信访部门将于 {route.lastDay} 前转送或交办有权处理的机关、单位（《信访工作条例》第二十二条）。</div>}
               </div>
             }

@@ -1,4 +1,4 @@
-import { ACTION_ROLES, allowedActions, mayAct, rolesFor } from './roles.js';
+import { ACTION_ROLES, allowedActions, mayAct, PETITIONER_ROLE, rolesFor } from './roles.js';
 import { CASE_ACTIONS, type CaseSnapshot } from './state-machine.js';
 
 const snap = (status: CaseSnapshot['status'], extra: Partial<CaseSnapshot> = {}): CaseSnapshot => ({ status, reviewed: false, extensionDaysUsed: 0, ...extra });
@@ -47,6 +47,19 @@ describe('who may take which action', () => {
   it('office and leader supervise; a handler does not', () => {
     expect(rolesFor('supervise').sort()).toEqual(['leader', 'office']);
     expect(mayAct(snap('accepted'), 'supervise', handler('housing'), 'housing')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+  });
+
+  it('the petitioner themself (the public door) rates and asks for review and re-review, nothing else, and only as the state and the windows allow', () => {
+    const petitioner = role(PETITIONER_ROLE);
+    for (const a of CASE_ACTIONS) {
+      const mine = ['evaluate', 'review-request', 're-review-request'].includes(a);
+      expect({ a, v: mayAct(snap('closed'), a, petitioner, 'housing') }).toMatchObject({ a, v: { ok: mine } });
+    }
+    expect(ctx('closed', petitioner)).toEqual(['evaluate', 'review-request']);
+    expect(ctx('closed', petitioner, { evaluated: true, windows: [{ kind: 'review-request', dueAt: new Date(now.getTime() - 1) }] })).toEqual([]);
+    expect(ctx('accepted', petitioner)).toEqual([]);
+    // the role table grants no user role to the petitioner's door: the staff routes stay as they are
+    for (const a of CASE_ACTIONS) expect(rolesFor(a)).not.toContain(PETITIONER_ROLE);
   });
 
   it('admin may take any action, whatever its unit', () => {

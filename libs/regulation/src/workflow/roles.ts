@@ -32,6 +32,14 @@ export const ACTION_ROLES: Readonly<Record<CaseAction, readonly ActionGrant[]>> 
   supervise: [{ role: 'office' }, { role: 'leader' }],
 };
 
+/**
+ * The petitioner themself, on the public door once the case's query code is verified (no account,
+ * never a user's role): they rate the handling and ask for review and re-review of their own case,
+ * within the same windows and states as when reception or the office records it for them.
+ */
+export const PETITIONER_ROLE = 'petitioner';
+export const PETITIONER_ACTIONS: readonly CaseAction[] = ['evaluate', 'review-request', 're-review-request'];
+
 /** The roles the gateway lets through to an action's route (the unit and state are checked behind it). */
 export function rolesFor(action: CaseAction): ActorRole[] {
   return [...new Set(ACTION_ROLES[action].map((g) => g.role))];
@@ -59,6 +67,9 @@ export const roleName = (r: string): string => ROLE_NAMES[r as ActorRole] ?? r;
  */
 export function mayAct(snapshot: CaseSnapshot, action: CaseAction, actor: Actor, caseUnit: string | null | undefined): RoleVerdict {
   if (actor.roles.includes('admin')) return { ok: true };
+  if (actor.roles.includes(PETITIONER_ROLE)) {
+    return PETITIONER_ACTIONS.includes(action) ? { ok: true } : { ok: false, code: 'FORBIDDEN', message: `${ACTION_NAMES[action]}不能由信访人本人办理` };
+  }
   const grants = ACTION_ROLES[action].filter((g) => actor.roles.includes(g.role));
   if (!grants.length) {
     return { ok: false, code: 'FORBIDDEN', message: `${ACTION_NAMES[action]}需要以下角色之一：${rolesFor(action).map(roleName).join('、')}` };

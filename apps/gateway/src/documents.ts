@@ -1,0 +1,252 @@
+import { Controller, Get, Inject, Injectable, Logger, Optional, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsIn } from 'class-validator';
+import type { Repository } from 'typeorm';
+import { CurrentCaller, SECURITY_EVENTS, type SecurityEvents } from '#libs/auth';
+import { CaseDataError, InvalidInputError, maskText, NotFoundError, StateConflictError } from '#libs/common';
+import { categoryName } from '#libs/contracts';
+import {
+  applicableKinds, documentDate, DocumentDataError, documentFacts, DOCUMENT_FORMATS, DOCUMENT_KINDS, DOCUMENT_TITLES, isDocumentKind, issuerSource, notApplicableReason, OFFICE_ISSUER, renderDocx, renderHtml,
+  type DocumentCase, type DocumentFormat, type DocumentKind, type DocumentPetitioner,
+} from '#libs/documents';
+import { Label, SERVICE_CLIENT, type Caller, type ServiceClient } from '#libs/runtime';
+import { CASE_403, CASE_ID_400, ApiErrors } from './dto/responses.js';
+import { UnitRecord, UserRecord } from './gateway.entities.js';
+import { GATEWAY_SETTINGS, officeTimeZone, type GatewaySettings } from './gateway.settings.js';
+
+export const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+const HTML_TYPE = 'text/html; charset=utf-8';
+
+/** What intake answers `issue-document` with (apps/intake/src/documents/issue-document.service.ts). */
+interface IssuedDocument {
+  number: string;
+  issuerUnitCode: string;
+  petitioners: DocumentPetitioner[];
+  handlingOpinion: { kind: string; outcome: string; opinion: string } | null;
+}
+type CaseView = DocumentCase & { petitioners: { name: string }[]; renderError?: { message: string } | null };
+
+const CaseId = () => new ParseUUIDPipe({ exceptionFactory: () => InvalidInputError.field('id', '案件编号格式不正确（应为 UUID）') });
+
+/** The Content-Disposition of a document: an ASCII name for old clients, the Chinese one (RFC 5987 filename*) for the rest. */
+export function contentDisposition(disposition: 'attachment' | 'inline', ascii: string, name: string): string {
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${disposition}; filename="${ascii.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encoded}`;
+}
+
+/**
+ * Documents (文书, issue 13): which apply to a case, and one rendered. The case view (reporting,
+ * with the caller's own right to see the case) says what the documents state; intake gives the
+ * number and the petitioners' complete data and records the rendering; the unit names are the
+ * gateway's. The rendering itself is libs/documents.
+ */
+@Injectable()
+export class DocumentsService {
+  private readonly logger = new Logger('Documents');
+  private readonly timeZone: string;
+  private readonly readTimeoutMs: number;
+
+  constructor(
+    @Inject(SERVICE_CLIENT) private readonly services: ServiceClient,
+    @Inject(SECURITY_EVENTS) private readonly security: SecurityEvents,
+    @InjectRepository(UserRecord) private readonly users: Repository<UserRecord>,
+    @InjectRepository(UnitRecord) private readonly units: Repository<UnitRecord>,
+    @Optional() @Inject(GATEWAY_SETTINGS) settings?: GatewaySettings,
+  ) {
+    this.timeZone = settings ? officeTimeZone(settings) : 'Asia/Shanghai';
+    this.readTimeoutMs = (settings?.readYourWritesTimeoutMs ?? 10_000) + 2_000;
+  }
+
+  private view(id: string, caller: Caller): Promise<CaseView> {
+    return this.services.query<CaseView>('reporting', 'case', { id }, caller);
+  }
+
+  /** The documents the case's history gives rise to, with the number each has once rendered. */
+  async list(id: string, caller: Caller) {
+    const c = await this.view(id, caller);
+    const rendered = c.timeline.filter((t) => t.type === 'document-rendered');
+    const base = `/api/v1/petitions/${c.id}/documents`;
+    return {
+      caseId: c.id,
+      trackingNo: c.trackingNo,
+      items: applicableKinds(c).map((kind) => {
+        const mine = rendered.filter((t) => t.detail?.kind === kind);
+        return {
+          kind,
+          title: DOCUMENT_TITLES[kind],
+          number: (mine.at(-1)?.detail?.number as string | undefined) ?? null,
+          renderings: mine.length,
+          lastRenderedAt: mine.at(-1)?.at ?? null,
+          links: { docx: `${base}/${kind}?format=docx`, html: `${base}/${kind}?format=html` },
+        };
+      }),
+    };
+  }
+
+  /** One document rendered: numbered (once) and recorded by intake, then laid out. */
+  async render(id: string, kind: string, format: DocumentFormat, caller: Caller, ip: string | null) {
+    if (!isDocumentKind(kind)) throw new NotFoundError(`没有「${maskText(kind).slice(0, 40)}」这种文书；文书种类为 ${DOCUMENT_KINDS.join('、')}`);
+    const c = await this.view(id, caller);
+    // A case whose stored data cannot be computed makes no document (its dates and deadlines would be wrong).
+    if (c.renderError) throw new CaseDataError(c.renderError.message);
+    const why = notApplicableReason(kind, c);
+    if (why) throw new StateConflictError(why);
+    const facts = (issued: IssuedDocument, issuerName: string, unitName: (code: string) => string) => {
+      try {
+        return documentFacts(kind, c, {
+          number: issued.number,
+          issuer: issuerName,
+          petitioners: inViewOrder(issued.petitioners, c.petitioners),
+          timeZone: this.timeZone,
+          unitName,
+          categoryName,
+          handlingOpinion: issued.handlingOpinion,
+        });
+      } catch (e) {
+        if (e instanceof DocumentDataError) throw new CaseDataError(e.message);
+        throw e;
+      }
+    };
+    let date: string;
+    try {
+      date = documentDate(kind, c, this.timeZone);
+    } catch (e) {
+      if (e instanceof DocumentDataError) throw new CaseDataError(e.message);
+      throw e;
+    }
+    const issuer = await this.issuer(kind, c);
+    const result = await this.services.command('intake', 'issue-document', { caseId: c.id, actor: caller, body: { kind, format, issuerUnitCode: issuer.code, documentDate: date, requireHandlingOpinion: kind === 'handling-opinion' && !!(c.review?.opinion || c.reReview?.opinion) } });
+    const issued = result.data as IssuedDocument;
+    const names = new Map((await this.units.find()).map((u) => [u.code, u.name]));
+    // The number was given to this unit once: the name is that unit's (as it is called now).
+    const issuerName = issued.issuerUnitCode === OFFICE_ISSUER.code ? (names.get(OFFICE_ISSUER.code) ?? OFFICE_ISSUER.name) : (names.get(issued.issuerUnitCode) ?? issued.issuerUnitCode);
+    const f = facts(issued, issuerName, (code) => names.get(code) ?? code);
+    await this.security.record({ event: 'document-export', actor: caller.username, target: `petitions/${c.id}/documents/${kind}`, ip, detail: { kind, format, number: issued.number } });
+    await this.shown(result.eventIds.at(-1));
+    const file = `${DOCUMENT_TITLES[kind]}-${c.trackingNo}`;
+    return format === 'docx'
+      ? { type: DOCX_TYPE, disposition: contentDisposition('attachment', `${kind}-${c.trackingNo}.docx`, `${file}.docx`), body: await renderDocx(f), number: issued.number }
+      : { type: HTML_TYPE, disposition: contentDisposition('inline', `${kind}-${c.trackingNo}.html`, `${file}.html`), body: renderHtml(f), number: issued.number };
+  }
+
+  /** The unit that issues it: the responsible unit, or the acting person's; the petition office when they have none. */
+  private async issuer(kind: DocumentKind, c: CaseView): Promise<{ code: string }> {
+    const source = issuerSource(kind, c);
+    const code = 'unitCode' in source ? source.unitCode : source.actor ? ((await this.users.findOneBy({ username: source.actor }))?.unitCode ?? null) : null;
+    return { code: code ?? OFFICE_ISSUER.code };
+  }
+
+  /** Once the read model shows the rendering (its timeline), bounded: a late read model does not hold the document back. */
+  private async shown(eventId: string | undefined): Promise<void> {
+    if (!eventId) return;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve(`no answer within ${this.readTimeoutMs} ms`), this.readTimeoutMs);
+      timer.unref?.();
+    });
+    try {
+      const r = await Promise.race([this.services.query('reporting', 'await-event', { eventId }, null).then(() => null), late]);
+      if (r) this.logger.warn(`document rendering ${eventId} recorded, the case timeline does not show it yet (${r})`);
+    } catch (e) {
+      this.logger.warn(`document rendering ${eventId} recorded, the case timeline does not show it yet (${maskText(String((e as Error)?.message ?? e))})`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** Intake's petitioners in the order the case shows them (by name; the rest after, as they came). */
+function inViewOrder(people: DocumentPetitioner[], shown: { name: string }[]): DocumentPetitioner[] {
+  const rank = (p: DocumentPetitioner) => {
+    const i = shown.findIndex((s) => s.name === p.name);
+    return i < 0 ? shown.length : i;
+  };
+  return people.map((p, i) => ({ p, i })).sort((a, b) => rank(a.p) - rank(b.p) || a.i - b.i).map((x) => x.p);
+}
+
+// ---------------------------------------------------------------- HTTP
+
+export class DocumentQueryDto {
+  @ApiProperty({ enum: DOCUMENT_FORMATS, example: 'docx', description: 'docx: a Word file to edit and print; html: a print-ready page (A4)' })
+  @Label('文书格式')
+  @IsIn(DOCUMENT_FORMATS, { message: '文书格式应为 docx（Word 文件）或 html（打印页面）' })
+  format: DocumentFormat;
+}
+
+class DocumentLinksDto {
+  @ApiProperty({ example: '/api/v1/petitions/0b7c5e52-6f0e-4c1b-9d5e-3f1a2b4c6d8e/documents/handling-opinion?format=docx' }) docx: string;
+  @ApiProperty({ example: '/api/v1/petitions/0b7c5e52-6f0e-4c1b-9d5e-3f1a2b4c6d8e/documents/handling-opinion?format=html' }) html: string;
+}
+
+class DocumentItemDto {
+  @ApiProperty({ enum: DOCUMENT_KINDS, example: 'handling-opinion' }) kind: string;
+  @ApiProperty({ example: '信访事项处理意见书' }) title: string;
+  @ApiProperty({ type: String, nullable: true, example: '〔2024〕3号', description: 'given at the first rendering and kept; null before' }) number: string | null;
+  @ApiProperty({ example: 1, description: 'how often it was rendered (each rendering is on the case timeline as document-rendered)' }) renderings: number;
+  @ApiProperty({ type: String, nullable: true, example: '2024-11-04T15:20:00+08:00' }) lastRenderedAt: string | null;
+  @ApiProperty({ type: DocumentLinksDto }) links: DocumentLinksDto;
+}
+
+export class DocumentListDto {
+  @ApiProperty({ example: '0b7c5e52-6f0e-4c1b-9d5e-3f1a2b4c6d8e' }) caseId: string;
+  @ApiProperty({ example: 'XF20241104A1B2C3D4' }) trackingNo: string;
+  @ApiProperty({ type: [DocumentItemDto], description: 'the documents the case’s history gives rise to, in a fixed order' }) items: DocumentItemDto[];
+}
+
+const KINDS_TEXT = DOCUMENT_KINDS.map((k) => `${k} (${DOCUMENT_TITLES[k]})`).join(', ');
+
+@ApiTags('documents')
+@ApiBearerAuth()
+@Controller('api/v1/petitions/:id/documents')
+export class DocumentsController {
+  constructor(private readonly documents: DocumentsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The documents (文书) the case’s history gives rise to, with their number once rendered and links to render each; staff who may see the case' })
+  @ApiOkResponse({ type: DocumentListDto })
+  @ApiErrors(CASE_ID_400, 401, CASE_403, { status: 404, message: '案件 0b7c5e52-6f0e-4c1b-9d5e-3f1a2b4c6d8e 不存在' })
+  list(@Param('id', CaseId()) id: string, @CurrentCaller() caller: Caller) {
+    return this.documents.list(id, caller);
+  }
+
+  @Get(':kind')
+  @ApiOperation({
+    summary:
+      `One document rendered from the case: format=docx (Word; attachment, filename* in Chinese) or html (a print-ready A4 page). Kinds: ${KINDS_TEXT}. ` +
+      'The number (〔年份〕N号, per issuing unit, kind and year) is given at the first rendering and kept; the petitioner’s personal data is complete (the document goes to them); ' +
+      'each rendering is recorded on the case timeline (document-rendered: who, which, when) and in the security log. 409 when the case’s history has not given rise to it yet',
+  })
+  @ApiParam({ name: 'kind', schema: { type: 'string', enum: [...DOCUMENT_KINDS], example: 'receipt' }, description: 'the kind of document (an unknown one: 404)' })
+  @ApiProduces(DOCX_TYPE, HTML_TYPE)
+  @ApiOkResponse({
+    description: 'the document',
+    headers: {
+      'content-disposition': { description: "docx: attachment, html: inline; filename (ASCII) and filename* (RFC 5987, UTF-8): 信访事项处理意见书-XF20241104A1B2C3D4.docx", schema: { type: 'string' } },
+      'x-document-number': { description: 'the document number, percent-encoded UTF-8 (〔2024〕3号)', schema: { type: 'string', example: '%E3%80%942024%E3%80%953%E5%8F%B7' } },
+    },
+    content: { [DOCX_TYPE]: { schema: { type: 'string', format: 'binary' } }, [HTML_TYPE]: { schema: { type: 'string' }, example: '<!doctype html><html lang="zh-CN">…<h1>信访事项登记回执</h1>…' } },
+  })
+  @ApiErrors(
+    { status: 400, message: '文书格式应为 docx（Word 文件）或 html（打印页面）', details: [{ field: 'format', messages: ['文书格式应为 docx（Word 文件）或 html（打印页面）'] }], description: 'a bad format or a malformed id (FIELD_INVALID)' },
+    401,
+    CASE_403,
+    { status: 404, message: '没有「letter」这种文书；文书种类为 receipt、acceptance-notice、…', description: 'an unknown kind, or an unknown case (NOT_FOUND)' },
+    { status: 409, message: '该案件当前状态为「已受理」，尚未办结，没有书面处理意见，不能出具「信访事项处理意见书」', description: 'the case’s history has not given rise to this document (CASE_STATE)' },
+    { status: 422, code: 'CASE_DATA_INVALID', message: '案件 XF20241104A1B2C3D4 的原处理意见未能读取，不能出具「信访事项处理意见书」，请系统管理员核查', description: 'what is stored of the case cannot make the document (CASE_DATA_INVALID)' },
+  )
+  async render(
+    @Param('id', CaseId()) id: string,
+    @Param('kind') kind: string,
+    @Query() q: DocumentQueryDto,
+    @CurrentCaller() caller: Caller,
+    @Req() req: { ip?: string },
+    @Res() res: { type(t: string): void; setHeader(k: string, v: string): void; send(b: unknown): void },
+  ) {
+    const doc = await this.documents.render(id, kind, q.format, caller, req.ip ?? null);
+    res.type(doc.type);
+    res.setHeader('content-disposition', doc.disposition);
+    res.setHeader('x-document-number', encodeURIComponent(doc.number));
+    return res.send(doc.body);
+  }
+}
