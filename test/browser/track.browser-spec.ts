@@ -139,6 +139,31 @@ describe('信访查询 on a PC (1366×768)', () => {
     expect(await axe(page, 'track-pc-closed')).toEqual([]);
 
     await rateAndAskForReview(page, 'track-pc');
+
+    // The petitioner lost the receipt: the desk issues a new code on the case page (重新生成查询码).
+    await login(page, 'reception1', 'reception1-pass');
+    await page.goto(`/cases/${id}`);
+    await page.getByRole('button', { name: '重新生成查询码' }).click();
+    const reissue = page.getByRole('dialog', { name: '重新生成查询码' });
+    await pwExpect(reissue).toContainText('原查询码立即失效');
+    await reissue.getByRole('button', { name: '确定' }).click();
+    const shown = reissue.locator('.reissued-code');
+    await pwExpect(shown).toHaveText(/^[2-9A-HJ-NP-Z]{6}$/);
+    const newCode = (await shown.textContent())!.trim();
+    expect(newCode).not.toBe(queryCode);
+    await screen(page, 'track-pc-query-code-reissued');
+    expect(await axe(page, 'track-pc-query-code-reissued')).toEqual([]);
+    await reissue.getByRole('button', { name: '完成' }).click();
+    await pwExpect(reissue).toBeHidden();
+    await logout(page);
+    // The old code no longer opens the case; the new one does.
+    await page.goto('/track');
+    await page.getByLabel('信访编号').fill(trackingNo);
+    await page.getByLabel('查询码').fill(queryCode);
+    await page.getByRole('button', { name: '查询' }).click();
+    await pwExpect(page.getByRole('alert')).toContainText('信访编号或查询码不正确');
+    await follow(page, trackingNo, newCode);
+    await pwExpect(page.getByText('已申请复查，正在复查')).toBeVisible();
     expect(problemsOf(page)).toEqual([]);
     await context.close();
   });

@@ -5,6 +5,8 @@ import { Alert, Button, Col, Descriptions, Empty, Result, Row, Space, Spin, Tabl
 import { ApiError, get, type CaseView, type Deadline } from '../api';
 import { ActionDialog, ACTIONS, type ActionSpec } from '../components/ActionDialog';
 import { DocumentsPanel, documentRenderedText } from '../components/DocumentsPanel';
+import { QueryCodeReissue } from '../components/QueryCodeReissue';
+import { useAuth } from '../auth';
 import { Panel } from '../components/Panel';
 import { errorText } from '../form-errors';
 import {
@@ -28,6 +30,7 @@ export function CasePage() {
   const unitName = useUnitName();
   const categoryName = useCategoryName();
   const [active, setActive] = useState<ActionSpec | null>(null);
+  const auth = useAuth();
   // A case just saved (202) may reach the case view a moment later: a 404 is asked again a few times, other errors are not.
   const q = useQuery({
     queryKey: ['case', id],
@@ -91,6 +94,7 @@ export function CasePage() {
         ) : (
           <Typography.Text type="secondary">当前状态下您没有可办理的操作。</Typography.Text>
         )}
+        {auth.has('reception', 'office') && <QueryCodeReissue caseId={c.id} trackingNo={c.trackingNo} />}
       </div>
       {specs.map((s) => (
         <ActionDialog key={s.title} caseId={c.id} spec={s} open={active?.title === s.title} onClose={() => setActive(null)} onDone={() => setActive(null)} />
