@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { maskIdNumber, maskPhone } from '#libs/common';
-import type { EventGate } from '#libs/messaging';
-import { REPORTING_EVENT_GATE } from '../../apps/reporting/src/rebuild.service.js';
 import { canDoText } from '../../apps/gateway/src/public-track.js';
-import { bearer, idNumberOf, login, seedOffice, startTestPlatform, walkIn, type TestPlatform } from '../support/embedded.js';
+import { bearer, idNumberOf, login, seedOffice, startTestPlatform, walkIn, type TestPlatform, holdReporting } from '../support/embedded.js';
 
 type Res = { status: number; body: any; headers: Record<string, string> };
 
@@ -283,29 +281,14 @@ describe('the public door’s rate limit per client address', () => {
 describe('the public door while the read model lags (its consumer held)', () => {
   let t: TestPlatform;
   let tk: Record<string, string>;
-  let gate: EventGate;
-  /** Holds the read model's consumer until `open` is called (as write-path.e2e-spec does). */
-  async function holdReporting(): Promise<{ open(): Promise<void> }> {
-    let release!: () => void;
-    const released = new Promise<void>((r) => (release = r));
-    let engaged!: () => void;
-    const holding = new Promise<void>((r) => (engaged = r));
-    const done = gate.hold(async () => {
-      engaged();
-      await released;
-    });
-    await holding;
-    return { open: async () => (release(), await done) };
-  }
   beforeAll(async () => {
     t = await startTestPlatform({ READ_YOUR_WRITES_TIMEOUT_MS: '300', PUBLIC_RATE_PER_ADDRESS: '10000' });
     tk = await seedOffice(t);
-    gate = t.platform.services.find((s) => s.name === 'reporting')!.app.get(REPORTING_EVENT_GATE);
   }, 60000);
   afterAll(() => t.stop());
 
   it('a case just registered: 503 saying to try again later (no case id); a rating saved while the view lags: 202 with the tracking number and the message', async () => {
-    const held = await holdReporting();
+    const held = await holdReporting(t);
     let reg: { id: string; trackingNo: string; queryCode: string };
     try {
       const res = await t.http().post('/api/v1/petitions').set(bearer(tk.reception1)).send(walkIn({ petitioners: [{ name: '稍后查询' }] })).expect(202);
@@ -321,7 +304,7 @@ describe('the public door while the read model lags (its consumer held)', () => 
     for (const [path, who, body] of [['route', 'office1', { mode: 'transfer', unitCode: 'housing' }], ['accept', 'housing1', {}], ['close', 'housing1', { kind: 'substantive', outcome: 'explain', opinion: '答复。' }]] as const) {
       await t.http().post(`/api/v1/petitions/${reg!.id}/${path}`).set(bearer(tk[who])).send(body).expect(200);
     }
-    const again = await holdReporting();
+    const again = await holdReporting(t);
     try {
       const rated = await t.http().post('/api/v1/public/evaluate').send({ trackingNo: reg!.trackingNo, queryCode: reg!.queryCode, rating: 'satisfied' });
       expect({ status: rated.status, body: rated.body }).toEqual({ status: 202, body: { trackingNo: reg!.trackingNo, status: 'accepted-pending-view', message: '已提交，办理情况稍后更新，请稍后重新查询' } });

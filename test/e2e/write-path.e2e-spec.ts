@@ -2,9 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { EventGate } from '#libs/messaging';
-import { REPORTING_EVENT_GATE } from '../../apps/reporting/src/rebuild.service.js';
-import { bearer, idNumberOf, seedOffice, startTestPlatform, walkIn, type TestPlatform } from '../support/embedded.js';
+import { bearer, idNumberOf, seedOffice, startTestPlatform, walkIn, type TestPlatform, holdReporting } from '../support/embedded.js';
 
 /** How long the answer waits for the read model here (READ_YOUR_WRITES_TIMEOUT_MS). */
 const READ_WAIT_MS = 300;
@@ -19,7 +17,6 @@ const READ_WAIT_MS = 300;
 describe('the write path without the read model', () => {
   let t: TestPlatform;
   let tk: Record<string, string>;
-  let gate: EventGate;
   const as = (who: string) => bearer(tk[who]);
   const post = (path: string, who: string, body: object, key: string) => t.http().post(path).set(as(who)).set('Idempotency-Key', key).send(body);
   const rows = <T>(db: string, sql: string, ...params: unknown[]): T[] => {
@@ -30,31 +27,17 @@ describe('the write path without the read model', () => {
       d.close();
     }
   };
-  /** Holds the read model's consumer until the returned function is called. */
-  async function holdReporting(): Promise<{ open(): Promise<void> }> {
-    let release!: () => void;
-    const released = new Promise<void>((r) => (release = r));
-    let engaged!: () => void;
-    const holding = new Promise<void>((r) => (engaged = r));
-    const done = gate.hold(async () => {
-      engaged();
-      await released;
-    });
-    await holding;
-    return { open: async () => (release(), await done) };
-  }
 
   beforeAll(async () => {
     t = await startTestPlatform({ READ_YOUR_WRITES_TIMEOUT_MS: String(READ_WAIT_MS) });
     tk = await seedOffice(t);
-    gate = t.platform.services.find((s) => s.name === 'reporting')!.app.get(REPORTING_EVENT_GATE);
   }, 60000);
   afterAll(() => t.stop());
 
   it('registers and routes with the read model held: 202 with the ids, the same 202 on retry, no 5xx; the case view follows once it applies again', async () => {
     const body = walkIn({ petitioners: [{ name: '写路径申请人', idNumber: idNumberOf('45030219850301100'), phone: '13812345678' }] });
     const key = `e2e-${randomUUID()}`;
-    const held = await holdReporting();
+    const held = await holdReporting(t);
     let id: string;
     let routed: { status: number; body: Record<string, unknown> };
     try {
@@ -112,7 +95,7 @@ describe('the write path without the read model', () => {
   });
 
   it('a reception session saved while the read model is held is a 202 with the session and its event id', async () => {
-    const held = await holdReporting();
+    const held = await holdReporting(t);
     try {
       const res = await post('/api/v1/reception-sessions', 'office1', { kind: 'leader-day', leader: '张副县长', date: '2026-01-05' }, `e2e-${randomUUID()}`);
       expect(res.status).toBe(202);

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { gb11643CheckDigit, loadConfig } from '#libs/common';
+import type { EventGate } from '#libs/messaging';
 import { EmbeddedConfig } from '#libs/runtime';
+import { REPORTING_EVENT_GATE } from '../../apps/reporting/src/rebuild.service.js';
 import { startEmbedded, type EmbeddedPlatform } from '../../apps/embedded/src/embedded.js';
 
 export const ADMIN_PASSWORD = 'admin-e2e-password';
@@ -74,3 +76,21 @@ export const walkIn = (overrides: Record<string, unknown> = {}) => ({
   content: '申请人反映其所在小区加装电梯的政府补贴至今未发放，请求尽快落实。',
   ...overrides,
 });
+
+/**
+ * Holds the read model's consumer (the reporting service's EventGate, as a rebuild does) until
+ * `open` is called: no event is applied meanwhile, so commands see a lagging read model.
+ */
+export async function holdReporting(t: TestPlatform): Promise<{ open(): Promise<void> }> {
+  const gate = t.platform.services.find((s) => s.name === 'reporting')!.app.get<EventGate>(REPORTING_EVENT_GATE);
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  let engaged!: () => void;
+  const holding = new Promise<void>((r) => (engaged = r));
+  const done = gate.hold(async () => {
+    engaged();
+    await released;
+  });
+  await holding;
+  return { open: async () => (release(), await done) };
+}

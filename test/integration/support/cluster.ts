@@ -1,41 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import mysql from 'mysql2/promise';
 import { KAFKA_BROKERS, MYSQL_URL, REDIS_URL } from './infra.js';
+import { freePort } from '../../support/net.js';
 
 export const SERVICES = ['intake', 'assignment', 'deadline', 'closure', 'reporting'] as const;
 export type ProcessName = (typeof SERVICES)[number] | 'gateway';
-
-function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-  });
-}
-
-/**
- * A free port below the kernel's ephemeral range (32768+), so an outgoing connection of another
- * process (Kafka clients open many) cannot take it between this check and the service's listen.
- */
-/** Ports handed out in this run: free when checked is not enough, nothing binds them until the process starts (two picks of one cluster must not meet). */
-const handedOut = new Set<number>();
-
-async function freePort(): Promise<number> {
-  for (;;) {
-    const port = 20000 + Math.floor(Math.random() * 12000);
-    if (handedOut.has(port)) continue;
-    if (await isFree(port)) {
-      handedOut.add(port);
-      return port;
-    }
-  }
-}
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, proc?: ChildProcess): Promise<void> {
   const until = Date.now() + timeoutMs;

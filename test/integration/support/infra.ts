@@ -1,21 +1,8 @@
-import { Socket } from 'node:net';
+import { reachable } from '../../support/net.js';
 
 export const MYSQL_URL = process.env.IT_DATABASE_URL ?? 'mariadb://root:@127.0.0.1:3306/';
 export const REDIS_URL = process.env.IT_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
-
-function reachable(host: string, port: number, timeoutMs = 2000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = new Socket();
-    const done = (ok: boolean) => {
-      s.destroy();
-      resolve(ok);
-    };
-    s.setTimeout(timeoutMs, () => done(false));
-    s.once('error', () => done(false));
-    s.connect(port, host, () => done(true));
-  });
-}
 
 /**
  * The integration tests need MariaDB/MySQL, Redis and Kafka. A missing one is a failure, never
