@@ -14,10 +14,11 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let caseId: string;
+let tokens: Record<string, string>;
 
 beforeAll(async () => {
   t = await startTestPlatform();
-  const tokens = await seedOffice(t);
+  tokens = await seedOffice(t);
   const reg = await t.http().post('/api/v1/petitions').set(bearer(tokens.reception1)).send(walkIn({ petitioners: [{ name: '王五', idNumber: '45030219800101122X', phone: '13812345678', address: '阳和街道幸福小区 3 栋' }] })).expect(201);
   caseId = reg.body.id;
   await t.http().post(`/api/v1/petitions/${caseId}/route`).set(bearer(tokens.office1)).send({ mode: 'transfer', unitCode: 'housing' }).expect(200);
@@ -66,6 +67,30 @@ describe('the case page’s documents (文书)', () => {
 
     await screen(page, 'documents-case-page');
     expect(await axe(page, 'documents-case-page')).toEqual([]);
+    expect(problemsOf(page)).toEqual([]);
+  });
+
+  it('已送达 records the acceptance notice served (today, 直接送达): the list and the timeline say so, and the deadline to tell the petitioner is met', async () => {
+    const notice = async () => (await t.http().get(`/api/v1/petitions/${caseId}`).set(bearer(tokens.housing1)).expect(200)).body.deadlines.find((d: { kind: string }) => d.kind === 'acceptance-notice');
+    expect((await notice()).state).toBe('pending');
+    const panel = page.locator('.panel').filter({ has: page.getByRole('heading', { name: '文书' }) });
+    const group = panel.getByRole('group', { name: '信访事项受理告知书' });
+    await pwExpect(group.getByText('尚未登记送达（告知受理期限以送达为准）')).toBeVisible();
+    // The receipt was never rendered: nothing to serve yet.
+    await pwExpect(panel.getByRole('group', { name: '信访事项登记回执' }).getByRole('button', { name: '已送达' })).toHaveCount(0);
+    await group.getByRole('button', { name: '已送达' }).click();
+    const dialog = page.getByRole('dialog', { name: '登记送达：信访事项受理告知书' });
+    await pwExpect(dialog.getByLabel('送达日期')).toBeVisible();
+    await pwExpect(dialog.getByText('直接送达')).toBeVisible();
+    await screen(page, 'documents-serve-dialog');
+    expect(await axe(page, 'documents-serve-dialog')).toEqual([]);
+    await dialog.getByRole('button', { name: '确定' }).click();
+    await pwExpect(dialog).toBeHidden();
+    const today = (await notice()).metAt?.slice(0, 10);
+    expect((await notice()).state).toBe('met');
+    await pwExpect(group.getByText(`已送达：${today}，直接送达`)).toBeVisible();
+    await pwExpect(group.getByRole('button', { name: '已送达' })).toHaveCount(0);
+    await pwExpect(page.locator('.timeline-panel').getByText(new RegExp(`^信访事项受理告知书〔\\d{4}〕1号 · ${today} 直接送达$`))).toBeVisible();
     expect(problemsOf(page)).toEqual([]);
   });
 });

@@ -113,6 +113,7 @@ describe('documents (文书) rendered from the case', () => {
       number: null,
       renderings: 0,
       lastRenderedAt: null,
+      served: null,
       links: { docx: `/api/v1/petitions/${main.id}/documents/handling-opinion?format=docx`, html: `/api/v1/petitions/${main.id}/documents/handling-opinion?format=html` },
     });
   });

@@ -223,6 +223,12 @@ describe('OpenAPI document', () => {
     const a = { id: walkIn.body.id };
     for (const step of ['supervise', 'route', 'accept', 'extend', 'close', 'evaluate', 'reviewRequest', 'reviewOpinion', 'reReviewRequest', 'reReviewOpinion']) {
       await send(`PetitionsController_${step}`, a);
+      if (step === 'accept') {
+        // The acceptance notice printed, then marked served today (the example's day is a placeholder: a notice is served on or after its date).
+        await t.http().get(`/api/v1/petitions/${a.id}/documents/acceptance-notice`).query({ format: 'html' }).set(bearer(tokens.handler)).expect(200);
+        const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+        await send('DocumentsController_serve', { ...a, kind: 'acceptance-notice' }, { replace: { servedOn: today } });
+      }
     }
     const finalCase = await t.http().get(`/api/v1/petitions/${a.id}`).set(bearer(tokens.office1)).expect(200);
     expect(finalCase.body.status).toBe('final');

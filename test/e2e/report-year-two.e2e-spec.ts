@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { bearer, idNumberOf, seedOffice, startTestPlatform, type TestPlatform } from '../support/embedded.js';
+import { bearer, idNumberOf, seedOffice, serveAcceptanceNotice, startTestPlatform, type TestPlatform } from '../support/embedded.js';
 
 /**
  * A second scripted year (issue 10, "reports at scale"): 2023, entered through the HTTP API as
@@ -162,7 +162,12 @@ describe('a second scripted year (2023): every figure against hand-computed numb
       const acts: [string, () => Promise<unknown>][] = [];
       const act = (date: string, path: string, body: object) => acts.push([date, () => post(`/api/v1/petitions/${id}/${path}`, { ...body, at: at(date) }).expect(200)]);
       if (s.unit) acts.push([s.received, () => post(`/api/v1/petitions/${id}/route`, { mode: s.assignedBy ? 'assign' : 'transfer', unitCode: s.unit, at: at(s.received, '15:00') }).expect(200)]);
-      if (s.accepted) act(s.accepted, 'accept', {});
+      if (s.accepted) {
+        act(s.accepted, 'accept', {});
+        // The petitioner is told the same day: the acceptance notice rendered and marked served (Art. 23).
+        const day = s.accepted;
+        acts.push([day, () => serveAcceptanceNotice(t, admin(), id, day, at(day, '10:05'))]);
+      }
       for (const [date, channel, headcount, session] of s.repeats ?? []) {
         acts.push([date, async () => {
           const again = await post('/api/v1/petitions', contact(date, '10:00', channel, headcount, session)).expect(200);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { addDays } from '#libs/regulation';
-import { bearer, idNumberOf, seedOffice, startTestPlatform, type TestPlatform } from '../support/embedded.js';
+import { bearer, idNumberOf, seedOffice, serveAcceptanceNotice, startTestPlatform, type TestPlatform } from '../support/embedded.js';
 
 /**
  * The 2022 annual report the project started from (shared/seed): "全年开展领导干部大接访、约访、专访等
@@ -37,6 +37,7 @@ describe('the 2022 annual figures of the seed report', () => {
     const assigned = !!extra.assignedBy;
     await t.http().post(`/api/v1/petitions/${id}/route`).set(admin()).send({ mode: assigned ? 'assign' : 'transfer', unitCode: 'housing', at: at(addDays(received, 1)) }).expect(200);
     await t.http().post(`/api/v1/petitions/${id}/accept`).set(admin()).send({ at: at(addDays(received, 2)) }).expect(200);
+    await serveAcceptanceNotice(t, admin(), id, addDays(received, 2), `${addDays(received, 2)}T10:05:00+08:00`);
     await t
       .http()
       .post(`/api/v1/petitions/${id}/close`)

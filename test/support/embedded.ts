@@ -94,3 +94,12 @@ export async function holdReporting(t: TestPlatform): Promise<{ open(): Promise<
   await holding;
   return { open: async () => (release(), await done) };
 }
+
+/**
+ * The petitioner told of the acceptance (Art. 23): the 受理告知书 rendered and marked served on
+ * `servedOn` (by the administrator, back-dated to `at`) — what meets the acceptance-notice deadline.
+ */
+export async function serveAcceptanceNotice(t: TestPlatform, auth: Record<string, string>, id: string, servedOn: string, at: string): Promise<void> {
+  await t.http().get(`/api/v1/petitions/${id}/documents/acceptance-notice`).query({ format: 'html' }).set(auth).expect(200);
+  await t.http().post(`/api/v1/petitions/${id}/documents/acceptance-notice/served`).set(auth).send({ servedOn, method: 'in-person', at }).expect(200);
+}

@@ -26,6 +26,12 @@ export class DeadlineHandlers {
     await this.applyFact(event, ctx);
   }
 
+  /** A document served: the acceptance notice's is a fact (it meets the acceptance-notice deadline); the rest change nothing here. */
+  @OnCaseEvent('case.document-served')
+  async onDocumentServed(@Payload() event: EventEnvelope, @Ctx() ctx: CaseEventContext): Promise<void> {
+    await this.applyFact(event, ctx);
+  }
+
   private async applyFact(event: EventEnvelope, ctx: CaseEventContext): Promise<void> {
     const fact = toCaseFact(event);
     if (!fact) return;

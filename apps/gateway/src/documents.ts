@@ -1,17 +1,21 @@
-import { Controller, Get, Inject, Injectable, Logger, Optional, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Injectable, Logger, Optional, Param, ParseUUIDPipe, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import type { Repository } from 'typeorm';
-import { CurrentCaller, SECURITY_EVENTS, type SecurityEvents } from '#libs/auth';
+import { CurrentCaller, Roles, SECURITY_EVENTS, type SecurityEvents } from '#libs/auth';
 import { CaseDataError, InvalidInputError, maskText, NotFoundError, StateConflictError } from '#libs/common';
-import { categoryName } from '#libs/contracts';
+import { categoryName, SERVICE_METHOD_NAMES, SERVICE_METHODS, type ServiceMethod } from '#libs/contracts';
 import {
   applicableKinds, documentDate, DocumentDataError, documentFacts, DOCUMENT_FORMATS, DOCUMENT_KINDS, DOCUMENT_TITLES, isDocumentKind, issuerSource, notApplicableReason, OFFICE_ISSUER, renderDocx, renderHtml,
   type DocumentCase, type DocumentFormat, type DocumentKind, type DocumentPetitioner,
 } from '#libs/documents';
-import { Label, SERVICE_CLIENT, type Caller, type ServiceClient } from '#libs/runtime';
-import { CASE_403, CASE_ID_400, ApiErrors } from './dto/responses.js';
+import { IsCalendarDate, Label, SERVICE_CLIENT, type Caller, type ServiceClient } from '#libs/runtime';
+import { ActionDto } from './dto/petition.dto.js';
+import { ApiBodyExamples, BODY_EXAMPLES } from './dto/examples.js';
+import { ApiCaseErrors, CASE_403, CASE_ID_400, ApiErrors, CaseViewDto } from './dto/responses.js';
+import { ApiPendingView, PendingViewInterceptor, PetitionsFacade, type PendingView } from './petitions.facade.js';
 import { UnitRecord, UserRecord } from './gateway.entities.js';
 import { GATEWAY_SETTINGS, officeTimeZone, type GatewaySettings } from './gateway.settings.js';
 
@@ -52,6 +56,7 @@ export class DocumentsService {
     @Inject(SECURITY_EVENTS) private readonly security: SecurityEvents,
     @InjectRepository(UserRecord) private readonly users: Repository<UserRecord>,
     @InjectRepository(UnitRecord) private readonly units: Repository<UnitRecord>,
+    private readonly petitions: PetitionsFacade,
     @Optional() @Inject(GATEWAY_SETTINGS) settings?: GatewaySettings,
   ) {
     this.timeZone = settings ? officeTimeZone(settings) : 'Asia/Shanghai';
@@ -66,18 +71,23 @@ export class DocumentsService {
   async list(id: string, caller: Caller) {
     const c = await this.view(id, caller);
     const rendered = c.timeline.filter((t) => t.type === 'document-rendered');
+    const served = c.timeline.filter((t) => t.type === 'document-served');
     const base = `/api/v1/petitions/${c.id}/documents`;
     return {
       caseId: c.id,
       trackingNo: c.trackingNo,
       items: applicableKinds(c).map((kind) => {
         const mine = rendered.filter((t) => t.detail?.kind === kind);
+        const service = served.find((t) => t.detail?.kind === kind);
         return {
           kind,
           title: DOCUMENT_TITLES[kind],
           number: (mine.at(-1)?.detail?.number as string | undefined) ?? null,
           renderings: mine.length,
           lastRenderedAt: mine.at(-1)?.at ?? null,
+          served: service
+            ? { on: service.detail!.servedOn as string, method: service.detail!.method as ServiceMethod, methodName: SERVICE_METHOD_NAMES[service.detail!.method as ServiceMethod] ?? String(service.detail!.method), by: service.actor ?? null, at: service.at }
+            : null,
           links: { docx: `${base}/${kind}?format=docx`, html: `${base}/${kind}?format=html` },
         };
       }),
@@ -130,6 +140,28 @@ export class DocumentsService {
       : { type: HTML_TYPE, disposition: contentDisposition('inline', `${kind}-${c.trackingNo}.html`, `${file}.html`), body: renderHtml(f), number: issued.number };
   }
 
+  /**
+   * A rendered document marked served on the petitioner (已送达): staff who may see the case; the
+   * day and the way. The date the document bears is the case's (it cannot be served before it);
+   * intake checks it was issued and not yet marked. The acceptance notice's service meets the
+   * acceptance-notice deadline (Art. 23).
+   */
+  async serve(id: string, kind: string, dto: ServeDocumentDto, caller: Caller): Promise<unknown> {
+    if (!isDocumentKind(kind)) throw new NotFoundError(`没有「${maskText(kind).slice(0, 40)}」这种文书；文书种类为 ${DOCUMENT_KINDS.join('、')}`);
+    const c = await this.view(id, caller);
+    if (c.renderError) throw new CaseDataError(c.renderError.message);
+    const why = notApplicableReason(kind, c);
+    if (why) throw new StateConflictError(why);
+    let date: string;
+    try {
+      date = documentDate(kind, c, this.timeZone);
+    } catch (e) {
+      if (e instanceof DocumentDataError) throw new CaseDataError(e.message);
+      throw e;
+    }
+    return this.petitions.act(c.id, 'intake', 'serve-document', { kind, servedOn: dto.servedOn, method: dto.method, documentDate: date, ...(dto.at ? { at: dto.at } : {}) }, caller);
+  }
+
   /** The unit that issues it: the responsible unit, or the acting person's; the petition office when they have none. */
   private async issuer(kind: DocumentKind, c: CaseView): Promise<{ code: string }> {
     const source = issuerSource(kind, c);
@@ -174,6 +206,25 @@ export class DocumentQueryDto {
   format: DocumentFormat;
 }
 
+export class ServeDocumentDto extends ActionDto {
+  @ApiProperty({ example: '2024-11-05', description: 'the day it was served (office calendar): not before the date the document bears, not after today' })
+  @Label('送达日期')
+  @IsCalendarDate()
+  servedOn: string;
+  @ApiProperty({ enum: SERVICE_METHODS, example: 'in-person', description: `how: ${SERVICE_METHODS.map((m) => `${m} ${SERVICE_METHOD_NAMES[m]}`).join(', ')}` })
+  @Label('送达方式')
+  @IsIn(SERVICE_METHODS, { message: `送达方式应为 ${SERVICE_METHODS.map((m) => `${m}（${SERVICE_METHOD_NAMES[m]}）`).join('、')}` })
+  method: ServiceMethod;
+}
+
+class DocumentServedDto {
+  @ApiProperty({ example: '2024-11-05' }) on: string;
+  @ApiProperty({ enum: SERVICE_METHODS, example: 'in-person' }) method: string;
+  @ApiProperty({ example: '直接送达' }) methodName: string;
+  @ApiProperty({ type: String, nullable: true, example: 'housing1', description: 'who recorded it' }) by: string | null;
+  @ApiProperty({ example: '2024-11-05T10:00:00+08:00', description: 'the instant the law counts from' }) at: string;
+}
+
 class DocumentLinksDto {
   @ApiProperty({ example: '/api/v1/petitions/0b7c5e52-6f0e-4c1b-9d5e-3f1a2b4c6d8e/documents/handling-opinion?format=docx' }) docx: string;
   @ApiProperty({ example: '/api/v1/petitions/0b7c5e52-6f0e-4c1b-9d5e-3f1a2b4c6d8e/documents/handling-opinion?format=html' }) html: string;
@@ -185,6 +236,7 @@ class DocumentItemDto {
   @ApiProperty({ type: String, nullable: true, example: '〔2024〕3号', description: 'given at the first rendering and kept; null before' }) number: string | null;
   @ApiProperty({ example: 1, description: 'how often it was rendered (each rendering is on the case timeline as document-rendered)' }) renderings: number;
   @ApiProperty({ type: String, nullable: true, example: '2024-11-04T15:20:00+08:00' }) lastRenderedAt: string | null;
+  @ApiPropertyOptional({ type: DocumentServedDto, nullable: true, description: 'once marked served on the petitioner (POST …/served); null before' }) served: DocumentServedDto | null;
   @ApiProperty({ type: DocumentLinksDto }) links: DocumentLinksDto;
 }
 
@@ -248,5 +300,27 @@ export class DocumentsController {
     res.setHeader('content-disposition', doc.disposition);
     res.setHeader('x-document-number', encodeURIComponent(doc.number));
     return res.send(doc.body);
+  }
+
+  @Post(':kind/served')
+  @HttpCode(200)
+  @Roles('reception', 'office', 'handler')
+  @UseInterceptors(PendingViewInterceptor)
+  @ApiOperation({
+    summary:
+      'Mark a rendered document served on the petitioner (已送达): the day (servedOn) and the way (method); once per document, on the case timeline as document-served. ' +
+      'Serving the 受理告知书 (acceptance-notice) is what meets the acceptance-notice deadline (Art. 23: accepting decides, the notice tells); a day after the deadline’s last day is a breach',
+  })
+  @ApiParam({ name: 'kind', schema: { type: 'string', enum: [...DOCUMENT_KINDS], example: 'acceptance-notice' } })
+  @ApiBodyExamples(ServeDocumentDto, BODY_EXAMPLES.serveDocument, 'path {id}: a case whose document {kind} was rendered (GET …/documents/{kind}); servedOn: the day it reached the petitioner — in the walk-through, the day you accept the case')
+  @ApiOkResponse({ type: CaseViewDto, description: 'the updated case' })
+  @ApiPendingView()
+  @ApiCaseErrors({
+    403: '此操作需要以下角色之一：登记接待人员、信访工作机构、责任单位经办人',
+    409: '「信访事项受理告知书」尚未出具（还没有文书编号），请先生成文书，送达后再登记',
+    422: '送达日期 2024-11-01 早于文书落款日期 2024-11-04，文书不能在出具前送达',
+  })
+  serve(@Param('id', CaseId()) id: string, @Param('kind') kind: string, @Body() dto: ServeDocumentDto, @CurrentCaller() caller: Caller): Promise<CaseViewDto | PendingView> {
+    return this.documents.serve(id, kind, dto, caller) as Promise<CaseViewDto | PendingView>;
   }
 }

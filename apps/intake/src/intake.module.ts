@@ -17,10 +17,13 @@ import { DOCUMENT_ENTITIES } from './documents/document.entities.js';
 import { HandlingOpinionHandler } from './documents/handling-opinion.handler.js';
 import { IssueDocumentService } from './documents/issue-document.service.js';
 import { IntakeDocuments1766500000000 } from './migrations/1766500000000-intake-documents.js';
+import { IntakeDocumentsServed1767000000000 } from './migrations/1767000000000-intake-documents-served.js';
+import { DocumentServedHandler } from './documents/document-served.handler.js';
+import { ServeDocumentService } from './documents/serve-document.service.js';
 
 export function intakeService(settings: IntakeSettings): ServiceDefinition {
   @Module({
-    controllers: [InternalController, CaseLifecycleHandler, HandlingOpinionHandler],
+    controllers: [InternalController, CaseLifecycleHandler, HandlingOpinionHandler, DocumentServedHandler],
     providers: [
       { provide: INTAKE_SETTINGS, useValue: settings },
       RegisterPetitionService,
@@ -28,10 +31,11 @@ export function intakeService(settings: IntakeSettings): ServiceDefinition {
       PersonLookupService,
       QueryCodesService,
       IssueDocumentService,
+      ServeDocumentService,
       {
         provide: SERVICE_API,
-        inject: [RegisterPetitionService, ReceptionSessionsService, PersonLookupService, QueryCodesService, IssueDocumentService],
-        useFactory: (register: RegisterPetitionService, sessions: ReceptionSessionsService, persons: PersonLookupService, codes: QueryCodesService, documents: IssueDocumentService): ServiceApi => ({
+        inject: [RegisterPetitionService, ReceptionSessionsService, PersonLookupService, QueryCodesService, IssueDocumentService, ServeDocumentService],
+        useFactory: (register: RegisterPetitionService, sessions: ReceptionSessionsService, persons: PersonLookupService, codes: QueryCodesService, documents: IssueDocumentService, serving: ServeDocumentService): ServiceApi => ({
           commands: {
             'register-petition': (cmd) => register.execute(cmd),
             'create-reception-session': (cmd) => sessions.create(cmd),
@@ -40,6 +44,8 @@ export function intakeService(settings: IntakeSettings): ServiceDefinition {
             'reissue-query-code': (cmd) => codes.reissue(cmd),
             // A document (文书) rendered: its number (given once) and the petitioners' complete data.
             'issue-document': (cmd) => documents.execute(cmd),
+            // …and served on the petitioner (已送达): the acceptance notice's meets its deadline.
+            'serve-document': (cmd) => serving.execute(cmd),
           },
           queries: { 'person-cases': (p, a) => persons.casesOf(p, a) },
         }),
@@ -47,5 +53,5 @@ export function intakeService(settings: IntakeSettings): ServiceDefinition {
     ],
   })
   class IntakeModule {}
-  return { name: 'intake', module: IntakeModule, entities: [...INTAKE_ENTITIES, ...DOCUMENT_ENTITIES], migrations: [IntakeInitial1700000000000, IntakePersonLookups1764400000000, intakePiiAtRest(settings.pii), IntakeDeadLetters1765200000000, IntakeQueryCodes1766200000000, IntakeDocuments1766500000000] };
+  return { name: 'intake', module: IntakeModule, entities: [...INTAKE_ENTITIES, ...DOCUMENT_ENTITIES], migrations: [IntakeInitial1700000000000, IntakePersonLookups1764400000000, intakePiiAtRest(settings.pii), IntakeDeadLetters1765200000000, IntakeQueryCodes1766200000000, IntakeDocuments1766500000000, IntakeDocumentsServed1767000000000] };
 }

@@ -7,7 +7,7 @@ import {
   type CaseExtendedV1, type CaseObjectedV1, type CaseRegisteredV1, type CaseReviewOpinionV1, type CaseReviewRequestedV1, type CaseRoutedV1,
   type CaseQueryCodeReissuedV1, type CaseSupervisedV1, type DeadlineEventV1, type DeadlineRecomputedV1, type DeadlineWarnedV1, type EventEnvelope, type EventType, type ReceptionSessionHeldV1,
 } from '#libs/contracts';
-import type { CaseDocumentRenderedV1 } from '#libs/contracts';
+import type { CaseDocumentRenderedV1, CaseDocumentServedV1 } from '#libs/contracts';
 import { OnCaseEvent, type CaseEventContext } from '#libs/messaging';
 import { insertRows } from '#libs/persistence';
 import { advanceSnapshot, LIFECYCLE_EVENTS, snapshotOf } from '#libs/runtime';
@@ -43,7 +43,7 @@ export interface CaseExtra {
 }
 
 /** The events the read model is built from. */
-export const PROJECTED_EVENTS: EventType[] = ['case.registered', 'case.contact-added', ...LIFECYCLE_EVENTS, 'deadline.warned', 'deadline.breached', 'deadline.met', 'deadline.recomputed', 'case.query-code-reissued', 'case.document-rendered', 'reception.session-held'];
+export const PROJECTED_EVENTS: EventType[] = ['case.registered', 'case.contact-added', ...LIFECYCLE_EVENTS, 'deadline.warned', 'deadline.breached', 'deadline.met', 'deadline.recomputed', 'case.query-code-reissued', 'case.document-rendered', 'case.document-served', 'reception.session-held'];
 
 /**
  * Keeps the event in the reporting service's event log (rpt_event), in the order it is applied:
@@ -217,6 +217,11 @@ export class ProjectionHandlers {
         // A document (文书) rendered: who (actor), which and when, on the timeline only.
         const p = e.payload as CaseDocumentRenderedV1;
         return this.update(e, known(e, w), () => ({}), entry(e, 'document-rendered', e.occurredAt, { kind: p.kind, number: p.number, format: p.format }));
+      }
+      case 'case.document-served': {
+        // Served on the petitioner (已送达): on the timeline at the instant it counts from; the acceptance notice's is a fact (update applies it).
+        const p = e.payload as CaseDocumentServedV1;
+        return this.update(e, known(e, w), () => ({}), entry(e, 'document-served', p.servedAt, { kind: p.kind, number: p.number, servedOn: p.servedOn, method: p.method }));
       }
       default:
         if (LIFECYCLE_EVENTS.includes(e.type as EventType)) return this.onLifecycle(e, known(e, w));

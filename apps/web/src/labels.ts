@@ -60,6 +60,7 @@ export const TIMELINE: Record<string, string> = {
   'deadline-breached': '期限超期',
   'deadline-recomputed': '期限重新计算（节假日安排）',
   'document-rendered': '出具文书',
+  'document-served': '文书送达',
   'query-code-reissued': '重新生成查询码',
 };
 export const RATE_FIGURES: { key: string; title: string }[] = [

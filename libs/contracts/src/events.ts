@@ -242,6 +242,25 @@ export class CaseDocumentRenderedV1 {
   @IsString() @MaxLength(40) issuerUnitCode: string;
 }
 
+/** How a document reached the petitioner (送达方式). */
+export const SERVICE_METHODS = ['in-person', 'post', 'electronic', 'left'] as const;
+export type ServiceMethod = (typeof SERVICE_METHODS)[number];
+export const SERVICE_METHOD_NAMES: Readonly<Record<ServiceMethod, string>> = { 'in-person': '直接送达', post: '邮寄送达', electronic: '电子送达', left: '留置送达' };
+
+/**
+ * A document (文书) of the case was served on the petitioner (已送达), as the office or the unit
+ * recorded it: which, its number, the day it was served and how. `servedAt` is the instant the law
+ * counts from — the recording instant when served that office day, else the last moment of the day
+ * served. The acceptance notice's service meets the `acceptance-notice` deadline (Art. 23).
+ */
+export class CaseDocumentServedV1 {
+  @IsString() @Matches(/^[a-z][a-z-]{1,39}$/) kind: string;
+  @IsString() @Matches(/^〔\d{4}〕[1-9]\d*号$/) number: string;
+  @RealDate() servedOn: string;
+  @IsIn(SERVICE_METHODS) method: ServiceMethod;
+  @Instant() servedAt: string;
+}
+
 /** The registry of every event type the platform publishes: `type` → version → payload schema. */
 export const EVENT_SCHEMAS = {
   'case.registered': { 1: CaseRegisteredV1 },
@@ -267,6 +286,7 @@ export const EVENT_SCHEMAS = {
   'deadline.recomputed': { 1: DeadlineRecomputedV1 },
   'case.query-code-reissued': { 1: CaseQueryCodeReissuedV1 },
   'case.document-rendered': { 1: CaseDocumentRenderedV1 },
+  'case.document-served': { 1: CaseDocumentServedV1 },
 } as const;
 
 export type EventType = keyof typeof EVENT_SCHEMAS;
@@ -296,6 +316,7 @@ export interface EventPayloads {
   'deadline.recomputed': DeadlineRecomputedV1;
   'case.query-code-reissued': CaseQueryCodeReissuedV1;
   'case.document-rendered': CaseDocumentRenderedV1;
+  'case.document-served': CaseDocumentServedV1;
 }
 export const LATEST_VERSION: { [K in EventType]: number } = {
   'case.registered': 1,
@@ -321,4 +342,5 @@ export const LATEST_VERSION: { [K in EventType]: number } = {
   'deadline.recomputed': 1,
   'case.query-code-reissued': 1,
   'case.document-rendered': 1,
+  'case.document-served': 1,
 };

@@ -1,7 +1,7 @@
 import type { CaseAction, CaseFact, CaseSnapshot } from '#libs/regulation';
 import type { EventEnvelope } from './envelope.js';
 import type {
-  CaseAcceptedV1, CaseClosedV1, CaseDeclinedV1, CaseDivertedV1, CaseEvaluatedV1, CaseExtendedV1, CaseObjectedV1, CaseRegisteredV1,
+  CaseAcceptedV1, CaseClosedV1, CaseDocumentServedV1, CaseDeclinedV1, CaseDivertedV1, CaseEvaluatedV1, CaseExtendedV1, CaseObjectedV1, CaseRegisteredV1,
   CaseReviewOpinionV1, CaseReviewRequestedV1, CaseRoutedV1,
 } from './events.js';
 
@@ -22,6 +22,11 @@ export function toCaseFact(event: EventEnvelope): CaseFact | null {
     }
     case 'case.accepted':
       return { type: 'accepted', at: new Date((p as CaseAcceptedV1).acceptedAt) };
+    case 'case.document-served': {
+      // Only the acceptance notice's service is a fact the deadlines read (Art. 23: the petitioner is told).
+      const d = p as CaseDocumentServedV1;
+      return d.kind === 'acceptance-notice' ? { type: 'acceptance-notified', at: new Date(d.servedAt) } : null;
+    }
     case 'case.objected':
       return { type: 'objected', at: new Date((p as CaseObjectedV1).objectedAt) };
     case 'case.declined':

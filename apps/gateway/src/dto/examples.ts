@@ -63,6 +63,7 @@ export const BODY_EXAMPLES = {
   reReviewRequest: { 'no body needed': {} },
   reReviewOpinion: { 're-review opinion': { kind: 'substantive', outcome: 'explain', opinion: '经复核，复查意见正确，予以维持。信访人以同一事实和理由再次提出的，不再受理。' } },
   supervise: { 'supervision note': { note: '请责任单位于本周内反馈办理进展。' } },
+  serveDocument: { 'served in person': { servedOn: '2024-11-05', method: 'in-person' } },
   receptionSession: { 'leader day': { kind: 'leader-day', leader: '张副县长', date: '2024-09-18' } },
 } as const;
 

@@ -35,4 +35,22 @@ export class IntakeHandlingOpinion {
   @Column({ type: 'datetime', precision: 3 }) closedAt: Date;
 }
 
-export const DOCUMENT_ENTITIES = [IntakeDocument, IntakeHandlingOpinion];
+/**
+ * That a document of the case was served on the petitioner (已送达), once per case and kind: the
+ * day and the way, who recorded it and when. The acceptance notice's service is the fact the
+ * `acceptance-notice` deadline is met by (Art. 23).
+ */
+@Entity('intake_document_served')
+export class IntakeDocumentServed {
+  @PrimaryColumn({ type: 'varchar', length: 36 }) caseId: string;
+  @PrimaryColumn({ type: 'varchar', length: 40 }) kind: string;
+  /** YYYY-MM-DD, office calendar. */
+  @Column({ type: 'varchar', length: 10 }) servedOn: string;
+  @Column({ type: 'varchar', length: 20 }) method: string;
+  /** The instant the law counts from (see CaseDocumentServedV1). */
+  @Column({ type: 'datetime', precision: 3 }) servedAt: Date;
+  @Column({ type: 'varchar', length: 60 }) recordedBy: string;
+  @Column({ type: 'datetime', precision: 3 }) recordedAt: Date;
+}
+
+export const DOCUMENT_ENTITIES = [IntakeDocument, IntakeHandlingOpinion, IntakeDocumentServed];

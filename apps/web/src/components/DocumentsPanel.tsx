@@ -4,6 +4,7 @@ import { Alert, App, Button, Spin, Typography } from 'antd';
 import { download, get, getText } from '../api';
 import { errorText } from '../form-errors';
 import { formatTime } from '../labels';
+import { DocumentServe, SERVICE_METHODS } from './DocumentServe';
 import { Panel } from './Panel';
 
 /** A document the case's history gives rise to (GET /petitions/{id}/documents). */
@@ -13,6 +14,8 @@ export interface DocumentItem {
   number: string | null;
   renderings: number;
   lastRenderedAt: string | null;
+  /** Once marked served on the petitioner (已送达). */
+  served?: { on: string; method: string; methodName: string; by: string | null; at: string } | null;
 }
 
 /** The documents' names, for the timeline's 出具文书 entries. */
@@ -34,12 +37,19 @@ export function documentRenderedText(d: Record<string, unknown>): string {
   return `${title}${d.number ? String(d.number) : ''} · ${d.format === 'docx' ? 'Word' : '打印页面'}`;
 }
 
+/** A document served, on the timeline: "信访事项受理告知书〔2024〕3号 · 2024-08-06 邮寄送达". */
+export function documentServedText(d: Record<string, unknown>): string {
+  const title = DOCUMENT_TITLES[String(d.kind ?? '')] ?? String(d.kind ?? '');
+  return `${title}${d.number ? String(d.number) : ''} · ${String(d.servedOn ?? '')} ${SERVICE_METHODS[String(d.method ?? '')] ?? String(d.method ?? '')}`;
+}
+
 /**
  * 文书: the documents the case has given rise to, each with 下载 Word (the .docx) and 打印 (the
  * print page in a new tab). Both are fetched with the session's token (the API has no cookie),
- * then handed to the browser; each rendering shows on the timeline.
+ * then handed to the browser; each rendering shows on the timeline. Once rendered, staff who act on
+ * the case record it 已送达 (the day and the way); the list then says so.
  */
-export function DocumentsPanel({ caseId, trackingNo, version }: { caseId: string; trackingNo: string; version: number }) {
+export function DocumentsPanel({ caseId, trackingNo, version, canServe }: { caseId: string; trackingNo: string; version: number; canServe: boolean }) {
   const { message } = App.useApp();
   const queries = useQueryClient();
   const [busy, setBusy] = useState<string | null>(null);
@@ -95,6 +105,13 @@ export function DocumentsPanel({ caseId, trackingNo, version }: { caseId: string
                   <div>
                     <Typography.Text strong>{d.title}</Typography.Text>
                     <div className="muted">{d.number ? `${d.number} · 已出具 ${d.renderings} 次，最近 ${formatTime(d.lastRenderedAt)}` : '尚未出具（首次出具时编号）'}</div>
+                    {d.served ? (
+                      <div className="document-served">
+                        已送达：{d.served.on}，{d.served.methodName}
+                      </div>
+                    ) : d.number && d.kind === 'acceptance-notice' ? (
+                      <div className="muted">尚未登记送达（告知受理期限以送达为准）</div>
+                    ) : null}
                   </div>
                   <div>
                     <Button type="link" size="small" loading={busy === `${d.kind}:docx`} onClick={() => void downloadWord(d)}>
@@ -103,6 +120,7 @@ export function DocumentsPanel({ caseId, trackingNo, version }: { caseId: string
                     <Button type="link" size="small" loading={busy === `${d.kind}:html`} onClick={() => void print(d)}>
                       打印
                     </Button>
+                    {canServe && d.number && !d.served && <DocumentServe caseId={caseId} kind={d.kind} title={d.title} />}
                   </div>
                 </div>
               </li>

@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Col, Descriptions, Empty, Result, Row, Space, Spin, Table, Tag, Timeline, Typography } from 'antd';
 import { ApiError, get, type CaseView, type Deadline } from '../api';
 import { ActionDialog, ACTIONS, type ActionSpec } from '../components/ActionDialog';
-import { DocumentsPanel, documentRenderedText } from '../components/DocumentsPanel';
+import { DocumentsPanel, documentRenderedText, documentServedText } from '../components/DocumentsPanel';
 import { QueryCodeReissue } from '../components/QueryCodeReissue';
 import { useAuth } from '../auth';
 import { Panel } from '../components/Panel';
@@ -183,7 +183,7 @@ export function CasePage() {
               )}
             </Descriptions>
           </Panel>
-          <DocumentsPanel caseId={c.id} trackingNo={c.trackingNo} version={c.timeline.length} />
+          <DocumentsPanel caseId={c.id} trackingNo={c.trackingNo} version={c.timeline.length} canServe={auth.has('reception', 'office', 'handler', 'admin')} />
         </Col>
         <Col xs={24} xl={10}>
           <Panel title="办理期限">
@@ -223,6 +223,7 @@ export function CasePage() {
                       {t.correction && !isLateEntry(t) && <Tag color="orange" style={{ marginLeft: 8 }}>管理员更正</Tag>}
                       {t.type === 'deadline-recomputed' && t.detail && <div className="muted">{recomputedText(t.detail)}</div>}
                       {t.type === 'document-rendered' && t.detail && <div className="muted">{documentRenderedText(t.detail)}</div>}
+                      {t.type === 'document-served' && t.detail && <div className="muted">{documentServedText(t.detail)}</div>}
                     </div>
                   ),
                 }))}

@@ -117,9 +117,18 @@ describe('routing, the acceptance notice and the objection window (Art. 22–23)
     expect(ds['acceptance-notice'].basis).toBe('转送至 U01 2024-09-05，自次日起 15 日内告知受理情况（《信访工作条例》第二十三条）：至 2024-09-20 24 时止');
   });
 
-  it('accepting meets the acceptance notice and closes the objection window unused (lapsed, not breached)', () => {
+  it('accepting closes the objection window unused (lapsed, not breached); the acceptance notice waits for the petitioner to be told', () => {
     const ds = deadlines([registered('2024-09-02T09:00:00'), routed('2024-09-05T10:00:00'), fact('accepted', '2024-09-10T10:00:00')], '2024-09-11T00:00:00');
-    expect(states(ds)).toEqual({ route: 'met', 'acceptance-notice': 'met', objection: 'lapsed', handling: 'pending' });
+    expect(states(ds)).toEqual({ route: 'met', 'acceptance-notice': 'pending', objection: 'lapsed', handling: 'pending' });
+    // Still untold after its last day (routed 09-05: 09-20): breached, however early the case was accepted.
+    expect(deadlines([registered('2024-09-02T09:00:00'), routed('2024-09-05T10:00:00'), fact('accepted', '2024-09-10T10:00:00')], '2024-09-21T00:00:00')['acceptance-notice'].state).toBe('breached');
+  });
+
+  it('the acceptance notice served (acceptance-notified) meets it on that day: by its last day met, the day after breached (Art. 23)', () => {
+    const told = (on: string) => deadlines([registered('2024-09-02T09:00:00'), routed('2024-09-05T10:00:00'), fact('accepted', '2024-09-10T10:00:00'), fact('acceptance-notified', on)], '2024-10-01T00:00:00')['acceptance-notice'];
+    expect(told('2024-09-20T23:59:59')).toMatchObject({ state: 'met', lastDay: '2024-09-20' });
+    expect(show(told('2024-09-20T23:59:59').metAt!)).toBe('2024-09-20T23:59:59+08:00');
+    expect(told('2024-09-21T00:00:00')).toMatchObject({ state: 'breached', lastDay: '2024-09-20' });
   });
 
   it('an objection window that passes unused lapses; it is never a breach', () => {
@@ -201,6 +210,7 @@ describe('a full lifecycle: evaluation, review and re-review (Art. 21, 35, 36)',
     registered('2024-09-02T09:00:00'),
     routed('2024-09-05T10:00:00'),
     fact('accepted', '2024-09-10T10:00:00'),
+    fact('acceptance-notified', '2024-09-10T10:05:00'),
     fact('closed', '2024-10-25T16:00:00'),
     fact('evaluated', '2024-10-28T09:00:00'),
     fact('review-requested', '2024-11-10T09:00:00'),
@@ -249,14 +259,14 @@ describe('a full lifecycle: evaluation, review and re-review (Art. 21, 35, 36)',
   });
 
   it('the petitioner’s windows that close unused lapse; they are never breaches', () => {
-    const ds = deadlines(full.slice(0, 4), '2025-01-01T00:00:00');
+    const ds = deadlines(full.slice(0, 5), '2025-01-01T00:00:00');
     expect(ds.evaluation.state).toBe('lapsed');
     expect(ds['review-request'].state).toBe('lapsed');
-    expect(deadlines(full.slice(0, 4), '2024-11-01T00:00:00')['review-request'].state).toBe('pending');
+    expect(deadlines(full.slice(0, 5), '2024-11-01T00:00:00')['review-request'].state).toBe('pending');
   });
 
   it('a review opinion issued after its 30 days is a breach by the reviewing body', () => {
-    const late = [...full.slice(0, 6), fact('review-opinion-issued', '2024-12-11T09:00:00')];
+    const late = [...full.slice(0, 7), fact('review-opinion-issued', '2024-12-11T09:00:00')];
     expect(deadlines(late, '2025-03-01T00:00:00')['review-opinion'].state).toBe('breached');
   });
 

@@ -5,7 +5,7 @@
  * | kind               | trigger                         | period                      | met by                          | holder     | article |
  * |--------------------|---------------------------------|-----------------------------|---------------------------------|------------|---------|
  * | route              | receipt, or the latest objection| 15 days                     | routed (or declined by office)  | office     | 22      |
- * | acceptance-notice  | routed                          | 15 days                     | accepted / declined / diverted  | unit       | 23      |
+ * | acceptance-notice  | routed                          | 15 days                     | notice served / declined / div. | unit       | 23      |
  * | objection (window) | routed                          | 5 working days              | objected                        | unit       | 23(3)   |
  * | feedback           | handed down with a due date     | end of that date            | closed / declined / diverted    | office     | 22(1)(三)|
  * | unit-feedback      | assigned (交办) with a due date  | end of that date            | closed / declined / diverted    | unit       | 22(1)(三)|
@@ -65,6 +65,11 @@ export type CaseFact =
   | { type: 'routed'; at: Date; mode: 'transfer' | 'assign'; unitCode: string; unitName?: string; feedbackDueDate?: LocalDate }
   | { type: 'objected'; at: Date }
   | { type: 'accepted'; at: Date }
+  /**
+   * The 受理告知书 was served on the petitioner (the office marked it 已送达): deciding to accept
+   * is not telling, Art. 23 asks for both. `at` is the instant it counts from — on the day served.
+   */
+  | { type: 'acceptance-notified'; at: Date }
   | { type: 'declined'; at: Date }
   | { type: 'diverted'; at: Date }
   | { type: 'extended'; at: Date; days: number }
@@ -458,11 +463,15 @@ export function assessDeadlines(facts: CaseFact[], now: Date, policy: DeadlinePo
         break;
       }
       case 'accepted': {
-        meet('acceptance-notice', f.at);
+        // Accepting decides; the petitioner is told when the acceptance notice is served (acceptance-notified).
         moot('objection', f.at);
         acceptedAt = f.at;
         extensionDays = 0;
         open({ kind: 'handling', trigger: f.at, holder: 'unit', days: HANDLING_DAYS, describe: `受理 ${day(f.at)}，自次日起计算 ${HANDLING_DAYS} 日` });
+        break;
+      }
+      case 'acceptance-notified': {
+        meet('acceptance-notice', f.at);
         break;
       }
       case 'declined':

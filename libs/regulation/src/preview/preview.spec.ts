@@ -22,7 +22,9 @@ describe('the preview of an action’s effect on the deadlines', () => {
     if (!r.ok) return;
     expect(r.preview.before.deadlines.find((d) => d.kind === 'handling')).toBeUndefined();
     expect(r.preview.after.deadlines.find((d) => d.kind === 'handling')).toMatchObject({ lastDay: '2027-01-30', state: 'pending' });
-    expect(r.preview.after.deadlines.find((d) => d.kind === 'acceptance-notice')?.metAt).toEqual(now);
+    // Accepting decides; the petitioner is told when the acceptance notice is served (Art. 23): still owed.
+    expect(r.preview.after.deadlines.find((d) => d.kind === 'acceptance-notice')).toMatchObject({ state: 'pending' });
+    expect(r.preview.after.deadlines.find((d) => d.kind === 'acceptance-notice')?.metAt).toBeUndefined();
   });
 
   it('says where an extension moves the handling period and how much of the 30 days it uses', () => {
@@ -54,7 +56,9 @@ describe('the preview of an action’s effect on the deadlines', () => {
 
   it('says what an action that starts no deadline ends, or that it changes none', () => {
     expect(effect(preview(registered, snap('registered'), 'decline'))).toBe('不予受理后转送交办期限即告履行，不产生新的期限');
-    expect(effect(preview(accepted, snap('accepted'), 'divert'))).toBe('导入相应程序后办理期限即告履行，不产生新的期限');
+    expect(effect(preview(accepted, snap('accepted'), 'divert'))).toBe('导入相应程序后告知受理期限、办理期限即告履行，不产生新的期限');
+    const told: CaseFact[] = [...accepted, { type: 'acceptance-notified', at: now }];
+    expect(effect(preview(told, snap('accepted'), 'divert'))).toBe('导入相应程序后办理期限即告履行，不产生新的期限');
     const r = preview(accepted, snap('accepted'), 'supervise');
     expect(effect(r)).toBe('督办不改变任何期限');
     expect(r.ok && r.preview.after).toBe(r.ok && r.preview.before);
