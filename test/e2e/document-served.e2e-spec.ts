@@ -116,6 +116,25 @@ describe('documents served on the petitioner (已送达)', () => {
     expect((await documents(id)).find((d: { kind: string }) => d.kind === 'receipt').served).toMatchObject({ on: today, method: 'in-person', methodName: '直接送达', by: 'reception1' });
   });
 
+  it('the handling opinion served on 09-10: the review window runs from that day (Art. 35: from receiving it) — a request on 10-08 is in time; unserved, the window from the closure had closed', async () => {
+    const close = (id: string) => post(`/api/v1/petitions/${id}/close`, 'admin', { kind: 'substantive', outcome: 'support', opinion: '经核实，已落实。', at: '2024-08-30T10:00:00+08:00' }).expect(200);
+    const window = async (id: string) => (await view(id)).deadlines.find((d: { kind: string }) => d.kind === 'review-request');
+    const served = await paperCase();
+    const unserved = await paperCase();
+    await close(served);
+    await close(unserved);
+    // From the closure on 08-30: 30 days, the last day 09-29 (a make-up working Sunday).
+    expect(await window(served)).toMatchObject({ lastDay: '2024-09-29', revision: 1 });
+    await render(served, 'handling-opinion');
+    await serve(served, 'handling-opinion', 'admin', { servedOn: '2024-09-10', method: 'post', at: '2024-09-10T10:00:00+08:00' }).expect(200);
+    const moved = await window(served);
+    expect(moved).toMatchObject({ lastDay: '2024-10-10', revision: 2 });
+    expect(moved.basis).toContain('处理意见书 2024-09-10 送达信访人');
+    await post(`/api/v1/petitions/${served}/review-request`, 'admin', { at: '2024-10-08T10:00:00+08:00' }).expect(200);
+    const refused = await post(`/api/v1/petitions/${unserved}/review-request`, 'admin', { at: '2024-10-08T10:00:00+08:00' }).expect(422);
+    expect(refused.body.message).toContain('第三十五条');
+  });
+
   it('a document the case has not given rise to is refused (409), an unknown kind is 404', async () => {
     const reg = await post('/api/v1/petitions', 'reception1', petition()).expect(201);
     const res = await serve(reg.body.id, 'acceptance-notice', 'office1', { servedOn: '2024-08-06', method: 'in-person' }).expect(409);

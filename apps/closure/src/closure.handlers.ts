@@ -17,6 +17,17 @@ export class ClosureHandlers {
     await ctx.manager.getRepository(ClosureCase).insert({ id: event.caseId, status: 'registered', reviewed: false, extensionDaysUsed: 0, facts: serializeFacts(fact ? [fact] : []) });
   }
 
+  /** An opinion served on the petitioner: the window to ask for review or re-review runs from it (the closure checks those requests). */
+  @OnCaseEvent('case.document-served')
+  async onDocumentServed(@Payload() event: EventEnvelope, @Ctx() ctx: CaseEventContext): Promise<void> {
+    const fact = toCaseFact(event);
+    if (!fact) return;
+    const repo = ctx.manager.getRepository(ClosureCase);
+    const row = await repo.findOneBy({ id: event.caseId });
+    if (!row) return;
+    await repo.update({ id: row.id }, { facts: serializeFacts([...deserializeFacts(row.facts), fact]) });
+  }
+
   @OnCaseEvent(...LIFECYCLE_EVENTS)
   async onLifecycle(@Payload() event: EventEnvelope, @Ctx() ctx: CaseEventContext): Promise<void> {
     const repo = ctx.manager.getRepository(ClosureCase);

@@ -26,7 +26,7 @@ export class DeadlineHandlers {
     await this.applyFact(event, ctx);
   }
 
-  /** A document served: the acceptance notice's is a fact (it meets the acceptance-notice deadline); the rest change nothing here. */
+  /** A document served: the acceptance notice's meets its deadline, an opinion's moves the window to ask for review / re-review; the rest change nothing here. */
   @OnCaseEvent('case.document-served')
   async onDocumentServed(@Payload() event: EventEnvelope, @Ctx() ctx: CaseEventContext): Promise<void> {
     await this.applyFact(event, ctx);

@@ -30,7 +30,7 @@ const PREPARE_GATHER_MS = 20;
 const PREPARED_TTL_MS = 60_000;
 
 /** The timeline's name of each step the case history holds (the back-dating check names it). */
-const STEP_OF_FACT: Record<string, string> = { 'acceptance-notified': 'acceptance-notice-served', 'review-opinion-issued': 'review-opinion', 're-review-opinion-issued': 're-review-opinion' };
+const STEP_OF_FACT: Record<string, string> = { 'acceptance-notified': 'acceptance-notice-served', 'opinion-served': 'opinion-served', 'review-opinion-issued': 'review-opinion', 're-review-opinion-issued': 're-review-opinion' };
 
 interface Firing {
   t: DeadlineTimer;

@@ -23,9 +23,14 @@ export function toCaseFact(event: EventEnvelope): CaseFact | null {
     case 'case.accepted':
       return { type: 'accepted', at: new Date((p as CaseAcceptedV1).acceptedAt) };
     case 'case.document-served': {
-      // Only the acceptance notice's service is a fact the deadlines read (Art. 23: the petitioner is told).
+      // The services the deadlines count from: the acceptance notice (Art. 23: the petitioner is told),
+      // the handling and review opinions (Art. 35, 36: the next request runs from receiving them).
       const d = p as CaseDocumentServedV1;
-      return d.kind === 'acceptance-notice' ? { type: 'acceptance-notified', at: new Date(d.servedAt) } : null;
+      const at = new Date(d.servedAt);
+      if (d.kind === 'acceptance-notice') return { type: 'acceptance-notified', at };
+      if (d.kind === 'handling-opinion') return { type: 'opinion-served', at, opinion: 'handling' };
+      if (d.kind === 'review-opinion') return { type: 'opinion-served', at, opinion: 'review' };
+      return null;
     }
     case 'case.objected':
       return { type: 'objected', at: new Date((p as CaseObjectedV1).objectedAt) };

@@ -25,7 +25,7 @@ const routed = (t: string, unitCode = 'U01', mode: 'transfer' | 'assign' = 'tran
   unitCode,
   ...(feedbackDueDate ? { feedbackDueDate } : {}),
 });
-const fact = (type: Exclude<CaseFact['type'], 'registered' | 'routed' | 'extended' | 're-review-opinion-issued'>, t: string): CaseFact => ({ type, at: at(t) });
+const fact = (type: Exclude<CaseFact['type'], 'registered' | 'routed' | 'extended' | 're-review-opinion-issued' | 'opinion-served'>, t: string): CaseFact => ({ type, at: at(t) });
 
 describe('the default policy', () => {
   it('rolls over only the petitioner’s own windows (review and re-review requests), in Asia/Shanghai, with a 30-day evaluation window', () => {
@@ -263,6 +263,31 @@ describe('a full lifecycle: evaluation, review and re-review (Art. 21, 35, 36)',
     expect(ds.evaluation.state).toBe('lapsed');
     expect(ds['review-request'].state).toBe('lapsed');
     expect(deadlines(full.slice(0, 5), '2024-11-01T00:00:00')['review-request'].state).toBe('pending');
+  });
+
+  it('the window to ask for review runs from receiving the handling opinion: served after the closure day, it counts from the served day (Art. 35)', () => {
+    const closed = full.slice(0, 5); // … closed 2024-10-25
+    expect(deadlines(closed, '2024-10-26T00:00:00')['review-request'].lastDay).toBe('2024-11-24');
+    const served: CaseFact = { type: 'opinion-served', at: at('2024-11-01T23:59:59.999'), opinion: 'handling' };
+    const ds = deadlines([...closed, served], '2024-11-26T00:00:00');
+    expect(ds['review-request']).toMatchObject({ lastDay: '2024-12-01', state: 'pending', revision: 2 });
+    expect(ds['review-request'].basis).toContain('处理意见书 2024-11-01 送达信访人');
+    // Received 40 days after the closure: the window from the closure had run out; the one from receipt is open.
+    const late: CaseFact = { type: 'opinion-served', at: at('2024-12-04T10:00:00'), opinion: 'handling' };
+    expect(deadlines([...closed, late], '2024-12-10T00:00:00')['review-request']).toMatchObject({ lastDay: '2025-01-03', state: 'pending' });
+    // Served the day it was closed: the same window.
+    const sameDay: CaseFact = { type: 'opinion-served', at: at('2024-10-25T17:00:00'), opinion: 'handling' };
+    expect(deadlines([...closed, sameDay], '2024-10-26T00:00:00')['review-request']).toMatchObject({ lastDay: '2024-11-24', revision: 1 });
+    // Asked before it was marked served: the window was used; a later mark changes nothing.
+    const asked = [...full.slice(0, 7), { type: 'opinion-served', at: at('2024-11-12T10:00:00'), opinion: 'handling' } as CaseFact];
+    expect(deadlines(asked, '2024-11-13T00:00:00')['review-request']).toMatchObject({ state: 'met', lastDay: '2024-11-24', revision: 1 });
+  });
+
+  it('the window to ask for re-review runs from receiving the review opinion (Art. 36)', () => {
+    const reviewed = full.slice(0, 8); // … review opinion 2024-12-05
+    const served: CaseFact = { type: 'opinion-served', at: at('2024-12-09T10:00:00'), opinion: 'review' };
+    expect(deadlines(reviewed, '2024-12-06T00:00:00')['re-review-request'].lastDay).toBe('2025-01-04');
+    expect(deadlines([...reviewed, served], '2024-12-10T00:00:00')['re-review-request']).toMatchObject({ lastDay: '2025-01-08', state: 'pending', revision: 2 });
   });
 
   it('a review opinion issued after its 30 days is a breach by the reviewing body', () => {

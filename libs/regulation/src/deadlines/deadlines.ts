@@ -11,9 +11,9 @@
  * | unit-feedback      | assigned (交办) with a due date  | end of that date            | closed / declined / diverted    | unit       | 22(1)(三)|
  * | handling           | accepted                        | 60 days + extensions        | closed / diverted               | unit       | 34      |
  * | evaluation (window)| closed                          | evaluationWindowDays        | evaluated                       | petitioner | 21      |
- * | review-request (w.)| closed                          | 30 days                     | review-requested                | petitioner | 35      |
+ * | review-request (w.)| closed; the opinion served later| 30 days                     | review-requested                | petitioner | 35      |
  * | review-opinion     | review-requested                | 30 days                     | review-opinion-issued           | office     | 35      |
- * | re-review-request  | review-opinion-issued           | 30 days                     | re-review-requested             | petitioner | 36      |
+ * | re-review-request  | review opinion issued / served  | 30 days                     | re-review-requested             | petitioner | 36      |
  * | re-review-opinion  | re-review-requested             | 30 days + hearing days      | re-review-opinion-issued        | office     | 36      |
  *
  * States:
@@ -70,6 +70,12 @@ export type CaseFact =
    * is not telling, Art. 23 asks for both. `at` is the instant it counts from — on the day served.
    */
   | { type: 'acceptance-notified'; at: Date }
+  /**
+   * A written opinion reached the petitioner (its 意见书 marked served): the window to ask the next
+   * level runs from receiving it (Art. 35: the handling opinion → review; Art. 36: the review
+   * opinion → re-review). Until then it runs from the opinion's issue.
+   */
+  | { type: 'opinion-served'; at: Date; opinion: 'handling' | 'review' }
   | { type: 'declined'; at: Date }
   | { type: 'diverted'; at: Date }
   | { type: 'extended'; at: Date; days: number }
@@ -474,6 +480,19 @@ export function assessDeadlines(facts: CaseFact[], now: Date, policy: DeadlinePo
         meet('acceptance-notice', f.at);
         break;
       }
+      case 'opinion-served': {
+        // The window counts from receipt: a later receipt than the issue moves it (the old one not judged on its own).
+        const kind = f.opinion === 'handling' ? 'review-request' : 're-review-request';
+        const inst = current.get(kind) ?? withheld.get(kind);
+        if (!inst || !isOpen(kind) || day(f.at) <= day(inst.trigger)) break;
+        const days = f.opinion === 'handling' ? REVIEW_REQUEST_DAYS : RE_REVIEW_REQUEST_DAYS;
+        const what = f.opinion === 'handling' ? '处理意见书' : '复查意见书';
+        open(
+          { kind, trigger: f.at, holder: 'petitioner', days, describe: `${what} ${day(f.at)} 送达信访人，自次日起 ${days} 日内可请求${f.opinion === 'handling' ? '复查' : '复核'}` },
+          { replacedAt: f.at, retroactive: true },
+        );
+        break;
+      }
       case 'declined':
       case 'diverted': {
         // The case leaves the petition procedure: disposing of it meets the duties still open
@@ -664,6 +683,9 @@ function validateFact(f: CaseFact, i: number): void {
   }
   if (f.type === 're-review-opinion-issued' && f.hearingDays !== undefined && (!Number.isInteger(f.hearingDays) || f.hearingDays < 0)) {
     throw new RangeError(`${where}: hearingDays must be a whole number ≥ 0, got ${f.hearingDays}`);
+  }
+  if (f.type === 'opinion-served' && f.opinion !== 'handling' && f.opinion !== 'review') {
+    throw new RangeError(`${where}: opinion must be handling or review, got ${String(f.opinion)}`);
   }
   if ((f.type === 'registered' || f.type === 'routed') && f.feedbackDueDate !== undefined) {
     assertLocalDate(f.feedbackDueDate, `${where}.feedbackDueDate`);
