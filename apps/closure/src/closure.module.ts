@@ -1,9 +1,7 @@
 import { Module } from '@nestjs/common';
-import { InternalController, SERVICE_API, type ServiceApi, type ServiceDefinition } from '#libs/runtime';
+import { calendarNoticeHandler, CalendarNoticeRecord, CalendarNotices1766200000000, InternalController, SERVICE_API, type ServiceApi, type ServiceDefinition } from '#libs/runtime';
 import { CLOSURE_ENTITIES } from './closure.entities.js';
 // The holiday notices the office uploads (kept by the deadline service), applied to this service's calendar.
-import { calendarNoticeHandler } from '../../deadline/src/calendar/calendar-notice.handler.js';
-import { CalendarNoticeRecord, CalendarNotices1766200000000 } from '../../deadline/src/calendar/calendar-notice.store.js';
 import { ClosureHandlers } from './closure.handlers.js';
 import { ClosureService } from './closure.service.js';
 import { CLOSURE_SETTINGS, type ClosureSettings } from './closure.settings.js';

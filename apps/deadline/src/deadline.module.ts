@@ -1,9 +1,8 @@
 import { Module } from '@nestjs/common';
-import { InternalController, SERVICE_API, type ServiceApi, type ServiceDefinition } from '#libs/runtime';
+import { CalendarNoticeRecord, CalendarNotices1766200000000, InternalController, SERVICE_API, type ServiceApi, type ServiceDefinition } from '#libs/runtime';
 import { DEADLINE_ENTITIES } from './deadline.entities.js';
 import { DeadlineHandlers } from './deadline.handlers.js';
 import { DeadlineService } from './deadline.service.js';
-import { CalendarNoticeRecord, CalendarNotices1766200000000 } from './calendar/calendar-notice.store.js';
 import { CalendarNoticesService } from './calendar/calendar-notices.service.js';
 import { DEADLINE_SETTINGS, type DeadlineSettings } from './deadline.settings.js';
 import { DeadlineInitial1700000000000 } from './migrations/1700000000000-deadline-initial.js';

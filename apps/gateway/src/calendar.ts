@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiPr
 import { CurrentCaller, Roles, SECURITY_EVENTS, type SecurityEvents } from '#libs/auth';
 import { DomainError, maskText } from '#libs/common';
 import { SERVICE_CLIENT, type Caller, type ServiceClient } from '#libs/runtime';
-import type { CalendarLoadResult, CalendarYearView } from '../../deadline/src/calendar/calendar-notices.service.js';
+import type { CalendarLoadResult, CalendarYearView } from '#libs/contracts';
 import { ApiErrors } from './dto/responses.js';
 
 // ---------------------------------------------------------------- documented shapes

@@ -10,7 +10,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { ForbiddenError, NotFoundError, UnauthorizedError } from '#libs/common';
 import { Roles, TOKEN_AUTHORITY, type TokenAuthority, type TokenClaims } from '#libs/auth';
-import { DEADLINE_QUEUE } from '../../deadline/src/timers/bullmq.scheduler.js';
+import { DEADLINE_QUEUE } from '#libs/contracts';
 import { ApiErrors } from './dto/responses.js';
 import { GATEWAY_SETTINGS, type GatewaySettings } from './gateway.settings.js';
 

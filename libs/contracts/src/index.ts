@@ -4,3 +4,4 @@ export * from './codec.js';
 export * from './facts.js';
 export * from './categories.js';
 export * from './reports.js';
+export * from './calendar.js';

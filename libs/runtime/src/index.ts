@@ -13,3 +13,6 @@ export * from './validators.js';
 export * from './body-guards.js';
 export * from './readiness.js';
 export * from './observability.js';
+export * from './calendar-file.js';
+export * from './calendar-notices/calendar-notice.store.js';
+export * from './calendar-notices/calendar-notice.handler.js';

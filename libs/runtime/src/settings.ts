@@ -2,7 +2,8 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, Validate, ValidateBy, ValidateIf, ValidatorConstraint, type ValidationArguments, type ValidatorConstraintInterface } from 'class-validator';
 import { KEY_ID_RE, parsePiiKey, parsePiiKeyList, PiiKeyring } from '#libs/common';
 import { CategoryDataError, loadCategoriesFile, useCategories } from '#libs/contracts';
-import { DEADLINE_KINDS, DEFAULT_POLICY, loadCalendarFile, mergeCalendarData, PRC_CALENDAR_DATA, PrcCalendar, type DeadlinePolicy } from '#libs/regulation';
+import { DEADLINE_KINDS, DEFAULT_POLICY, mergeCalendarData, PRC_CALENDAR_DATA, PrcCalendar, type DeadlinePolicy } from '#libs/regulation';
+import { loadCalendarFile } from './calendar-file.js';
 
 const TRUST_PROXY_TERM = String.raw`(?:loopback|linklocal|uniquelocal|[0-9]{1,3}(?:\.[0-9]{1,3}){3}(?:/[0-9]{1,2})?|[0-9a-fA-F:]*:[0-9a-fA-F:]*(?:/[0-9]{1,3})?)`;
 const TRUST_PROXY_RE = new RegExp(String.raw`^(?:false|[1-9]|${TRUST_PROXY_TERM}(?:\s*,\s*${TRUST_PROXY_TERM})*)$`);

@@ -1,58 +1,14 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { And, DataSource, IsNull, LessThanOrEqual, MoreThanOrEqual, Not, type EntityManager } from 'typeorm';
 import { CLOCK, maskText, RuleViolationError, type Clock } from '#libs/common';
-import { createEvent, deserializeFacts, type CalendarNoticeLoadedV1, type EventEnvelope } from '#libs/contracts';
+import { createEvent, deserializeFacts, type CalendarLoadResult, type CalendarNoticeLoadedV1, type CalendarYearView, type EventEnvelope, type RecomputedDeadline } from '#libs/contracts';
 import { exclusive, forUpdate } from '#libs/persistence';
 import { checkYearNotice, daysChangedBy, formatInstant, PRC_CALENDAR_DATA, sameDays, yearNoticeOf, type CaseFact, type YearNotice } from '#libs/regulation';
-import { UnitOfWork, type Caller, type CommandResult, type ServiceCommand } from '#libs/runtime';
+import { applyNotice, CalendarNoticeRecord, keepNotice, keptNotices, noticeOfRecord, NOTICE_POLL_MS, UnitOfWork, type Caller, type CommandResult, type ServiceCommand } from '#libs/runtime';
 import { DeadlineCase, DeadlineRow } from '../deadline.entities.js';
 import { DeadlineService } from '../deadline.service.js';
 import { DEADLINE_SETTINGS, type DeadlineSettings } from '../deadline.settings.js';
 import type { DeadlineTimer } from '../timers/timer-scheduler.js';
-import { applyNotice, CalendarNoticeRecord, keepNotice, keptNotices, noticeOfRecord, NOTICE_POLL_MS } from './calendar-notice.store.js';
-
-/** One deadline a load changed. */
-export interface RecomputedDeadline {
-  kind: string;
-  /** computed: it was withheld and has its due date now; moved: its due date changed. */
-  change: 'computed' | 'moved';
-  lastDay: string;
-  previousLastDay: string | null;
-}
-
-/** What loading a notice changed: the answer of the POST and the list entry's `result`. */
-export interface CalendarLoadResult {
-  /** Deadlines that were withheld and now have their due dates. */
-  computed: number;
-  /** Deadlines whose due date the notice changed (computed before on the law's holidays alone, or provisionally). */
-  moved: number;
-  /** Timers armed for them (warnings and breaches within the timer window). */
-  timersArmed: number;
-  /** Cases looked at again. */
-  casesRecomputed: number;
-  /** The cases whose deadlines changed (at most CASES_LISTED), with what changed. */
-  cases: { caseId: string; deadlines: RecomputedDeadline[] }[];
-  /** Cases beyond CASES_LISTED. */
-  moreCases: number;
-  /** Cases whose recomputation failed (logged; those still waiting for a year are recomputed at the next start). */
-  failed: number;
-  /** The days of the year whose answer the notice changed in the calendar as it was (ranges are the reader's). */
-  daysChanged: number;
-}
-
-/** One year of the calendar as the administrator sees it. */
-export interface CalendarYearView {
-  year: number;
-  /** bundled: in the release; file: from CALENDAR_FILE (or, embedded, DATA_DIR/calendar.json); uploaded: through the admin API. */
-  source: 'bundled' | 'file' | 'uploaded';
-  notice: string | null;
-  holidays: string[];
-  workdays: string[];
-  loadedBy: string | null;
-  loadedAt: string | null;
-  /** Uploaded years: what the load changed (null while it is being recomputed). */
-  result: CalendarLoadResult | null;
-}
 
 const CASES_LISTED = 200;
 /** How long the load's answer waits for the recomputation (result null in the answer beyond). */

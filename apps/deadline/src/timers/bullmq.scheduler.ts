@@ -5,7 +5,8 @@ import { Redis } from 'ioredis';
 import { timerId, type DeadlineTimer, type TimerScheduler } from './timer-scheduler.js';
 import { ThrottledErrors } from './throttled-errors.js';
 
-export const DEADLINE_QUEUE = 'petition-deadlines';
+import { DEADLINE_QUEUE } from '#libs/contracts';
+export { DEADLINE_QUEUE };
 
 export interface BullMqSchedulerOptions {
   /** Key prefix of the queue in Redis. */

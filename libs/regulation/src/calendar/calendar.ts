@@ -2,7 +2,6 @@
  * The PRC working calendar: statutory holiday breaks and make-up working weekends (调休),
  * kept as data so that a new State Council notice can be loaded without a release.
  */
-import { readFileSync } from 'node:fs';
 import { isLocalDate, isWeekend, yearOf, type LocalDate } from '../dates/local-date.js';
 import { PRC_CALENDAR_DATA } from './prc-calendar.data.js';
 import { statusWithoutNotice, type DayStatus } from './uncovered-days.js';
@@ -47,7 +46,7 @@ export class CalendarNotCoveredError extends Error {
   }
 }
 
-/** Thrown by validateCalendarData / loadCalendarFile with every problem found. */
+/** Thrown by validateCalendarData / parseCalendarText with every problem found. */
 export class CalendarDataError extends Error {
   constructor(
     message: string,
@@ -119,24 +118,19 @@ export function validateCalendarData(data: unknown, where = 'calendar data'): Ca
 }
 
 /**
- * Reads a calendar JSON file of the CalendarData shape (for example the bundled data plus a
- * newly announced year) and validates it. Throws CalendarDataError naming the file and the
- * problem.
+ * Parses the text of a calendar JSON file of the CalendarData shape (for example the bundled data
+ * plus a newly announced year) and validates it. `where` names the source in every message
+ * (e.g. "calendar file /etc/petition/calendar.json"). Throws CalendarDataError. Pure: reading
+ * the file is the caller's (libs/runtime loadCalendarFile).
  */
-export function loadCalendarFile(path: string): CalendarData {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new CalendarDataError(`cannot read calendar file ${path}: ${(e as Error).message}`, [(e as Error).message]);
-  }
+export function parseCalendarText(text: string, where: string): CalendarData {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new CalendarDataError(`calendar file ${path} is not valid JSON: ${(e as Error).message}`, [(e as Error).message]);
+    throw new CalendarDataError(`${where} is not valid JSON: ${(e as Error).message}`, [(e as Error).message]);
   }
-  return validateCalendarData(json, `calendar file ${path}`);
+  return validateCalendarData(json, where);
 }
 
 function copyYear(e: CalendarYear): CalendarYear {

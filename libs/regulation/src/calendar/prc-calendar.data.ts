@@ -10,7 +10,7 @@
  *
  * A year is "covered" only when the notice that sets its days (including the next year's New
  * Year break where it reaches back into December) is in the data. 2027 is not included: add it
- * through a CALENDAR_FILE (see loadCalendarFile) once the State Council notice is out, and
+ * through a CALENDAR_FILE (see parseCalendarText; libs/runtime reads the file) once the State Council notice is out, and
  * re-check late December 2026 against that notice.
  *
  * Do not edit by hand without a notice in front of you; `calendar.spec.ts` checks this data
