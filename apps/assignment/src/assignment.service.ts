@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, InvalidInputError, isRealDate, RuleViolationError, type Clock } from '#libs/common';
 import { createEvent, type DeclineReason, type EventEnvelope, type Procedure, type RouteMode } from '#libs/contracts';
 import { forUpdate } from '#libs/persistence';
-import { CalendarNotCoveredError, decide, formatInstant, toLocalDate, workingDaysPeriod, type CaseAction, type PeriodResult } from '#libs/regulation';
+import { decide, lateRequestMessage, objectionWindow, toLocalDate, type CaseAction } from '#libs/regulation';
 import { assertMayAct, assertOwnUnit, enforce, snapshotOf, UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runtime';
 import { AssignmentCase } from './assignment.entities.js';
 import { ASSIGNMENT_SETTINGS, type AssignmentSettings } from './assignment.settings.js';
@@ -55,15 +55,11 @@ export class AssignmentService {
     });
   }
 
-  /** A wrong transfer goes back to the office, with reasons, within 5 working days of receipt (Art. 23(3)). */
+  /** A wrong transfer goes back to the office, with reasons, within its window (libs/regulation REQUEST_WINDOWS: 5 working days, Art. 23(3)). */
   object(cmd: ServiceCommand<{ reason: string }>): Promise<CommandResult> {
     return this.act(cmd, 'object', (c, at) => {
-      const window = this.objectionWindow(c.routedAt!);
-      if (window && at.getTime() >= window.dueAt.getTime()) {
-        throw new RuleViolationError(
-          `对转送错误的异议应在收到之日起 5 个工作日内提出，该期限已于 ${formatInstant(window.dueAt, this.settings.timeZone)} 届满（《信访工作条例》第二十三条第三款）`,
-        );
-      }
+      const window = objectionWindow(c.routedAt!, this.settings);
+      if (window && at.getTime() >= window.dueAt.getTime()) throw new RuleViolationError(lateRequestMessage('object', window.dueAt, this.settings.timeZone));
       return createEvent('case.objected', c.id, { unitCode: c.unitCode!, reason: cmd.body.reason, objectedAt: at.toISOString() }, cmd.actor, this.clock.now());
     });
   }
@@ -78,20 +74,6 @@ export class AssignmentService {
     // The unit answers to the office before the office answers upward (Art. 22(1)(三)).
     if (c.feedbackDueAt && due > c.feedbackDueAt) {
       throw new RuleViolationError(`交办给责任单位的反馈期限（${due}）不得晚于上级交办机关要求的反馈期限（${c.feedbackDueAt}）（《信访工作条例》第二十二条）`, [{ field: 'feedbackDueAt', messages: [`不得晚于 ${c.feedbackDueAt}`] }]);
-    }
-  }
-
-  /**
-   * Five working days from receipt; null when they reach a year the calendar lacks and the
-   * policy refuses to guess: an objection is then never called late.
-   */
-  private objectionWindow(routedAt: Date): PeriodResult | null {
-    const { timeZone, calendar, onUncoveredYear } = this.settings;
-    try {
-      return workingDaysPeriod(routedAt, 5, { timeZone, calendar, uncovered: onUncoveredYear === 'provisional' ? 'assume' : 'throw' });
-    } catch (e) {
-      if (e instanceof CalendarNotCoveredError) return null;
-      throw e;
     }
   }
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, RuleViolationError, StateConflictError, type Clock } from '#libs/common';
 import { createEvent, deserializeFacts, type ClosureKind, type EventEnvelope, type Outcome, type Rating } from '#libs/contracts';
 import { forUpdate } from '#libs/persistence';
-import { computeDeadlines, decide, formatInstant, type CaseAction, type DeadlineKind } from '#libs/regulation';
+import { computeDeadlines, decide, isWindowedAction, lateRequestMessage, REQUEST_WINDOWS, type CaseAction } from '#libs/regulation';
 import { assertMayAct, assertOwnUnit, enforce, snapshotOf, UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runtime';
 import { ClosureCase } from './closure.entities.js';
 import { CLOSURE_SETTINGS, type ClosureSettings } from './closure.settings.js';
@@ -20,12 +20,6 @@ export interface ExtendBody {
   petitionerNotice?: string;
 }
 
-/** The petitioner's windows, with the article each comes from. */
-const WINDOWS: Partial<Record<CaseAction, { kind: DeadlineKind; what: string; article: string }>> = {
-  evaluate: { kind: 'evaluation', what: '满意度评价应在办结后的评价期限内作出', article: '第二十一条' },
-  'review-request': { kind: 'review-request', what: '复查申请应在收到书面处理意见之日起 30 日内提出', article: '第三十五条' },
-  're-review-request': { kind: 're-review-request', what: '复核申请应在收到复查意见之日起 30 日内提出', article: '第三十六条' },
-};
 const RATING_NAMES: Record<string, string> = { satisfied: '满意', 'basically-satisfied': '基本满意', dissatisfied: '不满意' };
 
 /**
@@ -114,13 +108,11 @@ export class ClosureService {
     });
   }
 
-  /** The petitioner's windows close at 24:00 of their last day (holiday roll-over as configured). */
+  /** The petitioner's windows (libs/regulation REQUEST_WINDOWS) close at 24:00 of their last day (holiday roll-over as configured). */
   private assertWindowOpen(c: ClosureCase, action: CaseAction, at: Date): void {
-    const w = WINDOWS[action];
-    if (!w) return;
-    const d = computeDeadlines(deserializeFacts(c.facts), at, this.settings.policy, this.settings.calendar).find((x) => x.kind === w.kind);
-    if (d && at.getTime() >= d.dueAt.getTime()) {
-      throw new RuleViolationError(`${w.what}，该期限已于 ${formatInstant(d.dueAt, this.settings.policy.timeZone)} 届满（《信访工作条例》${w.article}）。计算依据：${d.basis}`);
-    }
+    if (!isWindowedAction(action)) return;
+    const kind = REQUEST_WINDOWS[action].kind;
+    const d = computeDeadlines(deserializeFacts(c.facts), at, this.settings.policy, this.settings.calendar).find((x) => x.kind === kind);
+    if (d && at.getTime() >= d.dueAt.getTime()) throw new RuleViolationError(lateRequestMessage(action, d.dueAt, this.settings.policy.timeZone, d.basis));
   }
 }

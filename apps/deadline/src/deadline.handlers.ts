@@ -1,8 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { toCaseFact, type EventEnvelope } from '#libs/contracts';
+import { INITIAL_SNAPSHOT, toCaseFact, type EventEnvelope } from '#libs/contracts';
 import { OnCaseEvent, type CaseEventContext } from '#libs/messaging';
-import { advanceSnapshot, LIFECYCLE_EVENTS, snapshotOf } from '#libs/runtime';
+import { followCase, LIFECYCLE_EVENTS } from '#libs/runtime';
 import { DeadlineCase } from './deadline.entities.js';
 import { DeadlineService } from './deadline.service.js';
 
@@ -13,16 +13,13 @@ export class DeadlineHandlers {
 
   @OnCaseEvent('case.registered')
   async onRegistered(@Payload() event: EventEnvelope, @Ctx() ctx: CaseEventContext): Promise<void> {
-    await ctx.manager.getRepository(DeadlineCase).insert({ caseId: event.caseId, facts: '[]', status: 'registered', reviewed: false, extensionDaysUsed: 0, supervised: false, updatedAt: new Date() });
+    await ctx.manager.getRepository(DeadlineCase).insert({ caseId: event.caseId, facts: '[]', ...INITIAL_SNAPSHOT, supervised: false, updatedAt: new Date() });
     await this.applyFact(event, ctx);
   }
 
   @OnCaseEvent(...LIFECYCLE_EVENTS)
   async onLifecycle(@Payload() event: EventEnvelope, @Ctx() ctx: CaseEventContext): Promise<void> {
-    const repo = ctx.manager.getRepository(DeadlineCase);
-    const row = await repo.findOneBy({ caseId: event.caseId });
-    if (!row) return;
-    await repo.update({ caseId: row.caseId }, { ...advanceSnapshot(snapshotOf(row), event), ...(event.type === 'case.supervised' ? { supervised: true } : {}) });
+    await followCase(ctx.manager, event, DeadlineCase, 'caseId', (e) => (e.type === 'case.supervised' ? { supervised: true } : {}));
     await this.applyFact(event, ctx);
   }
 

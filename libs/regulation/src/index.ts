@@ -14,3 +14,4 @@ export * from './deadlines/deadlines.js';
 export * from './workflow/state-machine.js';
 export * from './workflow/roles.js';
 export * from './preview/preview.js';
+export * from './windows/windows.js';

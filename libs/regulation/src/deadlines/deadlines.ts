@@ -215,16 +215,18 @@ export const DEFAULT_POLICY: DeadlinePolicy = Object.freeze({
 
 const ROUTE_DAYS = 15;
 const ACCEPTANCE_NOTICE_DAYS = 15;
-const OBJECTION_WORKING_DAYS = 5;
+/** The unit's window to object to a wrong transfer (Art. 23(3)). */
+export const OBJECTION_WORKING_DAYS = 5;
 const HANDLING_DAYS = 60;
 const REVIEW_REQUEST_DAYS = 30;
 const REVIEW_OPINION_DAYS = 30;
 const RE_REVIEW_REQUEST_DAYS = 30;
 const RE_REVIEW_OPINION_DAYS = 30;
 
-const LAW = '《信访工作条例》';
+export const LAW = '《信访工作条例》';
 
-const ARTICLE: Record<DeadlineKind, string> = {
+/** The article each deadline kind comes from. */
+export const ARTICLE: Readonly<Record<DeadlineKind, string>> = {
   route: '第二十二条',
   'acceptance-notice': '第二十三条',
   objection: '第二十三条',

@@ -202,3 +202,15 @@ export function applyAction(snapshot: CaseSnapshot, action: CaseAction, input?: 
     extensionDaysUsed: snapshot.extensionDaysUsed + (action === 'extend' ? (input?.extensionDays ?? 0) : 0),
   };
 }
+
+/**
+ * A copy of the case's state moved by an action another service already decided (its event):
+ * the action applies when it fits, and one that does not (a correction raced another) leaves the
+ * copy as it is.
+ */
+export function followAction(snapshot: CaseSnapshot, action: CaseAction, input?: { extensionDays?: number }): CaseSnapshot {
+  return decide(snapshot, action, input).ok ? applyAction(snapshot, action, input) : snapshot;
+}
+
+/** Open for new contacts on the same matter (Art. 19(3)): otherwise a repeat opens a new case or asks for review. */
+export const OPEN_STATUSES: readonly CaseStatus[] = ['registered', 'routed', 'accepted', 'under-review', 'under-re-review'];
