@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { bearer, seedOffice, startTestPlatform, walkIn, type TestPlatform } from '../support/embedded.js';
+import { bearer, seedOffice, serveAcceptanceNotice, startTestPlatform, walkIn, type TestPlatform } from '../support/embedded.js';
 
 /** GET /reports/breakdown: the dashboard's charts by unit, category, channel, authority and month. */
 describe('report breakdown', () => {
@@ -19,7 +19,10 @@ describe('report breakdown', () => {
     ).body.id;
     if (!o.unit) return id;
     await post(`/api/v1/petitions/${id}/route`, 'admin', { mode: 'transfer', unitCode: o.unit, at: `${o.received}T15:00:00+08:00` }).expect(200);
-    if (o.accepted) await post(`/api/v1/petitions/${id}/accept`, 'admin', { at: `${o.accepted}T10:00:00+08:00` }).expect(200);
+    if (o.accepted) {
+      await post(`/api/v1/petitions/${id}/accept`, 'admin', { at: `${o.accepted}T10:00:00+08:00` }).expect(200);
+      await serveAcceptanceNotice(t, as('admin'), id, o.accepted, `${o.accepted}T10:05:00+08:00`);
+    }
     if (o.closed) await post(`/api/v1/petitions/${id}/close`, 'admin', { kind: 'substantive', outcome: 'support', opinion: '支持。', at: `${o.closed}T10:00:00+08:00` }).expect(200);
     return id;
   }

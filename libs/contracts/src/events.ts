@@ -96,10 +96,16 @@ export class CaseRoutedV1 {
   @Instant() routedAt: string;
 }
 
+/**
+ * The responsible unit accepted the case (受理). Version 1 (before the 已送达 mark): accepting
+ * counted as telling the petitioner, the acceptance notice's deadline met by it. Version 2, the
+ * same fields: the petitioner is told when the 受理告知书 is marked served (`case.document-served`).
+ */
 export class CaseAcceptedV1 {
   @IsString() unitCode: string;
   @Instant() acceptedAt: string;
 }
+export class CaseAcceptedV2 extends CaseAcceptedV1 {}
 
 export class CaseClosedV1 {
   @IsIn(CLOSURE_KINDS) kind: ClosureKind;
@@ -266,7 +272,7 @@ export const EVENT_SCHEMAS = {
   'case.registered': { 1: CaseRegisteredV1 },
   'case.contact-added': { 1: CaseContactAddedV1 },
   'case.routed': { 1: CaseRoutedV1 },
-  'case.accepted': { 1: CaseAcceptedV1 },
+  'case.accepted': { 1: CaseAcceptedV1, 2: CaseAcceptedV2 },
   'case.closed': { 1: CaseClosedV1 },
   'deadline.warned': { 1: DeadlineWarnedV1 },
   'deadline.breached': { 1: DeadlineEventV1 },
@@ -296,7 +302,7 @@ export interface EventPayloads {
   'case.registered': CaseRegisteredV1;
   'case.contact-added': CaseContactAddedV1;
   'case.routed': CaseRoutedV1;
-  'case.accepted': CaseAcceptedV1;
+  'case.accepted': CaseAcceptedV2;
   'case.closed': CaseClosedV1;
   'deadline.warned': DeadlineWarnedV1;
   'deadline.breached': DeadlineEventV1;
@@ -322,7 +328,7 @@ export const LATEST_VERSION: { [K in EventType]: number } = {
   'case.registered': 1,
   'case.contact-added': 1,
   'case.routed': 1,
-  'case.accepted': 1,
+  'case.accepted': 2,
   'case.closed': 1,
   'deadline.warned': 1,
   'deadline.breached': 1,

@@ -20,8 +20,11 @@ export function toCaseFact(event: EventEnvelope): CaseFact | null {
       const r = p as CaseRoutedV1;
       return { type: 'routed', at: new Date(r.routedAt), mode: r.mode, unitCode: r.unitCode, ...(r.unitName ? { unitName: r.unitName } : {}), ...(r.feedbackDueAt ? { feedbackDueDate: r.feedbackDueAt } : {}) };
     }
-    case 'case.accepted':
-      return { type: 'accepted', at: new Date((p as CaseAcceptedV1).acceptedAt) };
+    case 'case.accepted': {
+      // Version 1 was recorded when accepting counted as telling the petitioner: its history keeps that meaning.
+      const at = new Date((p as CaseAcceptedV1).acceptedAt);
+      return event.version >= 2 ? { type: 'accepted', at, noticeToServe: true } : { type: 'accepted', at };
+    }
     case 'case.document-served': {
       // The services the deadlines count from: the acceptance notice (Art. 23: the petitioner is told),
       // the handling and review opinions (Art. 35, 36: the next request runs from receiving them).

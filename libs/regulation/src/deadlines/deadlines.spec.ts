@@ -26,6 +26,8 @@ const routed = (t: string, unitCode = 'U01', mode: 'transfer' | 'assign' = 'tran
   ...(feedbackDueDate ? { feedbackDueDate } : {}),
 });
 const fact = (type: Exclude<CaseFact['type'], 'registered' | 'routed' | 'extended' | 're-review-opinion-issued' | 'opinion-served'>, t: string): CaseFact => ({ type, at: at(t) });
+/** An acceptance as recorded now: the petitioner is told when the acceptance notice is served. */
+const accepted = (t: string): CaseFact => ({ type: 'accepted', at: at(t), noticeToServe: true });
 
 describe('the default policy', () => {
   it('rolls over only the petitioner’s own windows (review and re-review requests), in Asia/Shanghai, with a 30-day evaluation window', () => {
@@ -118,14 +120,20 @@ describe('routing, the acceptance notice and the objection window (Art. 22–23)
   });
 
   it('accepting closes the objection window unused (lapsed, not breached); the acceptance notice waits for the petitioner to be told', () => {
-    const ds = deadlines([registered('2024-09-02T09:00:00'), routed('2024-09-05T10:00:00'), fact('accepted', '2024-09-10T10:00:00')], '2024-09-11T00:00:00');
+    const ds = deadlines([registered('2024-09-02T09:00:00'), routed('2024-09-05T10:00:00'), accepted('2024-09-10T10:00:00')], '2024-09-11T00:00:00');
     expect(states(ds)).toEqual({ route: 'met', 'acceptance-notice': 'pending', objection: 'lapsed', handling: 'pending' });
     // Still untold after its last day (routed 09-05: 09-20): breached, however early the case was accepted.
-    expect(deadlines([registered('2024-09-02T09:00:00'), routed('2024-09-05T10:00:00'), fact('accepted', '2024-09-10T10:00:00')], '2024-09-21T00:00:00')['acceptance-notice'].state).toBe('breached');
+    expect(deadlines([registered('2024-09-02T09:00:00'), routed('2024-09-05T10:00:00'), accepted('2024-09-10T10:00:00')], '2024-09-21T00:00:00')['acceptance-notice'].state).toBe('breached');
+  });
+
+  it('a history recorded before the 已送达 mark (an acceptance without noticeToServe): accepting met the acceptance notice, as the rule then was', () => {
+    const ds = deadlines([registered('2024-09-02T09:00:00'), routed('2024-09-05T10:00:00'), fact('accepted', '2024-09-10T10:00:00')], '2024-09-21T00:00:00');
+    expect(ds['acceptance-notice']).toMatchObject({ state: 'met' });
+    expect(show(ds['acceptance-notice'].metAt)).toBe('2024-09-10T10:00:00+08:00');
   });
 
   it('the acceptance notice served (acceptance-notified) meets it on that day: by its last day met, the day after breached (Art. 23)', () => {
-    const told = (on: string) => deadlines([registered('2024-09-02T09:00:00'), routed('2024-09-05T10:00:00'), fact('accepted', '2024-09-10T10:00:00'), fact('acceptance-notified', on)], '2024-10-01T00:00:00')['acceptance-notice'];
+    const told = (on: string) => deadlines([registered('2024-09-02T09:00:00'), routed('2024-09-05T10:00:00'), accepted('2024-09-10T10:00:00'), fact('acceptance-notified', on)], '2024-10-01T00:00:00')['acceptance-notice'];
     expect(told('2024-09-20T23:59:59')).toMatchObject({ state: 'met', lastDay: '2024-09-20' });
     expect(show(told('2024-09-20T23:59:59').metAt!)).toBe('2024-09-20T23:59:59+08:00');
     expect(told('2024-09-21T00:00:00')).toMatchObject({ state: 'breached', lastDay: '2024-09-20' });
@@ -209,7 +217,7 @@ describe('a full lifecycle: evaluation, review and re-review (Art. 21, 35, 36)',
   const full: CaseFact[] = [
     registered('2024-09-02T09:00:00'),
     routed('2024-09-05T10:00:00'),
-    fact('accepted', '2024-09-10T10:00:00'),
+    accepted('2024-09-10T10:00:00'),
     fact('acceptance-notified', '2024-09-10T10:05:00'),
     fact('closed', '2024-10-25T16:00:00'),
     fact('evaluated', '2024-10-28T09:00:00'),

@@ -64,7 +64,11 @@ export type CaseFact =
   | { type: 'registered'; at: Date; feedbackDueDate?: LocalDate }
   | { type: 'routed'; at: Date; mode: 'transfer' | 'assign'; unitCode: string; unitName?: string; feedbackDueDate?: LocalDate }
   | { type: 'objected'; at: Date }
-  | { type: 'accepted'; at: Date }
+  /**
+   * `noticeToServe`: the petitioner is told by serving the acceptance notice (acceptance-notified).
+   * Without it (histories recorded before the 已送达 mark) accepting met the acceptance notice.
+   */
+  | { type: 'accepted'; at: Date; noticeToServe?: boolean }
   /**
    * The 受理告知书 was served on the petitioner (the office marked it 已送达): deciding to accept
    * is not telling, Art. 23 asks for both. `at` is the instant it counts from — on the day served.
@@ -420,7 +424,7 @@ export function assessDeadlines(facts: CaseFact[], now: Date, policy: DeadlinePo
 
   let acceptedAt: Date | undefined;
   let extensionDays = 0;
-  let routeLabel = '';
+  let routeLabel: string;
 
   for (const f of sorted) {
     switch (f.type) {
@@ -471,7 +475,9 @@ export function assessDeadlines(facts: CaseFact[], now: Date, policy: DeadlinePo
         break;
       }
       case 'accepted': {
-        // Accepting decides; the petitioner is told when the acceptance notice is served (acceptance-notified).
+        // Accepting decides; the petitioner is told when the acceptance notice is served (acceptance-notified) —
+        // in a history recorded before that mark existed, accepting counted as telling.
+        if (!f.noticeToServe) meet('acceptance-notice', f.at);
         moot('objection', f.at);
         acceptedAt = f.at;
         extensionDays = 0;
@@ -685,6 +691,9 @@ function validateFact(f: CaseFact, i: number): void {
   }
   if (f.type === 're-review-opinion-issued' && f.hearingDays !== undefined && (!Number.isInteger(f.hearingDays) || f.hearingDays < 0)) {
     throw new RangeError(`${where}: hearingDays must be a whole number ≥ 0, got ${f.hearingDays}`);
+  }
+  if (f.type === 'accepted' && f.noticeToServe !== undefined && typeof f.noticeToServe !== 'boolean') {
+    throw new RangeError(`${where}: noticeToServe must be true or false, got ${String(f.noticeToServe)}`);
   }
   if (f.type === 'opinion-served' && f.opinion !== 'handling' && f.opinion !== 'review') {
     throw new RangeError(`${where}: opinion must be handling or review, got ${String(f.opinion)}`);

@@ -9,7 +9,7 @@ const at = (s: string) => new Date(s);
 const now = at('2026-12-01T10:00:00+08:00');
 const registered: CaseFact[] = [{ type: 'registered', at: at('2026-11-30T09:00:00+08:00') }];
 const routed: CaseFact[] = [...registered, { type: 'routed', at: at('2026-11-30T15:00:00+08:00'), mode: 'transfer', unitCode: 'housing' }];
-const accepted: CaseFact[] = [...routed, { type: 'accepted', at: now }];
+const accepted: CaseFact[] = [...routed, { type: 'accepted', at: now, noticeToServe: true }];
 const snap = (status: CaseSnapshot['status'], extensionDaysUsed = 0): CaseSnapshot => ({ status, reviewed: false, extensionDaysUsed });
 const preview = (facts: CaseFact[], snapshot: CaseSnapshot, action: Parameters<typeof previewAction>[0]['action'], days?: number) =>
   previewAction({ facts, snapshot, action, days, now, policy, calendar });

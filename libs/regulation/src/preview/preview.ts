@@ -47,7 +47,7 @@ function factOf(action: CaseAction, now: Date, days?: number, mode: 'transfer' |
     case 'route':
       return { type: 'routed', at: now, mode, unitCode: 'preview' };
     case 'accept':
-      return { type: 'accepted', at: now };
+      return { type: 'accepted', at: now, noticeToServe: true };
     case 'decline':
       return { type: 'declined', at: now };
     case 'divert':
