@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { StateConflictError, UnavailableError } from '#libs/common';
 import type { CallHandler, ExecutionContext } from '@nestjs/common';
 import { lastValueFrom, of, throwError, type Observable } from 'rxjs';
-import { DataSource, type Repository } from 'typeorm';
+import { DataSource, type Logger as OrmLogger, type Repository } from 'typeorm';
 import { GATEWAY_ENTITIES } from './gateway.entities.js';
 import { IdempotencyKeyRecord } from './idempotency.entity.js';
 import { canonicalJson, IdempotencyInterceptor, IdempotencyStore, openAnswer, requestFingerprint, sealAnswer, takesIdempotencyKey } from './idempotency.js';
@@ -12,9 +12,14 @@ describe('idempotency keys', () => {
   let ds: DataSource;
   let rows: Repository<IdempotencyKeyRecord>;
   let store: IdempotencyStore;
+  /** Every statement the data source ran, in order (TypeORM hands each to its logger). */
+  let statements: string[];
+  const kinds = () => statements.map((q) => /^\s*(\w+)/.exec(q)![1].toUpperCase());
+  const counting: OrmLogger = { logQuery: (q: string) => void statements.push(q), logQueryError: () => undefined, logQuerySlow: () => undefined, logSchemaBuild: () => undefined, logMigration: () => undefined, log: () => undefined };
 
   beforeEach(async () => {
-    ds = new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: GATEWAY_ENTITIES, migrations: GATEWAY_MIGRATIONS, migrationsRun: true });
+    statements = [];
+    ds = new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: GATEWAY_ENTITIES, migrations: GATEWAY_MIGRATIONS, migrationsRun: true, logger: counting });
     await ds.initialize();
     rows = ds.getRepository(IdempotencyKeyRecord);
     store = new IdempotencyStore(rows);
@@ -63,6 +68,60 @@ describe('idempotency keys', () => {
     const [a, b] = await Promise.all([store.reserve(scope, 'f'), store.reserve(scope, 'f')]);
     expect([a.run, b.run].sort()).toEqual([false, true]);
     expect(await rows.countBy(scope)).toBe(1);
+  });
+
+  it('costs one INSERT and one UPDATE per POST with a new key, and one SELECT more for a retry', async () => {
+    statements = [];
+    expect(await send(() => of({ id: 'c1' }))).toMatchObject({ ran: 1, status: 201 });
+    expect(kinds()).toEqual(['INSERT', 'UPDATE']);
+    statements = [];
+    expect(await send(() => of({ id: 'c2' }))).toMatchObject({ ran: 0, status: 201, answer: { id: 'c1' }, replayed: 'true' });
+    expect(kinds()).toEqual(['INSERT', 'SELECT']);
+  });
+
+  it('takes over a key past its 24 hours, and a reservation abandoned past the lease; a live reservation stays', async () => {
+    const scope = { username: 'u', keyHash: 'h' };
+    const now = Date.now();
+    await rows.insert({ ...scope, fingerprint: 'old', state: 'done', status: 201, response: 'x', createdAt: new Date(now - 25 * 3600_000), expiresAt: new Date(now - 3600_000) });
+    expect(await store.reserve(scope, 'new')).toEqual({ run: true });
+    expect(await rows.findOneByOrFail(scope)).toMatchObject({ fingerprint: 'new', state: 'in-progress', status: null, response: null });
+    expect((await rows.findOneByOrFail(scope)).expiresAt.getTime()).toBeGreaterThan(now + 23 * 3600_000);
+    // running for a minute: still its own
+    await rows.update(scope, { createdAt: new Date(now - 60_000) });
+    expect(await store.reserve(scope, 'other')).toMatchObject({ run: false, row: { fingerprint: 'new', state: 'in-progress' } });
+    // running for six minutes: its gateway stopped; two requests racing for it, one wins
+    await rows.update(scope, { createdAt: new Date(now - 6 * 60_000) });
+    const [a, b] = await Promise.all([store.reserve(scope, 'f2'), store.reserve(scope, 'f2')]);
+    expect([a.run, b.run].sort()).toEqual([false, true]);
+    expect(await rows.countBy(scope)).toBe(1);
+  });
+
+  it('deletes the keys past their 24 hours in batches on its timer, none on the way of a request', async () => {
+    const now = Date.now();
+    const row = (i: number, expiresAt: number) => ({ username: 'u', keyHash: `h${i}`, fingerprint: 'f', state: 'done', status: 201, response: 'x', createdAt: new Date(expiresAt - 24 * 3600_000), expiresAt: new Date(expiresAt) });
+    await rows.insert([...Array.from({ length: 25 }, (_, i) => row(i, now - 1000 - i)), ...Array.from({ length: 3 }, (_, i) => row(100 + i, now + 3600_000))]);
+    statements = [];
+    await send(() => of({ id: 'c1' }));
+    expect(kinds()).not.toContain('DELETE');
+    expect(await rows.count()).toBe(29);
+    statements = [];
+    expect(await store.purgeExpired(new Date(now), 10)).toBe(25);
+    expect(kinds()).toEqual(['DELETE', 'DELETE', 'DELETE']);
+    expect((await rows.find()).map((r) => r.keyHash).filter((h) => h.startsWith('h')).sort()).toEqual(['h100', 'h101', 'h102']);
+    expect(await rows.count()).toBe(4);
+    // the timer: a minute after the start, then every hour
+    await rows.update({ keyHash: 'h100' }, { expiresAt: new Date(now - 1) });
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      store.onModuleInit();
+      jest.advanceTimersByTime(59_000);
+      expect(await rows.count()).toBe(4);
+      jest.advanceTimersByTime(1_000);
+      await store.onModuleDestroy();
+      expect((await rows.find()).map((r) => r.keyHash).filter((h) => h.startsWith('h')).sort()).toEqual(['h101', 'h102']);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('keeps a 2xx and replays it without running the handler again', async () => {

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { HttpException, Injectable, Logger, StreamableFile, type ArgumentsHost, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { HttpException, Injectable, Logger, StreamableFile, type OnModuleDestroy, type OnModuleInit, type ArgumentsHost, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { from, lastValueFrom, type Observable, throwError } from 'rxjs';
@@ -36,8 +36,12 @@ export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
  * (a command takes seconds: each service call times out after 15 s): the key may be taken again.
  */
 export const IDEMPOTENCY_LEASE_MS = 5 * 60_000;
-/** At most this often, rows past their 24 hours are deleted (on the way of a request). */
+/** This often each gateway deletes the rows past their 24 hours (a timer, not on the way of a request)… */
 const PURGE_EVERY_MS = 3600_000;
+/** …the first time this long after its start… */
+const PURGE_FIRST_AFTER_MS = 60_000;
+/** …and this many rows per statement. */
+const PURGE_BATCH = 1000;
 /** A kept answer fits a TEXT column on MariaDB (65,535 bytes); a larger one is not kept (the key is released). */
 const MAX_SEALED_CHARS = 60_000;
 
@@ -107,37 +111,74 @@ export function openAnswer(key: string, username: string, sealed: string): strin
 type Scope = { username: string; keyHash: string };
 export type Reservation = { run: true } | { run: false; row: IdempotencyKeyRecord };
 
+/**
+ * The key's row costs one INSERT (the claim) and one UPDATE (the answer) in the normal case; a
+ * retry with the key adds one SELECT. Rows past their 24 hours are deleted in batches on a timer
+ * of each gateway (any replica may do it), never on the way of a request.
+ */
 @Injectable()
-export class IdempotencyStore {
+export class IdempotencyStore implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Idempotency');
-  private lastPurge = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private purging: Promise<number> | null = null;
   constructor(@InjectRepository(IdempotencyKeyRecord) private readonly rows: Repository<IdempotencyKeyRecord>) {}
 
+  onModuleInit(): void {
+    // The first pass a minute after the start (not competing with it), then hourly.
+    const first = setTimeout(() => {
+      void this.purgeExpired();
+      this.timer = setInterval(() => void this.purgeExpired(), PURGE_EVERY_MS);
+      this.timer.unref();
+    }, PURGE_FIRST_AFTER_MS);
+    first.unref();
+    this.timer = first;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.purging;
+  }
+
   /**
-   * Reserves the key for this request, or answers the row that holds it. A row past its 24 hours,
-   * or a reservation abandoned past the lease, makes way first. Two requests racing: the primary
-   * key (username, keyHash) lets one insert; the other finds its row.
+   * Reserves the key for this request, or answers the row that holds it. The claim is an insert
+   * that keeps an existing row as it is (the primary key (username, keyHash) decides between two
+   * requests racing); only when the key is held is the row read. A row past its 24 hours, or a
+   * reservation abandoned past the lease, is taken over by a conditional update, which only one
+   * of two requests racing for it wins.
    */
   async reserve(scope: Scope, fingerprint: string): Promise<Reservation> {
-    await this.purge();
-    const now = new Date();
-    await this.rows
-      .createQueryBuilder()
-      .delete()
-      .from(IdempotencyKeyRecord)
-      .where({ username: scope.username, keyHash: scope.keyHash })
-      .andWhere('(expiresAt <= :now OR (state = :busy AND createdAt <= :abandoned))', { now, busy: 'in-progress', abandoned: new Date(now.getTime() - IDEMPOTENCY_LEASE_MS) })
-      .execute();
-    const held = await this.rows.findOneBy(scope);
-    if (held) return { run: false, row: held };
+    let held: IdempotencyKeyRecord | null = null;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const now = new Date();
+      const claim = { fingerprint, state: 'in-progress', status: null, response: null, createdAt: now, expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS) };
+      if (await this.claim({ ...scope, ...claim })) return { run: true };
+      held = await this.rows.findOneBy(scope);
+      if (!held) continue; // purged between the claim and the look: claim again
+      if (!isStale(held, now)) return { run: false, row: held };
+      const taken = await this.rows
+        .createQueryBuilder()
+        .update(IdempotencyKeyRecord)
+        .set(claim)
+        .where({ username: scope.username, keyHash: scope.keyHash })
+        .andWhere('(expiresAt <= :now OR (state = :busy AND createdAt <= :abandoned))', { now, busy: 'in-progress', abandoned: new Date(now.getTime() - IDEMPOTENCY_LEASE_MS) })
+        .execute();
+      if (taken.affected) return { run: true };
+      // another request took it over first: look again
+    }
+    if (held) return { run: false, row: { ...held, state: 'in-progress' } };
+    throw new Error('idempotency key could neither be claimed nor read');
+  }
+
+  /** INSERT … IGNORE / ON CONFLICT DO NOTHING: true when this request's row went in. */
+  private async claim(row: IdempotencyKeyRecord): Promise<boolean> {
+    const [sql, params] = this.rows.createQueryBuilder().insert().into(IdempotencyKeyRecord).values(row).orIgnore().getQueryAndParameters();
+    const runner = this.rows.manager.dataSource.createQueryRunner();
     try {
-      await this.rows.insert({ ...scope, fingerprint, state: 'in-progress', status: null, response: null, createdAt: now, expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS) });
-      return { run: true };
-    } catch (e) {
-      // another request with the key inserted it between the look and the insert
-      const row = await this.rows.findOneBy(scope);
-      if (!row) throw e;
-      return { run: false, row };
+      const result = await runner.query(sql, params, true);
+      return Number(result.affected ?? 0) === 1;
+    } finally {
+      await runner.release();
     }
   }
 
@@ -151,16 +192,54 @@ export class IdempotencyStore {
     await this.rows.delete({ ...scope, state: 'in-progress' });
   }
 
-  /** Rows past their 24 hours, at most hourly (any gateway replica may do it). */
-  private async purge(): Promise<void> {
-    if (Date.now() - this.lastPurge < PURGE_EVERY_MS) return;
-    this.lastPurge = Date.now();
+  /**
+   * Deletes the rows past their 24 hours, `batch` at a time (each delete short, so that the
+   * claims of the requests meanwhile do not wait on it); the number deleted. Passes never overlap.
+   */
+  purgeExpired(now = new Date(), batch = PURGE_BATCH): Promise<number> {
+    if (this.purging) return this.purging;
+    this.purging = (async () => {
+      let deleted = 0;
+      try {
+        for (;;) {
+          const n = await this.deleteExpiredBatch(now, batch);
+          deleted += n;
+          if (n < batch) break;
+        }
+      } catch (e) {
+        this.logger.warn(`purge of expired idempotency keys failed: ${(e as Error).message}`);
+      } finally {
+        this.purging = null;
+      }
+      return deleted;
+    })();
+    return this.purging;
+  }
+
+  private async deleteExpiredBatch(now: Date, batch: number): Promise<number> {
+    const ds = this.rows.manager.dataSource;
+    const meta = this.rows.metadata;
+    const table = meta.tableName;
+    const expires = meta.findColumnWithPropertyName('expiresAt')!;
+    const at = ds.driver.preparePersistentValue(now, expires);
+    const q = (name: string) => ds.driver.escape(name);
+    const sql =
+      ds.options.type === 'better-sqlite3'
+        ? `DELETE FROM ${q(table)} WHERE rowid IN (SELECT rowid FROM ${q(table)} WHERE ${q(expires.databaseName)} <= ? LIMIT ${Number(batch)})`
+        : `DELETE FROM ${q(table)} WHERE ${q(expires.databaseName)} <= ? ORDER BY ${q(expires.databaseName)} LIMIT ${Number(batch)}`;
+    const runner = ds.createQueryRunner();
     try {
-      await this.rows.createQueryBuilder().delete().from(IdempotencyKeyRecord).where('expiresAt <= :now', { now: new Date() }).execute();
-    } catch (e) {
-      this.logger.warn(`purge of expired idempotency keys failed: ${(e as Error).message}`);
+      const result = await runner.query(sql, [at], true);
+      return Number(result.affected ?? 0);
+    } finally {
+      await runner.release();
     }
   }
+}
+
+/** Past its 24 hours, or reserved by a request that has run longer than the lease. */
+function isStale(row: IdempotencyKeyRecord, now: Date): boolean {
+  return new Date(row.expiresAt).getTime() <= now.getTime() || (row.state === 'in-progress' && new Date(row.createdAt).getTime() <= now.getTime() - IDEMPOTENCY_LEASE_MS);
 }
 
 // ---------------------------------------------------------------- the interceptor

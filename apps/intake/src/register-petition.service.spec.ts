@@ -104,6 +104,61 @@ describe('registering a petition', () => {
     expect((await registeredPayload(again.eventIds)).priorFinalCase).toBeNull();
   });
 
+  /** The statements the command's transaction ran (TypeORM hands each to the data source's logger), by first word and table. */
+  async function statementsOf(run: () => Promise<unknown>): Promise<string[]> {
+    const logger = intake.dataSource.logger;
+    const seen: string[] = [];
+    const original = logger.logQuery.bind(logger);
+    logger.logQuery = (q, params, runner) => {
+      seen.push(q);
+      return original(q, params, runner);
+    };
+    try {
+      await run();
+    } finally {
+      logger.logQuery = original;
+    }
+    const from = seen.findIndex((q) => /^\s*BEGIN/i.test(q));
+    const to = seen.findIndex((q) => /^\s*COMMIT/i.test(q));
+    return seen.slice(from, to + 1).map((q) => {
+      const kind = /^\s*(\w+)/.exec(q)![1].toUpperCase();
+      const table = /\b(?:INTO|UPDATE|FROM)\s+["`]?(\w+)/i.exec(q)?.[1] ?? '';
+      return kind === 'UPDATE' ? `UPDATE ${/^\s*UPDATE\s+["`]?(\w+)/i.exec(q)?.[1]}` : table ? `${kind} ${table}` : kind;
+    });
+  }
+
+  it('writes each row once and reads only the one look for an earlier case: a new case, a repeat', async () => {
+    const created = await statementsOf(() => register(petition()));
+    expect(created).toEqual([
+      'BEGIN',
+      'SELECT intake_case',
+      'INSERT intake_contact',
+      'INSERT intake_case',
+      'INSERT intake_petitioner',
+      'INSERT intake_query_code',
+      'INSERT processed_event',
+      'INSERT outbox',
+      'COMMIT',
+    ]);
+    const repeat = await statementsOf(() => register(petition({ channel: 'phone' })));
+    expect(repeat).toEqual(['BEGIN', 'SELECT intake_case', 'INSERT intake_contact', 'INSERT processed_event', 'INSERT outbox', 'COMMIT']);
+    const [contact] = await intake.dataSource.getRepository(IntakeContact).findBy({ repeat: false });
+    expect(contact.caseId).not.toBe('');
+  });
+
+  it('a group of petitioners: the contact joins the open case of the first listed petitioner that has one, whichever is newer', async () => {
+    const second = { name: '赵六', phone: '13900001111' };
+    const hers = await register(petition({ petitioners: [second], receivedAt: new Date(Date.now() - DAY).toISOString() }));
+    const his = await register(petition({ receivedAt: new Date(Date.now() - 2 * DAY).toISOString() }));
+    expect(hers.caseId).not.toBe(his.caseId);
+    const together = await register(petition({ petitioners: [petition().petitioners[0], second] }));
+    expect(together).toMatchObject({ caseId: his.caseId, created: false });
+    const other = await register(petition({ petitioners: [second, petition().petitioners[0]], channel: 'letter' }));
+    expect(other).toMatchObject({ caseId: hers.caseId, created: false });
+    // Nobody the office can find by: a new case.
+    expect((await register(petition({ petitioners: [{ name: '无名' }] }))).created).toBe(true);
+  });
+
   it('refuses a contact received in the future (400), and writes nothing', async () => {
     const tomorrow = new Date(Date.now() + DAY).toISOString();
     const refused = register(petition({ receivedAt: tomorrow }));

@@ -4,10 +4,14 @@ import { CLOCK, EARLIEST_RECEIPT_DATE, InvalidInputError, isRealDate, newId, typ
 import { toLocalDate } from '#libs/regulation';
 import { createEvent, type AssignedByData, type Channel, type PetitionerData, type Purpose } from '#libs/contracts';
 import { UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runtime';
+import { insertRows } from '#libs/persistence';
 import { IntakeCase, IntakeContact, IntakePetitioner, ReceptionSession } from './intake.entities.js';
 import { INTAKE_SETTINGS, type IntakeSettings } from './intake.settings.js';
 import { personMatch, petitionerRow, sealPetitioner } from './petitioner-pii.js';
 import { QueryCodesService } from './query-codes.service.js';
+
+/** What a registration needs of an earlier case. */
+type PriorCase = Pick<IntakeCase, 'id' | 'trackingNo'>;
 
 export interface RegisterPetitionBody {
   channel: Channel;
@@ -63,43 +67,49 @@ export class RegisterPetitionService {
       if (body.receptionSessionId && !(await m.getRepository(ReceptionSession).existsBy({ id: body.receptionSessionId }))) {
         throw InvalidInputError.field('receptionSessionId', `接访活动 ${body.receptionSessionId} 不存在`);
       }
-      const open = await this.findCase(m, body.petitioners, body.category, 'c.open = :open', { open: true });
-      await m.getRepository(IntakeContact).insert({
-        id: contact.contactId,
-        caseId: open?.id ?? '',
-        channel: body.channel,
-        receivedAt,
-        enteredAt: now,
-        enteredBy: cmd.actor.username,
-        headcount,
-        repeat: !!open,
-        receptionSessionId: contact.receptionSessionId,
-      });
+      // One look for both: an open case of the same person and matter, and one closed for good.
+      const prior = await this.findPrior(m, body.petitioners, body.category);
+      const open = prior.open;
+      // Each row written once, with its final values; nothing read back (insertRows).
+      const caseId = open?.id ?? newId();
+      await insertRows(m, IntakeContact, [
+        {
+          id: contact.contactId,
+          caseId,
+          channel: body.channel,
+          receivedAt,
+          enteredAt: now,
+          enteredBy: cmd.actor.username,
+          headcount,
+          repeat: !!open,
+          receptionSessionId: contact.receptionSessionId,
+        },
+      ]);
       if (open) {
         const event = createEvent('case.contact-added', open.id, { contact, groupVisit }, cmd.actor, now);
         return { result: { caseId: open.id, created: false, data: { trackingNo: open.trackingNo } }, events: [event] };
       }
       // The same person on the same matter after re-review (复核): not accepted again (Art. 36(3)).
       // The new case says so, and the office declines it as exhausted unless the facts are new.
-      const finalCase = await this.findCase(m, body.petitioners, body.category, 'c.status = :status', { status: 'final' });
-      const caseId = newId();
-      await m.getRepository(IntakeContact).update({ id: contact.contactId }, { caseId });
+      const finalCase = prior.final;
       const trackingNo = this.trackingNo(receivedAt, caseId);
-      await m.getRepository(IntakeCase).insert({
-        id: caseId,
-        trackingNo,
-        category: body.category,
-        purpose: body.purpose,
-        status: 'registered',
-        reviewed: false,
-        extensionDaysUsed: 0,
-        open: true,
-        receivedAt,
-        createdAt: now,
-      });
+      await insertRows(m, IntakeCase, [
+        {
+          id: caseId,
+          trackingNo,
+          category: body.category,
+          purpose: body.purpose,
+          status: 'registered',
+          reviewed: false,
+          extensionDaysUsed: 0,
+          open: true,
+          receivedAt,
+          createdAt: now,
+        },
+      ]);
       // Identity numbers, phones and addresses are sealed once: the same values go to the table and the event.
       const sealed = body.petitioners.map((p) => sealPetitioner(this.settings.pii, p));
-      await m.getRepository(IntakePetitioner).insert(body.petitioners.map((p, i) => petitionerRow(this.settings.pii, newId(), caseId, p, sealed[i])));
+      await insertRows(m, IntakePetitioner, body.petitioners.map((p, i) => petitionerRow(this.settings.pii, newId(), caseId, p, sealed[i])));
       await this.queryCodes.issueForNewCase(m, caseId, queryCode.hash, cmd.actor.username, now);
       const event = createEvent(
         'case.registered',
@@ -125,22 +135,41 @@ export class RegisterPetitionService {
     return { ...result, eventIds };
   }
 
-  /** A case of the same person (identity number, or name and phone) on the same category, in a given state. */
-  private async findCase(m: EntityManager, petitioners: PetitionerData[], category: string, state: string, params: Record<string, unknown>): Promise<IntakeCase | null> {
-    for (const p of petitioners) {
-      const qb = m
-        .getRepository(IntakeCase)
-        .createQueryBuilder('c')
-        .innerJoin(IntakePetitioner, 'p', 'p.caseId = c.id')
-        .where(`${state} AND c.category = :category`, { ...params, category });
-      // Through the blind index (identity number, else name and phone), never the clear value.
-      const match = personMatch(this.settings.pii, p);
-      if (!match) continue;
-      qb.andWhere(`p.${match.column} IN (:...person)`, { person: match.values });
-      const found = await qb.orderBy('c.receivedAt', 'DESC').getOne();
-      if (found) return found;
-    }
-    return null;
+  /**
+   * The cases of the same person (identity number, or name and phone) on the same category that
+   * decide a registration, in one query for all its petitioners: the newest open one (the contact
+   * joins it) and the newest final one (named by a new case) — the first petitioner's that has
+   * one, as the petitioners are listed.
+   */
+  private async findPrior(m: EntityManager, petitioners: PetitionerData[], category: string): Promise<{ open: PriorCase | null; final: PriorCase | null }> {
+    const matches = petitioners.map((p) => personMatch(this.settings.pii, p)).filter((x): x is NonNullable<typeof x> => x !== null);
+    if (!matches.length) return { open: null, final: null };
+    const wanted = { idNumberHmac: new Set<string>(), namePhoneHmac: new Set<string>() };
+    for (const x of matches) for (const v of x.values) wanted[x.column].add(v);
+    // Through the blind index (identity number, else name and phone), never the clear value.
+    const person = (Object.keys(wanted) as (keyof typeof wanted)[]).filter((c) => wanted[c].size).map((c) => `p.${c} IN (:...${c})`);
+    const rows: { id: string; trackingNo: string; open: unknown; status: string; idNumberHmac: string | null; namePhoneHmac: string | null }[] = await m
+      .getRepository(IntakeCase)
+      .createQueryBuilder('c')
+      .innerJoin(IntakePetitioner, 'p', 'p.caseId = c.id')
+      .select('c.id', 'id')
+      .addSelect('c.trackingNo', 'trackingNo')
+      .addSelect('c.open', 'open')
+      .addSelect('c.status', 'status')
+      .addSelect('p.idNumberHmac', 'idNumberHmac')
+      .addSelect('p.namePhoneHmac', 'namePhoneHmac')
+      .where('c.category = :category AND (c.open = :open OR c.status = :final)', { category, open: true, final: 'final' })
+      .andWhere(`(${person.join(' OR ')})`, { idNumberHmac: [...wanted.idNumberHmac], namePhoneHmac: [...wanted.namePhoneHmac] })
+      .orderBy('c.receivedAt', 'DESC')
+      .getRawMany();
+    const pick = (which: (r: (typeof rows)[number]) => boolean): PriorCase | null => {
+      for (const x of matches) {
+        const r = rows.find((row) => which(row) && x.values.includes(row[x.column] ?? ''));
+        if (r) return { id: r.id, trackingNo: r.trackingNo };
+      }
+      return null;
+    };
+    return { open: pick((r) => Boolean(Number(r.open))), final: pick((r) => r.status === 'final') };
   }
 
   /**

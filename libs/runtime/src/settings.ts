@@ -181,7 +181,11 @@ export class DistributedConfig extends CommonConfig {
   @IsString() @Matches(/^[^,\s]+(,[^,\s]+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port…]' }) KAFKA_BROKERS: string = '127.0.0.1:9092';
   @IsString() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must look like redis://host:6379' }) REDIS_URL: string = 'redis://127.0.0.1:6379';
   @IsString() @MinLength(16) INTERNAL_TOKEN: string;
-  @IsInt() @Min(10) RELAY_POLL_MS: number = 200;
+  /**
+   * The outbox relay's fallback poll (one lock-free SELECT when it finds nothing): a commit that
+   * wrote outbox rows wakes its relay at once, and a failed pass retries sooner by itself.
+   */
+  @IsInt() @Min(10) RELAY_POLL_MS: number = 5000;
   /** The case-events topic; its dead letters go to `<topic>.dlt`. */
   @Matches(/^[A-Za-z0-9._-]{1,200}$/, { message: 'KAFKA_TOPIC must be a Kafka topic name' }) KAFKA_TOPIC: string = 'petition.case-events.v1';
   /** Key prefix of the BullMQ queues in Redis. */
