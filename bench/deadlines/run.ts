@@ -479,7 +479,6 @@ async function main(): Promise<number> {
     // The first burst meets a cold process (code not yet optimised, statements not yet prepared on
     // its connections); a service in production has fired timers every day. Each is reported.
     const runBurst = async (k: number): Promise<Burst> => {
-      let burst: Burst;
       // T must lie after the burst is armed: reconcile() re-reads the whole window, so give it room.
       const due = new Date(Date.now() + Math.max(BURST_LEAD_MS, 2 * Math.max(reconcileMs, steadyReconcileMs) + TIMER_LEAD_MS + 5000));
       due.setMilliseconds(0);
@@ -587,7 +586,7 @@ async function main(): Promise<number> {
       }
       for (const a of [fired, committed, written, published]) a.sort((x, y) => x - y);
       const lastCommitted = committed.filter(Number.isFinite).pop() ?? NaN;
-      burst = {
+      const burst: Burst = {
         insertMs: burstInsertMs,
         reconcileMs: burstReconcileMs,
         armedBeforeDue,

@@ -38,7 +38,7 @@ let browser: Browser;
 let page: Page;
 let tokens: Record<string, string>;
 /** The report requests the page sent (path and query). */
-let sent: URL[] = [];
+const sent: URL[] = [];
 
 // the dashboard's default period: this year up to today, in office time (the browser's zone too)
 const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date());
@@ -108,7 +108,7 @@ beforeAll(async () => {
   await enter({ unit: 'labour', category: 'labour-social-security.wage-arrears', assignedBy: { authority: 'provincial', reference: '桂信交〔2026〕7号' }, close: true, rating: 'satisfied' }, ++n);
   await enter({ unit: 'labour', category: 'labour-social-security', channel: 'phone', accept: true }, ++n);
   // not routed yet: 待转送
-  await enter({ category: 'health' }, ++n);
+  await enter({ category: 'health' }, n + 1);
   // the reports are a read model fed by the events: wait until it has them all
   for (let i = 0; i < 200; i++) {
     const s = await summaryOf();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { addDays } from '#libs/regulation';
 import { chinaToday } from '#libs/common';
-import { bearer, idNumberOf, seedOffice, startTestPlatform, walkIn, type TestPlatform } from '../support/embedded.js';
+import { bearer, idNumberOf, seedOffice, serviceCommand, startTestPlatform, walkIn, type TestPlatform } from '../support/embedded.js';
 
 /**
  * Issue 8, "validation at the door, and again where a fact enters the domain": one test per
@@ -239,7 +239,6 @@ describe('input validation at the door and in the commands', () => {
   });
 
   it('behind the door, the services refuse an impossible date themselves (a command that did not come through the gateway’s DTOs)', async () => {
-    const api = (service: string) => t.platform.services.find((s) => s.name === service)!.api.commands;
     const reception = { username: 'reception1', roles: ['reception' as const] };
     const office = { username: 'office1', roles: ['office' as const] };
     const id = (await post('/api/v1/petitions', 'reception1', fresh()).expect(201)).body.id as string;
@@ -248,13 +247,13 @@ describe('input validation at the door and in the commands', () => {
     const fieldOf = (e: unknown) => (e as { status: number; details: { field: string; messages: string[] }[] });
     const refusedBy = async (p: Promise<unknown>) => fieldOf(await p.then(() => { throw new Error('accepted'); }, (e: unknown) => e));
 
-    const reg = await refusedBy(api('intake')['register-petition']({ actor: reception, body: fresh({ assignedBy: { authority: 'central', reference: '中交1号', feedbackDueAt: '2024-02-30' } }) }));
+    const reg = await refusedBy(serviceCommand(t, 'intake', 'register-petition')({ actor: reception, body: fresh({ assignedBy: { authority: 'central', reference: '中交1号', feedbackDueAt: '2024-02-30' } }) }));
     expect(reg).toMatchObject({ status: 400, details: [{ field: 'assignedBy.feedbackDueAt', messages: ['反馈期限不是真实存在的日期：2024-02-30'] }] });
-    const late = await refusedBy(api('intake')['register-petition']({ actor: reception, body: fresh({ receivedAt: 'yesterday' }) }));
+    const late = await refusedBy(serviceCommand(t, 'intake', 'register-petition')({ actor: reception, body: fresh({ receivedAt: 'yesterday' }) }));
     expect(late).toMatchObject({ status: 400, details: [{ field: 'receivedAt', messages: ['收信/来访时间不是有效的时间'] }] });
-    const session = await refusedBy(api('intake')['create-reception-session']({ actor: office, body: { kind: 'leader-day', leader: '张副县长', date: '2024-13-45' } }));
+    const session = await refusedBy(serviceCommand(t, 'intake', 'create-reception-session')({ actor: office, body: { kind: 'leader-day', leader: '张副县长', date: '2024-13-45' } }));
     expect(session).toMatchObject({ status: 400, details: [{ field: 'date', messages: ['接访日期不是真实存在的日期：2024-13-45'] }] });
-    const route = await refusedBy(api('assignment').route({ caseId: id, actor: office, body: { mode: 'assign', unitCode: 'housing', feedbackDueAt: '2024-02-30' } }));
+    const route = await refusedBy(serviceCommand(t, 'assignment', 'route')({ caseId: id, actor: office, body: { mode: 'assign', unitCode: 'housing', feedbackDueAt: '2024-02-30' } }));
     expect(route).toMatchObject({ status: 400, details: [{ field: 'feedbackDueAt', messages: ['反馈期限不是真实存在的日期：2024-02-30'] }] });
 
     expect(await written()).toEqual(before);

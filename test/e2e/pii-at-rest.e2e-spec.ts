@@ -31,8 +31,8 @@ function variants(value: string): string[] {
     out.add(digits);
     if (/^1\d{10}$/.test(digits)) for (const v of [`+86${digits}`, `86${digits}`, `${digits.slice(0, 3)}-${digits.slice(3, 7)}-${digits.slice(7)}`, `${digits.slice(0, 3)} ${digits.slice(3, 7)} ${digits.slice(7)}`]) out.add(v);
   }
-  if (/[^\x00-\x7f]/.test(value)) {
-    out.add(JSON.stringify(value).slice(1, -1).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  if (/[\u0080-\uffff]/.test(value)) {
+    out.add(JSON.stringify(value).slice(1, -1).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
     // A distinctive part of an address (a careless split of the value would leave it).
     out.add(value.slice(-8));
   }

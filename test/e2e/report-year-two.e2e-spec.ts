@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { bearer, idNumberOf, seedOffice, serveAcceptanceNotice, startTestPlatform, type TestPlatform } from '../support/embedded.js';
+import { bearer, idNumberOf, seedOffice, serveAcceptanceNotice, serviceCommand, startTestPlatform, type TestPlatform } from '../support/embedded.js';
 
 /**
  * A second scripted year (issue 10, "reports at scale"): 2023, entered through the HTTP API as
@@ -622,7 +622,7 @@ describe('a second scripted year (2023): every figure against hand-computed numb
       return out;
     };
     const rebuild = async () => {
-      let s = (await reporting().commands['rebuild-read-model']({ actor: admin, body: {} })).data as { state: string; total: number; done: number; identical: boolean | null; differences: string[]; failures: unknown[] };
+      let s = (await serviceCommand(t, 'reporting', 'rebuild-read-model')({ actor: admin, body: {} })).data as { state: string; total: number; done: number; identical: boolean | null; differences: string[]; failures: unknown[] };
       expect(s.state).toBe('running');
       for (let i = 0; i < 400 && s.state === 'running'; i++) {
         await new Promise((r) => setTimeout(r, 25));
@@ -641,9 +641,9 @@ describe('a second scripted year (2023): every figure against hand-computed numb
     });
 
     it('holds the events that arrive meanwhile and applies them after; a second rebuild while one runs is refused', async () => {
-      const started = (await reporting().commands['rebuild-read-model']({ actor: admin, body: {} })).data as { state: string };
+      const started = (await serviceCommand(t, 'reporting', 'rebuild-read-model')({ actor: admin, body: {} })).data as { state: string };
       expect(started.state).toBe('running');
-      await expect(reporting().commands['rebuild-read-model']({ actor: admin, body: {} })).rejects.toMatchObject({ status: 409 });
+      await expect(serviceCommand(t, 'reporting', 'rebuild-read-model')({ actor: admin, body: {} })).rejects.toMatchObject({ status: 409 });
       // A registration during the rebuild is saved; the read model takes it once the rebuild is done.
       const reg = t.http().post('/api/v1/petitions').set(bearer(tk.admin)).send({
         channel: 'letter', receivedAt: at('2023-12-20'), petitioners: [{ name: '信访人R1', idNumber: idNumberOf('45030219750301191') }],

@@ -30,7 +30,6 @@ const clone = (): CalendarData => JSON.parse(JSON.stringify(PRC_CALENDAR_DATA));
 const officeYear = () => Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date()));
 
 /** The xlsx body of a supertest request. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const binary = (res: any, done: (e: Error | null, body: Buffer) => void) => {
   const chunks: Buffer[] = [];
   res.on('data', (c: Buffer) => chunks.push(c));

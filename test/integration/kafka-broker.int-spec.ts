@@ -208,6 +208,7 @@ beforeAll(async () => {
         (IS_CI
           ? ' CI=true: this integration test requires a running broker; .ci/run must start it before jest.'
           : ''),
+      { cause: e },
     );
   }
 

@@ -27,8 +27,8 @@ function forms(value: string): string[] {
   const digits = value.replace(/\D/g, '');
   if (/^[\d\s-]+$/.test(value)) out.add(digits);
   if (/^1\d{10}$/.test(digits)) out.add(`+86${digits}`);
-  if (/[^\x00-\x7f]/.test(value)) {
-    out.add(JSON.stringify(value).slice(1, -1).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  if (/[\u0080-\uffff]/.test(value)) {
+    out.add(JSON.stringify(value).slice(1, -1).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
     out.add(value.slice(-6));
   }
   return [...out];

@@ -48,10 +48,10 @@ describe('the lock of a tracking number on MariaDB, two intake replicas', () => 
   }, T);
 
   const verify = (i: number, trackingNo: string, queryCode: string) =>
-    replicas[i % 2].api.commands['verify-query-code']({ actor: petitioner, body: { trackingNo, queryCode } }).then((r) => r.data as VerifyOutcome);
+    replicas[i % 2].api.commands['verify-query-code']!({ actor: petitioner, body: { trackingNo, queryCode } }).then((r) => r.data as VerifyOutcome);
 
   it('counts 20 simultaneous wrong codes (the first ones racing to insert the row): 5 checked, 15 locked; then even the right code is locked', async () => {
-    const r = await replicas[0].api.commands['register-petition']({
+    const r = await replicas[0].api.commands['register-petition']!({
       actor: ACTORS.reception,
       body: { channel: 'visit', petitioners: [{ name: '王五', idNumber: '45030219800101123X' }], purpose: 'appeal', category: 'other', summary: '摘要', content: '……' },
     });
@@ -68,13 +68,13 @@ describe('the lock of a tracking number on MariaDB, two intake replicas', () => 
   }, T);
 
   it('a new code issued on one replica works on the other, and the old one does not', async () => {
-    const r = await replicas[1].api.commands['register-petition']({
+    const r = await replicas[1].api.commands['register-petition']!({
       actor: ACTORS.reception,
       body: { channel: 'letter', petitioners: [{ name: '李四', phone: '13907712345' }], purpose: 'suggestion', category: 'other', summary: '摘要', content: '……' },
     });
     const { trackingNo, queryCode } = r.data as { trackingNo: string; queryCode: string };
     expect(await verify(0, trackingNo, queryCode)).toEqual({ outcome: 'ok', caseId: r.caseId });
-    const again = await replicas[0].api.commands['reissue-query-code']({ caseId: r.caseId, actor: ACTORS.office, body: {} });
+    const again = await replicas[0].api.commands['reissue-query-code']!({ caseId: r.caseId, actor: ACTORS.office, body: {} });
     expect((await verify(1, trackingNo, queryCode)).outcome).toBe('wrong');
     expect(await verify(1, trackingNo, (again.data as { queryCode: string }).queryCode)).toEqual({ outcome: 'ok', caseId: r.caseId });
   }, T);

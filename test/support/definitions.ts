@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '#libs/common';
 import { CASE_EVENTS_DLT, CASE_EVENTS_TOPIC, createEvent, encodeEvent, type EventEnvelope, type EventPayloads, type EventType } from '#libs/contracts';
 import { InProcessBus, InProcessTransport, MESSAGING_ENTITIES, OutboxRecord } from '#libs/messaging';
-import { EmbeddedConfig, startService, type Caller, type CommandResult, type RunningService, type ServiceCommand, type ServiceDefinition } from '#libs/runtime';
+import { commandOf, EmbeddedConfig, startService, type Caller, type CommandResult, type RunningService, type ServiceCommand, type ServiceDefinition } from '#libs/runtime';
 import { embeddedServiceDefinitions } from '../../apps/embedded/src/embedded.js';
 import { GATEWAY_ENTITIES } from '../../apps/gateway/src/gateway.entities.js';
 import { GATEWAY_MIGRATIONS } from '../../apps/gateway/src/migrations/index.js';
@@ -55,7 +55,7 @@ export async function startOnSqlite(def: ServiceDefinition): Promise<ServiceOnSq
     running,
     dataSource,
     command: (name, cmd) => {
-      const fn = running.api.commands[name];
+      const fn = commandOf(running.api, name);
       if (!fn) throw new Error(`${def.name} has no command ${name}`);
       return fn(cmd);
     },

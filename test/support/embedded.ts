@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { gb11643CheckDigit, loadConfig } from '#libs/common';
 import type { EventGate } from '#libs/messaging';
-import { EmbeddedConfig } from '#libs/runtime';
+import { commandOf, EmbeddedConfig, type CommandResult, type ServiceCommand } from '#libs/runtime';
 import { REPORTING_EVENT_GATE } from '../../apps/reporting/src/rebuild.service.js';
 import { startEmbedded, type EmbeddedPlatform } from '../../apps/embedded/src/embedded.js';
 
@@ -102,4 +102,11 @@ export async function holdReporting(t: TestPlatform): Promise<{ open(): Promise<
 export async function serveAcceptanceNotice(t: TestPlatform, auth: Record<string, string>, id: string, servedOn: string, at: string): Promise<void> {
   await t.http().get(`/api/v1/petitions/${id}/documents/acceptance-notice`).query({ format: 'html' }).set(auth).expect(200);
   await t.http().post(`/api/v1/petitions/${id}/documents/acceptance-notice/served`).set(auth).send({ servedOn, method: 'in-person', at }).expect(200);
+}
+
+/** A service's command as a transport calls it, by name with the body as given (a test may send a bad one on purpose). */
+export function serviceCommand(t: TestPlatform, service: string, name: string): (cmd: ServiceCommand<unknown>) => Promise<CommandResult> {
+  const fn = commandOf(t.platform.services.find((s) => s.name === service)!.api, name);
+  if (!fn) throw new Error(`${service} has no command ${name}`);
+  return fn;
 }

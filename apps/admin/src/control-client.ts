@@ -8,7 +8,7 @@ import { answers, CONTROL_SOCKET, livePlatformPid } from '../../embedded/src/con
 /** The running embedded platform, reached through DATA_DIR/control.sock (apps/embedded/src/control.ts). */
 export interface ControlClient {
   /** One operation; `onProgress` sees every progress line. Throws the platform's DomainError. */
-  call<T = unknown>(op: string, body?: Record<string, unknown>, onProgress?: (p: any) => void): Promise<T>;
+  call<T = unknown, P = never>(op: string, body?: Record<string, unknown>, onProgress?: (p: P) => void): Promise<T>;
   /** The services as the gateway calls them, inside the running process. */
   services: ServiceClient;
 }
@@ -28,13 +28,16 @@ export async function connectControl(dataDir: string): Promise<ControlClient | n
     if (pid !== null) throw new ControlUnavailableError(`平台正在运行（进程 ${pid}），但无法通过 ${CONTROL_SOCKET} 连接它（DATA_DIR 路径过长？）：请先停止平台，或改用较短的 DATA_DIR`);
     return null;
   }
-  const call = <T>(op: string, body: Record<string, unknown> = {}, onProgress?: (p: unknown) => void): Promise<T> =>
+  const call = <T, P = never>(op: string, body: Record<string, unknown> = {}, onProgress?: (p: P) => void): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       const socket = createConnection(path);
       let buffer = '';
       let settled = false;
       const settle = (fn: () => void) => {
-        if (!settled) (settled = true), fn();
+        if (!settled) {
+          settled = true;
+          fn();
+        }
       };
       socket.setEncoding('utf8');
       socket.on('connect', () => socket.write(JSON.stringify({ ...body, op }) + '\n'));
@@ -44,7 +47,7 @@ export async function connectControl(dataDir: string): Promise<ControlClient | n
         while ((nl = buffer.indexOf('\n')) >= 0) {
           const line = JSON.parse(buffer.slice(0, nl));
           buffer = buffer.slice(nl + 1);
-          if ('progress' in line) onProgress?.(line.progress);
+          if ('progress' in line) onProgress?.(line.progress as P);
           else if (line.ok) settle(() => resolve(line.result as T));
           else settle(() => reject(domainErrorFromBody(line.error as ErrorBody) ?? new Error(String(line.error?.message))));
         }

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { calendarNoticeHandler, CalendarNoticeRecord, CalendarNotices1766200000000, InternalController, SERVICE_API, type ServiceApi, type ServiceDefinition } from '#libs/runtime';
+import { calendarNoticeHandler, CalendarNoticeRecord, CalendarNotices1766200000000, InternalController, SERVICE_API, type ServiceApi, type ServiceDefinition, type ServiceCommands } from '#libs/runtime';
 import { ASSIGNMENT_ENTITIES } from './assignment.entities.js';
 // The holiday notices the office uploads (kept by the deadline service), applied to this service's calendar.
 import { AssignmentHandlers } from './assignment.handlers.js';
@@ -24,7 +24,7 @@ export function assignmentService(settings: AssignmentSettings): ServiceDefiniti
             decline: (c) => s.decline(c),
             divert: (c) => s.divert(c),
             object: (c) => s.object(c),
-          },
+          } satisfies ServiceCommands<'assignment'>,
           queries: {},
         }),
       },

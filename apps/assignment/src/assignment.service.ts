@@ -1,19 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, InvalidInputError, isRealDate, RuleViolationError, type Clock } from '#libs/common';
-import { createEvent, type DeclineReason, type EventEnvelope, type Procedure, type RouteMode } from '#libs/contracts';
+import { createEvent, type DeclineBody, type DivertBody, type EventEnvelope, type ObjectBody, type RouteBody } from '#libs/contracts';
 import { forUpdate } from '#libs/persistence';
 import { decide, lateRequestMessage, objectionWindow, toLocalDate, type CaseAction } from '#libs/regulation';
 import { assertMayAct, assertOwnUnit, enforce, snapshotOf, UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runtime';
 import { AssignmentCase } from './assignment.entities.js';
 import { ASSIGNMENT_SETTINGS, type AssignmentSettings } from './assignment.settings.js';
 
-export interface RouteBody {
-  mode: RouteMode;
-  unitCode: string;
-  /** The unit's name as the gateway has it (the basis of the deadlines names the unit). */
-  unitName?: string;
-  feedbackDueAt?: string;
-}
 
 /**
  * The petition office's routing (转送 / 交办, Art. 22) and the responsible unit's first answer:
@@ -43,20 +36,20 @@ export class AssignmentService {
   }
 
   /** The office declines an unrouted case; the unit holding a routed case declines it too. */
-  decline(cmd: ServiceCommand<{ reason: DeclineReason; note?: string }>): Promise<CommandResult> {
+  decline(cmd: ServiceCommand<DeclineBody>): Promise<CommandResult> {
     return this.act(cmd, 'decline', (c, at) => {
       return createEvent('case.declined', c.id, { reason: cmd.body.reason, note: cmd.body.note ?? null, declinedAt: at.toISOString() }, cmd.actor, this.clock.now());
     });
   }
 
-  divert(cmd: ServiceCommand<{ procedure: Procedure; note?: string }>): Promise<CommandResult> {
+  divert(cmd: ServiceCommand<DivertBody>): Promise<CommandResult> {
     return this.act(cmd, 'divert', (c, at) => {
       return createEvent('case.diverted', c.id, { procedure: cmd.body.procedure, note: cmd.body.note ?? null, divertedAt: at.toISOString() }, cmd.actor, this.clock.now());
     });
   }
 
   /** A wrong transfer goes back to the office, with reasons, within its window (libs/regulation REQUEST_WINDOWS: 5 working days, Art. 23(3)). */
-  object(cmd: ServiceCommand<{ reason: string }>): Promise<CommandResult> {
+  object(cmd: ServiceCommand<ObjectBody>): Promise<CommandResult> {
     return this.act(cmd, 'object', (c, at) => {
       const window = objectionWindow(c.routedAt!, this.settings);
       if (window && at.getTime() >= window.dueAt.getTime()) throw new RuleViolationError(lateRequestMessage('object', window.dueAt, this.settings.timeZone));
@@ -78,7 +71,7 @@ export class AssignmentService {
   }
 
   /** The state machine decides first, then the role table (unit included); `produce` checks the windows and builds the event. */
-  private act(cmd: ServiceCommand<any>, action: CaseAction, produce: (c: AssignmentCase, at: Date) => EventEnvelope): Promise<CommandResult> {
+  private act(cmd: ServiceCommand<unknown>, action: CaseAction, produce: (c: AssignmentCase, at: Date) => EventEnvelope): Promise<CommandResult> {
     return this.uow.act(cmd, {
       load: (m, id) => m.getRepository(AssignmentCase).findOne({ where: { id }, ...forUpdate(m.connection) }),
       check: (c) => {

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { calendarNoticeHandler, CalendarNoticeRecord, CalendarNotices1766200000000, InternalController, SERVICE_API, type ServiceApi, type ServiceDefinition } from '#libs/runtime';
+import { calendarNoticeHandler, CalendarNoticeRecord, CalendarNotices1766200000000, InternalController, SERVICE_API, type ServiceApi, type ServiceDefinition, type ServiceCommands } from '#libs/runtime';
 import { CLOSURE_ENTITIES } from './closure.entities.js';
 // The holiday notices the office uploads (kept by the deadline service), applied to this service's calendar.
 import { ClosureHandlers } from './closure.handlers.js';
@@ -26,7 +26,7 @@ export function closureService(settings: ClosureSettings): ServiceDefinition {
             'review-opinion': (c) => s.reviewOpinion(c),
             're-review-request': (c) => s.reReviewRequest(c),
             're-review-opinion': (c) => s.reReviewOpinion(c),
-          },
+          } satisfies ServiceCommands<'closure'>,
           queries: {},
         }),
       },

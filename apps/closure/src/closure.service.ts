@@ -1,24 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, RuleViolationError, StateConflictError, type Clock } from '#libs/common';
-import { createEvent, deserializeFacts, type ClosureKind, type EventEnvelope, type Outcome, type Rating } from '#libs/contracts';
+import { createEvent, deserializeFacts, type EvaluateBody, type EventEnvelope, type ExtendBody, type OpinionBody } from '#libs/contracts';
 import { forUpdate } from '#libs/persistence';
 import { computeDeadlines, decide, isWindowedAction, lateRequestMessage, REQUEST_WINDOWS, type CaseAction } from '#libs/regulation';
 import { assertMayAct, assertOwnUnit, enforce, snapshotOf, UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runtime';
 import { ClosureCase } from './closure.entities.js';
 import { CLOSURE_SETTINGS, type ClosureSettings } from './closure.settings.js';
 
-export interface OpinionBody {
-  kind: ClosureKind;
-  outcome: Outcome;
-  opinion: string;
-  hearingDays?: number;
-}
-export interface ExtendBody {
-  days: number;
-  reason: string;
-  approvedBy: string;
-  petitionerNotice?: string;
-}
 
 const RATING_NAMES: Record<string, string> = { satisfied: '满意', 'basically-satisfied': '基本满意', dissatisfied: '不满意' };
 
@@ -55,7 +43,7 @@ export class ClosureService {
   }
 
   /** The rating (once); `comment` is what the petitioner wrote with it on the public door. */
-  evaluate(cmd: ServiceCommand<{ rating: Rating; comment?: string }>): Promise<CommandResult> {
+  evaluate(cmd: ServiceCommand<EvaluateBody>): Promise<CommandResult> {
     const comment = cmd.body.comment?.trim();
     return this.act(cmd, 'evaluate', (c, at) => {
       if (c.rating) throw new StateConflictError(`该案件已评价（${RATING_NAMES[c.rating] ?? c.rating}），不能重复评价`);
@@ -94,7 +82,7 @@ export class ClosureService {
   }
 
   /** The state machine and the petitioner's windows decide; `produce` builds the event. */
-  private act(cmd: ServiceCommand<any>, action: CaseAction, produce: (c: ClosureCase, at: Date) => EventEnvelope, input?: { extensionDays?: number }): Promise<CommandResult> {
+  private act(cmd: ServiceCommand<unknown>, action: CaseAction, produce: (c: ClosureCase, at: Date) => EventEnvelope, input?: { extensionDays?: number }): Promise<CommandResult> {
     return this.uow.act(cmd, {
       load: (m, id) => m.getRepository(ClosureCase).findOne({ where: { id }, ...forUpdate(m.connection) }),
       check: (c, at) => {

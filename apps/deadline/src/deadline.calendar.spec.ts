@@ -55,7 +55,7 @@ describe('deadlines waiting for a year the holiday calendar lacks', () => {
   const serviceWith = (s: DeadlineSettings, scheduler: TimerScheduler) => new DeadlineService(ds, uow, null as unknown as OutboxRelay, clock, scheduler, s);
 
   /** What the event handlers do for case.registered and case.routed. */
-  const receive = async (service: DeadlineService, scheduler: TimerScheduler) => {
+  const receive = async (service: DeadlineService, _scheduler: TimerScheduler) => {
     const facts: CaseFact[] = [
       { type: 'registered', at: at('2026-12-20T09:00:00') },
       { type: 'routed', at: at('2026-12-28T10:00:00'), mode: 'transfer', unitCode: 'U01' },

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { CalendarNoticeRecord, CalendarNotices1766200000000, InternalController, SERVICE_API, type ServiceApi, type ServiceDefinition } from '#libs/runtime';
+import { CalendarNoticeRecord, CalendarNotices1766200000000, InternalController, SERVICE_API, type ServiceApi, type ServiceDefinition, type ServiceCommands } from '#libs/runtime';
 import { DEADLINE_ENTITIES } from './deadline.entities.js';
 import { DeadlineHandlers } from './deadline.handlers.js';
 import { DeadlineService } from './deadline.service.js';
@@ -24,7 +24,7 @@ export function deadlineService(settings: DeadlineSettings, store: TimerSchedule
         provide: SERVICE_API,
         inject: [DeadlineService, CalendarNoticesService],
         useFactory: (s: DeadlineService, calendar: CalendarNoticesService): ServiceApi => ({
-          commands: { supervise: (c) => s.supervise(c), 'calendar-load': (c) => calendar.load(c) },
+          commands: { supervise: (c) => s.supervise(c), 'calendar-load': (c) => calendar.load(c) } satisfies ServiceCommands<'deadline'>,
           queries: { reconcile: async () => ({ armed: await s.reconcile() }), 'last-step': (p) => s.lastStep(p), calendar: () => calendar.list() },
         }),
       },

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { And, DataSource, In, IsNull, LessThanOrEqual, MoreThan, Not, type EntityManager } from 'typeorm';
 import { CLOCK, maskText, NotFoundError, type Clock } from '#libs/common';
-import { createEvent, deserializeFacts, serializeFacts, type EventEnvelope } from '#libs/contracts';
+import { createEvent, deserializeFacts, serializeFacts, type EventEnvelope, type SuperviseBody } from '#libs/contracts';
 import { OutboxRelay } from '#libs/messaging';
 import { exclusive, forUpdate } from '#libs/persistence';
 import { assessDeadlines, decide, formatInstant, type CaseFact } from '#libs/regulation';
@@ -214,7 +214,7 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /** Supervision (督办) by the petition office or a leader (Art. 39–40). */
-  supervise(cmd: ServiceCommand<{ note: string }>): Promise<CommandResult> {
+  supervise(cmd: ServiceCommand<SuperviseBody>): Promise<CommandResult> {
     return this.uow.act(cmd, {
       load: (m, caseId) => m.getRepository(DeadlineCase).findOne({ where: { caseId }, ...forUpdate(m.connection) }),
       check: (c) => enforce(decide(snapshotOf(c), 'supervise')),

@@ -195,7 +195,10 @@ export async function takeBackup(o: BackupOptions): Promise<BackupManifest> {
         o.progress?.({ database: s.name, index, count: sources.length, totalPages, copiedPages: totalPages - remainingPages, done });
       await s.db.backup(dest, {
         progress: ({ totalPages, remainingPages }) => {
-          if (Date.now() - last >= 100) (last = Date.now()), report(totalPages, remainingPages, false);
+          if (Date.now() - last >= 100) {
+            last = Date.now();
+            report(totalPages, remainingPages, false);
+          }
           return PAGES_PER_STEP;
         },
       });
@@ -275,7 +278,7 @@ export async function verifyBackup(dir: string): Promise<BackupManifest> {
     if ((await sha256File(path)) !== entry.sha256) throw new InvalidInputError(`备份已损坏：${entry.file} 的 SHA-256 与 ${MANIFEST} 记录的不符（文件被修改或损坏），拒绝恢复`);
   }
   for (const d of manifest.databases) {
-    let facts: ReturnType<typeof describe> | null = null;
+    let facts: ReturnType<typeof describe> | null;
     try {
       facts = describe(join(dir, d.file));
     } catch (e) {

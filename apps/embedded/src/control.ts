@@ -3,6 +3,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { ConfigError, DomainError, InvalidInputError, maskText } from '#libs/common';
+import type { CommandsOf, ServiceName } from '#libs/contracts';
 import type { Caller, ServiceClient } from '#libs/runtime';
 
 /**
@@ -85,7 +86,8 @@ export async function serveControl(dataDir: string, services: ServiceClient): Pr
   });
   ops.set('command', async (r) => {
     if (typeof r.service !== 'string' || typeof r.name !== 'string' || !r.cmd || typeof r.cmd !== 'object') throw new InvalidInputError('service、name 和 cmd 不能为空');
-    return services.command(r.service, r.name, r.cmd as never);
+    // Named at run time by the command line (admin): the service checks what it is sent.
+    return services.command(r.service as ServiceName, r.name as CommandsOf<ServiceName>, r.cmd as never);
   });
 
   const server: Server = createServer((socket) => handle(socket));

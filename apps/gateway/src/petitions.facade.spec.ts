@@ -33,9 +33,9 @@ describe('PetitionsFacade: a command does not depend on the read model (issue 11
   it('asks reporting nothing before a command; the next command on the case asks its service to have applied the last one', async () => {
     const { client, calls } = services(async (_name, p) => ({ id: p.id, status: 'x' }));
     const facade = new PetitionsFacade(client, security, settings(100));
-    await facade.register({}, office);
-    await facade.act('c1', 'assignment', 'route', { mode: 'transfer' }, office);
-    await facade.act('c1', 'closure', 'close', {}, office);
+    await facade.register({} as never, office);
+    await facade.act('c1', 'assignment', 'route', { mode: 'transfer' } as never, office);
+    await facade.act('c1', 'closure', 'close', {} as never, office);
     const commands = calls.filter((c) => c.kind === 'command');
     expect(commands.map((c) => [c.service, c.name, c.arg.after ?? null])).toEqual([
       ['intake', 'register-petition', null],
@@ -52,7 +52,7 @@ describe('PetitionsFacade: a command does not depend on the read model (issue 11
 
   it('a new case’s answer is its view with the query code intake answered (shown only there)', async () => {
     const { client } = services(async (_name, p) => ({ id: p.id, status: 'registered' }));
-    const r = await new PetitionsFacade(client, security, settings(100)).register({}, office);
+    const r = await new PetitionsFacade(client, security, settings(100)).register({} as never, office);
     expect(r).toEqual({ created: true, view: { id: 'c1', status: 'registered', queryCode: 'K7M2QX' } });
   });
 
@@ -69,16 +69,16 @@ describe('PetitionsFacade: a command does not depend on the read model (issue 11
 
   it('reporting down or lagging: 202 with the ids of the committed write; hanging: the same once the wait is over', async () => {
     const down = new PetitionsFacade(services(async () => Promise.reject(new UnavailableError('reporting 服务暂时无法访问'))).client, security, settings(100));
-    const r = await down.register({}, office);
+    const r = await down.register({} as never, office);
     expect(r).toBeInstanceOf(PendingView);
     // The new case's query code is in the 202 too: the only answer that shows it.
     expect((r as PendingView).body).toEqual({ id: 'c1', trackingNo: 'XF20240905ABCDEF01', eventId: 'e1', eventIds: ['e1'], status: 'accepted-pending-view', created: true, queryCode: 'K7M2QX', message: PENDING_VIEW_MESSAGE });
-    const a = await down.act('c1', 'assignment', 'route', {}, office);
+    const a = await down.act('c1', 'assignment', 'route', {} as never, office);
     expect((a as PendingView).body).toEqual({ id: 'c1', eventId: 'e2', eventIds: ['e2'], status: 'accepted-pending-view', message: PENDING_VIEW_MESSAGE });
 
     const hanging = new PetitionsFacade(services(() => new Promise(() => undefined)).client, security, settings(10));
     const started = Date.now();
-    expect(await hanging.act('c1', 'closure', 'close', {}, office)).toBeInstanceOf(PendingView);
+    expect(await hanging.act('c1', 'closure', 'close', {} as never, office)).toBeInstanceOf(PendingView);
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 

@@ -3,6 +3,7 @@ import { ApiAcceptedResponse, ApiProperty, ApiPropertyOptional } from '@nestjs/s
 import { map, type Observable } from 'rxjs';
 import { SECURITY_EVENTS, type SecurityEvents } from '#libs/auth';
 import { ForbiddenError, maskText } from '#libs/common';
+import type { CommandBody, CommandsOf, ReceptionSessionBody, RegisterPetitionBody, ServiceName } from '#libs/contracts';
 import { SERVICE_CLIENT, type Caller, type CommandResult, type ServiceClient } from '#libs/runtime';
 import { GATEWAY_SETTINGS, type GatewaySettings } from './gateway.settings.js';
 
@@ -102,7 +103,7 @@ export class PetitionsFacade {
    * code the office may issue later. A repeat contact gets none (null): the code was given with
    * the case.
    */
-  async register(body: object, caller: Caller): Promise<{ created: boolean; view: CaseView } | PendingView> {
+  async register(body: RegisterPetitionBody, caller: Caller): Promise<{ created: boolean; view: CaseView } | PendingView> {
     const result = await this.services.command('intake', 'register-petition', { actor: caller, body });
     this.heads.note(result.caseId, result.eventIds.at(-1));
     const created = !!result.created;
@@ -123,13 +124,14 @@ export class PetitionsFacade {
     return view instanceof PendingView ? view : { ...view, queryCode: data.queryCode };
   }
 
-  async act(caseId: string, service: string, command: string, body: Record<string, unknown>, caller: Caller): Promise<CaseView | PendingView> {
-    const { at, ...rest } = body as { at?: string };
+  /** An action on a case: a command of the registry to the service that owns it; `at` (admin only) back-dates it. */
+  async act<S extends ServiceName, N extends CommandsOf<S>>(caseId: string, service: S, command: N, body: CommandBody<N> & { at?: string }, caller: Caller): Promise<CaseView | PendingView> {
+    const { at, ...rest } = body;
     if (at && !caller.roles.includes('admin')) throw new ForbiddenError('只有系统管理员可以补录行为时间（at）');
     const after = this.heads.get(caseId);
     // A back-dated act may not go before the case's latest step: the deadline service keeps the whole history.
     const atNotBefore = at ? await this.services.query<{ type: string; at: string } | null>('deadline', 'last-step', { id: caseId, after }, caller) : null;
-    const result = await this.services.command(service, command, { caseId, actor: caller, body: rest, after, at: at ?? null, atNotBefore });
+    const result = await this.services.command(service, command, { caseId, actor: caller, body: rest as CommandBody<N>, after, at: at ?? null, atNotBefore });
     this.heads.note(caseId, result.eventIds.at(-1));
     // Every act of the administrator on a case is a correction (paper records entered later, data put right): audited.
     if (caller.roles.includes('admin')) {
@@ -180,7 +182,7 @@ export class PetitionsFacade {
     return this.services.query('reporting', 'backlog', params, caller);
   }
 
-  async createSession(body: object, caller: Caller): Promise<unknown> {
+  async createSession(body: ReceptionSessionBody, caller: Caller): Promise<unknown> {
     const result = await this.services.command('intake', 'create-reception-session', { actor: caller, body });
     const eventId = result.eventIds.at(-1)!;
     // Answer once the reports can count visits under it — or, when they cannot yet, 202 with the session.

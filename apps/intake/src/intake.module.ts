@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { InternalController, SERVICE_API, type ServiceApi } from '#libs/runtime';
+import { InternalController, SERVICE_API, type ServiceApi, type ServiceCommands } from '#libs/runtime';
 import type { ServiceDefinition } from '#libs/runtime';
 import { CaseLifecycleHandler } from './case-lifecycle.handler.js';
 import { INTAKE_ENTITIES } from './intake.entities.js';
@@ -46,7 +46,7 @@ export function intakeService(settings: IntakeSettings): ServiceDefinition {
             'issue-document': (cmd) => documents.execute(cmd),
             // …and served on the petitioner (已送达): the acceptance notice's meets its deadline.
             'serve-document': (cmd) => serving.execute(cmd),
-          },
+          } satisfies ServiceCommands<'intake'>,
           queries: { 'person-cases': (p, a) => persons.casesOf(p, a) },
         }),
       },

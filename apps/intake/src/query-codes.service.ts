@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { hash, verify, type Algorithm, type Options } from '@node-rs/argon2';
 import type { EntityManager } from 'typeorm';
 import { CLOCK, ForbiddenError, InvalidInputError, isQueryCode, NotFoundError, isTrackingNo, normaliseTrackingInput, QUERY_CODE_ALPHABET, QUERY_CODE_LENGTH, type Clock } from '#libs/common';
-import { createEvent } from '#libs/contracts';
+import { createEvent, type VerifyQueryCodeBody } from '#libs/contracts';
 import { forUpdate } from '#libs/persistence';
 import { UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runtime';
 import { IntakeCase, IntakeQueryCode, TrackFailure } from './intake.entities.js';
@@ -95,7 +95,7 @@ export class QueryCodesService {
    * checked, in one transaction with the look at the lock, so attempts made at the same moment
    * cannot slip past it; a right code then forgets the count.
    */
-  async verify(cmd: ServiceCommand<{ trackingNo?: unknown; queryCode?: unknown }>): Promise<CommandResult> {
+  async verify(cmd: ServiceCommand<VerifyQueryCodeBody>): Promise<CommandResult> {
     const { trackingNo: rawNo, queryCode: rawCode } = cmd.body ?? {};
     // The gateway checks the shapes (400 naming the field); a command may come from elsewhere.
     if (!isTrackingNo(rawNo)) throw InvalidInputError.field('trackingNo', '信访编号格式不正确（如 XF20240918A1B2C3D4）');

@@ -1,14 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, InvalidInputError, isRealDate, newId, type Clock } from '#libs/common';
-import { createEvent, type SessionKind } from '#libs/contracts';
+import { createEvent, type ReceptionSessionBody } from '#libs/contracts';
 import { UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runtime';
 import { ReceptionSession } from './intake.entities.js';
 
-export interface ReceptionSessionBody {
-  kind: SessionKind;
-  leader: string;
-  date: string;
-}
 
 /** Leadership reception sessions; the visits registered under one count in its figures. */
 @Injectable()

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CLOCK, EARLIEST_RECEIPT_DATE, InvalidInputError, isRealDate, newId, type Clock } from '#libs/common';
 import { toLocalDate } from '#libs/regulation';
-import { createEvent, type AssignedByData, type Channel, type PetitionerData, type Purpose } from '#libs/contracts';
+import { createEvent, type PetitionerData, type RegisterPetitionBody } from '#libs/contracts';
 import { UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runtime';
 import { insertRows } from '#libs/persistence';
 import { IntakeCase, IntakeContact, IntakePetitioner, ReceptionSession } from './intake.entities.js';
@@ -12,20 +12,6 @@ import { QueryCodesService } from './query-codes.service.js';
 
 /** What a registration needs of an earlier case. */
 type PriorCase = Pick<IntakeCase, 'id' | 'trackingNo'>;
-
-export interface RegisterPetitionBody {
-  channel: Channel;
-  receivedAt?: string;
-  petitioners: PetitionerData[];
-  headcount?: number;
-  purpose: Purpose;
-  category: string;
-  summary: string;
-  content: string;
-  assignedBy?: AssignedByData;
-  backlog?: boolean;
-  receptionSessionId?: string;
-}
 
 /**
  * Registers a contact. While a case of the same petitioner on the same category is open, the

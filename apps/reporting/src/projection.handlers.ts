@@ -175,8 +175,14 @@ export class ProjectionHandlers {
     for (let i = 0; i < moved.length; i += 500) {
       const part = moved.slice(i, i + 500);
       const byId = new Map(part.map((x) => [x.id, x]));
-      for (const k of await m.getRepository(RptContact).findBy({ caseId: In(part.map((x) => x.id)) })) (tally.contact(k, byId.get(k.caseId)!.was, -1), tally.contact(k, byId.get(k.caseId)!.is, 1));
-      for (const a of await m.getRepository(RptAct).findBy({ caseId: In(part.map((x) => x.id)) })) (tally.act(a, byId.get(a.caseId)!.was, -1), tally.act(a, byId.get(a.caseId)!.is, 1));
+      for (const k of await m.getRepository(RptContact).findBy({ caseId: In(part.map((x) => x.id)) })) {
+        tally.contact(k, byId.get(k.caseId)!.was, -1);
+        tally.contact(k, byId.get(k.caseId)!.is, 1);
+      }
+      for (const a of await m.getRepository(RptAct).findBy({ caseId: In(part.map((x) => x.id)) })) {
+        tally.act(a, byId.get(a.caseId)!.was, -1);
+        tally.act(a, byId.get(a.caseId)!.is, 1);
+      }
     }
     for (const k of contacts) tally.contact(k, dimsNow.get(k.caseId)!, 1);
     for (const a of acts) tally.act(a, dimsNow.get(a.caseId)!, 1);

@@ -1,7 +1,7 @@
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EventEnvelope } from '#libs/contracts';
-import { InternalController, SERVICE_API, type ServiceApi, type ServiceDefinition } from '#libs/runtime';
+import { InternalController, SERVICE_API, type ServiceApi, type ServiceDefinition, type ServiceCommands } from '#libs/runtime';
 import { ReportingInitial1700000000000 } from './migrations/1700000000000-reporting-initial.js';
 import { reportingPiiAtRest } from './migrations/1765000000000-reporting-pii-at-rest.js';
 import { ReportingDeadLetters1765200000000 } from './migrations/1765200000000-reporting-dead-letters.js';
@@ -35,7 +35,7 @@ export function reportingService(settings: ReportingSettings): ServiceDefinition
           commands: {
             // The read model again from the event log (the admin's `reporting:rebuild`); follow it with 'rebuild-status'.
             'rebuild-read-model': async (cmd) => ({ caseId: '', eventIds: [], data: await rebuild.start(cmd.actor) }),
-          },
+          } satisfies ServiceCommands<'reporting'>,
           queries: {
             case: (p, a) => q.getCase(p, a),
             list: (p, a) => q.list(p, a),

@@ -23,7 +23,7 @@ const isBcrypt = (h: string) => /^\$2[aby]\$\d\d\$/.test(h);
 export async function verifyPassword(plain: string, stored: string): Promise<PasswordCheck> {
   if (isBcrypt(stored)) return { ok: await bcrypt.compare(plain, stored), needsRehash: true };
   if (!stored.startsWith('$argon2')) return { ok: false, needsRehash: false };
-  let ok = false;
+  let ok: boolean;
   try {
     ok = await verify(stored, plain);
   } catch {

@@ -137,6 +137,7 @@ export class LockedError extends DomainError {
   }
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each error class takes its own kind of details
 const BY_STATUS: Record<number, new (m: string, d?: any, code?: ErrorCode) => DomainError> = {
   400: InvalidInputError,
   401: UnauthorizedError,

@@ -238,6 +238,7 @@ export function passPetitioners(pii: PiiKeyring, pass: PiiPass, petitioners: Rec
 
 /** Anything that runs SQL: a QueryRunner inside a migration, an EntityManager inside a transaction. */
 export interface PiiSql {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- TypeORM's query() answers any; the callers name the rows' shape
   query(sql: string, params?: unknown[]): Promise<any>;
 }
 

@@ -5,3 +5,4 @@ export * from './facts.js';
 export * from './categories.js';
 export * from './reports.js';
 export * from './calendar.js';
+export * from './commands.js';

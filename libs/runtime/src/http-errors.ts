@@ -55,7 +55,7 @@ export class ErrorBodyFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const body = exception.getResponse();
       // The reason phrase of the status (e.g. a body over the limit: 413 "Payload Too Large"), as every other refusal has.
-      const error = typeof body === 'object' && (body as any).error ? (body as any).error : (STATUS_CODES[status] ?? exception.name.replace(/Exception$/, ''));
+      const error = typeof body === 'object' && (body as { error?: unknown }).error ? (body as { error: unknown }).error : (STATUS_CODES[status] ?? exception.name.replace(/Exception$/, ''));
       const parse = status === 400 && /JSON|Unexpected token|body/i.test(exception.message);
       const message = parse ? '请求体不是有效的 JSON' : (MESSAGE_BY_STATUS[status] ?? (status >= 500 ? '服务器内部错误' : '请求无效'));
       res.status(status).json({ statusCode: status, error, code: CODE_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL' : 'FIELD_INVALID'), message });

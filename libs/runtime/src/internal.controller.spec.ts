@@ -32,7 +32,8 @@ describe('the internal port of a service', () => {
         {
           provide: SERVICE_API,
           useValue: {
-            commands: { touch: async (cmd: ServiceCommand) => (ran.push(`command by ${cmd.actor.username}`), { caseId: 'c1', eventIds: [] }) },
+            // A command outside the registry: the controller looks names up as strings.
+            commands: { touch: async (cmd: ServiceCommand) => (ran.push(`command by ${cmd.actor.username}`), { caseId: 'c1', eventIds: [] }) } as ServiceApi['commands'],
             queries: { peek: async () => (ran.push('query'), { seen: true }) },
           } satisfies ServiceApi,
         },

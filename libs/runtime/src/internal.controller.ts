@@ -1,7 +1,7 @@
 import { Body, Controller, ForbiddenException, Headers, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { NotFoundError } from '#libs/common';
-import { SERVICE_API, type Caller, type ServiceApi, type ServiceCommand } from './service-api.js';
+import { commandOf, SERVICE_API, type Caller, type ServiceApi, type ServiceCommand } from './service-api.js';
 import { RUNTIME_OPTIONS, type RuntimeOptions } from './runtime.options.js';
 import { assertSafeInput } from './body-guards.js';
 
@@ -27,7 +27,7 @@ export class InternalController {
   @HttpCode(200)
   command(@Param('name') name: string, @Body() cmd: ServiceCommand, @Headers('x-internal-token') token?: string) {
     this.check(token, cmd);
-    const fn = this.api.commands[name];
+    const fn = commandOf(this.api, name);
     if (!fn) throw new NotFoundError(`no command ${name}`);
     return fn(cmd);
   }

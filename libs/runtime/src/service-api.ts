@@ -1,4 +1,4 @@
-import type { Actor } from '#libs/contracts';
+import type { Actor, CommandBody, CommandName, CommandsOf, OwnCommandsOf, ServiceName } from '#libs/contracts';
 
 export type Role = 'reception' | 'office' | 'handler' | 'leader' | 'admin';
 export const ROLES: Role[] = ['reception', 'office', 'handler', 'leader', 'admin'];
@@ -38,19 +38,34 @@ export interface CommandResult {
   data?: unknown;
 }
 
-export type CommandFn = (cmd: ServiceCommand<any>) => Promise<CommandResult>;
+/** A command's handler, taking the body the registry (libs/contracts Commands) gives its name. */
+export type CommandFn<N extends CommandName> = (cmd: ServiceCommand<CommandBody<N>>) => Promise<CommandResult>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each query reads its own parameters (queries are not in the registry yet)
 export type QueryFn = (params: any, actor: Caller | null) => Promise<unknown>;
 
-/** What a service offers the gateway: its commands and queries by name. */
+/**
+ * A service's own commands, each handler taking the body the registry gives its name: a missing,
+ * unknown or misnamed one, or a handler for another body, is a compile error. Write the module's
+ * map as `{ … } satisfies ServiceCommands<'intake'>`.
+ */
+export type ServiceCommands<S extends ServiceName> = { [N in OwnCommandsOf<S>]: CommandFn<N> };
+
+/** What a service offers the gateway: its commands and queries by name (looked up by the transports). */
 export interface ServiceApi {
-  commands: Record<string, CommandFn>;
+  commands: { [N in CommandName]?: CommandFn<N> };
   queries: Record<string, QueryFn>;
 }
 export const SERVICE_API = Symbol('SERVICE_API');
 
+/** The handler of a command named at run time (a transport's path, the control socket): the body is the sender's, unchecked by the compiler. */
+export function commandOf(api: ServiceApi, name: string): ((cmd: ServiceCommand<unknown>) => Promise<CommandResult>) | undefined {
+  return (api.commands as Record<string, ((cmd: ServiceCommand<unknown>) => Promise<CommandResult>) | undefined>)[name];
+}
+
 /** The gateway's way to reach a service: in-process (embedded) or internal HTTP (distributed). */
 export interface ServiceClient {
-  command(service: string, name: string, cmd: ServiceCommand<any>): Promise<CommandResult>;
+  /** A command of the registry, to a service that answers it, with the body the registry gives it. */
+  command<S extends ServiceName, N extends CommandsOf<S>>(service: S, name: N, cmd: ServiceCommand<CommandBody<N>>): Promise<CommandResult>;
   query<T = unknown>(service: string, name: string, params: unknown, actor: Caller | null): Promise<T>;
 }
 export const SERVICE_CLIENT = Symbol('SERVICE_CLIENT');

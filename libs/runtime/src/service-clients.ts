@@ -1,5 +1,5 @@
 import { currentLogContext, domainErrorFromBody, NotFoundError, UnavailableError, type ErrorBody } from '#libs/common';
-import type { Caller, CommandResult, ServiceApi, ServiceClient, ServiceCommand } from './service-api.js';
+import { commandOf, type Caller, type CommandResult, type ServiceApi, type ServiceClient, type ServiceCommand } from './service-api.js';
 
 export class InProcessServiceClient implements ServiceClient {
   constructor(private readonly apis: Record<string, ServiceApi>) {}
@@ -8,8 +8,8 @@ export class InProcessServiceClient implements ServiceClient {
     if (!api) throw new Error(`no service ${service} in this process`);
     return api;
   }
-  command(service: string, name: string, cmd: ServiceCommand): Promise<CommandResult> {
-    const fn = this.api(service).commands[name];
+  command(service: string, name: string, cmd: ServiceCommand<unknown>): Promise<CommandResult> {
+    const fn = commandOf(this.api(service), name);
     if (!fn) throw new NotFoundError(`${service} 服务没有命令 ${name}`);
     return fn(cmd);
   }
@@ -28,7 +28,7 @@ export class HttpServiceClient implements ServiceClient {
     private readonly timeoutMs = 15000,
   ) {}
 
-  command(service: string, name: string, cmd: ServiceCommand): Promise<CommandResult> {
+  command(service: string, name: string, cmd: ServiceCommand<unknown>): Promise<CommandResult> {
     return this.post(service, `/internal/commands/${name}`, cmd);
   }
   query<T>(service: string, name: string, params: unknown, actor: Caller | null): Promise<T> {

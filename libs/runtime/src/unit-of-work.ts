@@ -66,7 +66,7 @@ export class UnitOfWork {
    * (back-dated by admin), `now` when it is recorded.
    */
   async act<R>(
-    cmd: ServiceCommand<any>,
+    cmd: ServiceCommand<unknown>,
     steps: { load(m: EntityManager, id: string): Promise<R | null>; check(row: R, at: Date): void; produce(row: R, at: Date, now: Date): EventEnvelope },
   ): Promise<CommandResult> {
     await this.catchUp(cmd.after);

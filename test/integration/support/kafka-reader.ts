@@ -80,7 +80,7 @@ export async function committedOffsets(topic: string, groups: readonly string[],
  */
 export async function waitForGroupsPast(topic: string, groups: readonly string[], partition: number, offset: string, timeoutMs = 60000): Promise<void> {
   const until = Date.now() + timeoutMs;
-  let last: Record<string, bigint> = {};
+  let last: Record<string, bigint>;
   for (;;) {
     last = await committedOffsets(topic, groups, partition);
     if (Object.values(last).every((o) => o > BigInt(offset))) return;

@@ -15,7 +15,11 @@ function manualTimers() {
     clear: (t: unknown) => void ((t as { done: boolean }).done = true),
     advance(ms: number) {
       now += ms;
-      for (const t of pending) if (!t.done && t.at <= now) (t.done = true), t.fn();
+      for (const t of pending) {
+        if (t.done || t.at > now) continue;
+        t.done = true;
+        t.fn();
+      }
     },
   };
 }

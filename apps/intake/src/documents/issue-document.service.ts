@@ -1,23 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { QueryFailedError, type EntityManager } from 'typeorm';
 import { CaseDataError, CLOCK, InvalidInputError, isRealDate, newId, NotFoundError, PiiError, type Clock } from '#libs/common';
-import { createEvent } from '#libs/contracts';
+import { createEvent, type IssueDocumentBody as IssueDocumentInput } from '#libs/contracts';
 import { documentNumber, isDocumentFormat, isDocumentKind, type DocumentFormat, type DocumentKind, type DocumentPetitioner } from '#libs/documents';
 import { UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runtime';
 import { IntakeCase, IntakePetitioner } from '../intake.entities.js';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../intake.settings.js';
 import { IntakeDocument, IntakeHandlingOpinion } from './document.entities.js';
 
-export interface IssueDocumentBody {
-  kind: DocumentKind;
-  format: DocumentFormat;
-  /** The issuing unit, as the gateway resolved it (the sequence counts per unit). */
-  issuerUnitCode: string;
-  /** The date the document bears (YYYY-MM-DD, office calendar): its year is the number's. */
-  documentDate: string;
-  /** The case view shows a review's opinion in force: the 处理意见书 needs the closure's own, which intake must hold. */
-  requireHandlingOpinion?: boolean;
-}
+/** The command's body (libs/contracts IssueDocumentBody) once checked: a kind and a format that exist. */
+export type IssueDocumentBody = IssueDocumentInput & { kind: DocumentKind; format: DocumentFormat };
 
 /** What the gateway renders the document with: its number, and the petitioners' complete data. */
 export interface IssuedDocument {
@@ -57,7 +49,7 @@ export class IssueDocumentService {
     @Inject(INTAKE_SETTINGS) private readonly settings: IntakeSettings,
   ) {}
 
-  async execute(cmd: ServiceCommand<IssueDocumentBody>): Promise<CommandResult> {
+  async execute(cmd: ServiceCommand<IssueDocumentInput>): Promise<CommandResult> {
     const b = this.check(cmd);
     const year = Number(b.documentDate.slice(0, 4));
     for (let attempt = 1; ; attempt++) {
@@ -71,7 +63,7 @@ export class IssueDocumentService {
     }
   }
 
-  private check(cmd: ServiceCommand<IssueDocumentBody>): IssueDocumentBody {
+  private check(cmd: ServiceCommand<IssueDocumentInput>): IssueDocumentBody {
     const b = (cmd.body ?? {}) as Partial<IssueDocumentBody>;
     if (!cmd.caseId) throw InvalidInputError.field('id', '案件编号不能为空');
     if (!isDocumentKind(b.kind)) throw InvalidInputError.field('kind', `文书种类「${String(b.kind)}」不存在`);
@@ -81,7 +73,7 @@ export class IssueDocumentService {
     return b as IssueDocumentBody;
   }
 
-  private async issue(m: EntityManager, cmd: ServiceCommand<IssueDocumentBody>, b: IssueDocumentBody, year: number) {
+  private async issue(m: EntityManager, cmd: ServiceCommand<IssueDocumentInput>, b: IssueDocumentBody, year: number) {
     const caseId = cmd.caseId!;
     if (!(await m.getRepository(IntakeCase).existsBy({ id: caseId }))) throw new NotFoundError(`案件 ${caseId} 不存在`);
     const opinion = b.kind === 'handling-opinion' ? await m.getRepository(IntakeHandlingOpinion).findOneBy({ caseId }) : null;

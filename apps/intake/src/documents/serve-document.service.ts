@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { InvalidInputError, isRealDate, RuleViolationError, StateConflictError } from '#libs/common';
-import { createEvent, SERVICE_METHOD_NAMES, SERVICE_METHODS, type ServiceMethod } from '#libs/contracts';
+import { createEvent, SERVICE_METHOD_NAMES, SERVICE_METHODS, type ServeDocumentBody as ServeDocumentInput, type ServiceMethod } from '#libs/contracts';
 import { DOCUMENT_TITLES, isDocumentKind, type DocumentKind } from '#libs/documents';
 import { endOfLocalDay, formatInstant, toLocalDate, type LocalDate } from '#libs/regulation';
 import { UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runtime';
@@ -10,14 +10,8 @@ import { IntakeCase } from '../intake.entities.js';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../intake.settings.js';
 import { IntakeDocument, IntakeDocumentServed } from './document.entities.js';
 
-export interface ServeDocumentBody {
-  kind: DocumentKind;
-  /** The day it was served (YYYY-MM-DD, office calendar). */
-  servedOn: string;
-  method: ServiceMethod;
-  /** The date the document bears, as the gateway computed it from the case: it cannot be served before it. */
-  documentDate: string;
-}
+/** The command's body (libs/contracts ServeDocumentBody) once checked: a kind that exists. */
+type ServeDocumentBody = ServeDocumentInput & { kind: DocumentKind };
 
 /**
  * The instant a service on `servedOn` counts from: the recording instant when it is that office
@@ -47,7 +41,7 @@ export class ServeDocumentService {
     @Inject(INTAKE_SETTINGS) private readonly settings: IntakeSettings,
   ) {}
 
-  async execute(cmd: ServiceCommand<ServeDocumentBody>): Promise<CommandResult> {
+  async execute(cmd: ServiceCommand<ServeDocumentInput>): Promise<CommandResult> {
     const b = this.check(cmd);
     const title = DOCUMENT_TITLES[b.kind];
     const tz = this.settings.timeZone;
@@ -84,7 +78,7 @@ export class ServeDocumentService {
     }
   }
 
-  private check(cmd: ServiceCommand<ServeDocumentBody>): ServeDocumentBody {
+  private check(cmd: ServiceCommand<ServeDocumentInput>): ServeDocumentBody {
     const b = (cmd.body ?? {}) as Partial<ServeDocumentBody>;
     if (!cmd.caseId) throw InvalidInputError.field('id', '案件编号不能为空');
     if (!isDocumentKind(b.kind)) throw InvalidInputError.field('kind', `文书种类「${String(b.kind)}」不存在`);

@@ -49,7 +49,7 @@ const CASE_INDICES: [string, string[]][] = [
 async function restoreAuthorityFeedbackDates(qr: QueryRunner): Promise<void> {
   const rows = (await qr.query('SELECT id, facts, assignedFeedbackDueAt FROM rpt_case WHERE authority IS NOT NULL')) as { id: string; facts: string; assignedFeedbackDueAt: string | null }[];
   for (const r of rows) {
-    let due: string | null = null;
+    let due: string | null;
     try {
       due = (JSON.parse(r.facts) as { type: string; feedbackDueDate?: string }[]).find((f) => f.type === 'registered')?.feedbackDueDate ?? null;
     } catch {

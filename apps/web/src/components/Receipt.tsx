@@ -38,7 +38,7 @@ export function Receipt({ view, categoryName, clerk }: { view: RegisteredCase; c
           <tr><th>登记人</th><td>{clerk}</td></tr>
         </tbody>
       </table>
-      <p className="receipt-foot">信访部门（盖章）　　　　　　　　　　年　　月　　日</p>
+      <p className="receipt-foot">{'信访部门（盖章）\u3000\u3000\u3000\u3000\u3000\u3000\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日'}</p>
     </section>
   );
 }
