@@ -335,12 +335,18 @@ async function reads(ds: DataSource, queries: ReportingQueries, runs: number, wa
   )) as { unitCode: string; categoryTop: string }[];
   const unitCode = top?.unitCode ?? UNITS[0];
   const category = top?.categoryTop ?? 'urban-rural-construction';
+  const received = (r: unknown) => `received ${fmt((r as { received: { cases: number } }).received.cases)}`;
   const cases: [string, () => Promise<unknown>, (r: unknown) => string][] = [
     ['summary 2024', () => queries.summary(y2024, leader), (r) => { const s = r as { received: { cases: number }; closed: { total: number } }; return `received ${fmt(s.received.cases)}, closed ${fmt(s.closed.total)}`; }],
-    [`summary 2024, unit ${unitCode} + ${category}`, () => queries.summary({ ...y2024, unitCode, category }, leader), (r) => `received ${fmt((r as { received: { cases: number } }).received.cases)}`],
+    [`summary 2024, unit ${unitCode} + ${category}`, () => queries.summary({ ...y2024, unitCode, category }, leader), received],
     ['breakdown by unit 2024', () => queries.breakdown({ ...y2024, by: 'unit' }, leader), (r) => `${(r as { items: unknown[] }).items.length} units`],
     ['breakdown by month 2024', () => queries.breakdown({ ...y2024, by: 'month' }, leader), (r) => `${(r as { items: unknown[] }).items.length} months`],
-    ['summary 2024, channel visit (scan: no rollup for unit+channel)', () => queries.summary({ ...y2024, unitCode, channel: 'visit' }, leader), (r) => `received ${fmt((r as { received: { cases: number } }).received.cases)}`],
+    // Filters that combine a unit or category with channel, authority or purpose (the wide rollups, tallies.ts).
+    [`summary 2024, unit ${unitCode} + channel visit`, () => queries.summary({ ...y2024, unitCode, channel: 'visit' }, leader), received],
+    ['summary 2024, authority provincial + purpose appeal', () => queries.summary({ ...y2024, authority: 'provincial', purpose: 'appeal' }, leader), received],
+    [`summary 2024, ${category} + channel online`, () => queries.summary({ ...y2024, category, channel: 'online' }, leader), received],
+    [`summary 2024, unit + ${category} + visit + appeal`, () => queries.summary({ ...y2024, unitCode, category, channel: 'visit', purpose: 'appeal' }, leader), received],
+    [`breakdown by channel 2024, unit ${unitCode}`, () => queries.breakdown({ ...y2024, unitCode, by: 'channel' }, leader), (r) => `${(r as { items: unknown[] }).items.length} channels`],
     ['backlog', () => queries.backlog({}, leader), (r) => `${fmt((r as unknown[]).length)} open assigned cases`],
     ['drill-down onTimeClosure denom. p1', () => queries.reportCases({ ...y2024, figure: 'onTimeClosure', part: 'denominator', page: 1 }, leader), (r) => `total ${fmt((r as { total: number }).total)}`],
     ['case list overdue=true p1', () => queries.list({ overdue: true }, leader), (r) => `total ${fmt((r as { total: number }).total)}`],

@@ -267,8 +267,9 @@ export class ReportingQueries {
   /**
    * Each figure's numerator and denominator (figures.ts), the contacts' persons and channels, the
    * routing and supervision acts, and (`withOverdue`) the cases overdue now among those received,
-   * per group when `group` is given: added up from the counters (tallies.ts) when a rollup has
-   * the filters and the grouping, else counted over the cases (`scanCounts`) — the same numbers.
+   * per group when `group` is given: added up from the counters (tallies.ts; every combination of
+   * filters and grouping has a rollup), or counted over the cases (`scanCounts`) when asked for
+   * (`source: 'scan'`, the reference the tests and the rebuild's check compare with) — the same numbers.
    */
   private async counts(p: SummaryParams, group?: TallyGroup, withOverdue = false): Promise<Map<string, Map<string, number>>> {
     if (p.source !== 'scan') {

@@ -8,6 +8,7 @@ import { ReportingDeadLetters1765200000000 } from './migrations/1765200000000-re
 import { ReportingDiversionCloses1765300000000 } from './migrations/1765300000000-reporting-diversion-closes.js';
 import { reportingReadModel } from './migrations/1765400000000-reporting-read-model.js';
 import { reportingTallies } from './migrations/1766100000000-reporting-tallies.js';
+import { reportingTallyWideRollups } from './migrations/1766200000000-reporting-tally-wide-rollups.js';
 import { PROJECTED_EVENTS, ProjectionHandlers } from './projection.handlers.js';
 import { CalendarHandler } from './calendar-handler.js';
 import { ReadModelMaintainer } from './read-model-maintainer.js';
@@ -63,5 +64,5 @@ export function reportingService(settings: ReportingSettings): ServiceDefinition
       return (events: EventEnvelope[], m: EntityManager) => projection.projectBatch(events, m, { log: true });
     },
   };
-  return { name: 'reporting', module: ReportingModule, entities: REPORTING_ENTITIES, eventGate, eventBatch, migrations: [ReportingInitial1700000000000, reportingPiiAtRest(settings.pii), ReportingDeadLetters1765200000000, ReportingDiversionCloses1765300000000, reportingReadModel(settings), reportingTallies(settings)] };
+  return { name: 'reporting', module: ReportingModule, entities: REPORTING_ENTITIES, eventGate, eventBatch, migrations: [ReportingInitial1700000000000, reportingPiiAtRest(settings.pii), ReportingDeadLetters1765200000000, ReportingDiversionCloses1765300000000, reportingReadModel(settings), reportingTallies(settings), reportingTallyWideRollups(settings)] };
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { AUTHORITIES, CHANNELS } from '#libs/contracts';
+import { AUTHORITIES, CHANNELS, PURPOSES } from '#libs/contracts';
 import { addDays, toLocalDate } from '#libs/regulation';
 import { ALWAYS, SATISFIED_RATINGS } from './read-model.js';
 import { COUNTERS, KEY_COLUMNS, type Counter } from './tally-counters.js';
@@ -22,22 +22,27 @@ import { insertRows } from '#libs/persistence';
  * what it contributes after (`TallyDelta`); the figures from the counters are those of
  * figures.ts's conditions over the cases, which the scan path (and the tests) still compute.
  *
- * Rollups: every counter is kept once per rollup — the whole (no dimension), per unit, per
- * category, per channel, per assigning authority, per purpose, per unit × category. A report
- * reads the smallest rollup that has its filters and grouping; one none has (e.g. unit × channel)
- * falls back to the scan (reporting-queries.service.ts).
+ * Rollups: every counter is kept once per rollup. Unit and category have many values (tens of
+ * units, about eighty second-level categories); channel, assigning authority and purpose few (5, 4
+ * with none, 3: at most 60 combinations). So there are two kinds: exact rollups for what the
+ * dashboard reads most — the whole, per unit, per category — and wide ones that carry all three
+ * small dimensions in their key — the small dimensions alone ('w'), and with the unit ('uw'), the
+ * category ('cw') or both ('ucw'). Every combination of filters and grouping has a rollup: the
+ * smallest that has its dimensions, the small dimensions it does not filter on summed by the query
+ * (at most 60 rows per day and group). A report therefore reads days × groups rows, never the cases.
  */
 
 export type Dim = 'unit' | 'category' | 'channel' | 'authority' | 'purpose';
 
+const SMALL: readonly Dim[] = ['channel', 'authority', 'purpose'];
 export const ROLLUPS: readonly { id: string; dims: readonly Dim[] }[] = [
   { id: 'all', dims: [] },
   { id: 'u', dims: ['unit'] },
   { id: 'c', dims: ['category'] },
-  { id: 'h', dims: ['channel'] },
-  { id: 'a', dims: ['authority'] },
-  { id: 'p', dims: ['purpose'] },
-  { id: 'uc', dims: ['unit', 'category'] },
+  { id: 'w', dims: SMALL },
+  { id: 'uw', dims: ['unit', ...SMALL] },
+  { id: 'cw', dims: ['category', ...SMALL] },
+  { id: 'ucw', dims: ['unit', 'category', ...SMALL] },
 ];
 const ROLLUP_KEYS = ROLLUPS.map((r) => ({ id: r.id, unit: r.dims.includes('unit'), category: r.dims.includes('category'), channel: r.dims.includes('channel'), authority: r.dims.includes('authority'), purpose: r.dims.includes('purpose') }));
 
@@ -389,7 +394,11 @@ export interface TallyQuery {
 
 export type TallyGroup = 'unit' | 'category' | 'channel' | 'authority';
 
-/** The smallest rollup that has the report's filters and grouping, or null (the report then scans the cases). */
+/**
+ * The smallest rollup that has the report's filters and grouping (the exact ones first: a unit's
+ * summary reads 'u', not 'uw'). Every combination has one — 'ucw' has every dimension —; null only
+ * for a dimension no rollup has (none now: the report would then scan the cases).
+ */
 export function rollupFor(p: TallyQuery, group?: TallyGroup): (typeof ROLLUPS)[number] | null {
   const need = new Set<Dim>();
   if (p.unitCode || p.noUnit) need.add('unit');
@@ -406,7 +415,7 @@ export function rollupFor(p: TallyQuery, group?: TallyGroup): (typeof ROLLUPS)[n
  * acts and the cases with a settled breach among those received, added up from the counters of the period
  * — per group when `group` is given — in the shape the scan gives them (reporting-queries.service.ts
  * `counts`). `today`: the office's date now (a window or deadline whose last day is before it has
- * run out). Null when no rollup has the filters.
+ * run out). Null when no rollup has the filters (none now, rollupFor).
  */
 export async function tallyCounts(
   m: EntityManager,
@@ -424,11 +433,40 @@ export async function tallyCounts(
   const eq = (col: string, v: string) => (where.push(`${q(col)} = ?`), params.push(v));
   if (p.unitCode) eq('unitCode', p.unitCode);
   if (p.noUnit) eq('unitCode', '');
-  if (p.authority) eq('authority', p.authority);
-  if (p.noAuthority) eq('authority', '');
-  if (p.channel) eq('channel', p.channel);
-  if (p.purpose) eq('purpose', p.purpose);
-  if (p.category) (where.push(`(category = ? OR category LIKE ?)`), params.push(p.category, `${p.category}.%`));
+  if (!rollup.dims.includes('channel')) {
+    // (A wide rollup's small dimensions: below, with the values of those it does not fix.)
+    if (p.authority) eq('authority', p.authority);
+    if (p.noAuthority) eq('authority', '');
+    if (p.channel) eq('channel', p.channel);
+    if (p.purpose) eq('purpose', p.purpose);
+  }
+  // The key columns the rollup does not have are '' in its rows: saying so lets the primary key's
+  // range reach the filtered columns after them (a unit × channel read: rollup, unit, '', channel).
+  for (const [dim, col] of [['unit', 'unitCode'], ['category', 'category'], ['channel', 'channel'], ['authority', 'authority'], ['purpose', 'purpose']] as const) {
+    if (!rollup.dims.includes(dim)) where.push(`${q(col)} = ''`);
+  }
+  if (rollup.dims.includes('channel')) {
+    // A wide rollup: each small dimension the report does not fix is listed with every value it can
+    // take (IN; the event schemas admit no other: @IsIn of CHANNELS, AUTHORITIES, PURPOSES, '' for none),
+    // and a first-level category with its second-level codes, so that the primary key's ranges end in
+    // the period's days instead of reading every day of every group.
+    const inList = (col: string, values: readonly string[]) => (where.push(`${q(col)} IN (${values.map(() => '?').join(', ')})`), params.push(...values));
+    if (rollup.dims.includes('category') && p.category) {
+      // The codes counted under the filter, from the category rollup (at most its codes × the days kept,
+      // whatever the number of cases), and the filter's own code (a case may carry the first level alone).
+      const codes = ((await query("SELECT DISTINCT category AS v FROM rpt_tally WHERE rollup = 'c' AND unitCode = '' AND (category = ? OR category LIKE ?)", [p.category, `${p.category}.%`])) as { v: unknown }[]).map((r) => String(r.v));
+      inList('category', [...new Set([p.category, ...codes])]);
+    }
+    if (p.channel) eq('channel', p.channel);
+    else inList('channel', CHANNELS);
+    if (p.authority) eq('authority', p.authority);
+    else if (p.noAuthority) eq('authority', '');
+    else inList('authority', ['', ...AUTHORITIES]);
+    if (p.purpose) eq('purpose', p.purpose);
+    else inList('purpose', PURPOSES);
+  } else {
+    if (p.category) (where.push(`(category = ? OR category LIKE ?)`), params.push(p.category, `${p.category}.%`));
+  }
   const groupExpr = group ? { unit: 'unitCode', category: 'categoryTop', channel: 'channel', authority: 'authority' }[group] : null;
   const select = (sums: [string, string][], kinds: string, range: [string, string], pre: unknown[]) =>
     query(
