@@ -303,8 +303,14 @@ function caseHistory(o: HistoryOptions, rnd: () => number, received: number, now
     }
     const lateAccept = chance(0.05);
     const acceptAt = work(routeAt, lateAccept ? 16 : 0.5, lateAccept ? 25 : 12);
-    if (!add('case.accepted', { unitCode: routedTo, acceptedAt: iso(acceptAt) }, h, acceptAt, { type: 'accepted', at: new Date(acceptAt) })) return;
+    if (!add('case.accepted', { unitCode: routedTo, acceptedAt: iso(acceptAt) }, h, acceptAt, { type: 'accepted', at: new Date(acceptAt), noticeToServe: true })) return;
     if (lateAccept) stats.lateAcceptance++;
+    // The petitioner told (Art. 23): the acceptance notice marked served as it is accepted (a late
+    // acceptance is a late notice). No draw from the random stream: the rest of the history stays as it was.
+    const servedAt = acceptAt + 10 * MIN;
+    const servedOn = new Date(servedAt + TZ_OFFSET).toISOString().slice(0, 10);
+    const notice = { kind: 'acceptance-notice', number: `〔${servedOn.slice(0, 4)}〕1号`, servedOn, method: 'in-person' as const, servedAt: iso(servedAt) };
+    if (!add('case.document-served', notice, h, servedAt, { type: 'acceptance-notified', at: new Date(servedAt) })) return;
     let ext = 0;
     let extAt = acceptAt;
     if (chance(0.06)) {
