@@ -20,7 +20,7 @@ parentPort!.on('message', () => (stop = true));
 const [[first]] = (await conn.query('SELECT COALESCE(MAX(seq), 0) AS s FROM outbox')) as unknown as [{ s: number }[]];
 let lastSeq = Number(first.s);
 while (Date.now() < from && !stop) await new Promise((r) => setTimeout(r, 20));
-for (let last = false; !last; ) {
+for (let last = false; !last;) {
   last = stop; // one more pass after the stop: every row committed before it is seen
   const [rows] = (await conn.query('SELECT seq FROM outbox WHERE seq > ? ORDER BY seq', [lastSeq])) as unknown as [{ seq: number }[]];
   const at = Date.now();

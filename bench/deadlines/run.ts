@@ -69,7 +69,10 @@ const TIMER_LEAD_MS = 10_000;
 const TRANSPORT = env('BENCH_TRANSPORT', 'in-process');
 if (TRANSPORT !== 'in-process' && TRANSPORT !== 'broker') throw new Error('BENCH_TRANSPORT must be in-process or broker');
 
-const stamp = new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14);
+const stamp = new Date()
+  .toISOString()
+  .replace(/[-:.TZ]/g, '')
+  .slice(0, 14);
 const DB_PREFIX = `bench_${stamp}_`;
 const BULL_PREFIX = `bench-${stamp}`;
 
@@ -84,7 +87,10 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 const ms = (n: number) => (Number.isFinite(n) ? `${fmt(Math.round(n))} ms` : '—');
 const mb = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
 const pad = (s: string, n = 34) => s.padEnd(n);
-const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 /** 'YYYY-MM-DD HH:MM:SS.mmm' in UTC, as the service stores datetimes (timezone 'Z'). */
 const sqlTime = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
 /** A DATETIME read back as a string (dateStrings) in UTC. */
@@ -180,7 +186,10 @@ async function insertDeadlines(ds: DataSource, count: number, due: (i: number) =
  */
 class Monitor {
   private conn: mysql.Connection | null = null;
-  constructor(private readonly db: MysqlConfig, private readonly database?: string) {}
+  constructor(
+    private readonly db: MysqlConfig,
+    private readonly database?: string,
+  ) {}
   async query<T>(sql: string, values: unknown[] = [], timeoutMs = 15_000): Promise<T[]> {
     if (!this.conn) {
       this.conn = await mysql.createConnection({ host: this.db.host, port: this.db.port, user: this.db.user, password: this.db.password, database: this.database, dateStrings: true, timezone: 'Z' });
@@ -233,7 +242,8 @@ async function transactionDetail(mon: Monitor, schema: string): Promise<string[]
     [schema],
   );
   return rows.map(
-    (r) => `trx ${r.id} ${r.state} for ${r.age} s, ${r.locked} rows locked, ${r.modified} modified, ${r.query ? `running: ${r.query.replace(/\s+/g, ' ')}…` : 'idle (its connection waits for the application)'}${r.blocker ? `; blocked by trx ${r.blocker}` : ''}`,
+    (r) =>
+      `trx ${r.id} ${r.state} for ${r.age} s, ${r.locked} rows locked, ${r.modified} modified, ${r.query ? `running: ${r.query.replace(/\s+/g, ' ')}…` : 'idle (its connection waits for the application)'}${r.blocker ? `; blocked by trx ${r.blocker}` : ''}`,
   );
 }
 
@@ -423,7 +433,12 @@ async function main(): Promise<number> {
     const memBefore = await redisUsedMemory(redis);
     const keysBefore = await ourRedisKeys(redis);
     const start = Date.now();
-    await insertDeadlines(ds, N, () => start + Math.random() * 365 * DAY, (done) => log(`  inserted ${fmt(done)} rows (${ms(Date.now() - start)})`));
+    await insertDeadlines(
+      ds,
+      N,
+      () => start + Math.random() * 365 * DAY,
+      (done) => log(`  inserted ${fmt(done)} rows (${ms(Date.now() - start)})`),
+    );
     const insertMs = Date.now() - start;
     log(`inserted ${fmt(N)} rows in ${ms(insertMs)} (${fmt(Math.round(N / (insertMs / 1000)))} rows/s)`);
 
@@ -567,7 +582,7 @@ async function main(): Promise<number> {
       }
 
       const events = await mon.query<{ seq: number; value: string; createdAt: string; publishedAt: string | null }>(
-        "SELECT seq, value, createdAt, publishedAt FROM outbox WHERE value LIKE '%\"type\":\"deadline.breached\"%'",
+        'SELECT seq, value, createdAt, publishedAt FROM outbox WHERE value LIKE \'%"type":"deadline.breached"%\'',
         [],
         60_000,
       );
@@ -633,7 +648,9 @@ async function main(): Promise<number> {
     log(`database size                   ${mb(dbBytes)}`);
     bursts.forEach((b, k) => {
       log(`burst ${k + 1}${k === 0 ? ' (cold process)' : '               '} fired ${fmt(b.fired)} / ${fmt(BURST)}${b.timedOut ? ` (gave up ${BURST_TIMEOUT_MS / 1000} s after T)` : ''}`);
-      log(`  lateness p50 / p99 / max      ${ms(b.lateness.p50)} / ${ms(b.lateness.p99)} / ${ms(b.lateness.max)}${b.fired < BURST ? ` (of the ${fmt(b.fired)} that fired)` : ''}; wall time ${ms(b.wallMs)}`);
+      log(
+        `  lateness p50 / p99 / max      ${ms(b.lateness.p50)} / ${ms(b.lateness.p99)} / ${ms(b.lateness.max)}${b.fired < BURST ? ` (of the ${fmt(b.fired)} that fired)` : ''}; wall time ${ms(b.wallMs)}`,
+      );
     });
     log(`[${redisOk ? 'PASS' : 'FAIL'}] Redis < ${TARGET_REDIS_MB} MB at ${fmt(N)} open deadlines: ${mb(redisDelta)}${N !== 1_000_000 ? ' (not the target size)' : ''}`);
     log(

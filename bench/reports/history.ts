@@ -8,8 +8,21 @@
  */
 import { newId, type PiiKeyring } from '#libs/common';
 import {
-  AUTHORITIES, BUNDLED_CATEGORIES, CHANNELS, DECLINE_REASONS, LATEST_VERSION, OUTCOMES, PROCEDURES, PURPOSES,
-  type Actor, type Authority, type CaseRegisteredV1, type Channel, type EventEnvelope, type EventPayloads, type EventType,
+  AUTHORITIES,
+  BUNDLED_CATEGORIES,
+  CHANNELS,
+  DECLINE_REASONS,
+  LATEST_VERSION,
+  OUTCOMES,
+  PROCEDURES,
+  PURPOSES,
+  type Actor,
+  type Authority,
+  type CaseRegisteredV1,
+  type Channel,
+  type EventEnvelope,
+  type EventPayloads,
+  type EventType,
 } from '#libs/contracts';
 import { assessDeadlines, toLocalDate, type CaseFact, type DeadlinePolicy, type PrcCalendar } from '#libs/regulation';
 import { sealPetitioner } from '../../apps/intake/src/petitioner-pii.js';
@@ -36,10 +49,46 @@ export function prng(seed: number): () => number {
 
 /** Forty units (责任单位), the first ones much busier (a Zipf-like weight). */
 export const UNITS = [
-  'housing', 'labour', 'public-security', 'land', 'health', 'education', 'urban-management', 'civil-affairs', 'transport', 'environment',
-  'agriculture', 'market-regulation', 'social-security', 'natural-resources', 'water', 'finance', 'taxation', 'justice', 'court', 'procuratorate',
-  'culture-tourism', 'commerce', 'veterans', 'emergency', 'medical-insurance', 'planning', 'forestry', 'statistics', 'audit', 'ethnic-religious',
-  'district-a', 'district-b', 'district-c', 'district-d', 'district-e', 'county-f', 'county-g', 'county-h', 'county-i', 'dev-zone',
+  'housing',
+  'labour',
+  'public-security',
+  'land',
+  'health',
+  'education',
+  'urban-management',
+  'civil-affairs',
+  'transport',
+  'environment',
+  'agriculture',
+  'market-regulation',
+  'social-security',
+  'natural-resources',
+  'water',
+  'finance',
+  'taxation',
+  'justice',
+  'court',
+  'procuratorate',
+  'culture-tourism',
+  'commerce',
+  'veterans',
+  'emergency',
+  'medical-insurance',
+  'planning',
+  'forestry',
+  'statistics',
+  'audit',
+  'ethnic-religious',
+  'district-a',
+  'district-b',
+  'district-c',
+  'district-d',
+  'district-e',
+  'county-f',
+  'county-g',
+  'county-h',
+  'county-i',
+  'dev-zone',
 ];
 
 function zipf(n: number, s = 0.9): number[] {
@@ -62,7 +111,9 @@ const pickCum = (cum: number[], r: number) => {
 const SECOND_LEVEL = BUNDLED_CATEGORIES.flatMap((n) => n.children.map((c) => ({ code: c.code, name: `${n.name}·${c.name}` })));
 const UNIT_CUM = zipf(UNITS.length);
 const CAT_CUM = zipf(SECOND_LEVEL.length, 0.7);
-const SURNAMES = [...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤'];
+const SURNAMES = [
+  ...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤',
+];
 const GIVEN = [...'伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国志文斌宁海燕春梅丹鹏飞辉'];
 const PHRASES = [
   '反映小区物业服务不到位，多次沟通未果',
@@ -114,7 +165,7 @@ class Heap {
   push(e: Ev) {
     const a = this.a;
     a.push(e);
-    for (let i = a.length - 1; i > 0; ) {
+    for (let i = a.length - 1; i > 0;) {
       const p = (i - 1) >> 1;
       if (!this.less(i, p)) break;
       [a[i], a[p]] = [a[p], a[i]];
@@ -127,7 +178,7 @@ class Heap {
     const last = a.pop();
     if (a.length && last) {
       a[0] = last;
-      for (let i = 0; ; ) {
+      for (let i = 0; ;) {
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;
@@ -212,7 +263,10 @@ function caseHistory(o: HistoryOptions, rnd: () => number, received: number, now
     const dayStart = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()) - TZ_OFFSET;
     x = dayStart + 9 * HOUR + rnd() * 8.5 * HOUR;
     let wd = new Date(x + TZ_OFFSET).getUTCDay();
-    while (wd === 0 || wd === 6) (x += DAY), (wd = (wd + 1) % 7);
+    while (wd === 0 || wd === 6) {
+      x += DAY;
+      wd = (wd + 1) % 7;
+    }
     return Math.max(x, t + 5 * MIN);
   };
   const out: [EventEnvelope, number][] = [];
@@ -241,8 +295,14 @@ function caseHistory(o: HistoryOptions, rnd: () => number, received: number, now
   const person = () =>
     sealPetitioner(o.pii, {
       name: pick(SURNAMES) + pick(GIVEN) + (chance(0.5) ? pick(GIVEN) : ''),
-      idNumber: chance(0.8) ? `3101${String(10 + Math.floor(rnd() * 90))}19${String(50 + Math.floor(rnd() * 50))}0${1 + Math.floor(rnd() * 9)}1${String(Math.floor(rnd() * 10))}${String(Math.floor(rnd() * 1000)).padStart(3, '0')}${chance(0.1) ? 'X' : Math.floor(rnd() * 10)}` : null,
-      phone: chance(0.9) ? `13${Math.floor(rnd() * 1e9).toString().padStart(9, '0')}` : null,
+      idNumber: chance(0.8)
+        ? `3101${String(10 + Math.floor(rnd() * 90))}19${String(50 + Math.floor(rnd() * 50))}0${1 + Math.floor(rnd() * 9)}1${String(Math.floor(rnd() * 10))}${String(Math.floor(rnd() * 1000)).padStart(3, '0')}${chance(0.1) ? 'X' : Math.floor(rnd() * 10)}`
+        : null,
+      phone: chance(0.9)
+        ? `13${Math.floor(rnd() * 1e9)
+            .toString()
+            .padStart(9, '0')}`
+        : null,
       address: chance(0.5) ? `上海市某区某路${1 + Math.floor(rnd() * 999)}号` : null,
     });
   const petitioners = Array.from({ length: persons }, person);
@@ -257,7 +317,9 @@ function caseHistory(o: HistoryOptions, rnd: () => number, received: number, now
     summary: `关于${cat.name}问题的反映`,
     content,
     groupVisit,
-    assignedBy: assigned ? { authority, reference: `${authority === 'central' ? '国信' : authority === 'provincial' ? '省信' : '市信'}交〔${receivedOn.slice(0, 4)}〕${1 + Math.floor(rnd() * 999)}号`, feedbackDueAt } : null,
+    assignedBy: assigned
+      ? { authority, reference: `${authority === 'central' ? '国信' : authority === 'provincial' ? '省信' : '市信'}交〔${receivedOn.slice(0, 4)}〕${1 + Math.floor(rnd() * 999)}号`, feedbackDueAt }
+      : null,
     backlog: assigned && chance(0.3),
     priorFinalCase: null,
   };
@@ -272,7 +334,10 @@ function caseHistory(o: HistoryOptions, rnd: () => number, received: number, now
   const stream = () => {
     if (chance(0.015)) {
       const at = work(received, 0.5, 5);
-      if (add('case.declined', { reason: pick(DECLINE_REASONS), note: null, declinedAt: iso(at) }, actors.office, at, { type: 'declined', at: new Date(at) })) (end = at), (status = 'done');
+      if (add('case.declined', { reason: pick(DECLINE_REASONS), note: null, declinedAt: iso(at) }, actors.office, at, { type: 'declined', at: new Date(at) })) {
+        end = at;
+        status = 'done';
+      }
       return;
     }
     const lateRoute = chance(0.02);
@@ -280,7 +345,14 @@ function caseHistory(o: HistoryOptions, rnd: () => number, received: number, now
     const mode = assigned || chance(0.25) ? 'assign' : 'transfer';
     let routedTo = unit;
     const routeFeedback = mode === 'assign' ? (feedbackDueAt ?? (chance(0.3) ? toLocalDate(new Date(routeAt + 45 * DAY), 'Asia/Shanghai') : null)) : null;
-    const route = (at: number, u: string) => add('case.routed', { mode, unitCode: u, feedbackDueAt: routeFeedback, routedAt: iso(at) }, actors.office, at, { type: 'routed', at: new Date(at), mode, unitCode: u, ...(routeFeedback ? { feedbackDueDate: routeFeedback } : {}) });
+    const route = (at: number, u: string) =>
+      add('case.routed', { mode, unitCode: u, feedbackDueAt: routeFeedback, routedAt: iso(at) }, actors.office, at, {
+        type: 'routed',
+        at: new Date(at),
+        mode,
+        unitCode: u,
+        ...(routeFeedback ? { feedbackDueDate: routeFeedback } : {}),
+      });
     if (!route(routeAt, routedTo)) return;
     if (chance(0.01)) {
       const at = work(routeAt, 0.5, 3);
@@ -293,12 +365,19 @@ function caseHistory(o: HistoryOptions, rnd: () => number, received: number, now
     const h = actors.handler(routedTo);
     if (chance(0.012)) {
       const at = work(routeAt, 1, 10);
-      if (add('case.diverted', { procedure: pick(PROCEDURES), note: '已告知诉求人通过法定途径解决', divertedAt: iso(at) }, h, at, { type: 'diverted', at: new Date(at) })) (end = at), (closedAt = at), (status = 'done');
+      if (add('case.diverted', { procedure: pick(PROCEDURES), note: '已告知诉求人通过法定途径解决', divertedAt: iso(at) }, h, at, { type: 'diverted', at: new Date(at) })) {
+        end = at;
+        closedAt = at;
+        status = 'done';
+      }
       return;
     }
     if (chance(0.008)) {
       const at = work(routeAt, 1, 10);
-      if (add('case.declined', { reason: pick(DECLINE_REASONS), note: null, declinedAt: iso(at) }, h, at, { type: 'declined', at: new Date(at) })) (end = at), (status = 'done');
+      if (add('case.declined', { reason: pick(DECLINE_REASONS), note: null, declinedAt: iso(at) }, h, at, { type: 'declined', at: new Date(at) })) {
+        end = at;
+        status = 'done';
+      }
       return;
     }
     const lateAccept = chance(0.05);
@@ -316,7 +395,16 @@ function caseHistory(o: HistoryOptions, rnd: () => number, received: number, now
     if (chance(0.06)) {
       ext = chance(0.5) ? 15 : 30;
       extAt = work(acceptAt, 45, 56);
-      if (!add('case.extended', { days: ext, totalDays: ext, reason: '情况复杂，需进一步调查核实', approvedBy: `${routedTo}负责人`, petitionerNotice: '已电话告知诉求人', extendedAt: iso(extAt) }, h, extAt, { type: 'extended', at: new Date(extAt), days: ext })) return;
+      if (
+        !add(
+          'case.extended',
+          { days: ext, totalDays: ext, reason: '情况复杂，需进一步调查核实', approvedBy: `${routedTo}负责人`, petitionerNotice: '已电话告知诉求人', extendedAt: iso(extAt) },
+          h,
+          extAt,
+          { type: 'extended', at: new Date(extAt), days: ext },
+        )
+      )
+        return;
     }
     const lateClose = chance(0.07);
     const dueApprox = acceptAt + (60 + ext) * DAY;
@@ -328,7 +416,11 @@ function caseHistory(o: HistoryOptions, rnd: () => number, received: number, now
     if (stallAfterAccept) return;
     if (chance(0.01)) {
       const at = work(acceptAt, 5, 40);
-      if (add('case.diverted', { procedure: pick(PROCEDURES), note: null, divertedAt: iso(at) }, h, at, { type: 'diverted', at: new Date(at) })) (end = at), (closedAt = at), (status = 'done');
+      if (add('case.diverted', { procedure: pick(PROCEDURES), note: null, divertedAt: iso(at) }, h, at, { type: 'diverted', at: new Date(at) })) {
+        end = at;
+        closedAt = at;
+        status = 'done';
+      }
       return;
     }
     if (lateClose && closeAt > dueApprox + 2 * DAY) {
@@ -336,7 +428,16 @@ function caseHistory(o: HistoryOptions, rnd: () => number, received: number, now
       if (chance(0.7) && !add('case.supervised', { note: '办理期限已届满，系统自动督办', automatic: true }, null, at)) return;
     }
     const substantive = chance(0.85);
-    if (!add('case.closed', { kind: substantive ? 'substantive' : 'procedural', outcome: pick(OUTCOMES), opinion: '经调查核实，已依法依规作出处理，并向诉求人反馈办理结果。', closedAt: iso(closeAt) }, h, closeAt, { type: 'closed', at: new Date(closeAt) })) return;
+    if (
+      !add(
+        'case.closed',
+        { kind: substantive ? 'substantive' : 'procedural', outcome: pick(OUTCOMES), opinion: '经调查核实，已依法依规作出处理，并向诉求人反馈办理结果。', closedAt: iso(closeAt) },
+        h,
+        closeAt,
+        { type: 'closed', at: new Date(closeAt) },
+      )
+    )
+      return;
     if (lateClose) stats.lateClosure++;
     end = closeAt;
     closedAt = closeAt;
@@ -351,12 +452,21 @@ function caseHistory(o: HistoryOptions, rnd: () => number, received: number, now
       const at = work(closeAt, 3, 26);
       if (!add('case.review-requested', { requestedAt: iso(at) }, actors.reception, at, { type: 'review-requested', at: new Date(at) })) return;
       const op = work(at, 10, 27);
-      if (!add('case.review-opinion-issued', { kind: 'substantive', outcome: pick(OUTCOMES), opinion: '维持原处理意见。', issuedAt: iso(op) }, actors.office, op, { type: 'review-opinion-issued', at: new Date(op) })) return;
+      if (
+        !add('case.review-opinion-issued', { kind: 'substantive', outcome: pick(OUTCOMES), opinion: '维持原处理意见。', issuedAt: iso(op) }, actors.office, op, {
+          type: 'review-opinion-issued',
+          at: new Date(op),
+        })
+      )
+        return;
       if (chance(0.2)) {
         const rq = work(op, 3, 26);
         if (!add('case.re-review-requested', { requestedAt: iso(rq) }, actors.reception, rq, { type: 're-review-requested', at: new Date(rq) })) return;
         const rop = work(rq, 10, 27);
-        add('case.re-review-opinion-issued', { kind: 'substantive', outcome: pick(OUTCOMES), opinion: '复核维持。', issuedAt: iso(rop) }, actors.office, rop, { type: 're-review-opinion-issued', at: new Date(rop) });
+        add('case.re-review-opinion-issued', { kind: 'substantive', outcome: pick(OUTCOMES), opinion: '复核维持。', issuedAt: iso(rop) }, actors.office, rop, {
+          type: 're-review-opinion-issued',
+          at: new Date(rop),
+        });
       }
     }
   };
@@ -370,7 +480,12 @@ function caseHistory(o: HistoryOptions, rnd: () => number, received: number, now
       const at = between(received + HOUR, until - HOUR);
       if (at <= received) break;
       const ch = chance(0.6) ? channel : pick(CHANNELS);
-      add('case.contact-added', { contact: { contactId: newId(at), channel: ch, receivedAt: iso(at), enteredAt: iso(at + 2 * MIN), headcount: 1, receptionSessionId: null }, groupVisit: false }, actors.reception, at);
+      add(
+        'case.contact-added',
+        { contact: { contactId: newId(at), channel: ch, receivedAt: iso(at), enteredAt: iso(at + 2 * MIN), headcount: 1, receptionSessionId: null }, groupVisit: false },
+        actors.reception,
+        at,
+      );
     }
   }
 

@@ -90,7 +90,10 @@ const out = (s = '') => console.log(s);
 const progress = (s: string) => process.stderr.write(`  … ${s}\n`);
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 const secs = (ms: number) => `${fmt(ms / 1000, 1)} s`;
-const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function percentile(sorted: number[], p: number): number {
@@ -114,7 +117,6 @@ function gitDescribe(): string {
     return 'unknown';
   }
 }
-
 
 const hash = (id: string) => {
   let h = 0;
@@ -281,7 +283,20 @@ async function ingest(ds: DataSource, settings: ReportingSettings, n: number, o:
       progress(`ingest: ${fmt(events)} events, ${fmt(stats.cases)} cases, ${fmt(events / ((lastReport - start) / 1000))} events/s, load ${load()}`);
     }
   }
-  return { events, cases: stats.cases, wallMs: performance.now() - start, generateMs, applyMs, validated, validateUs: (validateMs * 1000) / Math.max(1, validated), stats, failed, cpuUs, dbCpuUs, dbWaitMs };
+  return {
+    events,
+    cases: stats.cases,
+    wallMs: performance.now() - start,
+    generateMs,
+    applyMs,
+    validated,
+    validateUs: (validateMs * 1000) / Math.max(1, validated),
+    stats,
+    failed,
+    cpuUs,
+    dbCpuUs,
+    dbWaitMs,
+  };
 }
 
 interface RebuildResult {
@@ -307,7 +322,16 @@ async function rebuild(ds: DataSource, queries: ReportingQueries, clock: Clock, 
     if (s.done > 0 && Number.isNaN(replayStart)) replayStart = performance.now();
     if (s.done === s.total && s.total > 0 && Number.isNaN(replayEnd)) replayEnd = performance.now();
     if (s.state === 'done' || s.state === 'failed') {
-      return { wallMs: performance.now() - t0, replayMs: replayEnd - replayStart, total: s.total, identical: s.identical, differences: s.differences, failures: s.failures.length, state: s.state, error: s.error };
+      return {
+        wallMs: performance.now() - t0,
+        replayMs: replayEnd - replayStart,
+        total: s.total,
+        identical: s.identical,
+        differences: s.differences,
+        failures: s.failures.length,
+        state: s.state,
+        error: s.error,
+      };
     }
     if (performance.now() - lastReport > 15_000) {
       lastReport = performance.now();
@@ -337,7 +361,14 @@ async function reads(ds: DataSource, queries: ReportingQueries, runs: number, wa
   const category = top?.categoryTop ?? 'urban-rural-construction';
   const received = (r: unknown) => `received ${fmt((r as { received: { cases: number } }).received.cases)}`;
   const cases: [string, () => Promise<unknown>, (r: unknown) => string][] = [
-    ['summary 2024', () => queries.summary(y2024, leader), (r) => { const s = r as { received: { cases: number }; closed: { total: number } }; return `received ${fmt(s.received.cases)}, closed ${fmt(s.closed.total)}`; }],
+    [
+      'summary 2024',
+      () => queries.summary(y2024, leader),
+      (r) => {
+        const s = r as { received: { cases: number }; closed: { total: number } };
+        return `received ${fmt(s.received.cases)}, closed ${fmt(s.closed.total)}`;
+      },
+    ],
     [`summary 2024, unit ${unitCode} + ${category}`, () => queries.summary({ ...y2024, unitCode, category }, leader), received],
     ['breakdown by unit 2024', () => queries.breakdown({ ...y2024, by: 'unit' }, leader), (r) => `${(r as { items: unknown[] }).items.length} units`],
     ['breakdown by month 2024', () => queries.breakdown({ ...y2024, by: 'month' }, leader), (r) => `${(r as { items: unknown[] }).items.length} months`],
@@ -348,7 +379,11 @@ async function reads(ds: DataSource, queries: ReportingQueries, runs: number, wa
     [`summary 2024, unit + ${category} + visit + appeal`, () => queries.summary({ ...y2024, unitCode, category, channel: 'visit', purpose: 'appeal' }, leader), received],
     [`breakdown by channel 2024, unit ${unitCode}`, () => queries.breakdown({ ...y2024, unitCode, by: 'channel' }, leader), (r) => `${(r as { items: unknown[] }).items.length} channels`],
     ['backlog', () => queries.backlog({}, leader), (r) => `${fmt((r as unknown[]).length)} open assigned cases`],
-    ['drill-down onTimeClosure denom. p1', () => queries.reportCases({ ...y2024, figure: 'onTimeClosure', part: 'denominator', page: 1 }, leader), (r) => `total ${fmt((r as { total: number }).total)}`],
+    [
+      'drill-down onTimeClosure denom. p1',
+      () => queries.reportCases({ ...y2024, figure: 'onTimeClosure', part: 'denominator', page: 1 }, leader),
+      (r) => `total ${fmt((r as { total: number }).total)}`,
+    ],
     ['case list overdue=true p1', () => queries.list({ overdue: true }, leader), (r) => `total ${fmt((r as { total: number }).total)}`],
   ];
   const result: ReadTiming[] = [];
@@ -404,7 +439,8 @@ function printMemory(): void {
 
 /** Copies the read model K−1 times with new ids (the UUID's version nibble replaced by the copy's digit: never an original id). */
 async function replicate(ds: DataSource, k: number): Promise<number> {
-  const cols = async (t: string) => ((await ds.query(`SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`, [t])) as { c: string }[]).map((r) => r.c);
+  const cols = async (t: string) =>
+    ((await ds.query(`SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`, [t])) as { c: string }[]).map((r) => r.c);
   const t0 = performance.now();
   const digits = ['0', '1', '2', '3', '4', '5', '6', '8', '9'].slice(0, k - 1);
   const idOf = (c: string, d: string) => `CONCAT(LEFT(\`${c}\`, 14), '${d}', SUBSTRING(\`${c}\`, 16))`;
@@ -449,7 +485,9 @@ async function main(): Promise<void> {
   out(`bench/reports — ${new Date().toISOString()} — git ${gitDescribe()}`);
   out(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average at start ${load()} (other work on the machine counts in every figure below)`);
   out(`database: ${v.v}, buffer pool ${fmt(Number(v.bp) / MB)} MB, innodb_flush_log_at_trx_commit=${v.f}; Node ${process.version}`);
-  out(`options: ${o.readsOnly ? 'reads only (kept schema)' : `cases ${o.cases.map((c) => fmt(c)).join(', ')}; ${o.batch} events per transaction × ${o.streams} stream(s)`}; ${o.runs} runs per read after ${o.warmup} warm-up; seed ${o.seed}; reads as of ${NOW.toISOString()}`);
+  out(
+    `options: ${o.readsOnly ? 'reads only (kept schema)' : `cases ${o.cases.map((c) => fmt(c)).join(', ')}; ${o.batch} events per transaction × ${o.streams} stream(s)`}; ${o.runs} runs per read after ${o.warmup} warm-up; seed ${o.seed}; reads as of ${NOW.toISOString()}`,
+  );
 
   if (o.readsOnly) {
     // The reads again on the schema a run left (--keep), e.g. after --replicate: no drop, no ingest, no rebuild.
@@ -486,7 +524,9 @@ async function main(): Promise<void> {
 
     const ing = await ingest(ds, settings, n, o);
     const rate = ing.events / (ing.wallMs / 1000);
-    out(`\nINGEST — ${fmt(ing.events)} events of ${fmt(ing.cases)} cases (${fmt(ing.events / ing.cases, 2)} per case; incl. reception sessions), ProjectionHandlers.projectBatch (logged, counters kept), ${o.batch} events per transaction × ${o.streams}`);
+    out(
+      `\nINGEST — ${fmt(ing.events)} events of ${fmt(ing.cases)} cases (${fmt(ing.events / ing.cases, 2)} per case; incl. reception sessions), ProjectionHandlers.projectBatch (logged, counters kept), ${o.batch} events per transaction × ${o.streams}`,
+    );
     table(
       ['', 'value'],
       [
@@ -499,20 +539,25 @@ async function main(): Promise<void> {
         ['  CPU per event: this process (projection, driver)', `${fmt(ing.cpuUs / ing.events, 1)} µs`],
         ['  CPU per event: the database server (all its threads)', ing.dbCpuUs === null ? 'not measured (no local mariadbd/mysqld in /proc)' : `${fmt(ing.dbCpuUs / ing.events, 1)} µs`],
         ['  waiting on statements per event', `${fmt((ing.dbWaitMs * 1000) / ing.events, 1)} µs`],
-        [
-          `  ceiling on ${cpus().length} cores (both busy all the time)`,
-          ing.dbCpuUs === null ? '—' : `${fmt((cpus().length * 1e6) / ((ing.cpuUs + ing.dbCpuUs) / ing.events))} events/s`,
-        ],
+        [`  ceiling on ${cpus().length} cores (both busy all the time)`, ing.dbCpuUs === null ? '—' : `${fmt((cpus().length * 1e6) / ((ing.cpuUs + ing.dbCpuUs) / ing.events))} events/s`],
         [`target ≥ ${fmt(TARGET_EVENTS_PER_S)}/s`, rate >= TARGET_EVENTS_PER_S ? 'meets' : `MISSES (${fmt((100 * rate) / TARGET_EVENTS_PER_S, 1)} % of it)`],
         ['validated with validateEvent (sample)', `${fmt(ing.validated)} events, all valid, ${fmt(ing.validateUs)} µs each (the live consumer validates every event: not in the rate)`],
         ['cases open at the clock', fmt(ing.stats.openAtNow)],
         ['late acceptances / late closures (generated)', `${fmt(ing.stats.lateAcceptance)} / ${fmt(ing.stats.lateClosure)}`],
       ],
     );
-    out('events by type: ' + [...ing.stats.byType].sort((a, b) => b[1] - a[1]).map(([t, c]) => `${t} ${fmt(c)}`).join(', '));
+    out(
+      'events by type: ' +
+        [...ing.stats.byType]
+          .sort((a, b) => b[1] - a[1])
+          .map(([t, c]) => `${t} ${fmt(c)}`)
+          .join(', '),
+    );
     if (n < 1_000_000) {
       const per = ing.events / ing.cases;
-      out(`EXTRAPOLATION (not measured): 1,000,000 cases ≈ ${fmt(per * 1e6 / 1e6, 1)} M events; at ${fmt(rate)} events/s ≈ ${fmt((per * 1e6) / rate / 60)} min to ingest (tables 10× larger: likely slower, not faster)`);
+      out(
+        `EXTRAPOLATION (not measured): 1,000,000 cases ≈ ${fmt((per * 1e6) / 1e6, 1)} M events; at ${fmt(rate)} events/s ≈ ${fmt((per * 1e6) / rate / 60)} min to ingest (tables 10× larger: likely slower, not faster)`,
+      );
     }
     summary.push(`${fmt(n)} cases: ingest ${fmt(rate)} events/s (${secs(ing.wallMs)})`);
 
@@ -538,7 +583,9 @@ async function main(): Promise<void> {
     if (!o.skipRebuild) {
       const rb = await rebuild(ds, queries, clock, settings);
       const replayRate = rb.total / (rb.replayMs / 1000);
-      out(`\nREBUILD — ReadModelRebuild.start(): figures before, tables emptied, ${fmt(rb.total)} logged events replayed (validateEvent + projectBatch, 1,000 per transaction: one read and one write of its cases, one counter write), figures after`);
+      out(
+        `\nREBUILD — ReadModelRebuild.start(): figures before, tables emptied, ${fmt(rb.total)} logged events replayed (validateEvent + projectBatch, 1,000 per transaction: one read and one write of its cases, one counter write), figures after`,
+      );
       table(
         ['', 'value'],
         [

@@ -46,14 +46,36 @@ export interface CategoryNode {
 
 // Address codes (6 digits) of a few county-level divisions; the platform does not check them against the list.
 const AREAS = ['450302', '450303', '450305', '450311', '450321', '110101', '110105', '310104', '310115', '440305', '440106', '510107', '330106', '420102', '610113', '370102', '320106', '350203'];
-const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤'.split('');
+const SURNAMES =
+  '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤'.split(
+    '',
+  );
 const GIVEN = '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国建华志强海燕红梅玉兰春花文斌晓东淑珍德明立新玉珍'.split('');
 const STREETS = ['中山路', '解放路', '人民路', '建设路', '和平街', '新华路', '滨江路', '民主路', '环城北路', '七星路', '翠竹路', '叠彩路'];
 const DISTRICTS = ['秀峰区', '叠彩区', '象山区', '七星区', '雁山区', '临桂区', '阳朔县', '灵川县'];
-const CHANNEL_WEIGHTS = [['visit', 30], ['letter', 15], ['online', 35], ['phone', 15], ['fax', 5]] as const;
-const PURPOSES = [['appeal', 70], ['suggestion', 15], ['accusation', 15]] as const;
-const AUTHORITIES = [['provincial', 5], ['municipal', 8], ['central', 1]] as const;
-const OUTCOMES = [['support', 30], ['explain', 35], ['not-support', 20], ['mediated', 15]] as const;
+const CHANNEL_WEIGHTS = [
+  ['visit', 30],
+  ['letter', 15],
+  ['online', 35],
+  ['phone', 15],
+  ['fax', 5],
+] as const;
+const PURPOSES = [
+  ['appeal', 70],
+  ['suggestion', 15],
+  ['accusation', 15],
+] as const;
+const AUTHORITIES = [
+  ['provincial', 5],
+  ['municipal', 8],
+  ['central', 1],
+] as const;
+const OUTCOMES = [
+  ['support', 30],
+  ['explain', 35],
+  ['not-support', 20],
+  ['mediated', 15],
+] as const;
 const PHONE_PREFIX = ['139', '138', '137', '136', '135', '150', '151', '152', '158', '159', '186', '187', '188', '177', '199'];
 
 /** What a clerk writes: one of a few matters per first-level category, else a generic one. */
@@ -62,9 +84,9 @@ const MATTERS: Record<string, string[]> = {
   'labor-social-security': ['拖欠农民工工资', '养老保险缴费年限认定争议', '工伤认定久拖不决', '失业保险金未按时发放'],
   'natural-resources': ['宅基地审批迟迟未办', '集体土地征收补偿款分配', '违法占用耕地建房'],
   'ecology-environment': ['夜间工地噪声扰民', '餐饮油烟排放超标', '河道垃圾无人清理', '养殖场污水直排'],
-  'health': ['医疗收费明细不清', '医疗纠纷调解无果', '社区卫生服务站人员不足'],
-  'education': ['学位分配不公', '校外培训机构退费难', '校车安全隐患'],
-  'transport': ['公交线路调整不便出行', '道路破损长期未修', '出租车拒载'],
+  health: ['医疗收费明细不清', '医疗纠纷调解无果', '社区卫生服务站人员不足'],
+  education: ['学位分配不公', '校外培训机构退费难', '校车安全隐患'],
+  transport: ['公交线路调整不便出行', '道路破损长期未修', '出租车拒载'],
   'agriculture-rural': ['种粮补贴未到户', '村务财务不公开', '农田水利设施损坏'],
 };
 const GENERIC = ['反映问题长期未得到解决', '对处理结果不满意要求重新处理', '要求有关部门依法履职', '反映工作人员服务态度问题'];
@@ -120,7 +142,13 @@ export class Bodies {
     const top = category.split('.')[0];
     const matter = this.rng.pick(MATTERS[top] ?? GENERIC);
     const lines = this.rng.int(1, 6);
-    const content = [`${petitioners[0].name}等反映：${matter}。`, ...Array.from({ length: lines }, (_, i) => `${i + 1}. ${this.rng.pick(GENERIC)}，涉及${this.rng.pick(DISTRICTS)}${this.rng.pick(STREETS)}一带，已多次向有关部门反映（第 ${this.rng.int(1, 9)} 次）。`)].join('\n');
+    const content = [
+      `${petitioners[0].name}等反映：${matter}。`,
+      ...Array.from(
+        { length: lines },
+        (_, i) => `${i + 1}. ${this.rng.pick(GENERIC)}，涉及${this.rng.pick(DISTRICTS)}${this.rng.pick(STREETS)}一带，已多次向有关部门反映（第 ${this.rng.int(1, 9)} 次）。`,
+      ),
+    ].join('\n');
     const handedDown = !plain && this.rng.chance(0.1);
     return {
       channel,
@@ -130,7 +158,9 @@ export class Bodies {
       category,
       summary: matter,
       content,
-      ...(handedDown ? { assignedBy: { authority: this.rng.weighted(AUTHORITIES), reference: `桂信交〔${new Date().getUTCFullYear()}〕${this.rng.int(1, 999)}号` }, backlog: this.rng.chance(0.2) } : {}),
+      ...(handedDown
+        ? { assignedBy: { authority: this.rng.weighted(AUTHORITIES), reference: `桂信交〔${new Date().getUTCFullYear()}〕${this.rng.int(1, 999)}号` }, backlog: this.rng.chance(0.2) }
+        : {}),
     };
   }
 

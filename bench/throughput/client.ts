@@ -48,7 +48,11 @@ export class Session {
   /** Logs in; waits out a 429 (the login throttle counts per address: many users from one bench). */
   async login(): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-      const a = await call(`${this.base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: this.username, password: this.password }) });
+      const a = await call(`${this.base}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: this.username, password: this.password }),
+      });
       if (a.status === 200 && a.body?.accessToken) {
         this.access = String(a.body.accessToken);
         this.refreshToken = String(a.body.refreshToken ?? '');

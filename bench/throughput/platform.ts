@@ -47,7 +47,6 @@ export interface DrainResult {
   detail: string;
 }
 
-
 export function mysqlOptions(url: string): { host: string; port: number; user: string; password: string } {
   const u = new URL(url);
   return { host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username || 'root'), password: decodeURIComponent(u.password) };
@@ -263,7 +262,9 @@ export class DistributedPlatform extends Platform {
   private async schemasWithOutbox(): Promise<string[]> {
     if (this.outboxSchemas) return this.outboxSchemas;
     if (!this.dbPrefix) return [];
-    const rows = await this.query<{ s: string }>(`SELECT TABLE_SCHEMA AS s FROM information_schema.TABLES WHERE TABLE_NAME = 'outbox' AND TABLE_SCHEMA LIKE ?`, [`${this.dbPrefix.replace(/_/g, '\\_')}%`]);
+    const rows = await this.query<{ s: string }>(`SELECT TABLE_SCHEMA AS s FROM information_schema.TABLES WHERE TABLE_NAME = 'outbox' AND TABLE_SCHEMA LIKE ?`, [
+      `${this.dbPrefix.replace(/_/g, '\\_')}%`,
+    ]);
     this.outboxSchemas = rows.map((r) => r.s);
     return this.outboxSchemas;
   }
@@ -501,7 +502,9 @@ export class EmbeddedPlatform extends Platform {
   async intakeContacts(since?: Date): Promise<number | null> {
     const db = this.sqlite('intake');
     if (!db) return null;
-    const r = (since ? db.prepare('SELECT COUNT(*) AS n FROM intake_contact WHERE enteredAt >= ?').get(EmbeddedPlatform.at(since)) : db.prepare('SELECT COUNT(*) AS n FROM intake_contact').get()) as { n: number };
+    const r = (since ? db.prepare('SELECT COUNT(*) AS n FROM intake_contact WHERE enteredAt >= ?').get(EmbeddedPlatform.at(since)) : db.prepare('SELECT COUNT(*) AS n FROM intake_contact').get()) as {
+      n: number;
+    };
     return Number(r.n);
   }
 

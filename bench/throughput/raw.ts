@@ -46,7 +46,14 @@ export async function rawMariaDb(url: string, schema: string, connections: numbe
       conns.map(async (c) => {
         while (performance.now() < end) {
           const s = performance.now();
-          await c.query('INSERT INTO scratch (id, category, purpose, status, body, createdAt) VALUES (?, ?, ?, ?, ?, ?)', [newId(), 'urban-rural-construction', 'appeal', 'registered', BODY, new Date()]);
+          await c.query('INSERT INTO scratch (id, category, purpose, status, body, createdAt) VALUES (?, ?, ?, ?, ?, ?)', [
+            newId(),
+            'urban-rural-construction',
+            'appeal',
+            'registered',
+            BODY,
+            new Date(),
+          ]);
           const e = performance.now();
           ms.push(e - s);
           if (e <= end) inserts++;
@@ -91,7 +98,15 @@ export function rawSqlite(dir: string, seconds: number): RawResult {
       if (e <= end) inserts++;
     }
     const sync = db.pragma('synchronous', { simple: true });
-    return { store: 'SQLite', connections: 1, inserts, seconds, rate: inserts / seconds, latency: latency(ms), note: `WAL, synchronous=${String(sync)} (${['OFF', 'NORMAL', 'FULL', 'EXTRA'][Number(sync)] ?? '?'}: better-sqlite3's default, as the platform runs it)` };
+    return {
+      store: 'SQLite',
+      connections: 1,
+      inserts,
+      seconds,
+      rate: inserts / seconds,
+      latency: latency(ms),
+      note: `WAL, synchronous=${String(sync)} (${['OFF', 'NORMAL', 'FULL', 'EXTRA'][Number(sync)] ?? '?'}: better-sqlite3's default, as the platform runs it)`,
+    };
   } finally {
     db.close();
   }

@@ -114,7 +114,12 @@ function parseArgs(argv: string[]) {
     return n;
   };
   const list = (name: string, v: string | undefined) => {
-    const xs = String(v ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((s) => int(name, s, 0)).filter((n) => n > 0);
+    const xs = String(v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map((s) => int(name, s, 0))
+      .filter((n) => n > 0);
     return [...new Set(xs)];
   };
   for (let i = 0; i < argv.length; i++) {
@@ -203,7 +208,7 @@ class Ledger {
   unanswered = 0;
 
   record(a: Answer): boolean {
-    const key = a.status === 0 ? a.failure ?? 'network' : a.status;
+    const key = a.status === 0 ? (a.failure ?? 'network') : a.status;
     this.statuses.add(key);
     if (a.replayed) this.replayed.n++;
     if (a.status === 201 || a.status === 202) {
@@ -603,7 +608,22 @@ function printRegLevels(title: string, levels: RegLevel[], raw: RawResult | null
   out(`\n${title}`);
   table(
     ['level', 'clients', 's', 'cases/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', '202', 'errors', raw ? `÷ raw ${raw.store}` : '÷ raw', 'drain s', 'platform CPU ms/case (net of idle)', 'machine CPU'],
-    levels.map((l) => [l.label, l.clients, l.seconds, fmt(l.rate, 1), fmt(l.lat.p50), fmt(l.lat.p95), fmt(l.lat.p99), fmt(l.lat.max), fmt(l.s202), l.errors.toString(), raw ? pct(l.rate / raw.rate, 1) : '—', `${fmt(l.drain.ms / 1000, 1)}${l.drain.ok ? '' : ' (NOT DRAINED)'}`, `${fmt(l.cpuMsPer.gross, 1)} (${fmt(l.cpuMsPer.net, 1)})`, pct(l.machineBusyPct)]),
+    levels.map((l) => [
+      l.label,
+      l.clients,
+      l.seconds,
+      fmt(l.rate, 1),
+      fmt(l.lat.p50),
+      fmt(l.lat.p95),
+      fmt(l.lat.p99),
+      fmt(l.lat.max),
+      fmt(l.s202),
+      l.errors.toString(),
+      raw ? pct(l.rate / raw.rate, 1) : '—',
+      `${fmt(l.drain.ms / 1000, 1)}${l.drain.ok ? '' : ' (NOT DRAINED)'}`,
+      `${fmt(l.cpuMsPer.gross, 1)} (${fmt(l.cpuMsPer.net, 1)})`,
+      pct(l.machineBusyPct),
+    ]),
     new Set([1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13]),
   );
   for (const l of levels) if (!l.drain.ok) out(`  ${l.label}: ${l.drain.detail}`);
@@ -628,7 +648,9 @@ function printSql(title: string, rows: { label: string; sql: SqlDelta; n: number
   for (const r of withOwn) {
     const sources = [...r.sql.perSource!.entries()].filter(([, kinds]) => Object.values(kinds).some((v) => v > 0)).sort((a, b) => a[0].localeCompare(b[0]));
     const bg = idle ? (idle.total * r.sql.seconds) / Math.max(1, r.n) : NaN;
-    out(`  ${r.label} (${fmt(r.n)} ${unit}s over ${fmt(r.sql.seconds, 1)} s): ${fmt(r.sql.perSourceTotal, 1)} statements per ${unit}${idle ? `, of which the idle background (${fmt(idle.total, 1)}/s) ≈ ${fmt(bg, 1)}` : ''}`);
+    out(
+      `  ${r.label} (${fmt(r.n)} ${unit}s over ${fmt(r.sql.seconds, 1)} s): ${fmt(r.sql.perSourceTotal, 1)} statements per ${unit}${idle ? `, of which the idle background (${fmt(idle.total, 1)}/s) ≈ ${fmt(bg, 1)}` : ''}`,
+    );
     table(
       ['    by', ...KINDS, 'other', 'total'],
       sources.map(([src, kinds]) => {
@@ -712,7 +734,11 @@ async function runMode(mode: Mode, o: Options, infra: Infra, runId: string, runD
   const since = new Date(Date.now() - 2000);
   let platform: Platform;
   if (o.url) {
-    if (mode === 'distributed') platform = new DistributedPlatform({ ...infra, mysqlUrl: o.databaseUrl ? o.databaseUrl.replace(/\/[^/]*$/, '/') : infra.mysqlUrl }, { own: false, dbPrefix: o.databaseUrl ? new URL(o.databaseUrl).pathname.replace(/^\//, '') || 'petition_' : null, topic: o.topic ?? (o.databaseUrl ? 'petition.case-events.v1' : null) });
+    if (mode === 'distributed')
+      platform = new DistributedPlatform(
+        { ...infra, mysqlUrl: o.databaseUrl ? o.databaseUrl.replace(/\/[^/]*$/, '/') : infra.mysqlUrl },
+        { own: false, dbPrefix: o.databaseUrl ? new URL(o.databaseUrl).pathname.replace(/^\//, '') || 'petition_' : null, topic: o.topic ?? (o.databaseUrl ? 'petition.case-events.v1' : null) },
+      );
     else platform = new EmbeddedPlatform(o.dataDir, { own: false });
     platform.url = o.url;
     platform.adminPassword = o.adminPassword!;
@@ -766,7 +792,12 @@ async function runMode(mode: Mode, o: Options, infra: Infra, runId: string, runD
   const idle = await idleBackground(platform, 5, mode === 'embedded');
   run.idle = idle;
   if (idle) {
-    const sql = Number.isFinite(idle.total) ? `${fmt(idle.total, 1)} statements/s — ${[...idle.bySource].filter(([, v]) => v > 0).map(([k, v]) => `${k} ${fmt(v, 1)}`).join(', ')} (outbox relay polls, timers; in every per-registration figure below)` : 'statements not counted';
+    const sql = Number.isFinite(idle.total)
+      ? `${fmt(idle.total, 1)} statements/s — ${[...idle.bySource]
+          .filter(([, v]) => v > 0)
+          .map(([k, v]) => `${k} ${fmt(v, 1)}`)
+          .join(', ')} (outbox relay polls, timers; in every per-registration figure below)`
+      : 'statements not counted';
     out(`\nIDLE BACKGROUND (${mode}, ${fmt(idle.seconds, 1)} s, no client): ${sql}; CPU ${pct(idle.cpuPerSec)} of one core (consumers polling, relays)`);
   }
 
@@ -784,7 +815,11 @@ async function runMode(mode: Mode, o: Options, infra: Infra, runId: string, runD
       for (const f of ['scratch.sqlite', 'scratch.sqlite-wal', 'scratch.sqlite-shm']) rmSync(join(dir, f), { force: true });
     }
     out(`\nRAW ${raw.store} — single-row autocommit INSERTs, ${raw.connections} connection(s), ${raw.seconds} s, the platform idle (${raw.note})`);
-    table(['store', 'connections', 'inserts', 'inserts/s', 'p50 ms', 'p99 ms'], [[raw.store, raw.connections, fmt(raw.inserts), fmt(raw.rate), fmt(raw.latency.p50, 2), fmt(raw.latency.p99, 2)]], new Set([1, 2, 3, 4, 5]));
+    table(
+      ['store', 'connections', 'inserts', 'inserts/s', 'p50 ms', 'p99 ms'],
+      [[raw.store, raw.connections, fmt(raw.inserts), fmt(raw.rate), fmt(raw.latency.p50, 2), fmt(raw.latency.p99, 2)]],
+      new Set([1, 2, 3, 4, 5]),
+    );
   }
 
   // warm-up: JIT, pools, the consumers' first batches
@@ -797,8 +832,18 @@ async function runMode(mode: Mode, o: Options, infra: Infra, runId: string, runD
   const regs: RegLevel[] = [];
   for (const n of o.levels) regs.push(await run.registrations(`reg ${n}`, n, o.seconds));
   if (regs.length) {
-    printRegLevels(`REGISTRATIONS (${mode}) — POST /api/v1/petitions back to back, ${o.seconds} s per level; cases/s = 201/202 answered within the window; latency over every 201/202 of the level`, regs, raw);
-    printSql(`REGISTRATIONS (${mode})`, regs.map((l) => ({ label: l.label, sql: l.sql, n: l.perRegistrations, othersSeen: l.othersSeen })), 'registration', mode === 'embedded', idle);
+    printRegLevels(
+      `REGISTRATIONS (${mode}) — POST /api/v1/petitions back to back, ${o.seconds} s per level; cases/s = 201/202 answered within the window; latency over every 201/202 of the level`,
+      regs,
+      raw,
+    );
+    printSql(
+      `REGISTRATIONS (${mode})`,
+      regs.map((l) => ({ label: l.label, sql: l.sql, n: l.perRegistrations, othersSeen: l.othersSeen })),
+      'registration',
+      mode === 'embedded',
+      idle,
+    );
     printUse(`REGISTRATIONS (${mode})`, regs);
   }
 
@@ -810,7 +855,10 @@ async function runMode(mode: Mode, o: Options, infra: Infra, runId: string, runD
     table(
       ['', 'value'],
       [
-        ['whole cases/s (completed within the window)', `${fmt(flow.rate, 1)}  (target ≥ ${TARGET_FLOW_RATE}/s at ${TARGET_FLOW_CLIENTS}: ${flow.clients === TARGET_FLOW_CLIENTS ? (flow.rate >= TARGET_FLOW_RATE ? 'PASS' : 'MISS') : 'other client count'})`],
+        [
+          'whole cases/s (completed within the window)',
+          `${fmt(flow.rate, 1)}  (target ≥ ${TARGET_FLOW_RATE}/s at ${TARGET_FLOW_CLIENTS}: ${flow.clients === TARGET_FLOW_CLIENTS ? (flow.rate >= TARGET_FLOW_RATE ? 'PASS' : 'MISS') : 'other client count'})`,
+        ],
         ['whole cases/s over the level (all completed ÷ time to the last)', fmt(flow.levelRate, 1)],
         ['requests/s (4 per case)', fmt((flow.flows * 4) / flow.seconds, 1)],
         ['platform CPU ms per whole case, all its processes (net of their idle CPU)', `${fmt(flow.cpuMsPer.gross, 1)} (${fmt(flow.cpuMsPer.net, 1)})`],
@@ -835,17 +883,41 @@ async function runMode(mode: Mode, o: Options, infra: Infra, runId: string, runD
     summary.push({ clients: n, without, with: withS });
   }
   if (summary.length) {
-    out(`\nREGISTRATIONS UNDER SUMMARY LOAD (${mode}) — the same clients without, then with one more client GETting /api/v1/reports/summary (1 January … today) in a loop; target: ≥ ${pct(TARGET_SUMMARY_RATIO)} of the rate without`);
+    out(
+      `\nREGISTRATIONS UNDER SUMMARY LOAD (${mode}) — the same clients without, then with one more client GETting /api/v1/reports/summary (1 January … today) in a loop; target: ≥ ${pct(TARGET_SUMMARY_RATIO)} of the rate without`,
+    );
     table(
       ['clients', 'cases/s without', 'p99 ms', 'cases/s with', 'p99 ms', 'ratio', 'target', 'summaries', 'summary p50 ms', 'p99 ms', 'summary errors', 'reg errors'],
       summary.map((s) => {
         const ratio = s.with.rate / s.without.rate;
-        return [s.clients, fmt(s.without.rate, 1), fmt(s.without.lat.p99), fmt(s.with.rate, 1), fmt(s.with.lat.p99), pct(ratio, 1), ratio >= TARGET_SUMMARY_RATIO ? 'PASS' : 'MISS', fmt(s.with.summary?.n ?? 0), fmt(s.with.summary?.lat.p50 ?? NaN), fmt(s.with.summary?.lat.p99 ?? NaN), s.with.summary?.errors.toString() ?? '—', `${s.without.errors} / ${s.with.errors}`];
+        return [
+          s.clients,
+          fmt(s.without.rate, 1),
+          fmt(s.without.lat.p99),
+          fmt(s.with.rate, 1),
+          fmt(s.with.lat.p99),
+          pct(ratio, 1),
+          ratio >= TARGET_SUMMARY_RATIO ? 'PASS' : 'MISS',
+          fmt(s.with.summary?.n ?? 0),
+          fmt(s.with.summary?.lat.p50 ?? NaN),
+          fmt(s.with.summary?.lat.p99 ?? NaN),
+          s.with.summary?.errors.toString() ?? '—',
+          `${s.without.errors} / ${s.with.errors}`,
+        ];
       }),
       new Set([0, 1, 2, 3, 4, 5, 7, 8, 9]),
     );
-    printSql(`SUMMARY LOAD (${mode})`, summary.flatMap((s) => [s.without, s.with]).map((l) => ({ label: l.label, sql: l.sql, n: l.perRegistrations, othersSeen: l.othersSeen })), 'registration', mode === 'embedded', idle);
-    printUse(`SUMMARY LOAD (${mode})`, summary.flatMap((s) => [s.without, s.with]));
+    printSql(
+      `SUMMARY LOAD (${mode})`,
+      summary.flatMap((s) => [s.without, s.with]).map((l) => ({ label: l.label, sql: l.sql, n: l.perRegistrations, othersSeen: l.othersSeen })),
+      'registration',
+      mode === 'embedded',
+      idle,
+    );
+    printUse(
+      `SUMMARY LOAD (${mode})`,
+      summary.flatMap((s) => [s.without, s.with]),
+    );
   }
 
   // 5. the fault check
@@ -853,11 +925,21 @@ async function runMode(mode: Mode, o: Options, infra: Infra, runId: string, runD
   out(`\nFAULT CHECK (${mode}) — no timing: ${fault.ok === null ? 'NOT CHECKED' : fault.ok ? 'PASS' : 'FAIL'}`);
   for (const l of fault.lines) out(`  ${l}`);
 
-  out(`\nPEAK RSS (${mode}, VmHWM): ${run.meter.watched.filter((w) => !w.name.includes('shared')).map((w) => `${w.name} ${fmt(rss(w.pid)?.peakMb ?? NaN)} MB`).join(', ')}`);
+  out(
+    `\nPEAK RSS (${mode}, VmHWM): ${run.meter.watched
+      .filter((w) => !w.name.includes('shared'))
+      .map((w) => `${w.name} ${fmt(rss(w.pid)?.peakMb ?? NaN)} MB`)
+      .join(', ')}`,
+  );
   const pids = platform.procs.map((p) => p.pid).join(' ');
   const keptAt =
     platform instanceof DistributedPlatform
-      ? `--url ${platform.url} --admin-password ${platform.adminPassword} --database-url ${infra.mysqlUrl.replace(/\/?$/, '/')}${platform.dbPrefix} --topic ${platform.topic} --service-ports ${platform.procs.filter((p) => p.name !== 'gateway').map((p) => `${p.name}=${platform.ports.get(p.name)}`).join(',')}\n    remove: kill ${pids}; DROP DATABASE ${platform.dbPrefix}<service> for ${SERVICES.join(', ')}, gateway; delete the topics ${platform.topic}*; DEL ${platform.bullPrefix}:* on ${infra.redisUrl}; rm -r ${runDir}`
+      ? `--url ${platform.url} --admin-password ${platform.adminPassword} --database-url ${infra.mysqlUrl.replace(/\/?$/, '/')}${platform.dbPrefix} --topic ${platform.topic} --service-ports ${platform.procs
+          .filter((p) => p.name !== 'gateway')
+          .map((p) => `${p.name}=${platform.ports.get(p.name)}`)
+          .join(
+            ',',
+          )}\n    remove: kill ${pids}; DROP DATABASE ${platform.dbPrefix}<service> for ${SERVICES.join(', ')}, gateway; delete the topics ${platform.topic}*; DEL ${platform.bullPrefix}:* on ${infra.redisUrl}; rm -r ${runDir}`
       : `--url ${platform.url} --admin-password ${platform.adminPassword} --data-dir ${(platform as EmbeddedPlatform).dataDir}\n    remove: kill ${pids}; rm -r ${runDir}`;
   return { mode, regs, flow, summary, raw, faultOk: fault.ok, faultLines: fault.lines, keptAt };
 }
@@ -872,7 +954,13 @@ async function faultCheck(run: Run, since?: Date): Promise<{ ok: boolean | null;
   lines.push(`registration answers: ${L.statuses.total() ? L.statuses.toString() : 'none'}${bad.length ? ` — NOT 201/202: ${bad.map(([k, v]) => `${k} ×${v}`).join(', ')}` : ' — all 201 or 202'}`);
   lines.push(`201/202 answers ${fmt(answers)}, distinct case ids ${fmt(L.ids.size)} (${L.created.toString()})${L.replayed.n ? `; ${L.replayed.n} answered Idempotent-Replayed` : ''}`);
   const twice = [...L.ids.entries()].filter(([, n]) => n > 1);
-  if (twice.length) lines.push(`DOUBLED: ${twice.length} case id(s) named by more than one registration answer, e.g. ${twice.slice(0, 3).map(([id, n]) => `${id} ×${n}`).join(', ')}`);
+  if (twice.length)
+    lines.push(
+      `DOUBLED: ${twice.length} case id(s) named by more than one registration answer, e.g. ${twice
+        .slice(0, 3)
+        .map(([id, n]) => `${id} ×${n}`)
+        .join(', ')}`,
+    );
   const ids = await p.intakeCaseIds(since).catch((e) => {
     lines.push(`intake store not readable: ${(e as Error).message}`);
     return null;
@@ -885,14 +973,20 @@ async function faultCheck(run: Run, since?: Date): Promise<{ ok: boolean | null;
   const inIntake = new Set(ids);
   const lost = [...L.ids.keys()].filter((id) => !inIntake.has(id));
   const unanswered = ids.filter((id) => !L.ids.has(id));
-  lines.push(`cases in the intake store${since ? ` created since the run began` : ''}: ${fmt(ids.length)}; answered ids not there (LOST): ${fmt(lost.length)}; cases there without a 201/202 answer: ${fmt(unanswered.length)}${unanswered.length ? ` (registrations without an answer or with a 5xx: ${fmt(L.unanswered)})` : ''}`);
+  lines.push(
+    `cases in the intake store${since ? ` created since the run began` : ''}: ${fmt(ids.length)}; answered ids not there (LOST): ${fmt(lost.length)}; cases there without a 201/202 answer: ${fmt(unanswered.length)}${unanswered.length ? ` (registrations without an answer or with a 5xx: ${fmt(L.unanswered)})` : ''}`,
+  );
   const contacts = await p.intakeContacts(since).catch(() => null);
   if (contacts !== null) lines.push(`contacts in the intake store: ${fmt(contacts)} (one per 201/202 answer: ${fmt(answers)}${contacts === answers ? ', equal' : ', DIFFERENT'})`);
   const counts = since ? null : await p.caseCounts().catch(() => null);
   let downstreamOk = true;
   if (counts) {
     downstreamOk = Object.values(counts).every((n) => n === ids.length);
-    lines.push(`cases per service after the drain: ${Object.entries(counts).map(([s, n]) => `${s} ${fmt(n)}`).join(', ')}${downstreamOk ? ' — all equal' : ' — NOT EQUAL'}`);
+    lines.push(
+      `cases per service after the drain: ${Object.entries(counts)
+        .map(([s, n]) => `${s} ${fmt(n)}`)
+        .join(', ')}${downstreamOk ? ' — all equal' : ' — NOT EQUAL'}`,
+    );
   }
   const ok = !bad.length && !twice.length && !lost.length && !unanswered.length && ids.length === L.ids.size && (contacts === null || contacts === answers) && downstreamOk;
   return { ok, lines };
@@ -937,8 +1031,18 @@ async function main(): Promise<void> {
   }
 
   out(`bench/throughput — ${new Date().toISOString()} — commit ${gitDescribe()}`);
-  out(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${fmt(totalmem() / 2 ** 30, 1)} GB; Node ${process.version}; load average ${load()} (other work on the machine shows here and in every figure)`);
-  out(`run ${runId}: modes ${modes.join(', ')}; ${o.seconds} s per level; registration levels ${o.levels.join(', ') || 'none'}; whole cases at ${o.flowClients || 'none'}; summary load at ${o.summaryClients.join(', ') || 'none'}; raw ${o.rawSeconds} s${Object.keys(o.env).length ? `; extra env ${Object.entries(o.env).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}`);
+  out(
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${fmt(totalmem() / 2 ** 30, 1)} GB; Node ${process.version}; load average ${load()} (other work on the machine shows here and in every figure)`,
+  );
+  out(
+    `run ${runId}: modes ${modes.join(', ')}; ${o.seconds} s per level; registration levels ${o.levels.join(', ') || 'none'}; whole cases at ${o.flowClients || 'none'}; summary load at ${o.summaryClients.join(', ') || 'none'}; raw ${o.rawSeconds} s${
+      Object.keys(o.env).length
+        ? `; extra env ${Object.entries(o.env)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ')}`
+        : ''
+    }`,
+  );
   out(`stores: MariaDB ${infra.mysqlUrl.replace(/\/\/([^:@/]*):[^@]*@/, '//$1:…@')}, Kafka ${infra.kafkaBrokers}, Redis ${infra.redisUrl} (BullMQ, run prefix only; nothing flushed)`);
 
   if (o.keep && modes.length > 1) out('NOTE: --keep with both modes leaves the distributed platform running (idle) while the embedded one is measured.');
@@ -975,13 +1079,28 @@ async function main(): Promise<void> {
   const rows: string[][] = [];
   for (const r of results) {
     const at64 = r.regs.find((l) => l.clients === TARGET_REG_CLIENTS);
-    rows.push([r.mode, `registrations ≥ ${TARGET_REG_RATE}/s at ${TARGET_REG_CLIENTS} clients, p99 < ${TARGET_REG_P99_MS} ms`, at64 ? `${fmt(at64.rate, 1)}/s, p99 ${fmt(at64.lat.p99)} ms` : 'not run', at64 ? (at64.rate >= TARGET_REG_RATE && at64.lat.p99 < TARGET_REG_P99_MS ? 'PASS' : 'MISS') : '—']);
+    rows.push([
+      r.mode,
+      `registrations ≥ ${TARGET_REG_RATE}/s at ${TARGET_REG_CLIENTS} clients, p99 < ${TARGET_REG_P99_MS} ms`,
+      at64 ? `${fmt(at64.rate, 1)}/s, p99 ${fmt(at64.lat.p99)} ms` : 'not run',
+      at64 ? (at64.rate >= TARGET_REG_RATE && at64.lat.p99 < TARGET_REG_P99_MS ? 'PASS' : 'MISS') : '—',
+    ]);
     const best = [...r.regs].sort((a, b) => b.rate - a.rate)[0];
     if (best && best !== at64) rows.push([r.mode, '  (best registration level run)', `${best.label}: ${fmt(best.rate, 1)}/s, p99 ${fmt(best.lat.p99)} ms`, '']);
-    rows.push([r.mode, `whole cases ≥ ${TARGET_FLOW_RATE}/s at ${TARGET_FLOW_CLIENTS} clients`, r.flow ? `${fmt(r.flow.rate, 1)}/s at ${r.flow.clients}, p99 ${fmt(r.flow.lat.p99)} ms` : 'not run', r.flow && r.flow.clients === TARGET_FLOW_CLIENTS ? (r.flow.rate >= TARGET_FLOW_RATE ? 'PASS' : 'MISS') : '—']);
+    rows.push([
+      r.mode,
+      `whole cases ≥ ${TARGET_FLOW_RATE}/s at ${TARGET_FLOW_CLIENTS} clients`,
+      r.flow ? `${fmt(r.flow.rate, 1)}/s at ${r.flow.clients}, p99 ${fmt(r.flow.lat.p99)} ms` : 'not run',
+      r.flow && r.flow.clients === TARGET_FLOW_CLIENTS ? (r.flow.rate >= TARGET_FLOW_RATE ? 'PASS' : 'MISS') : '—',
+    ]);
     for (const s of r.summary) {
       const ratio = s.with.rate / s.without.rate;
-      rows.push([r.mode, `registrations under summary load ≥ ${pct(TARGET_SUMMARY_RATIO)} (${s.clients} clients)`, `${fmt(s.with.rate, 1)} / ${fmt(s.without.rate, 1)} = ${pct(ratio, 1)}`, ratio >= TARGET_SUMMARY_RATIO ? 'PASS' : 'MISS']);
+      rows.push([
+        r.mode,
+        `registrations under summary load ≥ ${pct(TARGET_SUMMARY_RATIO)} (${s.clients} clients)`,
+        `${fmt(s.with.rate, 1)} / ${fmt(s.without.rate, 1)} = ${pct(ratio, 1)}`,
+        ratio >= TARGET_SUMMARY_RATIO ? 'PASS' : 'MISS',
+      ]);
     }
     const cpuLevel = [...r.regs].sort((a, b) => b.clients - a.clients)[0];
     if (cpuLevel && Number.isFinite(cpuLevel.cpuMsPer.gross)) {
@@ -989,7 +1108,12 @@ async function main(): Promise<void> {
       rows.push([r.mode, `  EXTRAPOLATION (not measured): ${TARGET_REG_RATE}/s at the net cost`, `≈ ${fmt((cpuLevel.cpuMsPer.net * TARGET_REG_RATE) / 1000, 1)} cores for the platform alone`, '']);
     }
     if (r.raw) rows.push([r.mode, `raw ${r.raw.store} single-row inserts (${r.raw.connections} conn.)`, `${fmt(r.raw.rate)}/s`, '']);
-    rows.push([r.mode, 'fault check: 201/202 only, intake = answers, services equal', r.faultOk === null ? 'not checked' : r.faultOk ? 'nothing lost or doubled' : 'see FAULT CHECK', r.faultOk === null ? '—' : r.faultOk ? 'PASS' : 'FAIL']);
+    rows.push([
+      r.mode,
+      'fault check: 201/202 only, intake = answers, services equal',
+      r.faultOk === null ? 'not checked' : r.faultOk ? 'nothing lost or doubled' : 'see FAULT CHECK',
+      r.faultOk === null ? '—' : r.faultOk ? 'PASS' : 'FAIL',
+    ]);
   }
   table(['mode', 'target', 'measured', 'result'], rows);
   out(`\nload average at the end ${load()}; logs ${runDir}`);

@@ -78,7 +78,10 @@ if (process.env.BENCH_COUNT_SQLITE === '1') {
 }
 
 function fileOf(name: string | undefined): string {
-  const base = String(name ?? '').split('/').pop() ?? '';
+  const base =
+    String(name ?? '')
+      .split('/')
+      .pop() ?? '';
   return base.replace(/\.sqlite$/, '');
 }
 

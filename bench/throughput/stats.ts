@@ -9,7 +9,10 @@ export const out = (s = '') => console.log(s);
 export const progress = (s: string) => process.stderr.write(`  … ${s}\n`);
 export const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }) : '—');
 export const pct = (x: number, d = 0) => (Number.isFinite(x) ? `${fmt(x * 100, d)} %` : '—');
-export const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+export const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export function percentile(sorted: number[], p: number): number {
@@ -33,7 +36,11 @@ export function latency(ms: number[]): Latency {
 export function table(head: string[], rows: (string | number)[][], right = new Set<number>()): void {
   const cells = [head, ...rows.map((r) => r.map(String))];
   const w = head.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => r.map((c, i) => (right.has(i) ? c.padStart(w[i]) : c.padEnd(w[i]))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (right.has(i) ? c.padStart(w[i]) : c.padEnd(w[i])))
+      .join('  ')
+      .trimEnd();
   out(line(head));
   out(w.map((n) => '-'.repeat(n)).join('  '));
   for (const r of cells.slice(1)) out(line(r));
@@ -57,7 +64,12 @@ export class Tally {
     for (const [k, v] of o.counts) this.add(k, v);
   }
   toString(): string {
-    return this.counts.size ? [...this.counts].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ×${fmt(v)}`).join(', ') : 'none';
+    return this.counts.size
+      ? [...this.counts]
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, v]) => `${k} ×${fmt(v)}`)
+          .join(', ')
+      : 'none';
   }
 }
 
@@ -148,4 +160,3 @@ export function listeningPid(port: number): number | null {
   }
   return null;
 }
-

@@ -25,7 +25,12 @@ beforeAll(async () => {
   t = await startTestPlatform();
   tokens = await seedOffice(t);
   for (const username of ['clerk2', 'clerk3', 'clerk4']) {
-    await t.http().post('/api/v1/users').set(bearer(tokens.admin)).send({ username, password: `${username}-first-pass`, displayName: `接待员${username.slice(-1)}`, roles: ['reception'] }).expect(201);
+    await t
+      .http()
+      .post('/api/v1/users')
+      .set(bearer(tokens.admin))
+      .send({ username, password: `${username}-first-pass`, displayName: `接待员${username.slice(-1)}`, roles: ['reception'] })
+      .expect(201);
   }
   browser = await launch();
   ({ page: admin } = await newPage(browser, t.platform.url));
@@ -128,7 +133,12 @@ describe('accounts in the browser', () => {
   });
 
   it('a locked-out login says until when beside the form; 解锁 by the admin lets the user in', async () => {
-    for (let i = 0; i < 4; i++) await t.http().post('/api/v1/auth/login').send({ username: 'clerk4', password: `wrong-password-${i}` }).expect(401);
+    for (let i = 0; i < 4; i++)
+      await t
+        .http()
+        .post('/api/v1/auth/login')
+        .send({ username: 'clerk4', password: `wrong-password-${i}` })
+        .expect(401);
     await signInAs(clerk, 'clerk4', 'wrong-password-4');
     await pwExpect(clerk.getByRole('alert')).toContainText(/该账号已被锁定，请于 \d{4}-\d\d-\d\d \d\d:\d\d（北京时间）后再试/);
     await check(clerk, '33-login-locked');

@@ -58,7 +58,13 @@ const rateText = (r: Rate) => (r.denominator === 0 ? '—' : `${pct(r)}（${r.nu
 /** One case as the staff enter it: registered, routed (转送, or 交办 when assigned from above), accepted, closed, rated. */
 async function enter(o: { unit?: string; category: string; channel?: string; assignedBy?: object; accept?: boolean; close?: boolean; rating?: string }, n: number): Promise<string> {
   const post = (path: string, who: string, body: object) => t.http().post(path).set(bearer(tokens[who])).send(body);
-  const body = walkIn({ category: o.category, channel: o.channel ?? 'visit', petitioners: [{ name: `筛选${n}`, phone: '13812345678' }], summary: `驾驶舱筛选测试 ${n}`, ...(o.assignedBy ? { assignedBy: o.assignedBy } : {}) });
+  const body = walkIn({
+    category: o.category,
+    channel: o.channel ?? 'visit',
+    petitioners: [{ name: `筛选${n}`, phone: '13812345678' }],
+    summary: `驾驶舱筛选测试 ${n}`,
+    ...(o.assignedBy ? { assignedBy: o.assignedBy } : {}),
+  });
   const id = (await post('/api/v1/petitions', 'reception1', body).expect(201)).body.id as string;
   if (!o.unit) return id;
   await post(`/api/v1/petitions/${id}/route`, 'office1', { mode: o.assignedBy ? 'assign' : 'transfer', unitCode: o.unit }).expect(200);
@@ -81,18 +87,19 @@ async function expectCard(title: string, r: Rate) {
 
 /** The ranking table shows the breakdown by unit, 待转送 left out, in the API's order. */
 async function expectRanking(b: Breakdown) {
-  const expected = b.items.filter((i) => i.key !== 'unassigned').map((i) => [UNITS[i.key], String(i.received), String(i.closed), rateText(i.rates.onTimeClosure), rateText(i.rates.resolution), rateText(i.rates.satisfaction)]);
+  const expected = b.items
+    .filter((i) => i.key !== 'unassigned')
+    .map((i) => [UNITS[i.key], String(i.received), String(i.closed), rateText(i.rates.onTimeClosure), rateText(i.rates.resolution), rateText(i.rates.satisfaction)]);
   await pwExpect(rankingRows()).toHaveCount(expected.length);
-  await pwExpect
-    .poll(() => rankingRows().evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent?.trim()))))
-    .toEqual(expected);
+  await pwExpect.poll(() => rankingRows().evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent?.trim())))).toEqual(expected);
 }
 
 /** Every report request since `mark` carried these filters (and no other). */
 function expectSentWith(mark: number, filters: Record<string, string>) {
   const reports = sent.slice(mark).filter((u) => /\/reports\/(summary|breakdown|cases)$/.test(u.pathname));
   const keys = ['unitCode', 'authority', 'channel', 'purpose', 'category'];
-  for (const u of reports) expect([u.pathname + u.search, Object.fromEntries(keys.filter((k) => u.searchParams.has(k)).map((k) => [k, u.searchParams.get(k)]))]).toEqual([u.pathname + u.search, filters]);
+  for (const u of reports)
+    expect([u.pathname + u.search, Object.fromEntries(keys.filter((k) => u.searchParams.has(k)).map((k) => [k, u.searchParams.get(k)]))]).toEqual([u.pathname + u.search, filters]);
   return reports;
 }
 
@@ -232,7 +239,10 @@ describe('领导驾驶舱: filters and the unit ranking', () => {
     await field('内容分类').click();
     const tree = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
     await field('内容分类').fill('物业管理');
-    await tree.locator('.ant-select-tree-node-content-wrapper').filter({ hasText: /^物业管理$/ }).click();
+    await tree
+      .locator('.ant-select-tree-node-content-wrapper')
+      .filter({ hasText: /^物业管理$/ })
+      .click();
     await pwExpect(tree).toHaveCount(0);
     const property = await summaryOf({ category: 'urban-rural-construction.property-management' });
     expect(property.received.cases).toBe(1);

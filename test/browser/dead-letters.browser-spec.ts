@@ -24,7 +24,7 @@ beforeAll(async () => {
   tokens = await seedOffice(t);
   db = t.platform.services.find((s) => s.name === 'deadline')!.app.get(DataSource);
   for (const n of [1, 2]) {
-    const petitioners = [{ name: `申请人${n}`, idNumber: idNumberOf(`45030219800301${String(n).padStart(3, "0")}`), phone: '13812345678' }];
+    const petitioners = [{ name: `申请人${n}`, idNumber: idNumberOf(`45030219800301${String(n).padStart(3, '0')}`), phone: '13812345678' }];
     const id = (await t.http().post('/api/v1/petitions').set(bearer(tokens.reception1)).send(walkIn({ petitioners })).expect(201)).body.id as string;
     let rows: { facts: string }[] = [];
     for (let i = 0; i < 200 && !rows.length; i++) {

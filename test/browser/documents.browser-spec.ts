@@ -19,7 +19,12 @@ let tokens: Record<string, string>;
 beforeAll(async () => {
   t = await startTestPlatform();
   tokens = await seedOffice(t);
-  const reg = await t.http().post('/api/v1/petitions').set(bearer(tokens.reception1)).send(walkIn({ petitioners: [{ name: '王五', idNumber: '45030219800101122X', phone: '13812345678', address: '阳和街道幸福小区 3 栋' }] })).expect(201);
+  const reg = await t
+    .http()
+    .post('/api/v1/petitions')
+    .set(bearer(tokens.reception1))
+    .send(walkIn({ petitioners: [{ name: '王五', idNumber: '45030219800101122X', phone: '13812345678', address: '阳和街道幸福小区 3 栋' }] }))
+    .expect(201);
   caseId = reg.body.id;
   await t.http().post(`/api/v1/petitions/${caseId}/route`).set(bearer(tokens.office1)).send({ mode: 'transfer', unitCode: 'housing' }).expect(200);
   await t.http().post(`/api/v1/petitions/${caseId}/accept`).set(bearer(tokens.housing1)).send({}).expect(200);
@@ -71,7 +76,8 @@ describe('the case page’s documents (文书)', () => {
   });
 
   it('已送达 records the acceptance notice served (today, 直接送达): the list and the timeline say so, and the deadline to tell the petitioner is met', async () => {
-    const notice = async () => (await t.http().get(`/api/v1/petitions/${caseId}`).set(bearer(tokens.housing1)).expect(200)).body.deadlines.find((d: { kind: string }) => d.kind === 'acceptance-notice');
+    const notice = async () =>
+      (await t.http().get(`/api/v1/petitions/${caseId}`).set(bearer(tokens.housing1)).expect(200)).body.deadlines.find((d: { kind: string }) => d.kind === 'acceptance-notice');
     expect((await notice()).state).toBe('pending');
     const panel = page.locator('.panel').filter({ has: page.getByRole('heading', { name: '文书' }) });
     const group = panel.getByRole('group', { name: '信访事项受理告知书' });

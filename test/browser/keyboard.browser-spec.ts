@@ -58,9 +58,11 @@ it('a clerk registers a letter without touching the mouse', async () => {
   const number = page.getByLabel('信访编号');
   await pwExpect(number).toHaveText(/^XF\d{8}[0-9A-F]{8}$/);
   await screen(page, '22-reception-keyboard');
-  const found = await t.http().get(`/api/v1/petitions?trackingNo=${(await number.textContent())!.trim()}`).set({ Authorization: `Bearer ${tokens.admin}` });
+  const found = await t
+    .http()
+    .get(`/api/v1/petitions?trackingNo=${(await number.textContent())!.trim()}`)
+    .set({ Authorization: `Bearer ${tokens.admin}` });
   expect(found.body.items[0]).toMatchObject({ channel: 'letter', purpose: 'suggestion', summary: '河道垃圾长期无人清理' });
   expect(found.body.items[0].category.split('.')[0]).toBe('environment');
   expect(problemsOf(page)).toEqual([]);
 });
-

@@ -171,7 +171,8 @@ describe('信访查询 on a PC (1366×768)', () => {
 
 describe('信访查询 on a phone (375×667)', () => {
   it('fits the screen (nothing wider than it) and does the same', async () => {
-    const reg = (await staff('/api/v1/petitions', 'reception1', walkIn({ petitioners: [{ name: '黎秀英', idNumber: idNumberOf('45030219780301004') }], summary: '小区路灯损坏多日未修' })).expect(201)).body;
+    const reg = (await staff('/api/v1/petitions', 'reception1', walkIn({ petitioners: [{ name: '黎秀英', idNumber: idNumberOf('45030219780301004') }], summary: '小区路灯损坏多日未修' })).expect(201))
+      .body;
     await handle(reg.id);
     const { page, context } = await newPage(browser, t.platform.url, PHONE);
     const fits = async () => expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);

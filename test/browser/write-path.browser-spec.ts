@@ -63,7 +63,17 @@ describe('a registration the case view does not show yet, in the browser', () =>
     const trackingNo = (await page.getByLabel('信访编号').textContent())!.trim();
     // Once the read model has applied it (what 稍后 asks the clerk to wait for), the case opens.
     const href = (await page.getByRole('link', { name: '查看案件' }).getAttribute('href'))!;
-    await pwExpect.poll(async () => (await t.http().get(`/api/v1${href.replace('/cases/', '/petitions/')}`).set(bearer(tokens.office1))).status).toBe(200);
+    await pwExpect
+      .poll(
+        async () =>
+          (
+            await t
+              .http()
+              .get(`/api/v1${href.replace('/cases/', '/petitions/')}`)
+              .set(bearer(tokens.office1))
+          ).status,
+      )
+      .toBe(200);
     await page.getByRole('link', { name: '查看案件' }).click();
     await pwExpect(page).toHaveURL(/\/cases\/[0-9a-f-]{36}$/);
     await pwExpect(page.getByText(trackingNo).first()).toBeVisible();

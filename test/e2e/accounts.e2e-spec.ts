@@ -49,14 +49,30 @@ describe('accounts', () => {
   const signIn = (username: string, password: string) => t.http().post('/api/v1/auth/login').send({ username, password });
   const users = async () => (await t.http().get('/api/v1/users').set(as('admin')).expect(200)).body as AdminUser[];
   const userRow = async (username: string) => (await gatewayDb().query('SELECT * FROM gw_user WHERE username = ?', [username]))[0] as { passwordHash: string; tokenVersion: number } | undefined;
-  const createUser = (username: string, password: string, roles = ['office']) =>
-    t.http().post('/api/v1/users').set(as('admin')).send({ username, password, displayName: '测试用户', roles });
+  const createUser = (username: string, password: string, roles = ['office']) => t.http().post('/api/v1/users').set(as('admin')).send({ username, password, displayName: '测试用户', roles });
   const works = (token: string) => t.http().get('/api/v1/petitions').set(bearer(token));
   const events = async (query: Record<string, string | number> = {}) =>
-    (await t.http().get('/api/v1/admin/security-events').query({ pageSize: 200, ...query }).set(as('admin')).expect(200)).body as { items: SecurityEvent[]; total: number };
+    (
+      await t
+        .http()
+        .get('/api/v1/admin/security-events')
+        .query({ pageSize: 200, ...query })
+        .set(as('admin'))
+        .expect(200)
+    ).body as { items: SecurityEvent[]; total: number };
 
   beforeAll(async () => {
-    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => (stdout.push(...String(chunk).replace(ANSI, '').split('\n').filter((l) => l.trim())), true));
+    jest.spyOn(process.stdout, 'write').mockImplementation(
+      (chunk: unknown) => (
+        stdout.push(
+          ...String(chunk)
+            .replace(ANSI, '')
+            .split('\n')
+            .filter((l) => l.trim()),
+        ),
+        true
+      ),
+    );
     // Throttling has its own platform below; here it must not get in the way of the many logins.
     t = await startTestPlatform({ LOG_LEVEL: 'log', LOGIN_RATE_PER_USERNAME: '1000', LOGIN_RATE_PER_ADDRESS: '1000' });
     tk = await seedOffice(t);
@@ -109,7 +125,15 @@ describe('accounts', () => {
 
   describe('behind an ingress (TRUST_PROXY): the client address is the one the trusted proxy forwards', () => {
     const attempts = (p: TestPlatform, from: string, n: number) =>
-      Promise.all(Array.from({ length: n }, (_, i) => p.http().post('/api/v1/auth/login').set('X-Forwarded-For', from).send({ username: `nobody${from}${i}`, password: 'wrong-password-1' })));
+      Promise.all(
+        Array.from({ length: n }, (_, i) =>
+          p
+            .http()
+            .post('/api/v1/auth/login')
+            .set('X-Forwarded-For', from)
+            .send({ username: `nobody${from}${i}`, password: 'wrong-password-1' }),
+        ),
+      );
 
     it('TRUST_PROXY=loopback: each forwarded client has its own allowance', async () => {
       const p = await startTestPlatform({ LOGIN_RATE_PER_ADDRESS: '3', TRUST_PROXY: 'loopback' });
@@ -403,7 +427,8 @@ describe('accounts', () => {
     });
 
     it('holds refused logins, lockouts, 403s, lookups, exports and account changes, with who, whom, from where and when', async () => {
-      const has = (event: string, fields: Partial<SecurityEvent> & { detail?: object } = {}) => expect(all).toContainEqual(expect.objectContaining({ event, ...fields, ...(fields.detail ? { detail: expect.objectContaining(fields.detail) } : {}) }));
+      const has = (event: string, fields: Partial<SecurityEvent> & { detail?: object } = {}) =>
+        expect(all).toContainEqual(expect.objectContaining({ event, ...fields, ...(fields.detail ? { detail: expect.objectContaining(fields.detail) } : {}) }));
       has('login-failed', { actor: null, target: 'lock1', detail: { reason: 'bad-password' } });
       has('login-failed', { target: null, detail: { reason: 'unknown-user' } });
       has('account-locked', { target: 'lock1' });

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  ACTION_ROLES, applyAction, CASE_ACTIONS, decide, mayAct, rolesFor, TRANSITIONS, type CaseAction, type CaseSnapshot,
-} from '#libs/regulation';
+import { ACTION_ROLES, applyAction, CASE_ACTIONS, decide, mayAct, rolesFor, TRANSITIONS, type CaseAction, type CaseSnapshot } from '#libs/regulation';
 import { bearer, seedOffice, startTestPlatform, walkIn, type TestPlatform } from '../support/embedded.js';
 
 /**
@@ -96,7 +94,14 @@ describe('every action with its 403 / 409 / 422, from the state machine and the 
   async function caseIn(state: Reachable): Promise<string> {
     n++;
     requests++;
-    const id = (await t.http().post('/api/v1/petitions').set(bearer(tk.reception1)).send(walkIn({ petitioners: [{ name: `表${n}` }] })).expect(201)).body.id as string;
+    const id = (
+      await t
+        .http()
+        .post('/api/v1/petitions')
+        .set(bearer(tk.reception1))
+        .send(walkIn({ petitioners: [{ name: `表${n}` }] }))
+        .expect(201)
+    ).body.id as string;
     let s: CaseSnapshot = { status: 'registered', reviewed: false, extensionDaysUsed: 0 };
     let unit: string | null = null;
     for (const a of state.path) {
@@ -138,10 +143,11 @@ describe('every action with its 403 / 409 / 422, from the state machine and the 
 
     const unitBound = ACTION_ROLES[action].some((g) => g.ownUnit);
     // Only where the table binds the action to the case's unit.
-    if (unitBound) it('403 WRONG_UNIT for a handler of another unit', async () => {
-      const res = await act(shared.get(from.label)!, action, 'labour1').expect(403);
-      expect(res.body.code).toBe('WRONG_UNIT');
-    });
+    if (unitBound)
+      it('403 WRONG_UNIT for a handler of another unit', async () => {
+        const res = await act(shared.get(from.label)!, action, 'labour1').expect(403);
+        expect(res.body.code).toBe('WRONG_UNIT');
+      });
 
     // A state the machine refuses, on a case the granted user may read (routed to its unit where that matters).
     const refused = STATES.find((s) => {
@@ -161,12 +167,13 @@ describe('every action with its 403 / 409 / 422, from the state machine and the 
       return !d.ok && d.code === 'REGULATION';
     });
     // Only where some reachable state has the regulation forbid it.
-    if (forbidden) it(`422 REGULATION where the regulation forbids it (${forbidden?.label ?? 'nowhere'}), citing the article`, async () => {
-      const body = action === 'extend' ? { ...BODY.extend, days: 30 } : BODY[action];
-      const res = await act(shared.get(forbidden!.label)!, action, actorFor(action, forbidden!.snapshot, forbidden!.unit), body).expect(422);
-      expect(res.body.code).toBe('REGULATION');
-      expect(res.body.message).toMatch(/第[一二三四五六七八九十]+条/);
-    });
+    if (forbidden)
+      it(`422 REGULATION where the regulation forbids it (${forbidden?.label ?? 'nowhere'}), citing the article`, async () => {
+        const body = action === 'extend' ? { ...BODY.extend, days: 30 } : BODY[action];
+        const res = await act(shared.get(forbidden!.label)!, action, actorFor(action, forbidden!.snapshot, forbidden!.unit), body).expect(422);
+        expect(res.body.code).toBe('REGULATION');
+        expect(res.body.message).toMatch(/第[一二三四五六七八九十]+条/);
+      });
   });
 
   it('for a case in each reachable state, every user’s allowedActions are exactly the actions that succeed for them', async () => {

@@ -22,7 +22,12 @@ describe('admin endpoints refuse everyone but the administrator', () => {
   afterAll(() => t.stop());
 
   it.each(NON_ADMINS.map((u) => [u]))('refuses %s to create a user (403), and no user is created', async (who) => {
-    const res = await t.http().post('/api/v1/users').set(bearer(tokens[who])).send(newUser(`by-${who}`)).expect(403);
+    const res = await t
+      .http()
+      .post('/api/v1/users')
+      .set(bearer(tokens[who]))
+      .send(newUser(`by-${who}`))
+      .expect(403);
     expect(res.body.statusCode).toBe(403);
     expect((await users()).map((u) => u.username)).not.toContain(`by-${who}`);
   });
@@ -34,7 +39,12 @@ describe('admin endpoints refuse everyone but the administrator', () => {
   });
 
   it.each(NON_ADMINS.map((u) => [u]))('refuses %s to create a unit (403), and no unit is created', async (who) => {
-    const res = await t.http().post('/api/v1/units').set(bearer(tokens[who])).send(newUnit(`by-${who}`)).expect(403);
+    const res = await t
+      .http()
+      .post('/api/v1/units')
+      .set(bearer(tokens[who]))
+      .send(newUnit(`by-${who}`))
+      .expect(403);
     expect(res.body.statusCode).toBe(403);
     expect((await units()).map((u) => u.code)).not.toContain(`by-${who}`);
   });

@@ -15,7 +15,17 @@ describe('report breakdown', () => {
   async function paperCase(o: { received: string; category: string; channel?: string; unit?: string; accepted?: string; closed?: string; assignedBy?: object }) {
     n++;
     const id = (
-      await post('/api/v1/petitions', 'admin', walkIn({ receivedAt: `${o.received}T10:00:00+08:00`, category: o.category, channel: o.channel ?? 'visit', petitioners: [{ name: `分组${n}` }], ...(o.assignedBy ? { assignedBy: o.assignedBy } : {}) })).expect(201)
+      await post(
+        '/api/v1/petitions',
+        'admin',
+        walkIn({
+          receivedAt: `${o.received}T10:00:00+08:00`,
+          category: o.category,
+          channel: o.channel ?? 'visit',
+          petitioners: [{ name: `分组${n}` }],
+          ...(o.assignedBy ? { assignedBy: o.assignedBy } : {}),
+        }),
+      ).expect(201)
     ).body.id;
     if (!o.unit) return id;
     await post(`/api/v1/petitions/${id}/route`, 'admin', { mode: 'transfer', unitCode: o.unit, at: `${o.received}T15:00:00+08:00` }).expect(200);

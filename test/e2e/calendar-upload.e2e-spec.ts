@@ -7,7 +7,13 @@ import { EXAMPLE_NOTICE_2027 } from '../../apps/gateway/src/calendar.js';
 type Deadline = { kind: string; dueAt: string | null; lastDay: string | null; state: string; basis: string; revision: number; withheld?: boolean; awaitsCalendarYear?: number };
 type Entry = { type: string; at: string; actor: string | null; detail?: Record<string, unknown> };
 type YearView = { year: number; source: string; notice: string | null; holidays: string[]; workdays: string[]; loadedBy: string | null; loadedAt: string | null; result: Result | null };
-type Result = { computed: number; moved: number; timersArmed: number; casesRecomputed: number; cases: { caseId: string; deadlines: { kind: string; change: string; lastDay: string; previousLastDay: string | null }[] }[] };
+type Result = {
+  computed: number;
+  moved: number;
+  timersArmed: number;
+  casesRecomputed: number;
+  cases: { caseId: string; deadlines: { kind: string; change: string; lastDay: string; previousLastDay: string | null }[] }[];
+};
 
 /**
  * The office loads the 2027 State Council notice through the admin API while the platform runs
@@ -113,7 +119,13 @@ describe('loading a year’s holiday notice through the admin API', () => {
     const list = await years();
     expect(list.years).toContain(2027);
     const y2027 = list.items.find((i) => i.year === 2027)!;
-    expect(y2027).toMatchObject({ source: 'uploaded', loadedBy: 'admin', loadedAt: loaded.loadedAt, holidays: [...EXAMPLE_NOTICE_2027.holidays].sort(), workdays: [...EXAMPLE_NOTICE_2027.workdays].sort() });
+    expect(y2027).toMatchObject({
+      source: 'uploaded',
+      loadedBy: 'admin',
+      loadedAt: loaded.loadedAt,
+      holidays: [...EXAMPLE_NOTICE_2027.holidays].sort(),
+      workdays: [...EXAMPLE_NOTICE_2027.workdays].sort(),
+    });
     expect(y2027.result).toMatchObject({ computed: r.computed, moved: 0 });
     expect(list.items.find((i) => i.year === 2026)).toMatchObject({ source: 'bundled', loadedBy: null });
   });

@@ -81,15 +81,20 @@ describe('a planted bad case is contained to itself', () => {
   it('reporting: an impossible date in the facts, records that do not parse, a sealed value that does not open', async () => {
     const good = await register();
     await route(good.id).expect(200);
-    const [badDate, badExtra, badPii, badTimeline] = [await register({ assignedBy: { authority: 'central', reference: '国信转〔2026〕1号', feedbackDueAt: `${year + 1}-01-20` }, backlog: true }), await register(), await register(), await register()];
+    const [badDate, badExtra, badPii, badTimeline] = [
+      await register({ assignedBy: { authority: 'central', reference: '国信转〔2026〕1号', feedbackDueAt: `${year + 1}-01-20` }, backlog: true }),
+      await register(),
+      await register(),
+      await register(),
+    ];
     for (const c of [badDate, badExtra]) await route(c.id).expect(200);
 
     // The original bug: 2024-02-30 in the facts the deadlines are computed from.
     const [{ facts }] = read<{ facts: string }>('reporting', 'SELECT facts FROM rpt_case WHERE id = ?', badDate.id);
     const planted = (JSON.parse(facts) as Record<string, unknown>[]).map((f) => (f.type === 'registered' ? { ...f, feedbackDueDate: '2024-02-30' } : f));
     plant('reporting', 'UPDATE rpt_case SET facts = ? WHERE id = ?', JSON.stringify(planted), badDate.id);
-    plant('reporting', "UPDATE rpt_case SET extra = '{\"evaluation\": ' WHERE id = ?", badExtra.id);
-    plant('reporting', "UPDATE rpt_case SET petitioners = '[{\"name\":\"x\",\"idNumber\":\"pii:v1:zz:AAAAAAAAAAAAAAAA:AAAA:AAAAAAAAAAAAAAAAAAAAAA\"}]' WHERE id = ?", badPii.id);
+    plant('reporting', 'UPDATE rpt_case SET extra = \'{"evaluation": \' WHERE id = ?', badExtra.id);
+    plant('reporting', 'UPDATE rpt_case SET petitioners = \'[{"name":"x","idNumber":"pii:v1:zz:AAAAAAAAAAAAAAAA:AAAA:AAAAAAAAAAAAAAAAAAAAAA"}]\' WHERE id = ?', badPii.id);
     plant('reporting', "UPDATE rpt_case SET timeline = 'not json' WHERE id = ?", badTimeline.id);
     // The reports read columns the projection derives from the history as each event arrives: the
     // next event of the case meets the planted date (as an event carrying it would) and marks the case.
@@ -100,7 +105,12 @@ describe('a planted bad case is contained to itself', () => {
     // The lists show every case, the planted ones with their marker, in every order and filter.
     const all = (await get('/api/v1/petitions', 'office1', { pageSize: 200 }).expect(200)).body;
     const byId = new Map(all.items.map((i: { id: string }) => [i.id, i]));
-    const marked = (c: { id: string; trackingNo: string }) => ({ id: c.id, trackingNo: c.trackingNo, renderError: { code: 'CASE_DATA_INVALID', message: expect.stringContaining(c.trackingNo) }, nextDeadline: null });
+    const marked = (c: { id: string; trackingNo: string }) => ({
+      id: c.id,
+      trackingNo: c.trackingNo,
+      renderError: { code: 'CASE_DATA_INVALID', message: expect.stringContaining(c.trackingNo) },
+      nextDeadline: null,
+    });
     for (const c of [badDate, badExtra, badTimeline]) expect(byId.get(c.id)).toMatchObject(marked(c));
     // A sealed value no key opens is shown as such, to the administrator too; the rest of the case as usual.
     expect(byId.get(badPii.id)).toMatchObject({ renderError: null });
@@ -114,7 +124,14 @@ describe('a planted bad case is contained to itself', () => {
 
     // The case page answers with what the columns hold, the marker, and no actions.
     const page = (await get(`/api/v1/petitions/${badDate.id}`, 'office1').expect(200)).body;
-    expect(page).toMatchObject({ id: badDate.id, status: 'routed', unitCode: 'housing', deadlines: [], allowedActions: [], renderError: { code: 'CASE_DATA_INVALID', detail: expect.stringContaining('2024-02-30') } });
+    expect(page).toMatchObject({
+      id: badDate.id,
+      status: 'routed',
+      unitCode: 'housing',
+      deadlines: [],
+      allowedActions: [],
+      renderError: { code: 'CASE_DATA_INVALID', detail: expect.stringContaining('2024-02-30') },
+    });
     expect((await get(`/api/v1/petitions/${badPii.id}`, 'admin').expect(200)).body).toMatchObject({ petitioners: [{ name: 'x', idNumber: '[无法解密]' }], renderError: null });
     expect((await get(`/api/v1/petitions/${badTimeline.id}`, 'office1').expect(200)).body).toMatchObject({ timeline: [], renderError: { code: 'CASE_DATA_INVALID' } });
     expect((await get(`/api/v1/petitions/${good.id}`, 'office1').expect(200)).body).toMatchObject({ renderError: null, allowedActions: ['decline', 'supervise'] });
@@ -151,7 +168,7 @@ describe('a planted bad case is contained to itself', () => {
     // assignment: a state no machine knows, in the row the routing is decided from.
     plant('assignment', "UPDATE assignment_case SET status = 'bogus' WHERE id = ?", toRoute.id);
     // closure: the history its windows are computed from does not parse.
-    plant('closure', "UPDATE closure_case SET facts = '[{\"type\":' WHERE id = ?", toClose.id);
+    plant('closure', 'UPDATE closure_case SET facts = \'[{"type":\' WHERE id = ?', toClose.id);
     // deadline: the facts the deadline service recomputes from do not parse.
     plant('deadline', "UPDATE deadline_case SET facts = '{' WHERE caseId = ?", toAccept.id);
     const beforeClose = read('closure', 'SELECT * FROM closure_case WHERE id = ?', toClose.id);
@@ -177,10 +194,18 @@ describe('a planted bad case is contained to itself', () => {
 
   it('intake: a petitioner row whose sealed values do not open; registrations and the person search go on', async () => {
     const c = await register();
-    plant('intake', "UPDATE intake_petitioner SET idNumber = 'pii:v1:zz:AAAAAAAAAAAAAAAA:AAAA:AAAAAAAAAAAAAAAAAAAAAA', phone = 'pii:v1:zz:AAAAAAAAAAAAAAAA:AAAA:AAAAAAAAAAAAAAAAAAAAAA' WHERE caseId = ?", c.id);
+    plant(
+      'intake',
+      "UPDATE intake_petitioner SET idNumber = 'pii:v1:zz:AAAAAAAAAAAAAAAA:AAAA:AAAAAAAAAAAAAAAAAAAAAA', phone = 'pii:v1:zz:AAAAAAAAAAAAAAAA:AAAA:AAAAAAAAAAAAAAAAAAAAAA' WHERE caseId = ?",
+      c.id,
+    );
     plant('intake', "UPDATE intake_case SET receivedAt = 'garbage' WHERE id = ?", c.id);
     // The same person again: found by the blind index, joins the case as a repeat contact.
-    const again = (await post('/api/v1/petitions', 'reception1', walkIn({ petitioners: [{ name: `隔离${n}`, idNumber: idNumberOf(`4503021982030${String(1000 + n).slice(-4)}`), phone: '13812345678' }] })).expect(200)).body;
+    const again = (
+      await post('/api/v1/petitions', 'reception1', walkIn({ petitioners: [{ name: `隔离${n}`, idNumber: idNumberOf(`4503021982030${String(1000 + n).slice(-4)}`), phone: '13812345678' }] })).expect(
+        200,
+      )
+    ).body;
     expect(again.id).toBe(c.id);
     const found = (await get('/api/v1/petitioners/cases', 'reception1', { idNumber: idNumberOf(`4503021982030${String(1000 + n).slice(-4)}`) }).expect(200)).body;
     expect(found.items.map((i: { id: string }) => i.id)).toContain(c.id);

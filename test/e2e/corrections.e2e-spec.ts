@@ -18,7 +18,8 @@ describe('admin corrections: back-dated acts in order, flagged and audited', () 
     const d = new Date(Date.now() + 8 * 3_600_000 - days * 86_400_000).toISOString().slice(0, 10);
     return `${d}T${time}+08:00`;
   };
-  const timelineOf = async (id: string) => (await get(`/api/v1/petitions/${id}`, 'office1').expect(200)).body.timeline as { type: string; at: string; actor: string; enteredAt?: string; correction?: boolean }[];
+  const timelineOf = async (id: string) =>
+    (await get(`/api/v1/petitions/${id}`, 'office1').expect(200)).body.timeline as { type: string; at: string; actor: string; enteredAt?: string; correction?: boolean }[];
 
   beforeAll(async () => {
     t = await startTestPlatform();
@@ -69,7 +70,11 @@ describe('admin corrections: back-dated acts in order, flagged and audited', () 
     expect(by('supervised')).toMatchObject({ actor: 'admin', correction: true });
     expect(by('supervised')).not.toHaveProperty('enteredAt');
 
-    const log = (await get('/api/v1/admin/security-events', 'admin', { event: 'case-correction', pageSize: 200 }).expect(200)).body.items as { actor: string; target: string; detail: Record<string, unknown> }[];
+    const log = (await get('/api/v1/admin/security-events', 'admin', { event: 'case-correction', pageSize: 200 }).expect(200)).body.items as {
+      actor: string;
+      target: string;
+      detail: Record<string, unknown>;
+    }[];
     const mine = log.filter((e) => e.target === `petitions/${reg.id}`);
     expect(mine.map((e) => [e.actor, e.detail.action, e.detail.at]).sort()).toEqual(
       [

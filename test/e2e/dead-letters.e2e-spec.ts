@@ -18,7 +18,15 @@ describe('dead letters: listed for the administrator, replayed after a fix, or d
   let n = 0;
   const as = (who: string) => bearer(tk[who]);
   const post = (path: string, who: string, body: object = {}) => t.http().post(path).set(as(who)).send(body);
-  const list = async (status?: string) => (await t.http().get('/api/v1/admin/dead-letters').query(status ? { status } : {}).set(as('admin')).expect(200)).body;
+  const list = async (status?: string) =>
+    (
+      await t
+        .http()
+        .get('/api/v1/admin/dead-letters')
+        .query(status ? { status } : {})
+        .set(as('admin'))
+        .expect(200)
+    ).body;
   const sql = <T = Record<string, unknown>[]>(q: string, params: unknown[] = []) => exclusive(deadlineDb, () => deadlineDb.query(q, params)) as Promise<T>;
   const kinds = async (caseId: string) => (await sql<{ kind: string }[]>('SELECT kind FROM deadline WHERE caseId = ? ORDER BY kind', [caseId])).map((r) => r.kind);
 

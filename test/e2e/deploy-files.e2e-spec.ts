@@ -40,7 +40,11 @@ describe('docker compose: refuses the .env.example secrets', () => {
   const example = envFile(read('.env.example'));
 
   it('has exactly the expected secrets marked change-me in .env.example', () => {
-    expect(Object.keys(example).filter((k) => example[k].startsWith('change-me')).sort()).toEqual([...SECRETS].sort());
+    expect(
+      Object.keys(example)
+        .filter((k) => example[k].startsWith('change-me'))
+        .sort(),
+    ).toEqual([...SECRETS].sort());
   });
 
   it('exits non-zero with one Chinese line per example value, naming the variable, never the value', () => {
@@ -104,8 +108,17 @@ describe('docker compose: refuses the .env.example secrets', () => {
     expect(dockerfile).toMatch(/^COPY \.env\.example \.\/$/m);
     expect(dockerfile).toMatch(/^COPY deploy\/docker\/check-env\.mjs \.\/deploy\/docker\/$/m);
     // .dockerignore: the last rule matching a path decides (a leading ! re-includes).
-    const rules = read('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
-    const glob = (pattern: string) => new RegExp(`^${pattern.replace(/^\*\*\//, '(?:.*/)?').replace(/\./g, '\\.').replace(/\*/g, '[^/]*')}$`);
+    const rules = read('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('#'));
+    const glob = (pattern: string) =>
+      new RegExp(
+        `^${pattern
+          .replace(/^\*\*\//, '(?:.*/)?')
+          .replace(/\./g, '\\.')
+          .replace(/\*/g, '[^/]*')}$`,
+      );
     const included = (path: string) => {
       let inc = true;
       for (const r of rules) {
@@ -190,12 +203,19 @@ describe('kubernetes manifests', () => {
 
 describe('nest-cli.json (monorepo mode)', () => {
   const cli = JSON.parse(read('nest-cli.json'));
-  const appsWithMain = readdirSync(join(root, 'apps')).filter((a) => existsSync(join(root, 'apps', a, 'src/main.ts'))).sort();
-  const libsWithIndex = readdirSync(join(root, 'libs')).filter((l) => existsSync(join(root, 'libs', l, 'src/index.ts'))).sort();
+  const appsWithMain = readdirSync(join(root, 'apps'))
+    .filter((a) => existsSync(join(root, 'apps', a, 'src/main.ts')))
+    .sort();
+  const libsWithIndex = readdirSync(join(root, 'libs'))
+    .filter((l) => existsSync(join(root, 'libs', l, 'src/index.ts')))
+    .sort();
 
   it('lists exactly the apps with src/main.ts and the libs with src/index.ts, built by tsc into dist/', () => {
     expect(cli.monorepo).toBe(true);
-    const of = (type: string) => Object.keys(cli.projects).filter((k) => cli.projects[k].type === type).sort();
+    const of = (type: string) =>
+      Object.keys(cli.projects)
+        .filter((k) => cli.projects[k].type === type)
+        .sort();
     expect(of('application')).toEqual(appsWithMain);
     expect(of('library')).toEqual(libsWithIndex);
     expect(Object.keys(cli.projects)).toHaveLength(appsWithMain.length + libsWithIndex.length);
@@ -239,7 +259,32 @@ describe('Grafana dashboard', () => {
     'nodejs_eventloop_lag_seconds',
   ];
   const allowed = new Set([...plain, ...histograms.flatMap((h) => [`${h}_bucket`, `${h}_sum`, `${h}_count`])]);
-  const PROMQL = new Set(['sum', 'max', 'min', 'avg', 'count', 'by', 'without', 'rate', 'irate', 'increase', 'histogram_quantile', 'topk', 'bottomk', 'clamp_min', 'clamp_max', 'and', 'or', 'unless', 'on', 'ignoring', 'group_left', 'group_right', 'offset', 'bool']);
+  const PROMQL = new Set([
+    'sum',
+    'max',
+    'min',
+    'avg',
+    'count',
+    'by',
+    'without',
+    'rate',
+    'irate',
+    'increase',
+    'histogram_quantile',
+    'topk',
+    'bottomk',
+    'clamp_min',
+    'clamp_max',
+    'and',
+    'or',
+    'unless',
+    'on',
+    'ignoring',
+    'group_left',
+    'group_right',
+    'offset',
+    'bool',
+  ]);
 
   /** The metric names an expression reads: identifiers outside label matchers, ranges, groupings and strings. */
   function metricsOf(expr: string): string[] {

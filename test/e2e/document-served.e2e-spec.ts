@@ -73,7 +73,12 @@ describe('documents served on the petitioner (已送达)', () => {
     const item = (await documents(onTime)).find((d: { kind: string }) => d.kind === 'acceptance-notice');
     expect(item.served).toEqual({ on: '2024-08-06', method: 'post', methodName: '邮寄送达', by: 'admin', at: '2024-08-06T09:30:00+08:00' });
     const entry = (await view(onTime)).timeline.find((e: { type: string }) => e.type === 'document-served');
-    expect(entry).toMatchObject({ type: 'document-served', at: '2024-08-06T09:30:00+08:00', actor: 'admin', detail: { kind: 'acceptance-notice', number: item.number, servedOn: '2024-08-06', method: 'post' } });
+    expect(entry).toMatchObject({
+      type: 'document-served',
+      at: '2024-08-06T09:30:00+08:00',
+      actor: 'admin',
+      detail: { kind: 'acceptance-notice', number: item.number, servedOn: '2024-08-06', method: 'post' },
+    });
     const again = await serve(onTime, 'acceptance-notice', 'admin', { servedOn: '2024-08-07', method: 'post' }).expect(409);
     expect(again.body.message).toContain('已于 2024-08-06 登记送达');
   });

@@ -20,7 +20,14 @@ const bytes = (res: NodeJS.ReadableStream, done: (e: Error | null, b: Buffer) =>
   res.on('end', () => done(null, Buffer.concat(chunks)));
 };
 
-const decode = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;|&apos;/g, "'").replace(/&#96;/g, '`').replace(/&amp;/g, '&');
+const decode = (s: string) =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;|&apos;/g, "'")
+    .replace(/&#96;/g, '`')
+    .replace(/&amp;/g, '&');
 
 /** The text of a .docx as Word shows it: word/document.xml, one line per paragraph. */
 async function docxText(file: Buffer): Promise<string> {
@@ -34,7 +41,13 @@ async function docxText(file: Buffer): Promise<string> {
 }
 
 /** The text of the HTML page, tags taken away. */
-const htmlText = (html: string) => decode(html.replace(/<br>/g, '\n').replace(/<style>[^]*?<\/style>/, '').replace(/<[^>]+>/g, '\n')).replace(/\n+/g, '\n');
+const htmlText = (html: string) =>
+  decode(
+    html
+      .replace(/<br>/g, '\n')
+      .replace(/<style>[^]*?<\/style>/, '')
+      .replace(/<[^>]+>/g, '\n'),
+  ).replace(/\n+/g, '\n');
 
 /** The Chinese file name of a Content-Disposition (RFC 5987 filename*). */
 const fileNameOf = (cd: string) => decodeURIComponent(/filename\*=UTF-8''([^;]+)/.exec(cd)![1]);
@@ -49,7 +62,13 @@ describe('documents (文书) rendered from the case', () => {
 
   /** One document in one format, as `who`: its text (docx unzipped, html without tags) and the answer. */
   async function render(id: string, kind: string, format: 'docx' | 'html', who = 'office1'): Promise<{ text: string; res: Res; number: string }> {
-    const res = (await t.http().get(`/api/v1/petitions/${id}/documents/${kind}`).query({ format }).set(as(who)).buffer(true).parse(bytes as never)) as unknown as Res & { body: Buffer };
+    const res = (await t
+      .http()
+      .get(`/api/v1/petitions/${id}/documents/${kind}`)
+      .query({ format })
+      .set(as(who))
+      .buffer(true)
+      .parse(bytes as never)) as unknown as Res & { body: Buffer };
     expect([kind, format, res.status]).toEqual([kind, format, 200]);
     const text = format === 'docx' ? await docxText(res.body) : htmlText(res.body.toString('utf8'));
     if (format === 'html') expect(res.body.toString('utf8')).not.toMatch(/<script/i);
@@ -122,7 +141,8 @@ describe('documents (文书) rendered from the case', () => {
     const r = await renderBoth(main.id, 'receipt', '信访事项登记回执', main.trackingNo, 'reception1');
     expect(r).toMatchObject({ number: '〔2024〕1号', issuer: '信访工作机构', date: '二〇二四年八月一日' });
     for (const text of [r.docx, r.html]) {
-      for (const s of ['信访工作机构', '王五', '45030219800101122X', '13812345678', '阳和街道幸福小区 3 栋', main.trackingNo, '二〇二四年八月一日', '第二十二条', '（至二〇二四年八月十六日止）']) expect([s, text.includes(s)]).toEqual([s, true]);
+      for (const s of ['信访工作机构', '王五', '45030219800101122X', '13812345678', '阳和街道幸福小区 3 栋', main.trackingNo, '二〇二四年八月一日', '第二十二条', '（至二〇二四年八月十六日止）'])
+        expect([s, text.includes(s)]).toEqual([s, true]);
     }
   });
 
@@ -132,7 +152,8 @@ describe('documents (文书) rendered from the case', () => {
     const r = await renderBoth(main.id, 'acceptance-notice', '信访事项受理告知书', main.trackingNo, 'housing1');
     expect(r).toMatchObject({ number: '〔2024〕1号', issuer: '住房和城乡建设局', date: '二〇二四年八月五日' });
     for (const text of [r.docx, r.html]) {
-      for (const s of ['住房和城乡建设局', '45030219800101122X', '二〇二四年八月五日', '自受理之日起60日内（至二〇二四年十月四日止）办结', '第三十四条']) expect([s, text.includes(s)]).toEqual([s, true]);
+      for (const s of ['住房和城乡建设局', '45030219800101122X', '二〇二四年八月五日', '自受理之日起60日内（至二〇二四年十月四日止）办结', '第三十四条'])
+        expect([s, text.includes(s)]).toEqual([s, true]);
     }
   });
 
@@ -140,7 +161,8 @@ describe('documents (文书) rendered from the case', () => {
     const r = await renderBoth(main.id, 'extension-notice', '信访事项延期办理告知书', main.trackingNo, 'housing1');
     expect(r).toMatchObject({ number: '〔2024〕1号', issuer: '住房和城乡建设局', date: '二〇二四年八月二十日' });
     for (const text of [r.docx, r.html]) {
-      for (const s of ['住房和城乡建设局', '王五', '延长15日', '需现场核查并协调多个部门', '住建局局长 陈明', '至二〇二四年十月十九日止', '二〇二四年八月二十日']) expect([s, text.includes(s)]).toEqual([s, true]);
+      for (const s of ['住房和城乡建设局', '王五', '延长15日', '需现场核查并协调多个部门', '住建局局长 陈明', '至二〇二四年十月十九日止', '二〇二四年八月二十日'])
+        expect([s, text.includes(s)]).toEqual([s, true]);
     }
   });
 
@@ -158,7 +180,8 @@ describe('documents (文书) rendered from the case', () => {
         '二〇二四年九月二日',
         '如不服本处理意见，可自收到本意见书之日起30日内（至二〇二四年十月八日止）向原办理机关、单位的上一级机关、单位申请复查（《信访工作条例》第三十五条）。',
         '已顺延至节假日后的第一日',
-      ]) expect([s, text.includes(s)]).toEqual([s, true]);
+      ])
+        expect([s, text.includes(s)]).toEqual([s, true]);
       // the opinion in force since is the review's: not this document's
       expect(text).not.toContain('经复查');
     }
@@ -171,7 +194,18 @@ describe('documents (文书) rendered from the case', () => {
     // back-dated by the administrator, who has no unit: the petition office issues
     expect(review).toMatchObject({ number: '〔2024〕1号', issuer: '信访工作机构', date: '二〇二四年十月十五日' });
     for (const text of [review.docx, review.html]) {
-      for (const s of ['信访工作机构', '王五', '45030219800101122X', '经复查，原处理意见认定事实清楚，予以维持。', '二〇二四年十月十五日', '二〇二四年九月二十日提出复查请求', '（至二〇二四年十一月十四日止）', '申请复核', '第三十六条']) expect([s, text.includes(s)]).toEqual([s, true]);
+      for (const s of [
+        '信访工作机构',
+        '王五',
+        '45030219800101122X',
+        '经复查，原处理意见认定事实清楚，予以维持。',
+        '二〇二四年十月十五日',
+        '二〇二四年九月二十日提出复查请求',
+        '（至二〇二四年十一月十四日止）',
+        '申请复核',
+        '第三十六条',
+      ])
+        expect([s, text.includes(s)]).toEqual([s, true]);
     }
     const final = await renderBoth(main.id, 're-review-opinion', '信访事项复核意见书', main.trackingNo);
     expect(final).toMatchObject({ number: '〔2024〕1号', issuer: '信访工作机构', date: '二〇二四年十一月二十日' });
@@ -212,26 +246,39 @@ describe('documents (文书) rendered from the case', () => {
 
   it('rendering again keeps the number; two cases of one unit and kind are 1 and 2', async () => {
     expect((await render(main.id, 'acceptance-notice', 'docx', 'admin')).number).toBe('〔2024〕1号');
-    const other = await post('/api/v1/petitions', 'reception1', walkIn({ receivedAt: '2024-08-10T10:00:00+08:00', petitioners: [{ name: '孙八', idNumber: idNumberOf('45030219750505123') }], category: 'labour-social-security' })).expect(201);
+    const other = await post(
+      '/api/v1/petitions',
+      'reception1',
+      walkIn({ receivedAt: '2024-08-10T10:00:00+08:00', petitioners: [{ name: '孙八', idNumber: idNumberOf('45030219750505123') }], category: 'labour-social-security' }),
+    ).expect(201);
     await post(`/api/v1/petitions/${other.body.id}/route`, 'admin', { mode: 'transfer', unitCode: 'housing', at: '2024-08-11T10:00:00+08:00' }).expect(200);
     await post(`/api/v1/petitions/${other.body.id}/accept`, 'admin', { at: '2024-08-12T10:00:00+08:00' }).expect(200);
     const second = await render(other.body.id, 'acceptance-notice', 'docx', 'housing1');
     expect(second.number).toBe('〔2024〕2号');
     expect(second.text).toContain('孙八');
     // the receipts of two new cases rendered at once: the next two numbers, one each
-    const ids = await Promise.all(['甲', '乙'].map(async (n) => (await post('/api/v1/petitions', 'reception1', walkIn({ receivedAt: '2024-12-02T10:00:00+08:00', petitioners: [{ name: `钱${n}` }], summary: `事项${n}` })).expect(201)).body.id));
+    const ids = await Promise.all(
+      ['甲', '乙'].map(
+        async (n) => (await post('/api/v1/petitions', 'reception1', walkIn({ receivedAt: '2024-12-02T10:00:00+08:00', petitioners: [{ name: `钱${n}` }], summary: `事项${n}` })).expect(201)).body.id,
+      ),
+    );
     const numbers = await Promise.all(ids.map((id) => render(id, 'receipt', 'html').then((r) => r.number)));
     expect(numbers.sort()).toEqual(['〔2024〕2号', '〔2024〕3号']);
   });
 
   it('a declined case: the 不予受理告知书 from the petition office (the administrator who declined has no unit), with the article; no handling opinion (409 naming the state)', async () => {
-    const reg = await post('/api/v1/petitions', 'reception1', walkIn({ receivedAt: '2024-10-09T10:00:00+08:00', petitioners: [{ name: '赵六', idNumber: idNumberOf('45030219900101123'), phone: '13907712345' }], category: 'politics-law' })).expect(201);
+    const reg = await post(
+      '/api/v1/petitions',
+      'reception1',
+      walkIn({ receivedAt: '2024-10-09T10:00:00+08:00', petitioners: [{ name: '赵六', idNumber: idNumberOf('45030219900101123'), phone: '13907712345' }], category: 'politics-law' }),
+    ).expect(201);
     await post(`/api/v1/petitions/${reg.body.id}/decline`, 'admin', { reason: 'out-of-scope', note: '请依法向人民法院提起诉讼', at: '2024-10-10T10:00:00+08:00' }).expect(200);
     // issued by whoever declined: the administrator has no unit, the petition office issues
     const r = await renderBoth(reg.body.id, 'decline-notice', '信访事项不予受理告知书', reg.body.trackingNo, 'office2');
     expect(r).toMatchObject({ number: '〔2024〕1号', issuer: '信访工作机构', date: '二〇二四年十月十日' });
     for (const text of [r.docx, r.html]) {
-      for (const s of ['信访工作机构', '赵六', idNumberOf('45030219900101123'), '13907712345', '二〇二四年十月十日', '本机关决定不予受理', '请依法向人民法院提起诉讼', '第二十三条']) expect([s, text.includes(s)]).toEqual([s, true]);
+      for (const s of ['信访工作机构', '赵六', idNumberOf('45030219900101123'), '13907712345', '二〇二四年十月十日', '本机关决定不予受理', '请依法向人民法院提起诉讼', '第二十三条'])
+        expect([s, text.includes(s)]).toEqual([s, true]);
     }
     const refused = await t.http().get(`/api/v1/petitions/${reg.body.id}/documents/handling-opinion`).query({ format: 'docx' }).set(as('office1')).expect(409);
     expect(refused.body).toMatchObject({ statusCode: 409, code: 'CASE_STATE', message: '该案件当前状态为「不予受理」，尚未办结，没有书面处理意见，不能出具「信访事项处理意见书」' });
@@ -264,7 +311,8 @@ describe('documents (文书) rendered from the case', () => {
       return `${[...d.slice(0, 4)].map((x) => digits[Number(x)]).join('')}年${small(Number(d.slice(5, 7)))}月${small(Number(d.slice(8, 10)))}日`;
     };
     for (const text of [r.docx, r.html]) {
-      for (const s of ['人力资源和社会保障局：', '阳和县信访局', '周九', idNumberOf('45030219850303123'), '请于三日内反馈办理进展', `书面告知信访人受理情况的期限至${chinese(due)}止`, '第二十三条']) expect([s, text.includes(s)]).toEqual([s, true]);
+      for (const s of ['人力资源和社会保障局：', '阳和县信访局', '周九', idNumberOf('45030219850303123'), '请于三日内反馈办理进展', `书面告知信访人受理情况的期限至${chinese(due)}止`, '第二十三条'])
+        expect([s, text.includes(s)]).toEqual([s, true]);
     }
   });
 

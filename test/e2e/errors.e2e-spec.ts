@@ -35,7 +35,12 @@ describe('errors in the users’ language', () => {
   });
 
   it('400 for an unknown field, a bad enum value, a body that is not JSON', async () => {
-    const unknown = await t.http().post('/api/v1/petitions').set(as('reception1')).send(walkIn({ colour: 'red', channel: 'pigeon' })).expect(400);
+    const unknown = await t
+      .http()
+      .post('/api/v1/petitions')
+      .set(as('reception1'))
+      .send(walkIn({ colour: 'red', channel: 'pigeon' }))
+      .expect(400);
     const by = Object.fromEntries(unknown.body.details.map((d: { field: string; messages: string[] }) => [d.field, d.messages]));
     expect(by.colour).toEqual(['不接受字段 colour']);
     expect(by.channel[0]).toMatch(/^来源渠道取值无效，可选值：visit、letter/);
@@ -55,7 +60,14 @@ describe('errors in the users’ language', () => {
     const res = await t.http().post('/api/v1/units').set(as('office1')).send({ code: 'x', name: '某局' }).expect(403);
     expectBody(res.body, 403, 'FORBIDDEN');
     expect(res.body.message).toContain('系统管理员');
-    const id = (await t.http().post('/api/v1/petitions').set(as('reception1')).send(walkIn({ petitioners: [{ name: '补录' }] })).expect(201)).body.id;
+    const id = (
+      await t
+        .http()
+        .post('/api/v1/petitions')
+        .set(as('reception1'))
+        .send(walkIn({ petitioners: [{ name: '补录' }] }))
+        .expect(201)
+    ).body.id;
     const at = await t.http().post(`/api/v1/petitions/${id}/route`).set(as('office1')).send({ mode: 'transfer', unitCode: 'housing', at: '2024-01-01T10:00:00+08:00' }).expect(403);
     expect(at.body).toMatchObject({ code: 'FORBIDDEN', message: '只有系统管理员可以补录行为时间（at）' });
   });
@@ -68,11 +80,26 @@ describe('errors in the users’ language', () => {
   it('409 DUPLICATE for a unit or user that exists; 400 for a handler without a unit', async () => {
     const unit = await t.http().post('/api/v1/units').set(as('admin')).send({ code: 'housing', name: '住建局' }).expect(409);
     expect(unit.body).toMatchObject({ code: 'DUPLICATE', message: '单位代码 housing 已存在' });
-    const user = await t.http().post('/api/v1/users').set(as('admin')).send({ username: 'office1', password: 'long-enough', displayName: '重复', roles: ['office'] }).expect(409);
+    const user = await t
+      .http()
+      .post('/api/v1/users')
+      .set(as('admin'))
+      .send({ username: 'office1', password: 'long-enough', displayName: '重复', roles: ['office'] })
+      .expect(409);
     expect(user.body).toMatchObject({ code: 'DUPLICATE', message: '用户名 office1 已存在' });
-    const handler = await t.http().post('/api/v1/users').set(as('admin')).send({ username: 'nounit', password: 'long-enough', displayName: '无单位', roles: ['handler'] }).expect(400);
+    const handler = await t
+      .http()
+      .post('/api/v1/users')
+      .set(as('admin'))
+      .send({ username: 'nounit', password: 'long-enough', displayName: '无单位', roles: ['handler'] })
+      .expect(400);
     expect(handler.body).toMatchObject({ code: 'FIELD_INVALID', details: [{ field: 'unitCode', messages: ['责任单位经办人必须填写所属单位'] }] });
-    const short = await t.http().post('/api/v1/users').set(as('admin')).send({ username: 'shorty', password: 'short', displayName: '短', roles: ['office'] }).expect(400);
+    const short = await t
+      .http()
+      .post('/api/v1/users')
+      .set(as('admin'))
+      .send({ username: 'shorty', password: 'short', displayName: '短', roles: ['office'] })
+      .expect(400);
     expect(short.body.details[0]).toEqual({ field: 'password', messages: ['密码不得少于 10 个字符'] });
   });
 });

@@ -38,7 +38,10 @@ describe('health: liveness and readiness', () => {
     // Public: it names the dependency, not the driver's error.
     expect(res.body.details.error).toEqual({ closure: { status: 'down', message: 'database' } });
     // The service's own answer (its internal port in distributed mode) has the reason.
-    expect(await closure.api.queries.health({}, null)).toMatchObject({ status: 'down', checks: { database: { status: 'down', message: expect.stringContaining('not open') }, broker: { status: 'up' } } });
+    expect(await closure.api.queries.health({}, null)).toMatchObject({
+      status: 'down',
+      checks: { database: { status: 'down', message: expect.stringContaining('not open') }, broker: { status: 'up' } },
+    });
     expect(Object.keys(res.body.details.info).sort()).toEqual(['assignment', 'database', 'deadline', 'intake', 'reporting']);
     // Liveness does not depend on it: restarting the process would not bring the database back.
     await t.http().get('/api/v1/health/live').expect(200);

@@ -12,9 +12,26 @@ describe('HTTP security', () => {
     tk = await seedOffice(t);
     // Unit names are typed by people: an administrator (or whoever got the account) names units like formulas.
     for (const [i, name] of EVIL.entries()) {
-      await t.http().post('/api/v1/units').set(bearer(tk.admin)).send({ code: `evil${i}`, name }).expect(201);
-      const id = (await t.http().post('/api/v1/petitions').set(bearer(tk.admin)).send(walkIn({ receivedAt: '2025-03-03T10:00:00+08:00', petitioners: [{ name: `来访人${i}` }], summary: `事项${i}` })).expect(201)).body.id;
-      await t.http().post(`/api/v1/petitions/${id}/route`).set(bearer(tk.admin)).send({ mode: 'transfer', unitCode: `evil${i}`, at: '2025-03-04T10:00:00+08:00' }).expect(200);
+      await t
+        .http()
+        .post('/api/v1/units')
+        .set(bearer(tk.admin))
+        .send({ code: `evil${i}`, name })
+        .expect(201);
+      const id = (
+        await t
+          .http()
+          .post('/api/v1/petitions')
+          .set(bearer(tk.admin))
+          .send(walkIn({ receivedAt: '2025-03-03T10:00:00+08:00', petitioners: [{ name: `来访人${i}` }], summary: `事项${i}` }))
+          .expect(201)
+      ).body.id;
+      await t
+        .http()
+        .post(`/api/v1/petitions/${id}/route`)
+        .set(bearer(tk.admin))
+        .send({ mode: 'transfer', unitCode: `evil${i}`, at: '2025-03-04T10:00:00+08:00' })
+        .expect(200);
     }
   }, 60000);
   afterAll(() => t.stop());
@@ -61,7 +78,11 @@ describe('HTTP security', () => {
     const ok = await t.http().post('/api/v1/petitions').set(bearer(tk.reception1)).send(body).expect(201);
     expect(ok.body.petitioners).toHaveLength(500);
     const before = (await t.http().get('/api/v1/petitions').set(bearer(tk.office1)).expect(200)).body.total;
-    const tooBig = await t.http().post('/api/v1/petitions').set(bearer(tk.reception1)).send(walkIn({ content: '诉'.repeat(400_000) }));
+    const tooBig = await t
+      .http()
+      .post('/api/v1/petitions')
+      .set(bearer(tk.reception1))
+      .send(walkIn({ content: '诉'.repeat(400_000) }));
     expect(tooBig.status).toBe(413);
     expect(tooBig.body.message).toMatch(/[\u4e00-\u9fa5]/);
     expect((await t.http().get('/api/v1/petitions').set(bearer(tk.office1)).expect(200)).body.total).toBe(before);
@@ -74,7 +95,10 @@ describe('HTTP security', () => {
     expect(unitLines).toContain(`责任单位（信访事项较多的单位）,"'=HYPERLINK(""http://evil.example/"",""点此"")",1`);
     for (const name of EVIL.slice(1)) expect(unitLines).toContain(`责任单位（信访事项较多的单位）,'${name},1`);
     // No cell of the file starts with a formula character, quoted or not.
-    for (const line of csv.text.replace(/^\uFEFF/, '').split('\r\n').filter(Boolean)) {
+    for (const line of csv.text
+      .replace(/^\uFEFF/, '')
+      .split('\r\n')
+      .filter(Boolean)) {
       expect(line).not.toMatch(/(^|,)"?[=+\-@]/);
     }
 

@@ -229,13 +229,27 @@ describe('Idempotency-Key on POST', () => {
   });
 
   it('documents the header on every POST that takes it, and not on the token routes', async () => {
-    const doc = (await t.http().get('/api/docs-json').expect(200)).body as { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; responses: Record<string, unknown> }>> };
+    const doc = (await t.http().get('/api/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; responses: Record<string, unknown> }>>;
+    };
     const posts = Object.entries(doc.paths).flatMap(([path, ops]) => (ops.post ? [{ path, op: ops.post }] : []));
     const takes = (p: { op: { parameters?: { name: string; in: string }[] } }) => (p.op.parameters ?? []).some((x) => x.name === 'Idempotency-Key' && x.in === 'header');
     // …nor the public door (信访查询): no token, no user to scope a key to.
-    expect(posts.filter((p) => !takes(p)).map((p) => p.path).sort()).toEqual([
-      '/api/v1/admin/timer-queue/session', '/api/v1/auth/login', '/api/v1/auth/logout', '/api/v1/auth/password', '/api/v1/auth/refresh',
-      '/api/v1/public/evaluate', '/api/v1/public/re-review-request', '/api/v1/public/review-request', '/api/v1/public/track',
+    expect(
+      posts
+        .filter((p) => !takes(p))
+        .map((p) => p.path)
+        .sort(),
+    ).toEqual([
+      '/api/v1/admin/timer-queue/session',
+      '/api/v1/auth/login',
+      '/api/v1/auth/logout',
+      '/api/v1/auth/password',
+      '/api/v1/auth/refresh',
+      '/api/v1/public/evaluate',
+      '/api/v1/public/re-review-request',
+      '/api/v1/public/review-request',
+      '/api/v1/public/track',
     ]);
     expect(posts.filter(takes).length).toBeGreaterThan(15);
     for (const p of posts.filter(takes)) for (const s of ['400', '409', '422']) expect({ path: p.path, s, documented: s in p.op.responses }).toEqual({ path: p.path, s, documented: true });

@@ -21,8 +21,7 @@ describe('input validation at the door and in the commands', () => {
   const get = (path: string, who: string, query: Record<string, unknown> = {}) => t.http().get(path).set(as(who)).query(query);
   let n = 0;
   /** A registration of a new person (no repeat of an earlier case). */
-  const fresh = (overrides: Record<string, unknown> = {}, petitioner: Record<string, unknown> = {}) =>
-    walkIn({ petitioners: [{ name: `验证${++n}`, ...petitioner }], ...overrides });
+  const fresh = (overrides: Record<string, unknown> = {}, petitioner: Record<string, unknown> = {}) => walkIn({ petitioners: [{ name: `验证${++n}`, ...petitioner }], ...overrides });
 
   /** What a refused request must leave as it was. */
   async function written() {
@@ -244,10 +243,20 @@ describe('input validation at the door and in the commands', () => {
     const id = (await post('/api/v1/petitions', 'reception1', fresh()).expect(201)).body.id as string;
     const before = await written();
     const caseBefore = await caseState(id);
-    const fieldOf = (e: unknown) => (e as { status: number; details: { field: string; messages: string[] }[] });
-    const refusedBy = async (p: Promise<unknown>) => fieldOf(await p.then(() => { throw new Error('accepted'); }, (e: unknown) => e));
+    const fieldOf = (e: unknown) => e as { status: number; details: { field: string; messages: string[] }[] };
+    const refusedBy = async (p: Promise<unknown>) =>
+      fieldOf(
+        await p.then(
+          () => {
+            throw new Error('accepted');
+          },
+          (e: unknown) => e,
+        ),
+      );
 
-    const reg = await refusedBy(serviceCommand(t, 'intake', 'register-petition')({ actor: reception, body: fresh({ assignedBy: { authority: 'central', reference: '中交1号', feedbackDueAt: '2024-02-30' } }) }));
+    const reg = await refusedBy(
+      serviceCommand(t, 'intake', 'register-petition')({ actor: reception, body: fresh({ assignedBy: { authority: 'central', reference: '中交1号', feedbackDueAt: '2024-02-30' } }) }),
+    );
     expect(reg).toMatchObject({ status: 400, details: [{ field: 'assignedBy.feedbackDueAt', messages: ['反馈期限不是真实存在的日期：2024-02-30'] }] });
     const late = await refusedBy(serviceCommand(t, 'intake', 'register-petition')({ actor: reception, body: fresh({ receivedAt: 'yesterday' }) }));
     expect(late).toMatchObject({ status: 400, details: [{ field: 'receivedAt', messages: ['收信/来访时间不是有效的时间'] }] });

@@ -20,7 +20,12 @@ describe('every instant in the office offset', () => {
   const answers: { where: string; body: unknown }[] = [];
   const as = (who: string) => bearer(tk[who]);
   const post = async (path: string, who: string, body: object = {}) => {
-    const res = await t.http().post(path).set(as(who)).send(body).expect((r) => expect(r.status).toBeLessThan(300));
+    const res = await t
+      .http()
+      .post(path)
+      .set(as(who))
+      .send(body)
+      .expect((r) => expect(r.status).toBeLessThan(300));
     answers.push({ where: `POST ${path}`, body: res.body });
     return res.body;
   };
@@ -99,7 +104,12 @@ describe('every instant in the office offset', () => {
   it('two feedback dates, both kept: the authority’s (owed upward) and the unit’s, which may not be later (422); the backlog answers to the authority’s', async () => {
     const inDays = (k: number) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() + k * 86_400_000));
     const id = await register({ assignedBy: { authority: 'central', reference: '国信交〔2026〕6号', feedbackDueAt: inDays(17) } });
-    const late = await t.http().post(`/api/v1/petitions/${id}/route`).set(as('office1')).send({ mode: 'assign', unitCode: 'housing', feedbackDueAt: inDays(22) }).expect(422);
+    const late = await t
+      .http()
+      .post(`/api/v1/petitions/${id}/route`)
+      .set(as('office1'))
+      .send({ mode: 'assign', unitCode: 'housing', feedbackDueAt: inDays(22) })
+      .expect(422);
     expect(late.body).toMatchObject({ code: 'REGULATION', message: expect.stringContaining(`不得晚于上级交办机关要求的反馈期限（${inDays(17)}）`), details: [{ field: 'feedbackDueAt' }] });
     expect((await get(`/api/v1/petitions/${id}`, 'office1')).status).toBe('registered'); // nothing written
     const routed = await post(`/api/v1/petitions/${id}/route`, 'office1', { mode: 'assign', unitCode: 'housing', feedbackDueAt: inDays(12) });

@@ -15,7 +15,9 @@ describe('case lifecycle', () => {
   /** A fresh case of a fresh petitioner, optionally routed to housing and accepted there. */
   async function newCase(stage: 'registered' | 'routed' | 'accepted' | 'closed' = 'registered', extra: Record<string, unknown> = {}): Promise<string> {
     n++;
-    const id = (await post('/api/v1/petitions', 'reception1', walkIn({ petitioners: [{ name: `申请人${n}`, idNumber: idNumberOf(`4503021980010${String(1000 + n).slice(-4)}`) }], ...extra })).expect(201)).body.id;
+    const id = (
+      await post('/api/v1/petitions', 'reception1', walkIn({ petitioners: [{ name: `申请人${n}`, idNumber: idNumberOf(`4503021980010${String(1000 + n).slice(-4)}`) }], ...extra })).expect(201)
+    ).body.id;
     if (stage === 'registered') return id;
     await post(`/api/v1/petitions/${id}/route`, 'office1', { mode: 'transfer', unitCode: 'housing' }).expect(200);
     if (stage === 'routed') return id;

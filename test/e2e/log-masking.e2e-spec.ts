@@ -42,7 +42,12 @@ describe('personal data in logs', () => {
   let t: TestPlatform;
   let tokens: Record<string, string>;
 
-  const capture = (chunk: unknown) => lines.push(...String(chunk).split('\n').filter((l) => l.trim()));
+  const capture = (chunk: unknown) =>
+    lines.push(
+      ...String(chunk)
+        .split('\n')
+        .filter((l) => l.trim()),
+    );
   const waitFor = async (what: string, check: () => boolean, timeoutMs = 15000) => {
     for (const until = Date.now() + timeoutMs; !check(); await new Promise((r) => setTimeout(r, 20))) if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
   };
@@ -108,9 +113,7 @@ describe('personal data in logs', () => {
   });
 
   it('logs a handler that fails on an event carrying petitioner data, attempt by attempt, then its dead letter', async () => {
-    await dataSourceOf('reporting').query(
-      `CREATE TRIGGER refuse_case BEFORE INSERT ON rpt_case BEGIN SELECT RAISE(ABORT, 'projection rejected: ${ID18} ' || NEW.petitioners); END`,
-    );
+    await dataSourceOf('reporting').query(`CREATE TRIGGER refuse_case BEFORE INSERT ON rpt_case BEGIN SELECT RAISE(ABORT, 'projection rejected: ${ID18} ' || NEW.petitioners); END`);
     const event = createEvent('case.registered', newId(), registeredPayload(), { username: 'reception1' }, new Date());
     const dead = t.platform.bus.messages(CASE_EVENTS_DLT).length;
     await t.platform.bus.publish([{ topic: CASE_EVENTS_TOPIC, key: event.caseId, value: encodeEvent(event) }]);

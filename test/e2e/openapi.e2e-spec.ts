@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import 'reflect-metadata';
 import { IS_PUBLIC, ROLES_KEY } from '#libs/auth';
-import {
-  AdminController, AuthController, HealthController, PetitionersController, PetitionsController, ReceptionSessionsController, ReportsController,
-} from '../../apps/gateway/src/controllers.js';
+import { AdminController, AuthController, HealthController, PetitionersController, PetitionsController, ReceptionSessionsController, ReportsController } from '../../apps/gateway/src/controllers.js';
 import { CalendarController } from '../../apps/gateway/src/calendar.js';
 import { DeadLettersController } from '../../apps/gateway/src/dead-letters.js';
 import { TimerQueueController } from '../../apps/gateway/src/timer-queue.js';
@@ -30,7 +28,15 @@ type Doc = { paths: Record<string, Record<string, Op>>; components: { schemas: R
 
 const CONTROLLERS: Record<string, Function> = {
   CalendarController,
-  HealthController, AuthController, AdminController, PetitionsController, PetitionersController, ReceptionSessionsController, ReportsController, DeadLettersController, TimerQueueController,
+  HealthController,
+  AuthController,
+  AdminController,
+  PetitionsController,
+  PetitionersController,
+  ReceptionSessionsController,
+  ReportsController,
+  DeadLettersController,
+  TimerQueueController,
   PublicTrackController,
   DocumentsController,
 };
@@ -156,7 +162,13 @@ describe('OpenAPI document', () => {
     const anonymous = await t.http().get('/api/v1/petitions').expect(401);
     expect(anonymous.body).toEqual(documented('/api/v1/petitions', 'get', 401));
 
-    const huge = await t.http().post('/api/v1/petitions').set(bearer(admin)).set('content-type', 'application/json').send(JSON.stringify({ content: 'x'.repeat(1_100_000) })).expect(413);
+    const huge = await t
+      .http()
+      .post('/api/v1/petitions')
+      .set(bearer(admin))
+      .set('content-type', 'application/json')
+      .send(JSON.stringify({ content: 'x'.repeat(1_100_000) }))
+      .expect(413);
     const ex413 = documented('/api/v1/petitions', 'post', 413);
     expect(keys(huge.body)).toEqual(keys(ex413));
     expect(huge.body).toMatchObject({ statusCode: 413, error: ex413.error, code: ex413.code, message: ex413.message });
@@ -237,7 +249,12 @@ describe('OpenAPI document', () => {
     await send('PetitionsController_object', b);
     await send('PetitionsController_decline', b);
     // The public door (信访查询) on a fourth case, with the tracking number and query code its registration answered.
-    const d = await t.http().post('/api/v1/petitions').set(bearer(tokens.reception1)).send({ channel: 'visit', petitioners: [{ name: '孙八' }], purpose: 'appeal', category: 'urban-rural-construction', summary: '小区路灯损坏', content: '反映小区路灯损坏多日未修。' }).expect(201);
+    const d = await t
+      .http()
+      .post('/api/v1/petitions')
+      .set(bearer(tokens.reception1))
+      .send({ channel: 'visit', petitioners: [{ name: '孙八' }], purpose: 'appeal', category: 'urban-rural-construction', summary: '小区路灯损坏', content: '反映小区路灯损坏多日未修。' })
+      .expect(201);
     const receipt = { trackingNo: d.body.trackingNo, queryCode: d.body.queryCode };
     await send('PublicTrackController_follow', {}, { replace: receipt });
     await t.http().post(`/api/v1/petitions/${d.body.id}/route`).set(bearer(tokens.office1)).send({ mode: 'transfer', unitCode: 'housing-bureau' }).expect(200);
@@ -265,7 +282,19 @@ describe('OpenAPI document', () => {
     await send('AuthController_logout', {}, { replace: { refreshToken: other.body.refreshToken } });
 
     // Every GET with the query examples it documents (a registered case for {id}), as the first role it names: 2xx, shaped as documented.
-    const open = await t.http().post('/api/v1/petitions').set(bearer(tokens.reception1)).send({ channel: 'phone', petitioners: [{ name: '钱七', phone: '13912345678' }], purpose: 'suggestion', category: 'technology', summary: '建议增设公交线路', content: '建议在新区增设一条公交线路。' }).expect(201);
+    const open = await t
+      .http()
+      .post('/api/v1/petitions')
+      .set(bearer(tokens.reception1))
+      .send({
+        channel: 'phone',
+        petitioners: [{ name: '钱七', phone: '13912345678' }],
+        purpose: 'suggestion',
+        category: 'technology',
+        summary: '建议增设公交线路',
+        content: '建议在新区增设一条公交线路。',
+      })
+      .expect(201);
     for (const o of ops.filter((x) => x.method === 'get')) {
       const guard = guardOf(o.op.operationId);
       const query: Record<string, unknown> = {};
@@ -277,7 +306,10 @@ describe('OpenAPI document', () => {
       }
       // {id}: the registered case; another path parameter: its example (a document kind the case has).
       const pathExample = (n: string) => (o.op.parameters ?? []).find((p) => p.in === 'path' && p.name === n) as { example?: unknown; schema?: { example?: unknown } } | undefined;
-      let req = t.http().get(o.path.replace(/\{(\w+)\}/g, (_, n: string) => (n === 'id' ? open.body.id : String(pathExample(n)?.example ?? pathExample(n)?.schema?.example)))).query(query);
+      let req = t
+        .http()
+        .get(o.path.replace(/\{(\w+)\}/g, (_, n: string) => (n === 'id' ? open.body.id : String(pathExample(n)?.example ?? pathExample(n)?.schema?.example))))
+        .query(query);
       if (!guard.public) req = req.set(bearer(userFor[guard.roles[0] ?? 'office']()));
       const res = await req;
       if (res.status < 200 || res.status >= 300) problems.push(`${name(o)} ${JSON.stringify(query)} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);

@@ -9,7 +9,11 @@ describe('person lookup', () => {
   const as = (who: string) => bearer(tk[who]);
   const post = (path: string, who: string, body: object = {}) => t.http().post(path).set(as(who)).send(body);
   const lookup = (who: string, query: Record<string, string>) => t.http().get('/api/v1/petitioners/cases').query(query).set(as(who));
-  const lookups = () => t.platform.services.find((s) => s.name === 'intake')!.app.get(DataSource).query('SELECT * FROM intake_person_lookup ORDER BY askedAt');
+  const lookups = () =>
+    t.platform.services
+      .find((s) => s.name === 'intake')!
+      .app.get(DataSource)
+      .query('SELECT * FROM intake_person_lookup ORDER BY askedAt');
   const person = { name: '孙八', idNumber: '45030219750505128X', phone: '13900001111' };
   let first: { id: string };
   let second: { id: string };

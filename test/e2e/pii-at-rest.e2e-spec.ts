@@ -29,10 +29,15 @@ function variants(value: string): string[] {
   const digits = value.replace(/\D/g, '');
   if (digits.length >= 7 && /^[\d\s()+-]+$/.test(value)) {
     out.add(digits);
-    if (/^1\d{10}$/.test(digits)) for (const v of [`+86${digits}`, `86${digits}`, `${digits.slice(0, 3)}-${digits.slice(3, 7)}-${digits.slice(7)}`, `${digits.slice(0, 3)} ${digits.slice(3, 7)} ${digits.slice(7)}`]) out.add(v);
+    if (/^1\d{10}$/.test(digits))
+      for (const v of [`+86${digits}`, `86${digits}`, `${digits.slice(0, 3)}-${digits.slice(3, 7)}-${digits.slice(7)}`, `${digits.slice(0, 3)} ${digits.slice(3, 7)} ${digits.slice(7)}`]) out.add(v);
   }
   if (/[\u0080-\uffff]/.test(value)) {
-    out.add(JSON.stringify(value).slice(1, -1).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+    out.add(
+      JSON.stringify(value)
+        .slice(1, -1)
+        .replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+    );
     // A distinctive part of an address (a careless split of the value would leave it).
     out.add(value.slice(-8));
   }
@@ -55,7 +60,8 @@ function clearValuesIn(dir: string): string[] {
   const found: string[] = [];
   for (const file of filesOf(dir)) {
     const bytes = readFileSync(file);
-    for (const n of needles) if (bytes.includes(n.utf8) || bytes.includes(n.utf16)) found.push(`${file.slice(dir.length + 1)}: ${maskIdNumber(n.value)} as "${n.form.length > 6 ? n.form.slice(0, 3) + '…' : '…'}"`);
+    for (const n of needles)
+      if (bytes.includes(n.utf8) || bytes.includes(n.utf16)) found.push(`${file.slice(dir.length + 1)}: ${maskIdNumber(n.value)} as "${n.form.length > 6 ? n.form.slice(0, 3) + '…' : '…'}"`);
   }
   return found;
 }
@@ -93,7 +99,13 @@ describe('personal data at rest (embedded)', () => {
     const today = new Date().toISOString().slice(0, 10);
     const session = (await post('/api/v1/reception-sessions', 'office1', { kind: 'leader-day', leader: '李副市长', date: today }).expect(201)).body;
     walkInCase = (await post('/api/v1/petitions', 'reception1', walkIn({ petitioners: [people[0]], receptionSessionId: session.id })).expect(201)).body.id;
-    groupCase = (await post('/api/v1/petitions', 'reception1', walkIn({ petitioners: people.slice(1), headcount: 6, category: 'land-resources.land-requisition', summary: '土地征收补偿款未到位', content: '路莫村村民集体反映征地补偿款至今未到位。' })).expect(201)).body.id;
+    groupCase = (
+      await post(
+        '/api/v1/petitions',
+        'reception1',
+        walkIn({ petitioners: people.slice(1), headcount: 6, category: 'land-resources.land-requisition', summary: '土地征收补偿款未到位', content: '路莫村村民集体反映征地补偿款至今未到位。' }),
+      ).expect(201)
+    ).body.id;
     letterCase = (await post('/api/v1/petitions', 'reception1', walkIn({ channel: 'letter', petitioners: [letterWriter], summary: '噪声扰民', content: '夜间施工噪声扰民。' })).expect(201)).body.id;
     // The same person on the same matter again: a repeat contact of the open case (the blind index finds it).
     const again = (await post('/api/v1/petitions', 'reception1', walkIn({ petitioners: [{ ...people[0], idNumber: people[0].idNumber.toLowerCase(), phone: '139 7701 2345' }] })).expect(200)).body;

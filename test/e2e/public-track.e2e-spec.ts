@@ -68,9 +68,24 @@ describe('the public door: a petitioner follows a case with its tracking number 
 
   it('follows the case through every step: the state in plain Chinese, the unit by name, the dates of each step, every deadline with its basis', async () => {
     let v = (await pub('track', creds())).body;
-    expect(v).toMatchObject({ trackingNo: main.trackingNo, status: 'registered', statusText: expect.stringContaining('已登记'), summary: '小区加装电梯补贴未发放', channel: '走访', unitName: null, opinion: null, canDo: [] });
+    expect(v).toMatchObject({
+      trackingNo: main.trackingNo,
+      status: 'registered',
+      statusText: expect.stringContaining('已登记'),
+      summary: '小区加装电梯补贴未发放',
+      channel: '走访',
+      unitName: null,
+      opinion: null,
+      canDo: [],
+    });
     expect(v.steps).toEqual([{ type: 'registered', title: '信访事项登记', at: expect.stringMatching(/\+08:00$/) }]);
-    expect(deadline(v, 'route')).toMatchObject({ title: '转送交办期限', state: 'pending', stateText: '进行中', lastDay: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), basis: expect.stringContaining('第二十二条') });
+    expect(deadline(v, 'route')).toMatchObject({
+      title: '转送交办期限',
+      state: 'pending',
+      stateText: '进行中',
+      lastDay: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      basis: expect.stringContaining('第二十二条'),
+    });
     // Case and spaces do not matter (the receipt is read out over the phone).
     expect((await pub('track', { trackingNo: ` ${main.trackingNo.toLowerCase()} `, queryCode: main.queryCode.toLowerCase().split('').join(' ') })).status).toBe(200);
 
@@ -146,7 +161,18 @@ describe('the public door: a petitioner follows a case with its tracking number 
     await staff(`/api/v1/petitions/${main.id}/re-review-opinion`, 'office1', { kind: 'procedural', outcome: 'not-support', opinion: '复核维持复查意见。' }).expect(200);
     v = (await pub('track', creds())).body;
     expect(v).toMatchObject({ status: 'final', statusText: expect.stringContaining('办理终结'), reReview: { opinion: { outcome: '不予支持', opinion: '复核维持复查意见。' } }, canDo: [] });
-    expect(v.steps.map((s: { type: string }) => s.type)).toEqual(['registered', 'routed', 'accepted', 'extended', 'closed', 'evaluated', 'review-requested', 'review-opinion', 're-review-requested', 're-review-opinion']);
+    expect(v.steps.map((s: { type: string }) => s.type)).toEqual([
+      'registered',
+      'routed',
+      'accepted',
+      'extended',
+      'closed',
+      'evaluated',
+      'review-requested',
+      'review-opinion',
+      're-review-requested',
+      're-review-opinion',
+    ]);
     for (const s of v.steps) expect(Object.keys(s).sort()).toEqual(['at', 'title', 'type']);
     const final = await pub('review-request', creds());
     expect(final.status).toBe(422);
@@ -154,7 +180,9 @@ describe('the public door: a petitioner follows a case with its tracking number 
   });
 
   it('is refused after the window, citing the article, and nothing is written (review Art. 35, rating Art. 21)', async () => {
-    const reg = await staff('/api/v1/petitions', 'admin', walkIn({ receivedAt: '2024-03-01T10:00:00+08:00', petitioners: [{ name: '逾期申请人', idNumber: idNumberOf('45030219660101006') }] })).expect(201);
+    const reg = await staff('/api/v1/petitions', 'admin', walkIn({ receivedAt: '2024-03-01T10:00:00+08:00', petitioners: [{ name: '逾期申请人', idNumber: idNumberOf('45030219660101006') }] })).expect(
+      201,
+    );
     const id = reg.body.id;
     await staff(`/api/v1/petitions/${id}/route`, 'admin', { mode: 'transfer', unitCode: 'housing', at: '2024-03-02T10:00:00+08:00' }).expect(200);
     await staff(`/api/v1/petitions/${id}/accept`, 'admin', { at: '2024-03-04T10:00:00+08:00' }).expect(200);
@@ -234,9 +262,32 @@ describe('the public door: a petitioner follows a case with its tracking number 
     const forbidden = [
       ...staffNames.filter((s) => s.length >= 2),
       ...people.flatMap((p) => [p.name, p.idNumber, p.phone, p.address, maskIdNumber(p.idNumber)!, maskPhone(p.phone)!]),
-      '逾期申请人', '锁定测试', '输错几次', '信访人本人',
+      '逾期申请人',
+      '锁定测试',
+      '输错几次',
+      '信访人本人',
     ];
-    const keys = ['actor', 'by', 'approvedBy', 'petitioners', 'petitioner', 'name', 'idNumber', 'phone', 'address', 'username', 'displayName', 'enteredBy', 'supervisions', 'note', 'petitionerNotice', 'content', 'timeline', 'correction', 'enteredAt'];
+    const keys = [
+      'actor',
+      'by',
+      'approvedBy',
+      'petitioners',
+      'petitioner',
+      'name',
+      'idNumber',
+      'phone',
+      'address',
+      'username',
+      'displayName',
+      'enteredBy',
+      'supervisions',
+      'note',
+      'petitionerNotice',
+      'content',
+      'timeline',
+      'correction',
+      'enteredAt',
+    ];
     const problems: string[] = [];
     for (const { what, res } of answers) {
       for (const leaf of leaves(res.body)) {
@@ -266,7 +317,14 @@ describe('the public door’s rate limit per client address', () => {
   it('allows PUBLIC_RATE_PER_ADDRESS requests per window to all public routes together, then 429 with Retry-After; the staff’s routes are not counted', async () => {
     const body = { trackingNo: 'XF20240101ABCDEF12', queryCode: '234567' };
     expect((await t.http().post('/api/v1/public/track').send(body)).status).toBe(404);
-    expect((await t.http().post('/api/v1/public/evaluate').send({ ...body, rating: 'satisfied' })).status).toBe(404);
+    expect(
+      (
+        await t
+          .http()
+          .post('/api/v1/public/evaluate')
+          .send({ ...body, rating: 'satisfied' })
+      ).status,
+    ).toBe(404);
     expect((await t.http().post('/api/v1/public/review-request').send({ trackingNo: 'bad' })).status).toBe(400);
     const over = await t.http().post('/api/v1/public/re-review-request').send(body);
     expect(over.status).toBe(429);
@@ -291,7 +349,12 @@ describe('the public door while the read model lags (its consumer held)', () => 
     const held = await holdReporting(t);
     let reg: { id: string; trackingNo: string; queryCode: string };
     try {
-      const res = await t.http().post('/api/v1/petitions').set(bearer(tk.reception1)).send(walkIn({ petitioners: [{ name: '稍后查询' }] })).expect(202);
+      const res = await t
+        .http()
+        .post('/api/v1/petitions')
+        .set(bearer(tk.reception1))
+        .send(walkIn({ petitioners: [{ name: '稍后查询' }] }))
+        .expect(202);
       reg = res.body;
       expect(reg.queryCode).toMatch(/^[2-9A-HJ-NP-Z]{6}$/);
       const early = await t.http().post('/api/v1/public/track').send({ trackingNo: reg.trackingNo, queryCode: reg.queryCode });
@@ -301,13 +364,20 @@ describe('the public door while the read model lags (its consumer held)', () => 
     } finally {
       await held.open();
     }
-    for (const [path, who, body] of [['route', 'office1', { mode: 'transfer', unitCode: 'housing' }], ['accept', 'housing1', {}], ['close', 'housing1', { kind: 'substantive', outcome: 'explain', opinion: '答复。' }]] as const) {
+    for (const [path, who, body] of [
+      ['route', 'office1', { mode: 'transfer', unitCode: 'housing' }],
+      ['accept', 'housing1', {}],
+      ['close', 'housing1', { kind: 'substantive', outcome: 'explain', opinion: '答复。' }],
+    ] as const) {
       await t.http().post(`/api/v1/petitions/${reg!.id}/${path}`).set(bearer(tk[who])).send(body).expect(200);
     }
     const again = await holdReporting(t);
     try {
       const rated = await t.http().post('/api/v1/public/evaluate').send({ trackingNo: reg!.trackingNo, queryCode: reg!.queryCode, rating: 'satisfied' });
-      expect({ status: rated.status, body: rated.body }).toEqual({ status: 202, body: { trackingNo: reg!.trackingNo, status: 'accepted-pending-view', message: '已提交，办理情况稍后更新，请稍后重新查询' } });
+      expect({ status: rated.status, body: rated.body }).toEqual({
+        status: 202,
+        body: { trackingNo: reg!.trackingNo, status: 'accepted-pending-view', message: '已提交，办理情况稍后更新，请稍后重新查询' },
+      });
     } finally {
       await again.open();
     }

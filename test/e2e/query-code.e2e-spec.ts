@@ -17,7 +17,11 @@ describe('the query code of a case', () => {
   let n = 0;
   const as = (who: string) => bearer(tk[who]);
   const register = (who = 'reception1', extra: Record<string, unknown> = {}) =>
-    t.http().post('/api/v1/petitions').set(as(who)).send(walkIn({ petitioners: [{ name: `查询码${++n}`, idNumber: idNumberOf(`4503021981020${String(1000 + n).slice(-4)}`) }], ...extra }));
+    t
+      .http()
+      .post('/api/v1/petitions')
+      .set(as(who))
+      .send(walkIn({ petitioners: [{ name: `查询码${++n}`, idNumber: idNumberOf(`4503021981020${String(1000 + n).slice(-4)}`) }], ...extra }));
   const track = (trackingNo: string, queryCode: string) => t.http().post('/api/v1/public/track').send({ trackingNo, queryCode });
 
   beforeAll(async () => {
@@ -34,8 +38,18 @@ describe('the query code of a case', () => {
       codes.add(res.body.queryCode);
     }
     expect(codes.size).toBe(8);
-    const first = await t.http().post('/api/v1/petitions').set(as('reception1')).send(walkIn({ petitioners: [{ name: '重复来访', idNumber: idNumberOf('45030219810202999') }] })).expect(201);
-    const again = await t.http().post('/api/v1/petitions').set(as('office1')).send(walkIn({ channel: 'phone', petitioners: [{ name: '重复来访', idNumber: idNumberOf('45030219810202999') }] })).expect(200);
+    const first = await t
+      .http()
+      .post('/api/v1/petitions')
+      .set(as('reception1'))
+      .send(walkIn({ petitioners: [{ name: '重复来访', idNumber: idNumberOf('45030219810202999') }] }))
+      .expect(201);
+    const again = await t
+      .http()
+      .post('/api/v1/petitions')
+      .set(as('office1'))
+      .send(walkIn({ channel: 'phone', petitioners: [{ name: '重复来访', idNumber: idNumberOf('45030219810202999') }] }))
+      .expect(200);
     expect(again.body).toMatchObject({ id: first.body.id, repeatContacts: 1, queryCode: null });
     const view = await t.http().get(`/api/v1/petitions/${first.body.id}`).set(as('office1')).expect(200);
     expect(view.body).not.toHaveProperty('queryCode');
@@ -49,7 +63,13 @@ describe('the query code of a case', () => {
     const res = await register('reception1', {}).set('Idempotency-Key', key).expect(201);
     const code = res.body.queryCode as string;
     // The same key answers the same code again (a retried registration does not lose it).
-    const replay = await t.http().post('/api/v1/petitions').set(as('reception1')).set('Idempotency-Key', key).send(walkIn({ petitioners: [{ name: `查询码${n}`, idNumber: idNumberOf(`4503021981020${String(1000 + n).slice(-4)}`) }] })).expect(201);
+    const replay = await t
+      .http()
+      .post('/api/v1/petitions')
+      .set(as('reception1'))
+      .set('Idempotency-Key', key)
+      .send(walkIn({ petitioners: [{ name: `查询码${n}`, idNumber: idNumberOf(`4503021981020${String(1000 + n).slice(-4)}`) }] }))
+      .expect(201);
     expect(replay.headers['idempotent-replayed']).toBe('true');
     expect(replay.body.queryCode).toBe(code);
     const intake = t.platform.services.find((s) => s.name === 'intake')!;

@@ -17,7 +17,9 @@ describe('report definitions: diversion, and backlog among the assigned', () => 
   const post = (path: string, who: string, body: object = {}) => t.http().post(path).set(as(who)).send(body);
   async function accepted(extra: Record<string, unknown> = {}): Promise<string> {
     n++;
-    const id = (await post('/api/v1/petitions', 'reception1', walkIn({ petitioners: [{ name: `申请人${n}`, idNumber: idNumberOf(`4503021981020${String(1000 + n).slice(-4)}`) }], ...extra })).expect(201)).body.id;
+    const id = (
+      await post('/api/v1/petitions', 'reception1', walkIn({ petitioners: [{ name: `申请人${n}`, idNumber: idNumberOf(`4503021981020${String(1000 + n).slice(-4)}`) }], ...extra })).expect(201)
+    ).body.id;
     await post(`/api/v1/petitions/${id}/route`, 'office1', { mode: extra.assignedBy ? 'assign' : 'transfer', unitCode: 'housing' }).expect(200);
     await post(`/api/v1/petitions/${id}/accept`, 'housing1').expect(200);
     return id;
@@ -41,7 +43,14 @@ describe('report definitions: diversion, and backlog among the assigned', () => 
     expect(s.closed).toMatchObject({ total: 2, substantive: 1, procedural: 1, diverted: 1 });
     expect(s.rates.resolution).toEqual({ numerator: 2, denominator: 3, rate: 2 / 3 });
     expect(s.rates.substantiveResolution).toEqual({ numerator: 1, denominator: 3, rate: 1 / 3 });
-    const text = (await t.http().get('/api/v1/reports/annual').query({ year: today.slice(0, 4), format: 'text' }).set(as('leader1')).expect(200)).text;
+    const text = (
+      await t
+        .http()
+        .get('/api/v1/reports/annual')
+        .query({ year: today.slice(0, 4), format: 'text' })
+        .set(as('leader1'))
+        .expect(200)
+    ).text;
     expect(text).toContain('实体性办结1件、程序性办结1件，其中导入相应程序1件');
   });
 
@@ -66,13 +75,31 @@ describe('report definitions: diversion, and backlog among the assigned', () => 
     await close(await accepted({ assignedBy: { authority: 'central', reference: '国信交〔2026〕3号' } }));
     const s = (await t.http().get('/api/v1/reports/summary').query({ from: today, to: today }).set(as('leader1')).expect(200)).body;
     expect(s.assigned.provincial).toEqual({
-      received: 2, closedSubstantive: 1, closedProcedural: 0, open: 1, resolution: { numerator: 1, denominator: 2, rate: 0.5 },
+      received: 2,
+      closedSubstantive: 1,
+      closedProcedural: 0,
+      open: 1,
+      resolution: { numerator: 1, denominator: 2, rate: 0.5 },
       backlog: { received: 1, closedSubstantive: 1, closedProcedural: 0, open: 0, resolution: { numerator: 1, denominator: 1, rate: 1 } },
     });
     expect(s.assigned.central.backlog).toMatchObject({ received: 0, resolution: { numerator: 0, denominator: 0, rate: null } });
-    const text = (await t.http().get('/api/v1/reports/annual').query({ year: today.slice(0, 4), format: 'text' }).set(as('leader1')).expect(200)).text;
+    const text = (
+      await t
+        .http()
+        .get('/api/v1/reports/annual')
+        .query({ year: today.slice(0, 4), format: 'text' })
+        .set(as('leader1'))
+        .expect(200)
+    ).text;
     expect(text).toContain('收到中央、自治区（省）交办事项3件，程序性办结0件、实体性办结2件，总化解率66.7%（2/3）；其中交办积案1件，程序性办结0件、实体性办结1件，化解率100%（1/1）');
-    const csv = (await t.http().get('/api/v1/reports/annual').query({ year: today.slice(0, 4), format: 'csv' }).set(as('leader1')).expect(200)).text;
+    const csv = (
+      await t
+        .http()
+        .get('/api/v1/reports/annual')
+        .query({ year: today.slice(0, 4), format: 'csv' })
+        .set(as('leader1'))
+        .expect(200)
+    ).text;
     expect(csv).toMatch(/交办积案,省（自治区）交办积案（件）,1/);
   });
 });
@@ -84,9 +111,24 @@ describe('the summary’s filters, first-time resolution, routing and supervisio
   const as = (who: string) => bearer(tk[who]);
   const post = (path: string, who: string, body: object = {}) => t.http().post(path).set(as(who)).send(body);
   const period = { from: today, to: today };
-  const summary = async (q: Record<string, string> = {}) => (await t.http().get('/api/v1/reports/summary').query({ ...period, ...q }).set(as('leader1')).expect(200)).body;
+  const summary = async (q: Record<string, string> = {}) =>
+    (
+      await t
+        .http()
+        .get('/api/v1/reports/summary')
+        .query({ ...period, ...q })
+        .set(as('leader1'))
+        .expect(200)
+    ).body;
   const drill = async (figure: string, part: 'numerator' | 'denominator', q: Record<string, string> = {}) =>
-    (await t.http().get('/api/v1/reports/cases').query({ ...period, ...q, figure, part, pageSize: 200 }).set(as('leader1')).expect(200)).body as { total: number; items: { id: string; trackingNo: string }[] };
+    (
+      await t
+        .http()
+        .get('/api/v1/reports/cases')
+        .query({ ...period, ...q, figure, part, pageSize: 200 })
+        .set(as('leader1'))
+        .expect(200)
+    ).body as { total: number; items: { id: string; trackingNo: string }[] };
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
@@ -94,7 +136,9 @@ describe('the summary’s filters, first-time resolution, routing and supervisio
     tk = await seedOffice(t);
     const register = async (name: string, extra: Record<string, unknown> = {}) => {
       n++;
-      ids[name] = (await post('/api/v1/petitions', 'reception1', walkIn({ petitioners: [{ name, idNumber: idNumberOf(`4503021982030${String(1000 + n).slice(-4)}`) }], ...extra })).expect(201)).body.id;
+      ids[name] = (
+        await post('/api/v1/petitions', 'reception1', walkIn({ petitioners: [{ name, idNumber: idNumberOf(`4503021982030${String(1000 + n).slice(-4)}`) }], ...extra })).expect(201)
+      ).body.id;
       return ids[name];
     };
     // a: a visit, transferred, accepted, closed substantively: a first-time resolution.
@@ -108,7 +152,11 @@ describe('the summary’s filters, first-time resolution, routing and supervisio
     await post(`/api/v1/petitions/${b}/route`, 'office1', { mode: 'assign', unitCode: 'labour' }).expect(200);
     await post(`/api/v1/petitions/${b}/supervise`, 'leader1', { note: '请加快办理' }).expect(200);
     await post(`/api/v1/petitions/${b}/accept`, 'labour1').expect(200);
-    const again = await post('/api/v1/petitions', 'reception1', walkIn({ channel: 'phone', petitioners: [{ name: '乙', idNumber: idNumberOf(`4503021982030${String(1000 + n).slice(-4)}`) }], category: 'labour-social-security', purpose: 'suggestion' }));
+    const again = await post(
+      '/api/v1/petitions',
+      'reception1',
+      walkIn({ channel: 'phone', petitioners: [{ name: '乙', idNumber: idNumberOf(`4503021982030${String(1000 + n).slice(-4)}`) }], category: 'labour-social-security', purpose: 'suggestion' }),
+    );
     expect([again.status, again.body.id]).toEqual([expect.any(Number), b]);
     await post(`/api/v1/petitions/${b}/close`, 'labour1', { kind: 'substantive', outcome: 'support', opinion: '已解决。' }).expect(200);
     // c: a visit closed procedurally (explained): closed, not first-time.
@@ -140,7 +188,12 @@ describe('the summary’s filters, first-time resolution, routing and supervisio
     expect((await summary({ category: 'labour-social-security' })).received.cases).toBe(1);
     const visits = await summary({ channel: 'visit', unitCode: 'housing' });
     expect([visits.received.cases, visits.filters]).toEqual([2, expect.objectContaining({ channel: 'visit', unitCode: 'housing' })]);
-    const bad = await t.http().get('/api/v1/reports/summary').query({ ...period, channel: 'pigeon' }).set(as('leader1')).expect(400);
+    const bad = await t
+      .http()
+      .get('/api/v1/reports/summary')
+      .query({ ...period, channel: 'pigeon' })
+      .set(as('leader1'))
+      .expect(400);
     expect(bad.body.details[0].field).toBe('channel');
   });
 
@@ -148,19 +201,31 @@ describe('the summary’s filters, first-time resolution, routing and supervisio
     for (const q of [{}, { unitCode: 'housing' }, { channel: 'letter' }] as Record<string, string>[]) {
       const s = await summary(q);
       const expected: Record<string, [number, number | null]> = {
-        received: [s.received.cases, null], contacts: [s.received.contacts, null], closed: [s.closed.total, null],
-        closedSubstantive: [s.closed.substantive, null], closedProcedural: [s.closed.procedural, null], closedDiverted: [s.closed.diverted, null], closedOnTime: [s.closed.onTime, null],
+        received: [s.received.cases, null],
+        contacts: [s.received.contacts, null],
+        closed: [s.closed.total, null],
+        closedSubstantive: [s.closed.substantive, null],
+        closedProcedural: [s.closed.procedural, null],
+        closedDiverted: [s.closed.diverted, null],
+        closedOnTime: [s.closed.onTime, null],
         ...Object.fromEntries(Object.entries(s.rates as Record<string, { numerator: number; denominator: number }>).map(([k, r]) => [k, [r.numerator, r.denominator]])),
-        ...Object.fromEntries(['central', 'provincial', 'municipal'].flatMap((a) => [
-          [`assigned.${a}`, [s.assigned[a].resolution.numerator, s.assigned[a].resolution.denominator]],
-          [`assigned.${a}.backlog`, [s.assigned[a].backlog.resolution.numerator, s.assigned[a].backlog.resolution.denominator]],
-        ])),
+        ...Object.fromEntries(
+          ['central', 'provincial', 'municipal'].flatMap((a) => [
+            [`assigned.${a}`, [s.assigned[a].resolution.numerator, s.assigned[a].resolution.denominator]],
+            [`assigned.${a}.backlog`, [s.assigned[a].backlog.resolution.numerator, s.assigned[a].backlog.resolution.denominator]],
+          ]),
+        ),
       };
       for (const [figure, [numerator, denominator]] of Object.entries(expected)) {
         const num = await drill(figure, 'numerator', q);
         expect({ q, figure, numerator: num.total, listed: num.items.length }).toEqual({ q, figure, numerator, listed: numerator });
         if (denominator === null) {
-          const refused = await t.http().get('/api/v1/reports/cases').query({ ...period, ...q, figure, part: 'denominator' }).set(as('leader1')).expect(400);
+          const refused = await t
+            .http()
+            .get('/api/v1/reports/cases')
+            .query({ ...period, ...q, figure, part: 'denominator' })
+            .set(as('leader1'))
+            .expect(400);
           expect(refused.body.details[0].field).toBe('part');
         } else {
           expect({ q, figure, denominator: (await drill(figure, 'denominator', q)).total }).toEqual({ q, figure, denominator });
@@ -171,26 +236,54 @@ describe('the summary’s filters, first-time resolution, routing and supervisio
     expect((await drill('firstTimeResolution', 'numerator')).items.map((c) => c.id)).toEqual([ids['甲']]);
     expect(new Set((await drill('firstTimeResolution', 'denominator')).items.map((c) => c.id))).toEqual(new Set([ids['甲'], ids['乙'], ids['丙']]));
     // Paged.
-    const page = await t.http().get('/api/v1/reports/cases').query({ ...period, figure: 'received', page: 2, pageSize: 3 }).set(as('leader1')).expect(200);
+    const page = await t
+      .http()
+      .get('/api/v1/reports/cases')
+      .query({ ...period, figure: 'received', page: 2, pageSize: 3 })
+      .set(as('leader1'))
+      .expect(200);
     expect([page.body.total, page.body.items.length]).toEqual([4, 1]);
-    await t.http().get('/api/v1/reports/cases').query({ ...period, figure: 'received' }).set(as('housing1')).expect(403);
+    await t
+      .http()
+      .get('/api/v1/reports/cases')
+      .query({ ...period, figure: 'received' })
+      .set(as('housing1'))
+      .expect(403);
   });
 
   it('gives each breakdown row the rates the summary gives for its group', async () => {
     const filterOf: Record<string, string> = { unit: 'unitCode', category: 'category', channel: 'channel', authority: 'authority' };
     for (const by of ['unit', 'category', 'channel', 'authority', 'month']) {
-      const b = (await t.http().get('/api/v1/reports/breakdown').query({ ...period, by }).set(as('leader1')).expect(200)).body;
+      const b = (
+        await t
+          .http()
+          .get('/api/v1/reports/breakdown')
+          .query({ ...period, by })
+          .set(as('leader1'))
+          .expect(200)
+      ).body;
       for (const row of b.items as { key: string; received: number; closed: number; closedOnTime: number; rates: Record<string, unknown> }[]) {
         if (row.key === 'unassigned' || row.key === 'none') continue;
         const s = by === 'month' ? await summary() : await summary({ [filterOf[by]]: row.key });
         expect({ by, key: row.key, received: row.received, closed: row.closed, closedOnTime: row.closedOnTime, rates: row.rates }).toEqual({
-          by, key: row.key, received: s.received.cases, closed: s.closed.total, closedOnTime: s.closed.onTime,
+          by,
+          key: row.key,
+          received: s.received.cases,
+          closed: s.closed.total,
+          closedOnTime: s.closed.onTime,
           rates: { onTimeClosure: s.rates.onTimeClosure, resolution: s.rates.resolution, satisfaction: s.rates.satisfaction },
         });
       }
     }
     // By hand: housing received 甲 and 丙, both closed: resolution 2/2; labour 乙 closed 1/1; 丁 has no unit yet: 0/1.
-    const units = (await t.http().get('/api/v1/reports/breakdown').query({ ...period, by: 'unit' }).set(as('leader1')).expect(200)).body.items;
+    const units = (
+      await t
+        .http()
+        .get('/api/v1/reports/breakdown')
+        .query({ ...period, by: 'unit' })
+        .set(as('leader1'))
+        .expect(200)
+    ).body.items;
     const row = (key: string) => units.find((u: { key: string }) => u.key === key);
     expect([row('housing').rates.resolution, row('labour').rates.resolution, row('unassigned').rates.resolution]).toEqual([
       { numerator: 2, denominator: 2, rate: 1 },

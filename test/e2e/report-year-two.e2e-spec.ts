@@ -75,31 +75,189 @@ interface Script {
 }
 
 const SCRIPT: Record<Key, Script> = {
-  C00: { received: '2022-12-12', channel: 'letter', category: 'urban-rural-construction', unit: 'housing', accepted: '2022-12-14', closed: ['2023-01-30', 'substantive', 'support'], evaluated: ['2023-02-06', 'satisfied'] },
-  C01: { received: '2023-02-06', channel: 'letter', category: 'urban-rural-construction.property-management', unit: 'housing', accepted: '2023-02-08', closed: ['2023-03-10', 'substantive', 'support'], evaluated: ['2023-03-20', 'satisfied'] },
-  C02: { received: '2023-03-15', channel: 'visit', headcount: 6, session: 'S1', category: 'urban-rural-construction.housing-demolition', unit: 'housing', accepted: '2023-03-17', closed: ['2023-04-20', 'substantive', 'support'], evaluated: ['2023-05-08', 'basically-satisfied'] },
-  C03: { received: '2023-03-15', channel: 'visit', session: 'S1', category: 'labour-social-security.wage-arrears', unit: 'labour', accepted: '2023-03-16', closed: ['2023-03-30', 'substantive', 'support'], evaluated: ['2023-04-03', 'satisfied'] },
+  C00: {
+    received: '2022-12-12',
+    channel: 'letter',
+    category: 'urban-rural-construction',
+    unit: 'housing',
+    accepted: '2022-12-14',
+    closed: ['2023-01-30', 'substantive', 'support'],
+    evaluated: ['2023-02-06', 'satisfied'],
+  },
+  C01: {
+    received: '2023-02-06',
+    channel: 'letter',
+    category: 'urban-rural-construction.property-management',
+    unit: 'housing',
+    accepted: '2023-02-08',
+    closed: ['2023-03-10', 'substantive', 'support'],
+    evaluated: ['2023-03-20', 'satisfied'],
+  },
+  C02: {
+    received: '2023-03-15',
+    channel: 'visit',
+    headcount: 6,
+    session: 'S1',
+    category: 'urban-rural-construction.housing-demolition',
+    unit: 'housing',
+    accepted: '2023-03-17',
+    closed: ['2023-04-20', 'substantive', 'support'],
+    evaluated: ['2023-05-08', 'basically-satisfied'],
+  },
+  C03: {
+    received: '2023-03-15',
+    channel: 'visit',
+    session: 'S1',
+    category: 'labour-social-security.wage-arrears',
+    unit: 'labour',
+    accepted: '2023-03-16',
+    closed: ['2023-03-30', 'substantive', 'support'],
+    evaluated: ['2023-04-03', 'satisfied'],
+  },
   C04: { received: '2023-04-03', channel: 'letter', category: 'labour-social-security.social-insurance', unit: 'labour', accepted: '2023-05-08', closed: ['2023-06-12', 'substantive', 'support'] },
-  C05: { received: '2023-01-09', channel: 'online', category: 'urban-rural-construction.construction-quality', unit: 'housing', accepted: '2023-01-10', closed: ['2023-04-14', 'substantive', 'support'], evaluated: ['2023-04-25', 'basically-satisfied'] },
-  C06: { received: '2023-05-04', channel: 'letter', category: 'labour-social-security.labour-contract', unit: 'labour', accepted: '2023-05-05', extend: ['2023-06-20', 20], closed: ['2023-07-14', 'substantive', 'support'], evaluated: ['2023-07-20', 'satisfied'] },
-  C07: { received: '2023-06-05', channel: 'visit', category: 'environment.noise', unit: 'housing', accepted: '2023-06-06', extend: ['2023-07-25', 15], closed: ['2023-09-12', 'procedural', 'explain'] },
+  C05: {
+    received: '2023-01-09',
+    channel: 'online',
+    category: 'urban-rural-construction.construction-quality',
+    unit: 'housing',
+    accepted: '2023-01-10',
+    closed: ['2023-04-14', 'substantive', 'support'],
+    evaluated: ['2023-04-25', 'basically-satisfied'],
+  },
+  C06: {
+    received: '2023-05-04',
+    channel: 'letter',
+    category: 'labour-social-security.labour-contract',
+    unit: 'labour',
+    accepted: '2023-05-05',
+    extend: ['2023-06-20', 20],
+    closed: ['2023-07-14', 'substantive', 'support'],
+    evaluated: ['2023-07-20', 'satisfied'],
+  },
+  C07: {
+    received: '2023-06-05',
+    channel: 'visit',
+    category: 'environment.noise',
+    unit: 'housing',
+    accepted: '2023-06-06',
+    extend: ['2023-07-25', 15],
+    closed: ['2023-09-12', 'procedural', 'explain'],
+  },
   C08: { received: '2023-07-03', channel: 'phone', category: 'labour-social-security.work-injury', unit: 'labour', accepted: '2023-07-05' },
-  C09: { received: '2023-02-13', channel: 'letter', category: 'urban-rural-construction.housing-security', unit: 'housing', accepted: '2023-02-15', closed: ['2023-04-03', 'substantive', 'not-support'], evaluated: ['2023-04-07', 'dissatisfied'], review: ['2023-04-17', '2023-05-10'] },
+  C09: {
+    received: '2023-02-13',
+    channel: 'letter',
+    category: 'urban-rural-construction.housing-security',
+    unit: 'housing',
+    accepted: '2023-02-15',
+    closed: ['2023-04-03', 'substantive', 'not-support'],
+    evaluated: ['2023-04-07', 'dissatisfied'],
+    review: ['2023-04-17', '2023-05-10'],
+  },
   C10: { received: '2023-08-14', channel: 'visit', session: 'S3', category: 'labour-social-security.labour-contract', unit: 'labour', accepted: '2023-08-15', diverted: '2023-08-28' },
-  C11: { received: '2023-03-10', channel: 'letter', category: 'urban-rural-construction.elevator-retrofit', unit: 'housing', accepted: '2023-03-20', repeats: [['2023-04-10', 'phone', 1], ['2023-04-24', 'visit', 2, 'S2']], closed: ['2023-05-10', 'substantive', 'support'], evaluated: ['2023-05-25', 'satisfied'] },
-  C12: { received: '2023-10-09', channel: 'phone', category: 'health.medical-disputes', unit: 'health', accepted: '2023-10-11', repeats: [['2023-11-06', 'phone', 1]], closed: ['2023-11-27', 'substantive', 'support'] },
+  C11: {
+    received: '2023-03-10',
+    channel: 'letter',
+    category: 'urban-rural-construction.elevator-retrofit',
+    unit: 'housing',
+    accepted: '2023-03-20',
+    repeats: [
+      ['2023-04-10', 'phone', 1],
+      ['2023-04-24', 'visit', 2, 'S2'],
+    ],
+    closed: ['2023-05-10', 'substantive', 'support'],
+    evaluated: ['2023-05-25', 'satisfied'],
+  },
+  C12: {
+    received: '2023-10-09',
+    channel: 'phone',
+    category: 'health.medical-disputes',
+    unit: 'health',
+    accepted: '2023-10-11',
+    repeats: [['2023-11-06', 'phone', 1]],
+    closed: ['2023-11-27', 'substantive', 'support'],
+  },
   C13: { received: '2023-11-06', channel: 'online', category: 'health.medical-insurance', unit: 'health', accepted: '2023-11-08' },
   C14: { received: '2023-09-11', channel: 'letter', category: 'health.public-health', purpose: 'suggestion', unit: 'health' },
   C15: { received: '2023-12-04', channel: 'letter', category: 'environment.noise', purpose: 'suggestion' },
-  C16: { received: '2023-01-16', channel: 'letter', category: 'urban-rural-construction.housing-demolition', unit: 'housing', assignedBy: 'central', backlog: true, accepted: '2023-01-18', closed: ['2023-03-01', 'substantive', 'support'], evaluated: ['2023-03-08', 'satisfied'] },
-  C17: { received: '2023-05-15', channel: 'visit', headcount: 3, category: 'labour-social-security.wage-arrears', unit: 'labour', assignedBy: 'central', backlog: true, accepted: '2023-05-17', closed: ['2023-06-28', 'procedural', 'explain'], evaluated: ['2023-07-05', 'basically-satisfied'] },
+  C16: {
+    received: '2023-01-16',
+    channel: 'letter',
+    category: 'urban-rural-construction.housing-demolition',
+    unit: 'housing',
+    assignedBy: 'central',
+    backlog: true,
+    accepted: '2023-01-18',
+    closed: ['2023-03-01', 'substantive', 'support'],
+    evaluated: ['2023-03-08', 'satisfied'],
+  },
+  C17: {
+    received: '2023-05-15',
+    channel: 'visit',
+    headcount: 3,
+    category: 'labour-social-security.wage-arrears',
+    unit: 'labour',
+    assignedBy: 'central',
+    backlog: true,
+    accepted: '2023-05-17',
+    closed: ['2023-06-28', 'procedural', 'explain'],
+    evaluated: ['2023-07-05', 'basically-satisfied'],
+  },
   C18: { received: '2023-09-04', channel: 'online', category: 'land-resources.land-requisition', unit: 'housing', assignedBy: 'central', accepted: '2023-09-06' },
-  C19: { received: '2023-02-20', channel: 'letter', category: 'labour-social-security.social-insurance', unit: 'labour', assignedBy: 'provincial', backlog: true, accepted: '2023-02-22', closed: ['2023-04-06', 'substantive', 'support'], evaluated: ['2023-04-14', 'satisfied'] },
-  C20: { received: '2023-06-12', channel: 'phone', category: 'health', unit: 'health', assignedBy: 'provincial', accepted: '2023-06-14', extend: ['2023-08-01', 30], closed: ['2023-08-28', 'substantive', 'support'] },
-  C21: { received: '2023-10-16', channel: 'visit', category: 'urban-rural-construction.real-estate', unit: 'housing', assignedBy: 'provincial', backlog: true, accepted: '2023-10-18', closed: ['2023-12-20', 'substantive', 'support'] },
-  C22: { received: '2023-07-10', channel: 'letter', category: 'personnel.recruitment', purpose: 'suggestion', unit: 'labour', assignedBy: 'municipal', accepted: '2023-07-12', closed: ['2023-07-28', 'substantive', 'support'], evaluated: ['2023-08-02', 'satisfied'] },
+  C19: {
+    received: '2023-02-20',
+    channel: 'letter',
+    category: 'labour-social-security.social-insurance',
+    unit: 'labour',
+    assignedBy: 'provincial',
+    backlog: true,
+    accepted: '2023-02-22',
+    closed: ['2023-04-06', 'substantive', 'support'],
+    evaluated: ['2023-04-14', 'satisfied'],
+  },
+  C20: {
+    received: '2023-06-12',
+    channel: 'phone',
+    category: 'health',
+    unit: 'health',
+    assignedBy: 'provincial',
+    accepted: '2023-06-14',
+    extend: ['2023-08-01', 30],
+    closed: ['2023-08-28', 'substantive', 'support'],
+  },
+  C21: {
+    received: '2023-10-16',
+    channel: 'visit',
+    category: 'urban-rural-construction.real-estate',
+    unit: 'housing',
+    assignedBy: 'provincial',
+    backlog: true,
+    accepted: '2023-10-18',
+    closed: ['2023-12-20', 'substantive', 'support'],
+  },
+  C22: {
+    received: '2023-07-10',
+    channel: 'letter',
+    category: 'personnel.recruitment',
+    purpose: 'suggestion',
+    unit: 'labour',
+    assignedBy: 'municipal',
+    accepted: '2023-07-12',
+    closed: ['2023-07-28', 'substantive', 'support'],
+    evaluated: ['2023-08-02', 'satisfied'],
+  },
   C23: { received: '2023-11-13', channel: 'online', category: 'urban-rural-construction.property-management', unit: 'housing', assignedBy: 'municipal', backlog: true },
-  C24: { received: '2023-04-17', channel: 'visit', category: 'health.drug-safety', purpose: 'accusation', unit: 'health', assignedBy: 'municipal', accepted: '2023-04-19', closed: ['2023-05-30', 'substantive', 'support'], evaluated: ['2023-06-05', 'basically-satisfied'] },
+  C24: {
+    received: '2023-04-17',
+    channel: 'visit',
+    category: 'health.drug-safety',
+    purpose: 'accusation',
+    unit: 'health',
+    assignedBy: 'municipal',
+    accepted: '2023-04-19',
+    closed: ['2023-05-30', 'substantive', 'support'],
+    evaluated: ['2023-06-05', 'basically-satisfied'],
+  },
 };
 
 /** A rate as the API gives it. */
@@ -133,7 +291,11 @@ describe('a second scripted year (2023): every figure against hand-computed numb
     tk = await seedOffice(t);
     await post('/api/v1/units', { code: 'health', name: '卫生健康委员会' }).expect(201);
     const sessions: Record<string, string> = {};
-    for (const [name, kind, date] of [['S1', 'leader-day', '2023-03-15'], ['S2', 'appointment', '2023-04-24'], ['S3', 'special', '2023-08-14']]) {
+    for (const [name, kind, date] of [
+      ['S1', 'leader-day', '2023-03-15'],
+      ['S2', 'appointment', '2023-04-24'],
+      ['S3', 'special', '2023-08-14'],
+    ]) {
       sessions[name] = (await t.http().post('/api/v1/reception-sessions').set(bearer(tk.office1)).send({ kind, leader: '县委副书记', date }).expect(201)).body.id;
     }
     let n = 0;
@@ -169,10 +331,13 @@ describe('a second scripted year (2023): every figure against hand-computed numb
         acts.push([day, () => serveAcceptanceNotice(t, admin(), id, day, at(day, '10:05'))]);
       }
       for (const [date, channel, headcount, session] of s.repeats ?? []) {
-        acts.push([date, async () => {
-          const again = await post('/api/v1/petitions', contact(date, '10:00', channel, headcount, session)).expect(200);
-          expect(again.body.id).toBe(id);
-        }]);
+        acts.push([
+          date,
+          async () => {
+            const again = await post('/api/v1/petitions', contact(date, '10:00', channel, headcount, session)).expect(200);
+            expect(again.body.id).toBe(id);
+          },
+        ]);
       }
       if (s.extend) act(s.extend[0], 'extend', { days: s.extend[1], reason: '案情复杂，需进一步调查核实', approvedBy: '单位负责人' });
       if (s.closed) act(s.closed[0], 'close', { kind: s.closed[1], outcome: s.closed[2], opinion: '已出具信访处理意见书。' });
@@ -273,11 +438,32 @@ describe('a second scripted year (2023): every figure against hand-computed numb
     const s = await summary();
     expect(s.assigned).toEqual({
       // C16 (积案, substantive), C17 (积案, procedural), C18 (open).
-      central: { received: 3, closedSubstantive: 1, closedProcedural: 1, open: 1, resolution: r(2, 3), backlog: { received: 2, closedSubstantive: 1, closedProcedural: 1, open: 0, resolution: r(2, 2) } },
+      central: {
+        received: 3,
+        closedSubstantive: 1,
+        closedProcedural: 1,
+        open: 1,
+        resolution: r(2, 3),
+        backlog: { received: 2, closedSubstantive: 1, closedProcedural: 1, open: 0, resolution: r(2, 2) },
+      },
       // C19 (积案), C20, C21 (积案): all substantive.
-      provincial: { received: 3, closedSubstantive: 3, closedProcedural: 0, open: 0, resolution: r(3, 3), backlog: { received: 2, closedSubstantive: 2, closedProcedural: 0, open: 0, resolution: r(2, 2) } },
+      provincial: {
+        received: 3,
+        closedSubstantive: 3,
+        closedProcedural: 0,
+        open: 0,
+        resolution: r(3, 3),
+        backlog: { received: 2, closedSubstantive: 2, closedProcedural: 0, open: 0, resolution: r(2, 2) },
+      },
       // C22, C23 (积案, open), C24.
-      municipal: { received: 3, closedSubstantive: 2, closedProcedural: 0, open: 1, resolution: r(2, 3), backlog: { received: 1, closedSubstantive: 0, closedProcedural: 0, open: 1, resolution: r(0, 1) } },
+      municipal: {
+        received: 3,
+        closedSubstantive: 2,
+        closedProcedural: 0,
+        open: 1,
+        resolution: r(2, 3),
+        backlog: { received: 1, closedSubstantive: 0, closedProcedural: 0, open: 1, resolution: r(0, 1) },
+      },
     });
   });
 
@@ -327,7 +513,10 @@ describe('a second scripted year (2023): every figure against hand-computed numb
     closedProcedural: ['C07 C10 C17', null],
     closedDiverted: ['C10', null],
     closedOnTime: [ON_TIME, null],
-    timelyAcceptance: ['C01 C02 C03 C05 C06 C07 C08 C09 C10 C11 C12 C13 C16 C17 C18 C19 C20 C21 C22 C24', 'C01 C02 C03 C04 C05 C06 C07 C08 C09 C10 C11 C12 C13 C14 C16 C17 C18 C19 C20 C21 C22 C23 C24'],
+    timelyAcceptance: [
+      'C01 C02 C03 C05 C06 C07 C08 C09 C10 C11 C12 C13 C16 C17 C18 C19 C20 C21 C22 C24',
+      'C01 C02 C03 C04 C05 C06 C07 C08 C09 C10 C11 C12 C13 C14 C16 C17 C18 C19 C20 C21 C22 C23 C24',
+    ],
     onTimeClosure: [ON_TIME, HANDLING_DUE],
     closure: [CLOSED, HANDLING_DUE],
     resolution: ['C01 C02 C03 C04 C05 C06 C07 C09 C10 C11 C12 C16 C17 C19 C20 C21 C22 C24', RECEIVED],
@@ -349,7 +538,12 @@ describe('a second scripted year (2023): every figure against hand-computed numb
       const num = await drill(figure, 'numerator');
       expect({ figure, part: 'numerator', ...num }).toEqual({ figure, part: 'numerator', total: ks(numerator).length, keys: ks(numerator) });
       if (denominator === null) {
-        await t.http().get('/api/v1/reports/cases').query({ ...YEAR, figure, part: 'denominator' }).set(bearer(tk.leader1)).expect(400);
+        await t
+          .http()
+          .get('/api/v1/reports/cases')
+          .query({ ...YEAR, figure, part: 'denominator' })
+          .set(bearer(tk.leader1))
+          .expect(400);
       } else {
         const den = await drill(figure, 'denominator');
         expect({ figure, part: 'denominator', ...den }).toEqual({ figure, part: 'denominator', total: ks(denominator).length, keys: ks(denominator) });
@@ -359,7 +553,12 @@ describe('a second scripted year (2023): every figure against hand-computed numb
 
   it('the summary filtered to one unit: labour (C03 C04 C06 C08 C10 C17 C19 C22)', async () => {
     const s = await summary({ unitCode: 'labour' });
-    expect(s.received).toEqual({ cases: 8, contacts: 8, persons: 10 /* C17 3, seven × 1 */, byChannel: { visit: 3 /* C03 C10 C17 */, letter: 4 /* C04 C06 C19 C22 */, online: 0, phone: 1 /* C08 */, fax: 0 } });
+    expect(s.received).toEqual({
+      cases: 8,
+      contacts: 8,
+      persons: 10 /* C17 3, seven × 1 */,
+      byChannel: { visit: 3 /* C03 C10 C17 */, letter: 4 /* C04 C06 C19 C22 */, online: 0, phone: 1 /* C08 */, fax: 0 },
+    });
     expect(s.closed).toMatchObject({ total: 7 /* all but C08 */, substantive: 5 /* C03 C04 C06 C19 C22 */, procedural: 2 /* C10 C17 */, diverted: 1 /* C10 */, onTime: 7 });
     expect(s.rates).toEqual({
       timelyAcceptance: r(7, 8), // C04 late
@@ -373,16 +572,41 @@ describe('a second scripted year (2023): every figure against hand-computed numb
       firstTimeResolution: r(5, 7), // C03 C04 C06 C19 C22 of the 7 closed
     });
     expect(s.assigned).toEqual({
-      central: { received: 1, closedSubstantive: 0, closedProcedural: 1, open: 0, resolution: r(1, 1), backlog: { received: 1, closedSubstantive: 0, closedProcedural: 1, open: 0, resolution: r(1, 1) } }, // C17
-      provincial: { received: 1, closedSubstantive: 1, closedProcedural: 0, open: 0, resolution: r(1, 1), backlog: { received: 1, closedSubstantive: 1, closedProcedural: 0, open: 0, resolution: r(1, 1) } }, // C19
-      municipal: { received: 1, closedSubstantive: 1, closedProcedural: 0, open: 0, resolution: r(1, 1), backlog: { received: 0, closedSubstantive: 0, closedProcedural: 0, open: 0, resolution: r(0, 0) } }, // C22
+      central: {
+        received: 1,
+        closedSubstantive: 0,
+        closedProcedural: 1,
+        open: 0,
+        resolution: r(1, 1),
+        backlog: { received: 1, closedSubstantive: 0, closedProcedural: 1, open: 0, resolution: r(1, 1) },
+      }, // C17
+      provincial: {
+        received: 1,
+        closedSubstantive: 1,
+        closedProcedural: 0,
+        open: 0,
+        resolution: r(1, 1),
+        backlog: { received: 1, closedSubstantive: 1, closedProcedural: 0, open: 0, resolution: r(1, 1) },
+      }, // C19
+      municipal: {
+        received: 1,
+        closedSubstantive: 1,
+        closedProcedural: 0,
+        open: 0,
+        resolution: r(1, 1),
+        backlog: { received: 0, closedSubstantive: 0, closedProcedural: 0, open: 0, resolution: r(0, 0) },
+      }, // C22
     });
     expect(s.routing).toEqual({ transfer: 5 /* C03 C04 C06 C08 C10 */, assign: 3 /* C17 C19 C22 */ });
     expect(await drill('participation', 'denominator', { unitCode: 'labour' })).toEqual({ total: 6, keys: ks('C03 C04 C06 C17 C19 C22') });
     // The breakdowns take the same filter: labour's cases by channel and by month.
     const byChannel = await get('/api/v1/reports/breakdown', { ...YEAR, by: 'channel', unitCode: 'labour' });
     expect(byChannel.filters).toMatchObject({ unitCode: 'labour' });
-    expect(Object.fromEntries((byChannel.items as { key: string; received: number; closed: number }[]).map((i) => [i.key, [i.received, i.closed]]))).toEqual({ letter: [4, 4], visit: [3, 3], phone: [1, 0] /* C08 open */ });
+    expect(Object.fromEntries((byChannel.items as { key: string; received: number; closed: number }[]).map((i) => [i.key, [i.received, i.closed]]))).toEqual({
+      letter: [4, 4],
+      visit: [3, 3],
+      phone: [1, 0] /* C08 open */,
+    });
     const byMonth = await get('/api/v1/reports/breakdown', { ...YEAR, by: 'month', unitCode: 'labour' });
     const sum = (f: (i: { received: number; closed: number; rates: { satisfaction: { numerator: number } } }) => number) => (byMonth.items as Parameters<typeof f>[0][]).reduce((a, i) => a + f(i), 0);
     expect([sum((i) => i.received), sum((i) => i.closed), sum((i) => i.rates.satisfaction.numerator)]).toEqual([8, 7, 5]);
@@ -390,7 +614,12 @@ describe('a second scripted year (2023): every figure against hand-computed numb
 
   it('the summary filtered to one category: health, its second level included (C12 C13 C14 C20 C24)', async () => {
     const s = await summary({ category: 'health' });
-    expect(s.received).toEqual({ cases: 5, contacts: 6 /* + C12's repeat */, persons: 6, byChannel: { visit: 1 /* C24 */, letter: 1 /* C14 */, online: 1 /* C13 */, phone: 3 /* C12, its repeat, C20 */, fax: 0 } });
+    expect(s.received).toEqual({
+      cases: 5,
+      contacts: 6 /* + C12's repeat */,
+      persons: 6,
+      byChannel: { visit: 1 /* C24 */, letter: 1 /* C14 */, online: 1 /* C13 */, phone: 3 /* C12, its repeat, C20 */, fax: 0 },
+    });
     expect(s.closed).toMatchObject({ total: 3 /* C12 C20 C24 */, substantive: 3, procedural: 0, diverted: 0, onTime: 3 });
     expect(s.rates).toEqual({
       timelyAcceptance: r(4, 5), // C14 never accepted
@@ -412,7 +641,11 @@ describe('a second scripted year (2023): every figure against hand-computed numb
 
   /** A breakdown row: received, closed, overdue now, closedOnTime, and the three rates. */
   const row = (received: number, closed: number, overdue: number, closedOnTime: number, onTimeClosure: [number, number], resolution: [number, number], satisfaction: [number, number]) => ({
-    received, closed, overdue, closedOnTime, rates: { onTimeClosure: r(...onTimeClosure), resolution: r(...resolution), satisfaction: r(...satisfaction) },
+    received,
+    closed,
+    overdue,
+    closedOnTime,
+    rates: { onTimeClosure: r(...onTimeClosure), resolution: r(...resolution), satisfaction: r(...satisfaction) },
   });
 
   it('breakdown by unit', async () => {
@@ -520,7 +753,9 @@ describe('a second scripted year (2023): every figure against hand-computed numb
     expect(text).toContain('办结19件（实体性办结16件、程序性办结3件，其中导入相应程序1件）');
     expect(text).toMatch(/办结率[\d.]+%（19\/21），按期办结率[\d.]+%（16\/21），及时受理率[\d.]+%（20\/23）/);
     // Central and provincial: C16–C21 (6), procedural C17, substantive C16 C19 C20 C21; backlog C16 C17 C19 C21.
-    expect(text).toMatch(/收到中央、自治区（省）交办事项6件，程序性办结1件、实体性办结4件，总化解率[\d.]+%（5\/6）；其中交办积案4件，程序性办结1件、实体性办结3件，化解率100%（4\/4）；市交办事项3件。/);
+    expect(text).toMatch(
+      /收到中央、自治区（省）交办事项6件，程序性办结1件、实体性办结4件，总化解率[\d.]+%（5\/6）；其中交办积案4件，程序性办结1件、实体性办结3件，化解率100%（4\/4）；市交办事项3件。/,
+    );
     expect(text).toMatch(/群众满意率[\d.]+%（12\/13），参评率[\d.]+%（13\/17），重复信访率[\d.]+%（3\/27）/);
     expect(text).toContain('六、转送14件，交办9件，督办0次（其中逾期自动督办0次）。');
     // First-time resolution 13/19 (as the summary above: the 16 substantive closures but C09, C11, C12); 13/19 = 68.4%.
@@ -565,8 +800,13 @@ describe('a second scripted year (2023): every figure against hand-computed numb
     beforeAll(async () => {
       const id = (
         await post('/api/v1/petitions', {
-          channel: 'letter', receivedAt: at('2021-11-15', '09:00'), petitioners: [{ name: '信访人C90', idNumber: idNumberOf('45030219750301190') }],
-          purpose: 'appeal', category: 'urban-rural-construction', summary: '事项C90', content: '信访人反映事项C90。',
+          channel: 'letter',
+          receivedAt: at('2021-11-15', '09:00'),
+          petitioners: [{ name: '信访人C90', idNumber: idNumberOf('45030219750301190') }],
+          purpose: 'appeal',
+          category: 'urban-rural-construction',
+          summary: '事项C90',
+          content: '信访人反映事项C90。',
         }).expect(201)
       ).body.id as string;
       ids.C90 = id;
@@ -622,7 +862,14 @@ describe('a second scripted year (2023): every figure against hand-computed numb
       return out;
     };
     const rebuild = async () => {
-      let s = (await serviceCommand(t, 'reporting', 'rebuild-read-model')({ actor: admin, body: {} })).data as { state: string; total: number; done: number; identical: boolean | null; differences: string[]; failures: unknown[] };
+      let s = (await serviceCommand(t, 'reporting', 'rebuild-read-model')({ actor: admin, body: {} })).data as {
+        state: string;
+        total: number;
+        done: number;
+        identical: boolean | null;
+        differences: string[];
+        failures: unknown[];
+      };
       expect(s.state).toBe('running');
       for (let i = 0; i < 400 && s.state === 'running'; i++) {
         await new Promise((r) => setTimeout(r, 25));
@@ -645,10 +892,19 @@ describe('a second scripted year (2023): every figure against hand-computed numb
       expect(started.state).toBe('running');
       await expect(serviceCommand(t, 'reporting', 'rebuild-read-model')({ actor: admin, body: {} })).rejects.toMatchObject({ status: 409 });
       // A registration during the rebuild is saved; the read model takes it once the rebuild is done.
-      const reg = t.http().post('/api/v1/petitions').set(bearer(tk.admin)).send({
-        channel: 'letter', receivedAt: at('2023-12-20'), petitioners: [{ name: '信访人R1', idNumber: idNumberOf('45030219750301191') }],
-        purpose: 'appeal', category: 'urban-rural-construction', summary: '重建期间登记', content: '重建期间登记的事项。',
-      });
+      const reg = t
+        .http()
+        .post('/api/v1/petitions')
+        .set(bearer(tk.admin))
+        .send({
+          channel: 'letter',
+          receivedAt: at('2023-12-20'),
+          petitioners: [{ name: '信访人R1', idNumber: idNumberOf('45030219750301191') }],
+          purpose: 'appeal',
+          category: 'urban-rural-construction',
+          summary: '重建期间登记',
+          content: '重建期间登记的事项。',
+        });
       let s = started as { state: string };
       for (let i = 0; i < 400 && s.state === 'running'; i++) {
         await new Promise((r) => setTimeout(r, 25));

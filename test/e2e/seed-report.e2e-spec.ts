@@ -35,8 +35,18 @@ describe('the 2022 annual figures of the seed report', () => {
       .expect(201);
     const id = reg.body.id;
     const assigned = !!extra.assignedBy;
-    await t.http().post(`/api/v1/petitions/${id}/route`).set(admin()).send({ mode: assigned ? 'assign' : 'transfer', unitCode: 'housing', at: at(addDays(received, 1)) }).expect(200);
-    await t.http().post(`/api/v1/petitions/${id}/accept`).set(admin()).send({ at: at(addDays(received, 2)) }).expect(200);
+    await t
+      .http()
+      .post(`/api/v1/petitions/${id}/route`)
+      .set(admin())
+      .send({ mode: assigned ? 'assign' : 'transfer', unitCode: 'housing', at: at(addDays(received, 1)) })
+      .expect(200);
+    await t
+      .http()
+      .post(`/api/v1/petitions/${id}/accept`)
+      .set(admin())
+      .send({ at: at(addDays(received, 2)) })
+      .expect(200);
     await serveAcceptanceNotice(t, admin(), id, addDays(received, 2), `${addDays(received, 2)}T10:05:00+08:00`);
     await t
       .http()
@@ -139,7 +149,10 @@ describe('the 2022 annual figures of the seed report', () => {
     const ExcelJS = (await import('exceljs')).default;
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.body as never);
-    const rows = wb.worksheets[0].getSheetValues().filter(Boolean).map((r) => (r as unknown[]).slice(1));
+    const rows = wb.worksheets[0]
+      .getSheetValues()
+      .filter(Boolean)
+      .map((r) => (r as unknown[]).slice(1));
     expect(rows).toContainEqual(['办理情况', '办结（件）', 41]);
     expect(rows).toContainEqual(['办理情况', '一次性化解率', '97.6%（40/41）']);
     expect(rows).toContainEqual(['各责任单位排名', '第1名 住房和城乡建设局：办结（件）', 41]);

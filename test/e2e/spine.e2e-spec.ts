@@ -48,7 +48,12 @@ describe('embedded spine', () => {
   });
 
   it('links a repeat contact of the same person on the same matter to the open case (200, Art. 19(3))', async () => {
-    const res = await t.http().post('/api/v1/petitions').set(bearer(tokens.reception1)).send(walkIn({ channel: 'phone' })).expect(200);
+    const res = await t
+      .http()
+      .post('/api/v1/petitions')
+      .set(bearer(tokens.reception1))
+      .send(walkIn({ channel: 'phone' }))
+      .expect(200);
     expect(res.body.id).toBe(caseId);
     expect(res.body.repeatContacts).toBe(1);
   });

@@ -25,7 +25,13 @@ describe('worklist, case page and session picker over HTTP', () => {
   afterAll(() => t.stop());
 
   it('GET /auth/me tells the bearer who they are, with their unit’s name; 401 without a token', async () => {
-    expect((await get('/api/v1/auth/me', 'housing1').expect(200)).body).toEqual({ username: 'housing1', displayName: '住建局经办人', roles: ['handler'], unitCode: 'housing', unitName: '住房和城乡建设局' });
+    expect((await get('/api/v1/auth/me', 'housing1').expect(200)).body).toEqual({
+      username: 'housing1',
+      displayName: '住建局经办人',
+      roles: ['handler'],
+      unitCode: 'housing',
+      unitName: '住房和城乡建设局',
+    });
     expect((await get('/api/v1/auth/me', 'office1').expect(200)).body).toMatchObject({ username: 'office1', roles: ['office'], unitCode: null, unitName: null });
     expect((await t.http().get('/api/v1/auth/me').expect(401)).body).toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringContaining('登录') });
   });
@@ -52,11 +58,18 @@ describe('worklist, case page and session picker over HTTP', () => {
   });
 
   it('lists reception sessions of a date range by date, for reception, office and leader', async () => {
-    for (const [date, leader] of [['2032-03-20', '李副县长'], ['2032-03-05', '王县长'], ['2032-04-01', '赵副县长']]) {
+    for (const [date, leader] of [
+      ['2032-03-20', '李副县长'],
+      ['2032-03-05', '王县长'],
+      ['2032-04-01', '赵副县长'],
+    ]) {
       await post('/api/v1/reception-sessions', 'office1', { kind: 'leader-day', leader, date }).expect(201);
     }
     const res = await get('/api/v1/reception-sessions', 'reception1', { from: '2032-03-01', to: '2032-03-31' }).expect(200);
-    expect(res.body.map((s: { date: string; leader: string }) => [s.date, s.leader])).toEqual([['2032-03-05', '王县长'], ['2032-03-20', '李副县长']]);
+    expect(res.body.map((s: { date: string; leader: string }) => [s.date, s.leader])).toEqual([
+      ['2032-03-05', '王县长'],
+      ['2032-03-20', '李副县长'],
+    ]);
     expect(res.body[0]).toEqual({ id: expect.any(String), kind: 'leader-day', leader: '王县长', date: '2032-03-05' });
     await get('/api/v1/reception-sessions', 'leader1', { from: '2032-03-01', to: '2032-04-30' }).expect(200);
     expect((await get('/api/v1/reception-sessions', 'housing1', { from: '2032-03-01', to: '2032-03-31' }).expect(403)).body.code).toBe('FORBIDDEN');

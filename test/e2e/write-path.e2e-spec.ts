@@ -99,7 +99,14 @@ describe('the write path without the read model', () => {
     try {
       const res = await post('/api/v1/reception-sessions', 'office1', { kind: 'leader-day', leader: '张副县长', date: '2026-01-05' }, `e2e-${randomUUID()}`);
       expect(res.status).toBe(202);
-      expect(res.body).toMatchObject({ id: expect.any(String), kind: 'leader-day', leader: '张副县长', eventId: expect.any(String), status: 'accepted-pending-view', message: '已保存，统计数据稍后更新' });
+      expect(res.body).toMatchObject({
+        id: expect.any(String),
+        kind: 'leader-day',
+        leader: '张副县长',
+        eventId: expect.any(String),
+        status: 'accepted-pending-view',
+        message: '已保存，统计数据稍后更新',
+      });
     } finally {
       await held.open();
     }

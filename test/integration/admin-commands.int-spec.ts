@@ -19,7 +19,6 @@ import { MYSQL_URL, requireInfrastructure } from './support/infra.js';
 import { waitUntil } from './support/wait.js';
 import { admin } from './support/admin-cli.js';
 
-
 const SERVICES = ['intake', 'assignment', 'deadline', 'closure', 'reporting', 'gateway'];
 /** Every service's migrations as the code declares them (the command must find each of them applied). */
 const MIGRATIONS: Record<string, number> = {
@@ -40,7 +39,10 @@ async function sheetRows(xlsx: Buffer): Promise<unknown[][]> {
   const ExcelJS = (await import('exceljs')).default;
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(xlsx as never);
-  return wb.worksheets[0].getSheetValues().filter(Boolean).map((r) => (r as unknown[]).slice(1));
+  return wb.worksheets[0]
+    .getSheetValues()
+    .filter(Boolean)
+    .map((r) => (r as unknown[]).slice(1));
 }
 
 describe('admin commands: calendar, dead letters, migrations, annual report (embedded, while the platform runs)', () => {
@@ -207,14 +209,7 @@ describe('admin commands: calendar, dead letters, migrations, annual report (emb
       expect(r.status).toBe(0);
       const file = join(work, `信访年度报告-${year}.xlsx`);
       expect(r.stdout).toContain(`${year} 年度报告已写入 ${file}`);
-      const http = await t
-        .http()
-        .get('/api/v1/reports/annual')
-        .query({ year, format: 'xlsx' })
-        .set(bearer(tk.leader1))
-        .buffer(true)
-        .parse(binary)
-        .expect(200);
+      const http = await t.http().get('/api/v1/reports/annual').query({ year, format: 'xlsx' }).set(bearer(tk.leader1)).buffer(true).parse(binary).expect(200);
       const cli = await sheetRows(readFileSync(file));
       expect(cli).toEqual(await sheetRows(http.body as Buffer));
       // the cases this test registered are counted
@@ -230,7 +225,15 @@ describe('admin commands: calendar, dead letters, migrations, annual report (emb
   describe('reporting rebuild', () => {
     it('rebuilds the read model from its event log with progress lines, the figures identical (exit 0); the summary answers the same', async () => {
       const year = officeYear();
-      const summary = async () => (await t.http().get('/api/v1/reports/summary').query({ from: `${year}-01-01`, to: `${year}-12-31` }).set(bearer(tk.leader1)).expect(200)).body;
+      const summary = async () =>
+        (
+          await t
+            .http()
+            .get('/api/v1/reports/summary')
+            .query({ from: `${year}-01-01`, to: `${year}-12-31` })
+            .set(bearer(tk.leader1))
+            .expect(200)
+        ).body;
       const before = await summary();
       expect(before.received.cases).toBeGreaterThan(0);
       const r = await admin(['reporting', 'rebuild'], env());
@@ -376,8 +379,17 @@ describe('admin commands (distributed: the five services and the gateway as proc
       { username: 'office1', roles: ['office'] },
       { username: 'leader1', roles: ['leader'] },
     ]) {
-      await http().post('/api/v1/users').set(auth('admin')).send({ ...u, displayName: u.username, password: `${u.username}-password` }).expect(201);
-      tokens[u.username] = (await http().post('/api/v1/auth/login').send({ username: u.username, password: `${u.username}-password` }).expect(200)).body.accessToken;
+      await http()
+        .post('/api/v1/users')
+        .set(auth('admin'))
+        .send({ ...u, displayName: u.username, password: `${u.username}-password` })
+        .expect(201);
+      tokens[u.username] = (
+        await http()
+          .post('/api/v1/auth/login')
+          .send({ username: u.username, password: `${u.username}-password` })
+          .expect(200)
+      ).body.accessToken;
     }
   }, 180000);
   afterAll(async () => {
@@ -425,7 +437,14 @@ describe('admin commands (distributed: the five services and the gateway as proc
 
   it('reporting rebuild over the internal port on MariaDB: the read model again from the event log, figures identical, rows back', async () => {
     const year = officeYear();
-    const summary = async () => (await http().get('/api/v1/reports/summary').query({ from: `${year}-01-01`, to: `${year}-12-31` }).set(auth('leader1')).expect(200)).body;
+    const summary = async () =>
+      (
+        await http()
+          .get('/api/v1/reports/summary')
+          .query({ from: `${year}-01-01`, to: `${year}-12-31` })
+          .set(auth('leader1'))
+          .expect(200)
+      ).body;
     const before = await summary();
     const cases = async () => Number((await cluster.query<{ n: number }>('reporting', 'SELECT COUNT(*) AS n FROM rpt_case'))[0].n);
     const n = await cases();

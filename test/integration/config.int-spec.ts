@@ -66,7 +66,14 @@ describe('configuration at start', () => {
       expect(metrics.status).toBe(78);
       expect(metrics.stderr.trim()).toBe(`configuration: METRICS_PORT ${port} is already in use on 127.0.0.1 (another process listens there: stop it or choose another METRICS_PORT)`);
       const base = MYSQL_URL.endsWith('/') ? MYSQL_URL : MYSQL_URL + '/';
-      const service = await spawnAsync('closure', { PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `${base}pit_busy_${Date.now().toString(36)}_`, INTERNAL_TOKEN: 'internal-token-123456', KAFKA_BROKERS, LOG_LEVEL: 'error' });
+      const service = await spawnAsync('closure', {
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: `${base}pit_busy_${Date.now().toString(36)}_`,
+        INTERNAL_TOKEN: 'internal-token-123456',
+        KAFKA_BROKERS,
+        LOG_LEVEL: 'error',
+      });
       expect(service.status).toBe(78);
       expect(service.stderr.trim().split('\n').at(-1)).toBe(line);
       expect(service.stderr).not.toMatch(/\n\s+at /);
@@ -98,7 +105,9 @@ describe('the deadline service at start, on a Redis that may evict keys', () => 
         srv.close(() => resolve(p));
       });
     });
-    const started = spawnSync('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--maxmemory-policy', 'allkeys-lru', '--save', '', '--appendonly', 'no', '--daemonize', 'yes'], { encoding: 'utf8' });
+    const started = spawnSync('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--maxmemory-policy', 'allkeys-lru', '--save', '', '--appendonly', 'no', '--daemonize', 'yes'], {
+      encoding: 'utf8',
+    });
     if (started.error || started.status !== 0) throw new Error(`could not start redis-server on ${port}: ${started.error?.message ?? started.stderr}`);
     expect(await waitUntil(async () => redisCli('ping').stdout.trim() === 'PONG', 10000)).toBe(true);
   });

@@ -153,15 +153,19 @@ describe('two deadline-service instances racing on the same due rows (MariaDB)',
     ['one prepared, one not: the conditional update against the locked read', [true, false]],
   ];
   for (const [title, prepared] of scenarios) {
-    it(`${title}; each breach and warning reaches the topic once`, async () => {
-      const timers = await dueRows();
-      await race(timers, prepared);
-      expectOnceEach(await published(), timers);
-      const rows = await instances[0].ds.getRepository(DeadlineRow).findBy({ kind: 'handling' });
-      const byId = new Map(rows.map((r) => [r.caseId, r]));
-      for (const t of timers) {
-        expect(byId.get(t.caseId)).toMatchObject(t.purpose === 'breach' ? { state: 'breached', breachedRevision: 1 } : { state: 'pending', lastWarning: '1.1' });
-      }
-    }, T);
+    it(
+      `${title}; each breach and warning reaches the topic once`,
+      async () => {
+        const timers = await dueRows();
+        await race(timers, prepared);
+        expectOnceEach(await published(), timers);
+        const rows = await instances[0].ds.getRepository(DeadlineRow).findBy({ kind: 'handling' });
+        const byId = new Map(rows.map((r) => [r.caseId, r]));
+        for (const t of timers) {
+          expect(byId.get(t.caseId)).toMatchObject(t.purpose === 'breach' ? { state: 'breached', breachedRevision: 1 } : { state: 'pending', lastWarning: '1.1' });
+        }
+      },
+      T,
+    );
   }
 });

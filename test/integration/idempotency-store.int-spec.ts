@@ -23,7 +23,17 @@ describe('the idempotency store on MariaDB', () => {
   beforeAll(async () => {
     await requireInfrastructure();
     await ensureDatabase('gateway', db);
-    ds = await new DataSource({ ...dataSourceOptions('gateway', db, GATEWAY_ENTITIES, GATEWAY_MIGRATIONS), logger: { logQuery: (q: string) => void seen.push(q), logQueryError: (e: unknown, q: string) => void seen.push(`ERROR ${q}`), logQuerySlow: () => undefined, logSchemaBuild: () => undefined, logMigration: () => undefined, log: () => undefined } }).initialize();
+    ds = await new DataSource({
+      ...dataSourceOptions('gateway', db, GATEWAY_ENTITIES, GATEWAY_MIGRATIONS),
+      logger: {
+        logQuery: (q: string) => void seen.push(q),
+        logQueryError: (e: unknown, q: string) => void seen.push(`ERROR ${q}`),
+        logQuerySlow: () => undefined,
+        logSchemaBuild: () => undefined,
+        logMigration: () => undefined,
+        log: () => undefined,
+      },
+    }).initialize();
     await migrate(ds);
     store = new IdempotencyStore(ds.getRepository(IdempotencyKeyRecord));
   });
@@ -49,7 +59,18 @@ describe('the idempotency store on MariaDB', () => {
     expect([c.run, d.run].sort()).toEqual([false, true]);
     expect((await rows.findOneByOrFail(scope)).expiresAt.getTime()).toBeGreaterThan(Date.now() + 23 * 3600_000);
     const now = Date.now();
-    await rows.insert(Array.from({ length: 30 }, (_, i) => ({ username: 'p', keyHash: `x${i}`, fingerprint: 'f', state: 'done', status: 201, response: 'x', createdAt: new Date(now - 86400_000 * 2), expiresAt: new Date(now - 86400_000 - i) })));
+    await rows.insert(
+      Array.from({ length: 30 }, (_, i) => ({
+        username: 'p',
+        keyHash: `x${i}`,
+        fingerprint: 'f',
+        state: 'done',
+        status: 201,
+        response: 'x',
+        createdAt: new Date(now - 86400_000 * 2),
+        expiresAt: new Date(now - 86400_000 - i),
+      })),
+    );
     expect(await store.purgeExpired(new Date(), 7)).toBe(30);
     expect(await rows.countBy({ username: 'p' })).toBe(0);
     expect(await rows.count()).toBe(2);

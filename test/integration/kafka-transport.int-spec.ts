@@ -36,114 +36,130 @@ describe('KafkaTransport on the Kafka broker', () => {
     await admin.disconnect();
   }, T);
 
-  it('delivers each key’s messages in the order published, each key on one partition', async () => {
-    const topic = topicOf('order');
-    const keys = ['case-a', 'case-b', 'case-c', 'case-d', 'case-e'];
-    const producer = transport('order-producer');
-    // Several publish calls, keys interleaved within each.
-    for (let round = 0; round < 5; round++) {
-      await producer.publish(keys.flatMap((key) => [0, 1, 2, 3].map((i) => ({ topic, key, value: JSON.stringify({ key, seq: round * 4 + i }) }))));
-    }
-    const got: ReceivedMessage[] = [];
-    await transport('order-consumer').subscribe(`it-order-${run}`, topic, async (m) => void got.push(m));
-    expect(await waitUntil(async () => got.length >= keys.length * 20, 60_000)).toBe(true);
-    for (const key of keys) {
-      const mine = got.filter((m) => m.key === key);
-      expect(mine.map(seqOf)).toEqual(Array.from({ length: 20 }, (_, i) => i));
-      expect(new Set(mine.map((m) => m.partition)).size).toBe(1);
-    }
-    expect(new Set(got.map((m) => m.partition)).size).toBeGreaterThan(1); // the keys did spread
-    expect(got).toHaveLength(keys.length * 20);
-  }, T);
-
-  it('commits an offset only after its handler returned: a slow handler holds it, a failing one is delivered again', async () => {
-    const topic = topicOf('commit');
-    const group = `it-commit-${run}`;
-    const key = 'case-commit';
-    await transport('commit-producer').publish(Array.from({ length: 10 }, (_, seq) => ({ topic, key, value: JSON.stringify({ seq }) })));
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const seen: ReceivedMessage[] = [];
-    let failed = false;
-    await transport('commit-consumer').subscribe(group, topic, async (m) => {
-      seen.push(m);
-      if (seqOf(m) === 4) await gate; // a slow handler
-      if (seqOf(m) === 7 && !failed) {
-        failed = true;
-        throw new Error('handler failed once');
+  it(
+    'delivers each key’s messages in the order published, each key on one partition',
+    async () => {
+      const topic = topicOf('order');
+      const keys = ['case-a', 'case-b', 'case-c', 'case-d', 'case-e'];
+      const producer = transport('order-producer');
+      // Several publish calls, keys interleaved within each.
+      for (let round = 0; round < 5; round++) {
+        await producer.publish(keys.flatMap((key) => [0, 1, 2, 3].map((i) => ({ topic, key, value: JSON.stringify({ key, seq: round * 4 + i }) }))));
       }
-    });
-    expect(await waitUntil(async () => seen.some((m) => seqOf(m) === 4), 60_000)).toBe(true);
-    const held = seen.find((m) => seqOf(m) === 4)!;
-    // While its handler runs, the group has not committed past it (Kafka commits the next offset to read).
-    const whileHeld = await committedOffsets(topic, [group], held.partition!);
-    expect(whileHeld[group]).toBeLessThanOrEqual(BigInt(held.offset!));
-    expect(seen.map(seqOf)).toEqual([0, 1, 2, 3, 4]);
-    release();
-    const last = await waitUntil(async () => seen.filter((m) => seqOf(m) === 9).length >= 1, 60_000);
-    expect(last).toBe(true);
-    await waitForGroupsPast(topic, [group], held.partition!, seen.find((m) => seqOf(m) === 9)!.offset!);
-    // The failure of 7 was not committed over: 7 came again, and nothing after it was lost or doubled.
-    const order = seen.map(seqOf);
-    expect(order.filter((s) => s === 7)).toHaveLength(2);
-    expect([...new Set(order)]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    expect(order.slice(order.lastIndexOf(7))).toEqual([7, 8, 9]);
-  }, T);
-
-  it('in batches: every message once, in order per key; a batch whose handler throws is delivered again whole, and its offsets are committed only after it returned', async () => {
-    const topic = topicOf('batch');
-    const group = `it-batch-${run}`;
-    const keys = ['case-a', 'case-b', 'case-c'];
-    await transport('batch-producer').publish(keys.flatMap((key) => Array.from({ length: 30 }, (_, seq) => ({ topic, key, value: JSON.stringify({ key, seq }) }))));
-    const handled: ReceivedMessage[] = [];
-    const batches: number[] = [];
-    let failed = false;
-    await transport('batch-consumer').subscribeBatch(group, topic, async (ms) => {
-      // The first batch that holds seq 12 of a key fails once: none of it counts as handled.
-      if (!failed && ms.some((m) => seqOf(m) === 12)) {
-        failed = true;
-        throw new Error('batch failed once');
+      const got: ReceivedMessage[] = [];
+      await transport('order-consumer').subscribe(`it-order-${run}`, topic, async (m) => void got.push(m));
+      expect(await waitUntil(async () => got.length >= keys.length * 20, 60_000)).toBe(true);
+      for (const key of keys) {
+        const mine = got.filter((m) => m.key === key);
+        expect(mine.map(seqOf)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+        expect(new Set(mine.map((m) => m.partition)).size).toBe(1);
       }
-      batches.push(ms.length);
-      handled.push(...ms);
-    });
-    expect(await waitUntil(async () => handled.length >= keys.length * 30, 60_000)).toBe(true);
-    expect(failed).toBe(true);
-    for (const key of keys) expect(handled.filter((m) => m.key === key).map(seqOf)).toEqual(Array.from({ length: 30 }, (_, i) => i));
-    expect(handled).toHaveLength(keys.length * 30);
-    expect(Math.max(...batches)).toBeGreaterThan(1); // delivered as batches, not one by one
-    for (const p of new Set(handled.map((m) => m.partition!))) {
-      const last = handled.filter((m) => m.partition === p).at(-1)!;
-      await waitForGroupsPast(topic, [group], p, last.offset!);
-    }
-  }, T);
+      expect(new Set(got.map((m) => m.partition)).size).toBeGreaterThan(1); // the keys did spread
+      expect(got).toHaveLength(keys.length * 20);
+    },
+    T,
+  );
 
-  it('a consumer that comes back (a restarted service) resumes after what its group handled, and a new producer publishes on', async () => {
-    const topic = topicOf('resume');
-    const group = `it-resume-${run}`;
-    const key = 'case-resume';
-    const first = transport('resume-1');
-    await first.publish(Array.from({ length: 5 }, (_, seq) => ({ topic, key, value: JSON.stringify({ seq }) })));
-    const before: number[] = [];
-    let lastOffset = '';
-    let partition = -1;
-    await first.subscribe(group, topic, async (m) => {
-      before.push(seqOf(m));
-      lastOffset = m.offset!;
-      partition = m.partition!;
-    });
-    expect(await waitUntil(async () => before.length === 5, 60_000)).toBe(true);
-    await waitForGroupsPast(topic, [group], partition, lastOffset);
-    await first.close();
+  it(
+    'commits an offset only after its handler returned: a slow handler holds it, a failing one is delivered again',
+    async () => {
+      const topic = topicOf('commit');
+      const group = `it-commit-${run}`;
+      const key = 'case-commit';
+      await transport('commit-producer').publish(Array.from({ length: 10 }, (_, seq) => ({ topic, key, value: JSON.stringify({ seq }) })));
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const seen: ReceivedMessage[] = [];
+      let failed = false;
+      await transport('commit-consumer').subscribe(group, topic, async (m) => {
+        seen.push(m);
+        if (seqOf(m) === 4) await gate; // a slow handler
+        if (seqOf(m) === 7 && !failed) {
+          failed = true;
+          throw new Error('handler failed once');
+        }
+      });
+      expect(await waitUntil(async () => seen.some((m) => seqOf(m) === 4), 60_000)).toBe(true);
+      const held = seen.find((m) => seqOf(m) === 4)!;
+      // While its handler runs, the group has not committed past it (Kafka commits the next offset to read).
+      const whileHeld = await committedOffsets(topic, [group], held.partition!);
+      expect(whileHeld[group]).toBeLessThanOrEqual(BigInt(held.offset!));
+      expect(seen.map(seqOf)).toEqual([0, 1, 2, 3, 4]);
+      release();
+      const last = await waitUntil(async () => seen.filter((m) => seqOf(m) === 9).length >= 1, 60_000);
+      expect(last).toBe(true);
+      await waitForGroupsPast(topic, [group], held.partition!, seen.find((m) => seqOf(m) === 9)!.offset!);
+      // The failure of 7 was not committed over: 7 came again, and nothing after it was lost or doubled.
+      const order = seen.map(seqOf);
+      expect(order.filter((s) => s === 7)).toHaveLength(2);
+      expect([...new Set(order)]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect(order.slice(order.lastIndexOf(7))).toEqual([7, 8, 9]);
+    },
+    T,
+  );
 
-    // Meanwhile, published by another process's transport.
-    await transport('resume-producer').publish(Array.from({ length: 5 }, (_, i) => ({ topic, key, value: JSON.stringify({ seq: 5 + i }) })));
-    const after: number[] = [];
-    await transport('resume-2').subscribe(group, topic, async (m) => void after.push(seqOf(m)));
-    expect(await waitUntil(async () => after.length >= 5, 60_000)).toBe(true);
-    expect(before).toEqual([0, 1, 2, 3, 4]);
-    expect(after).toEqual([5, 6, 7, 8, 9]);
-  }, T);
+  it(
+    'in batches: every message once, in order per key; a batch whose handler throws is delivered again whole, and its offsets are committed only after it returned',
+    async () => {
+      const topic = topicOf('batch');
+      const group = `it-batch-${run}`;
+      const keys = ['case-a', 'case-b', 'case-c'];
+      await transport('batch-producer').publish(keys.flatMap((key) => Array.from({ length: 30 }, (_, seq) => ({ topic, key, value: JSON.stringify({ key, seq }) }))));
+      const handled: ReceivedMessage[] = [];
+      const batches: number[] = [];
+      let failed = false;
+      await transport('batch-consumer').subscribeBatch(group, topic, async (ms) => {
+        // The first batch that holds seq 12 of a key fails once: none of it counts as handled.
+        if (!failed && ms.some((m) => seqOf(m) === 12)) {
+          failed = true;
+          throw new Error('batch failed once');
+        }
+        batches.push(ms.length);
+        handled.push(...ms);
+      });
+      expect(await waitUntil(async () => handled.length >= keys.length * 30, 60_000)).toBe(true);
+      expect(failed).toBe(true);
+      for (const key of keys) expect(handled.filter((m) => m.key === key).map(seqOf)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+      expect(handled).toHaveLength(keys.length * 30);
+      expect(Math.max(...batches)).toBeGreaterThan(1); // delivered as batches, not one by one
+      for (const p of new Set(handled.map((m) => m.partition!))) {
+        const last = handled.filter((m) => m.partition === p).at(-1)!;
+        await waitForGroupsPast(topic, [group], p, last.offset!);
+      }
+    },
+    T,
+  );
+
+  it(
+    'a consumer that comes back (a restarted service) resumes after what its group handled, and a new producer publishes on',
+    async () => {
+      const topic = topicOf('resume');
+      const group = `it-resume-${run}`;
+      const key = 'case-resume';
+      const first = transport('resume-1');
+      await first.publish(Array.from({ length: 5 }, (_, seq) => ({ topic, key, value: JSON.stringify({ seq }) })));
+      const before: number[] = [];
+      let lastOffset = '';
+      let partition = -1;
+      await first.subscribe(group, topic, async (m) => {
+        before.push(seqOf(m));
+        lastOffset = m.offset!;
+        partition = m.partition!;
+      });
+      expect(await waitUntil(async () => before.length === 5, 60_000)).toBe(true);
+      await waitForGroupsPast(topic, [group], partition, lastOffset);
+      await first.close();
+
+      // Meanwhile, published by another process's transport.
+      await transport('resume-producer').publish(Array.from({ length: 5 }, (_, i) => ({ topic, key, value: JSON.stringify({ seq: 5 + i }) })));
+      const after: number[] = [];
+      await transport('resume-2').subscribe(group, topic, async (m) => void after.push(seqOf(m)));
+      expect(await waitUntil(async () => after.length >= 5, 60_000)).toBe(true);
+      expect(before).toEqual([0, 1, 2, 3, 4]);
+      expect(after).toEqual([5, 6, 7, 8, 9]);
+    },
+    T,
+  );
 });
 
 function freePort(): Promise<number> {

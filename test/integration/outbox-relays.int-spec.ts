@@ -41,7 +41,14 @@ describe('two outbox relays of one service, woken by their commits (MariaDB)', (
   });
 
   async function instance(name: string, first: boolean) {
-    const logger: OrmLogger = { logQuery: (q: string) => void statements[name].push(q), logQueryError: () => undefined, logQuerySlow: () => undefined, logSchemaBuild: () => undefined, logMigration: () => undefined, log: () => undefined };
+    const logger: OrmLogger = {
+      logQuery: (q: string) => void statements[name].push(q),
+      logQueryError: () => undefined,
+      logQuerySlow: () => undefined,
+      logSchemaBuild: () => undefined,
+      logMigration: () => undefined,
+      log: () => undefined,
+    };
     const ds = await new DataSource({ ...dataSourceOptions('intake', db, MESSAGING_ENTITIES, []), synchronize: first, logger }).initialize();
     const relay = new OutboxRelay(ds, slowBroker(name), { pollIntervalMs: 60_000, batchSize: 5 });
     relay.start();
@@ -62,51 +69,65 @@ describe('two outbox relays of one service, woken by their commits (MariaDB)', (
   }, T);
 
   const event = () =>
-    createEvent('case.contact-added', randomUUID(), { contact: { contactId: randomUUID(), channel: 'visit', receivedAt: new Date().toISOString(), enteredAt: new Date().toISOString(), headcount: 1, receptionSessionId: null }, groupVisit: false }, { username: 'reception1', roles: ['reception'] }, new Date());
+    createEvent(
+      'case.contact-added',
+      randomUUID(),
+      { contact: { contactId: randomUUID(), channel: 'visit', receivedAt: new Date().toISOString(), enteredAt: new Date().toISOString(), headcount: 1, receptionSessionId: null }, groupVisit: false },
+      { username: 'reception1', roles: ['reception'] },
+      new Date(),
+    );
   const commit = (x: (typeof instances)[number], n = 1) => x.ds.transaction((m) => appendToOutbox(m, CASE_EVENTS_TOPIC, Array.from({ length: n }, event), new Date()));
 
-  it('an instance that found the lock taken publishes its rows by itself once it is free (the holder had read before they committed)', async () => {
-    const [a, b] = instances;
-    let unstall!: () => void;
-    stall = new Promise<void>((r) => (unstall = r));
-    const before = sent.length;
-    await commit(a); // a's relay reads it and waits for its broker, holding the lock
-    expect(await waitUntil(async () => (await a.ds.query(`SELECT IS_USED_LOCK(?) AS holder`, [`outbox:${prefix}intake`.slice(0, 64)]))[0].holder !== null, 5000)).toBe(true);
-    await commit(b); // b's relay finds the lock taken
-    await new Promise((r) => setTimeout(r, 300));
-    stall = null;
-    unstall();
-    // a's pass ends without b's row (read before it committed); b's retry sends it, long before its fallback poll (a minute)
-    expect(await waitUntil(async () => sent.length === before + 2, 3000)).toBe(true);
-    expect(sent.slice(before).map((s) => s.by)).toEqual(['a', 'b']);
-  }, T);
+  it(
+    'an instance that found the lock taken publishes its rows by itself once it is free (the holder had read before they committed)',
+    async () => {
+      const [a, b] = instances;
+      let unstall!: () => void;
+      stall = new Promise<void>((r) => (unstall = r));
+      const before = sent.length;
+      await commit(a); // a's relay reads it and waits for its broker, holding the lock
+      expect(await waitUntil(async () => (await a.ds.query(`SELECT IS_USED_LOCK(?) AS holder`, [`outbox:${prefix}intake`.slice(0, 64)]))[0].holder !== null, 5000)).toBe(true);
+      await commit(b); // b's relay finds the lock taken
+      await new Promise((r) => setTimeout(r, 300));
+      stall = null;
+      unstall();
+      // a's pass ends without b's row (read before it committed); b's retry sends it, long before its fallback poll (a minute)
+      expect(await waitUntil(async () => sent.length === before + 2, 3000)).toBe(true);
+      expect(sent.slice(before).map((s) => s.by)).toEqual(['a', 'b']);
+    },
+    T,
+  );
 
-  it('sends every row once, in the order written, with both instances committing at once; then nothing', async () => {
-    const commitMany = async (x: (typeof instances)[number]) => {
-      for (let i = 0; i < COMMITS; i++) {
-        await commit(x, 1 + (i % 3));
-        if (i % 7 === 0) await new Promise((r) => setTimeout(r, 5));
-      }
-    };
-    await Promise.all(instances.map(commitMany));
-    const outbox = instances[0].ds.getRepository(OutboxRecord);
-    expect(await waitUntil(async () => (await outbox.count({ where: { publishedAt: IsNull() } })) === 0, 60_000)).toBe(true);
+  it(
+    'sends every row once, in the order written, with both instances committing at once; then nothing',
+    async () => {
+      const commitMany = async (x: (typeof instances)[number]) => {
+        for (let i = 0; i < COMMITS; i++) {
+          await commit(x, 1 + (i % 3));
+          if (i % 7 === 0) await new Promise((r) => setTimeout(r, 5));
+        }
+      };
+      await Promise.all(instances.map(commitMany));
+      const outbox = instances[0].ds.getRepository(OutboxRecord);
+      expect(await waitUntil(async () => (await outbox.count({ where: { publishedAt: IsNull() } })) === 0, 60_000)).toBe(true);
 
-    const rows = await outbox.find({ order: { seq: 'ASC' }, select: { seq: true, eventId: true } });
-    const seqOf = new Map(rows.map((r) => [r.eventId, r.seq]));
-    expect(sent).toHaveLength(rows.length);
-    expect(new Set(sent.map((s) => s.eventId)).size).toBe(rows.length);
-    // in the order written: every row after the rows before it (the two relays never overlap)
-    const seqs = sent.map((s) => seqOf.get(s.eventId)!);
-    const late = seqs.filter((q, i) => i > 0 && q < seqs[i - 1]);
-    expect(late).toEqual([]);
-    process.stdout.write(`\n  ${rows.length} rows: ${sent.filter((s) => s.by === 'a').length} sent by a, ${sent.filter((s) => s.by === 'b').length} by b\n`);
+      const rows = await outbox.find({ order: { seq: 'ASC' }, select: { seq: true, eventId: true } });
+      const seqOf = new Map(rows.map((r) => [r.eventId, r.seq]));
+      expect(sent).toHaveLength(rows.length);
+      expect(new Set(sent.map((s) => s.eventId)).size).toBe(rows.length);
+      // in the order written: every row after the rows before it (the two relays never overlap)
+      const seqs = sent.map((s) => seqOf.get(s.eventId)!);
+      const late = seqs.filter((q, i) => i > 0 && q < seqs[i - 1]);
+      expect(late).toEqual([]);
+      process.stdout.write(`\n  ${rows.length} rows: ${sent.filter((s) => s.by === 'a').length} sent by a, ${sent.filter((s) => s.by === 'b').length} by b\n`);
 
-    // Idle: no statement from either relay (the fallback poll is a minute away).
-    await new Promise((r) => setTimeout(r, 500));
-    statements.a.length = 0;
-    statements.b.length = 0;
-    await new Promise((r) => setTimeout(r, 2000));
-    expect({ a: statements.a, b: statements.b }).toEqual({ a: [], b: [] });
-  }, T);
+      // Idle: no statement from either relay (the fallback poll is a minute away).
+      await new Promise((r) => setTimeout(r, 500));
+      statements.a.length = 0;
+      statements.b.length = 0;
+      await new Promise((r) => setTimeout(r, 2000));
+      expect({ a: statements.a, b: statements.b }).toEqual({ a: [], b: [] });
+    },
+    T,
+  );
 });

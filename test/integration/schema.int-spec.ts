@@ -32,9 +32,7 @@ describe('migrations on MariaDB (distributed mode)', () => {
         await twin.destroy();
         const pending = await ds.driver.createSchemaBuilder().log();
         expect(pending.upQueries.map((q) => q.query)).toEqual([]);
-        const precision = await ds.query(
-          `SELECT COLUMN_NAME, DATETIME_PRECISION FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND DATA_TYPE = 'datetime'`,
-        );
+        const precision = await ds.query(`SELECT COLUMN_NAME, DATETIME_PRECISION FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND DATA_TYPE = 'datetime'`);
         expect(precision.every((c: { DATETIME_PRECISION: number }) => Number(c.DATETIME_PRECISION) === 3)).toBe(true);
         for (const _ of schema.migrations) await ds.undoLastMigration();
         const tables = await ds.query(`SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> 'migrations'`);

@@ -47,7 +47,16 @@ export async function startOnSqlite(def: ServiceDefinition): Promise<ServiceOnSq
   const bus = new InProcessBus();
   const running = await startService(
     def,
-    { service: def.name, db: { driver: 'sqlite', dataDir }, transport: new InProcessTransport(bus), topic: CASE_EVENTS_TOPIC, timeZone: 'Asia/Shanghai', catchUpTimeoutMs: 1000, relayPollMs: 60_000, logLevels: ['error'] },
+    {
+      service: def.name,
+      db: { driver: 'sqlite', dataDir },
+      transport: new InProcessTransport(bus),
+      topic: CASE_EVENTS_TOPIC,
+      timeZone: 'Asia/Shanghai',
+      catchUpTimeoutMs: 1000,
+      relayPollMs: 60_000,
+      logLevels: ['error'],
+    },
     { deferRelay: true },
   );
   const dataSource = running.app.get(DataSource);
@@ -92,14 +101,31 @@ const HOUR = 3_600_000;
  * A case's history as the other services would have produced it, one event per step, an hour
  * apart from `start` (each step's own time in its payload). `upTo` names the last step.
  */
-export function caseHistory(caseId: string, start: Date, upTo: 'registered' | 'routed' | 'accepted' | 'closed' | 'review-requested' | 'reviewed' | 're-review-requested' | 'final', petitioner = { name: '王五', idNumber: '45030219800101122X', phone: '13812345678' }, category = 'urban-rural-construction'): EventEnvelope[] {
+export function caseHistory(
+  caseId: string,
+  start: Date,
+  upTo: 'registered' | 'routed' | 'accepted' | 'closed' | 'review-requested' | 'reviewed' | 're-review-requested' | 'final',
+  petitioner = { name: '王五', idNumber: '45030219800101122X', phone: '13812345678' },
+  category = 'urban-rural-construction',
+): EventEnvelope[] {
   const steps: [string, EventType, (at: string) => EventPayloads[EventType], Caller][] = [
-    ['registered', 'case.registered', (at) => ({
-      trackingNo: `XF${at.slice(0, 10).replaceAll('-', '')}${caseId.slice(-8).toUpperCase()}`,
-      contact: { contactId: `${caseId}-c1`, channel: 'visit', receivedAt: at, enteredAt: at, headcount: 1 },
-      petitioners: [{ name: petitioner.name, idNumber: petitioner.idNumber ?? null, phone: petitioner.phone ?? null, address: null }],
-      purpose: 'appeal', category, summary: '小区加装电梯补贴未发放', content: '……', groupVisit: false, backlog: false,
-    }) as EventPayloads[EventType], ACTORS.reception],
+    [
+      'registered',
+      'case.registered',
+      (at) =>
+        ({
+          trackingNo: `XF${at.slice(0, 10).replaceAll('-', '')}${caseId.slice(-8).toUpperCase()}`,
+          contact: { contactId: `${caseId}-c1`, channel: 'visit', receivedAt: at, enteredAt: at, headcount: 1 },
+          petitioners: [{ name: petitioner.name, idNumber: petitioner.idNumber ?? null, phone: petitioner.phone ?? null, address: null }],
+          purpose: 'appeal',
+          category,
+          summary: '小区加装电梯补贴未发放',
+          content: '……',
+          groupVisit: false,
+          backlog: false,
+        }) as EventPayloads[EventType],
+      ACTORS.reception,
+    ],
     ['routed', 'case.routed', (at) => ({ mode: 'transfer', unitCode: 'housing', feedbackDueAt: null, routedAt: at }) as EventPayloads[EventType], ACTORS.office],
     ['accepted', 'case.accepted', (at) => ({ unitCode: 'housing', acceptedAt: at }) as EventPayloads[EventType], ACTORS.housing],
     ['closed', 'case.closed', (at) => ({ kind: 'substantive', outcome: 'not-support', opinion: '不予支持', closedAt: at }) as EventPayloads[EventType], ACTORS.housing],

@@ -56,7 +56,12 @@ export async function seedOffice(t: TestPlatform) {
   ];
   const tokens: Record<string, string> = { admin };
   for (const u of users) {
-    await t.http().post('/api/v1/users').set(auth).send({ ...u, password: `${u.username}-pass` }).expect(201);
+    await t
+      .http()
+      .post('/api/v1/users')
+      .set(auth)
+      .send({ ...u, password: `${u.username}-pass` })
+      .expect(201);
     tokens[u.username] = await login(t, u.username, `${u.username}-pass`);
   }
   return tokens;

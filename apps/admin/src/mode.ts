@@ -52,7 +52,7 @@ export async function adminMode(): Promise<AdminMode> {
     const cfg = loadConfigOrExit(DistributedAdminConfig);
     const db = mysqlConfigFromUrl(cfg.DATABASE_URL);
     const services = async (): Promise<ServiceClient> => {
-      if (!cfg.INTERNAL_TOKEN) throw new PlatformNotRunningError('configuration: INTERNAL_TOKEN is required for this command in distributed mode (the services\' shared token, at least 16 characters)');
+      if (!cfg.INTERNAL_TOKEN) throw new PlatformNotRunningError("configuration: INTERNAL_TOKEN is required for this command in distributed mode (the services' shared token, at least 16 characters)");
       return new HttpServiceClient({ intake: cfg.INTAKE_URL, assignment: cfg.ASSIGNMENT_URL, deadline: cfg.DEADLINE_URL, closure: cfg.CLOSURE_URL, reporting: cfg.REPORTING_URL }, cfg.INTERNAL_TOKEN);
     };
     cached = { kind: 'distributed', db, ensure: (s) => ensureDatabase(s, db), jwtSecret: () => randomBytes(32).toString('base64url'), services };

@@ -19,10 +19,7 @@ export function progress(title: string, total: number, stream: NodeJS.WriteStrea
       stop: () => undefined,
     };
   }
-  const bar = new cliProgress.SingleBar(
-    { format: `${title} |{bar}| {value}/{total} {label}`, stream, hideCursor: true, clearOnComplete: false },
-    cliProgress.Presets.shades_classic,
-  );
+  const bar = new cliProgress.SingleBar({ format: `${title} |{bar}| {value}/{total} {label}`, stream, hideCursor: true, clearOnComplete: false }, cliProgress.Presets.shades_classic);
   bar.start(total, 0, { label: '' });
   return {
     tick: (label) => bar.increment(1, { label: label ?? '' }),

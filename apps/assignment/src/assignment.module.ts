@@ -1,5 +1,14 @@
 import { Module } from '@nestjs/common';
-import { calendarNoticeHandler, CalendarNoticeRecord, CalendarNotices1766200000000, InternalController, SERVICE_API, type ServiceApi, type ServiceDefinition, type ServiceCommands } from '#libs/runtime';
+import {
+  calendarNoticeHandler,
+  CalendarNoticeRecord,
+  CalendarNotices1766200000000,
+  InternalController,
+  SERVICE_API,
+  type ServiceApi,
+  type ServiceDefinition,
+  type ServiceCommands,
+} from '#libs/runtime';
 import { ASSIGNMENT_ENTITIES } from './assignment.entities.js';
 // The holiday notices the office uploads (kept by the deadline service), applied to this service's calendar.
 import { AssignmentHandlers } from './assignment.handlers.js';
@@ -31,5 +40,10 @@ export function assignmentService(settings: AssignmentSettings): ServiceDefiniti
     ],
   })
   class AssignmentModule {}
-  return { name: 'assignment', module: AssignmentModule, entities: [...ASSIGNMENT_ENTITIES, CalendarNoticeRecord], migrations: [AssignmentInitial1700000000000, AssignmentDeadLetters1765200000000, CalendarNotices1766200000000] };
+  return {
+    name: 'assignment',
+    module: AssignmentModule,
+    entities: [...ASSIGNMENT_ENTITIES, CalendarNoticeRecord],
+    migrations: [AssignmentInitial1700000000000, AssignmentDeadLetters1765200000000, CalendarNotices1766200000000],
+  };
 }

@@ -7,7 +7,6 @@ import { assertMayAct, assertOwnUnit, enforce, snapshotOf, UnitOfWork, type Comm
 import { AssignmentCase } from './assignment.entities.js';
 import { ASSIGNMENT_SETTINGS, type AssignmentSettings } from './assignment.settings.js';
 
-
 /**
  * The petition office's routing (转送 / 交办, Art. 22) and the responsible unit's first answer:
  * accept (受理), decline (不予受理 / 不再受理), divert to another procedure (Art. 31), or send a
@@ -25,7 +24,13 @@ export class AssignmentService {
     return this.act(cmd, 'route', (c, at) => {
       const feedbackDueAt = cmd.body.mode === 'assign' ? (cmd.body.feedbackDueAt ?? null) : null;
       if (feedbackDueAt !== null) this.checkFeedbackDue(feedbackDueAt, c, at);
-      return createEvent('case.routed', c.id, { mode: cmd.body.mode, unitCode: cmd.body.unitCode, ...(cmd.body.unitName ? { unitName: cmd.body.unitName } : {}), feedbackDueAt, routedAt: at.toISOString() }, cmd.actor, this.clock.now());
+      return createEvent(
+        'case.routed',
+        c.id,
+        { mode: cmd.body.mode, unitCode: cmd.body.unitCode, ...(cmd.body.unitName ? { unitName: cmd.body.unitName } : {}), feedbackDueAt, routedAt: at.toISOString() },
+        cmd.actor,
+        this.clock.now(),
+      );
     });
   }
 
@@ -66,7 +71,9 @@ export class AssignmentService {
     if (due < routedOn) throw InvalidInputError.field('feedbackDueAt', `反馈期限（${due}）不得早于转送之日（${routedOn}）`);
     // The unit answers to the office before the office answers upward (Art. 22(1)(三)).
     if (c.feedbackDueAt && due > c.feedbackDueAt) {
-      throw new RuleViolationError(`交办给责任单位的反馈期限（${due}）不得晚于上级交办机关要求的反馈期限（${c.feedbackDueAt}）（《信访工作条例》第二十二条）`, [{ field: 'feedbackDueAt', messages: [`不得晚于 ${c.feedbackDueAt}`] }]);
+      throw new RuleViolationError(`交办给责任单位的反馈期限（${due}）不得晚于上级交办机关要求的反馈期限（${c.feedbackDueAt}）（《信访工作条例》第二十二条）`, [
+        { field: 'feedbackDueAt', messages: [`不得晚于 ${c.feedbackDueAt}`] },
+      ]);
     }
   }
 

@@ -1,5 +1,14 @@
 import { Module } from '@nestjs/common';
-import { calendarNoticeHandler, CalendarNoticeRecord, CalendarNotices1766200000000, InternalController, SERVICE_API, type ServiceApi, type ServiceDefinition, type ServiceCommands } from '#libs/runtime';
+import {
+  calendarNoticeHandler,
+  CalendarNoticeRecord,
+  CalendarNotices1766200000000,
+  InternalController,
+  SERVICE_API,
+  type ServiceApi,
+  type ServiceDefinition,
+  type ServiceCommands,
+} from '#libs/runtime';
 import { CLOSURE_ENTITIES } from './closure.entities.js';
 // The holiday notices the office uploads (kept by the deadline service), applied to this service's calendar.
 import { ClosureHandlers } from './closure.handlers.js';
@@ -33,5 +42,10 @@ export function closureService(settings: ClosureSettings): ServiceDefinition {
     ],
   })
   class ClosureModule {}
-  return { name: 'closure', module: ClosureModule, entities: [...CLOSURE_ENTITIES, CalendarNoticeRecord], migrations: [ClosureInitial1700000000000, ClosureDeadLetters1765200000000, CalendarNotices1766200000000] };
+  return {
+    name: 'closure',
+    module: ClosureModule,
+    entities: [...CLOSURE_ENTITIES, CalendarNoticeRecord],
+    migrations: [ClosureInitial1700000000000, ClosureDeadLetters1765200000000, CalendarNotices1766200000000],
+  };
 }

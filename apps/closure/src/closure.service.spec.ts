@@ -25,8 +25,7 @@ describe('handling, closure, evaluation, review and re-review', () => {
   });
   afterEach(() => closure.stop());
 
-  const act = (name: string, actor: Caller, at: string, body: Record<string, unknown> = {}) =>
-    closure.command(name, { caseId, actor, body, at: new Date(at).toISOString() } satisfies ServiceCommand);
+  const act = (name: string, actor: Caller, at: string, body: Record<string, unknown> = {}) => closure.command(name, { caseId, actor, body, at: new Date(at).toISOString() } satisfies ServiceCommand);
   const opinion = { kind: 'substantive', outcome: 'support', opinion: '经核查，补贴已于本月发放。' };
   const extend = (days: number, at = '2024-10-20T10:00:00+08:00', actor: Caller = ACTORS.housing) => act('extend', actor, at, { days, reason: '需现场核查', approvedBy: '局长' });
   const close = (at = '2024-10-30T10:00:00+08:00', actor: Caller = ACTORS.housing) => act('close', actor, at, opinion);

@@ -7,7 +7,6 @@ import { assertMayAct, assertOwnUnit, enforce, snapshotOf, UnitOfWork, type Comm
 import { ClosureCase } from './closure.entities.js';
 import { CLOSURE_SETTINGS, type ClosureSettings } from './closure.settings.js';
 
-
 const RATING_NAMES: Record<string, string> = { satisfied: '满意', 'basically-satisfied': '基本满意', dissatisfied: '不满意' };
 
 /**
@@ -24,15 +23,20 @@ export class ClosureService {
 
   extend(cmd: ServiceCommand<ExtendBody>): Promise<CommandResult> {
     const b = cmd.body;
-    return this.act(cmd, 'extend', (c, at) => {
-      return createEvent(
-        'case.extended',
-        c.id,
-        { days: b.days, totalDays: c.extensionDaysUsed + b.days, reason: b.reason, approvedBy: b.approvedBy, petitionerNotice: b.petitionerNotice ?? null, extendedAt: at.toISOString() },
-        cmd.actor,
-        this.clock.now(),
-      );
-    }, { extensionDays: b.days });
+    return this.act(
+      cmd,
+      'extend',
+      (c, at) => {
+        return createEvent(
+          'case.extended',
+          c.id,
+          { days: b.days, totalDays: c.extensionDaysUsed + b.days, reason: b.reason, approvedBy: b.approvedBy, petitionerNotice: b.petitionerNotice ?? null, extendedAt: at.toISOString() },
+          cmd.actor,
+          this.clock.now(),
+        );
+      },
+      { extensionDays: b.days },
+    );
   }
 
   close(cmd: ServiceCommand<OpinionBody>): Promise<CommandResult> {
@@ -57,27 +61,17 @@ export class ClosureService {
 
   reviewOpinion(cmd: ServiceCommand<OpinionBody>): Promise<CommandResult> {
     const { kind, outcome, opinion } = cmd.body;
-    return this.act(cmd, 'review-opinion', (c, at) =>
-      createEvent('case.review-opinion-issued', c.id, { kind, outcome, opinion, issuedAt: at.toISOString() }, cmd.actor, this.clock.now()),
-    );
+    return this.act(cmd, 'review-opinion', (c, at) => createEvent('case.review-opinion-issued', c.id, { kind, outcome, opinion, issuedAt: at.toISOString() }, cmd.actor, this.clock.now()));
   }
 
   reReviewRequest(cmd: ServiceCommand): Promise<CommandResult> {
-    return this.act(cmd, 're-review-request', (c, at) =>
-      createEvent('case.re-review-requested', c.id, { requestedAt: at.toISOString() }, cmd.actor, this.clock.now()),
-    );
+    return this.act(cmd, 're-review-request', (c, at) => createEvent('case.re-review-requested', c.id, { requestedAt: at.toISOString() }, cmd.actor, this.clock.now()));
   }
 
   reReviewOpinion(cmd: ServiceCommand<OpinionBody>): Promise<CommandResult> {
     const { kind, outcome, opinion, hearingDays } = cmd.body;
     return this.act(cmd, 're-review-opinion', (c, at) =>
-      createEvent(
-        'case.re-review-opinion-issued',
-        c.id,
-        { kind, outcome, opinion, ...(hearingDays !== undefined ? { hearingDays } : {}), issuedAt: at.toISOString() },
-        cmd.actor,
-        this.clock.now(),
-      ),
+      createEvent('case.re-review-opinion-issued', c.id, { kind, outcome, opinion, ...(hearingDays !== undefined ? { hearingDays } : {}), issuedAt: at.toISOString() }, cmd.actor, this.clock.now()),
     );
   }
 

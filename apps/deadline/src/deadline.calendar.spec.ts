@@ -42,7 +42,9 @@ describe('deadlines waiting for a year the holiday calendar lacks', () => {
   let ds: DataSource;
   const now = at('2026-12-28T12:00:00');
   const clock: Clock = { now: () => now };
-  const uow = { run: (work: (m: EntityManager) => Promise<{ result: unknown; events: EventEnvelope[] }>) => ds.transaction(async (m) => ({ ...(await work(m)), eventIds: [] })) } as unknown as UnitOfWork;
+  const uow = {
+    run: (work: (m: EntityManager) => Promise<{ result: unknown; events: EventEnvelope[] }>) => ds.transaction(async (m) => ({ ...(await work(m)), eventIds: [] })),
+  } as unknown as UnitOfWork;
   const settings = (policy: DeadlinePolicy, calendar: PrcCalendar): DeadlineSettings => ({
     policy,
     calendar,

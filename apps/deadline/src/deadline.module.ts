@@ -31,5 +31,12 @@ export function deadlineService(settings: DeadlineSettings, store: TimerSchedule
     ],
   })
   class DeadlineModule {}
-  return { name: 'deadline', module: DeadlineModule, readiness: () => ({ timers: () => scheduler.ping() }), metrics: () => scheduler.sampler(), entities: [...DEADLINE_ENTITIES, CalendarNoticeRecord], migrations: [DeadlineInitial1700000000000, DeadlineAwaitsCalendar1764300000000, DeadlineDeadLetters1765200000000, CalendarNotices1766200000000] };
+  return {
+    name: 'deadline',
+    module: DeadlineModule,
+    readiness: () => ({ timers: () => scheduler.ping() }),
+    metrics: () => scheduler.sampler(),
+    entities: [...DEADLINE_ENTITIES, CalendarNoticeRecord],
+    migrations: [DeadlineInitial1700000000000, DeadlineAwaitsCalendar1764300000000, DeadlineDeadLetters1765200000000, CalendarNotices1766200000000],
+  };
 }

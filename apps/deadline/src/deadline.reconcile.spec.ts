@@ -62,7 +62,19 @@ describe('reconciling the timer store with the deadline table', () => {
     const rows = Array.from({ length: 300 }, (_, i) => {
       const breached = i % 10 === 0;
       const dueAt = new Date(start + (breached ? -Math.floor(random() * 3) : Math.floor(random() * 40)) * DAY);
-      return { caseId: newId(), kind: 'handling', revision: 1, dueAt, lastDay: '2026-01-01', state: breached ? 'breached' : 'pending', holder: 'unit', basis: 'b', lastWarning: null, breachedRevision: breached ? 1 : -1, escalatedRevision: -1 };
+      return {
+        caseId: newId(),
+        kind: 'handling',
+        revision: 1,
+        dueAt,
+        lastDay: '2026-01-01',
+        state: breached ? 'breached' : 'pending',
+        holder: 'unit',
+        basis: 'b',
+        lastWarning: null,
+        breachedRevision: breached ? 1 : -1,
+        escalatedRevision: -1,
+      };
     });
     await ds.getRepository(DeadlineRow).insert(rows);
   });
@@ -72,7 +84,10 @@ describe('reconciling the timer store with the deadline table', () => {
   const fullPassNow = async () => {
     const fresh = new RecordingScheduler();
     await serviceWith(fresh).reconcile();
-    return [...fresh.armed.values()].filter((t) => Date.parse(t.fireAt) > now).map(timerId).sort();
+    return [...fresh.armed.values()]
+      .filter((t) => Date.parse(t.fireAt) > now)
+      .map(timerId)
+      .sort();
   };
 
   it('arms, pass after pass, everything a full comparison would, reading only what entered the window', async () => {
@@ -126,7 +141,19 @@ describe('reconciling the timer store with the deadline table', () => {
   it('arms the escalation of a breach as it enters the window (breach + ESCALATE_AFTER_HOURS)', async () => {
     const store = new RecordingScheduler();
     const service = new DeadlineService(ds, null as unknown as UnitOfWork, null as unknown as OutboxRelay, clock, store, { ...settings, escalateAfterHours: 240 });
-    const breach = { caseId: newId(), kind: 'handling', revision: 3, dueAt: new Date(start - DAY), lastDay: 'x', state: 'breached', holder: 'unit', basis: 'b', lastWarning: null, breachedRevision: 3, escalatedRevision: -1 };
+    const breach = {
+      caseId: newId(),
+      kind: 'handling',
+      revision: 3,
+      dueAt: new Date(start - DAY),
+      lastDay: 'x',
+      state: 'breached',
+      holder: 'unit',
+      basis: 'b',
+      lastWarning: null,
+      breachedRevision: 3,
+      escalatedRevision: -1,
+    };
     await ds.getRepository(DeadlineRow).insert(breach);
     const id = `${breach.caseId}.handling.r3.escalate`;
     await service.reconcile();

@@ -30,7 +30,12 @@ const PREPARE_GATHER_MS = 20;
 const PREPARED_TTL_MS = 60_000;
 
 /** The timeline's name of each step the case history holds (the back-dating check names it). */
-const STEP_OF_FACT: Record<string, string> = { 'acceptance-notified': 'acceptance-notice-served', 'opinion-served': 'opinion-served', 'review-opinion-issued': 'review-opinion', 're-review-opinion-issued': 're-review-opinion' };
+const STEP_OF_FACT: Record<string, string> = {
+  'acceptance-notified': 'acceptance-notice-served',
+  'opinion-served': 'opinion-served',
+  'review-opinion-issued': 'review-opinion',
+  're-review-opinion-issued': 're-review-opinion',
+};
 
 interface Firing {
   t: DeadlineTimer;
@@ -100,7 +105,11 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.scheduler.start((t) => this.fire(t), this.clock, (t) => this.prepare(t));
+    await this.scheduler.start(
+      (t) => this.fire(t),
+      this.clock,
+      (t) => this.prepare(t),
+    );
     await this.recomputeForCalendar();
     await this.reconcile();
     this.reconcileTimer = setInterval(() => void this.reconcileStep().catch((e) => this.logger.error(`reconcile failed: ${maskText(String(e?.message ?? e))}`)), this.settings.reconcileIntervalMs);
@@ -126,9 +135,7 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
     const now = this.clock.now();
     const { deadlines, withheld } = assessDeadlines(facts, now, this.settings.policy, this.settings.calendar);
     const missingYears = [...withheld.map((w) => w.year), ...deadlines.flatMap((d) => d.assumedYears ?? [])];
-    await m
-      .getRepository(DeadlineCase)
-      .update({ caseId }, { facts: serializeFacts(facts), updatedAt: now, awaitsCalendarYear: missingYears.length ? Math.min(...missingYears) : null });
+    await m.getRepository(DeadlineCase).update({ caseId }, { facts: serializeFacts(facts), updatedAt: now, awaitsCalendarYear: missingYears.length ? Math.min(...missingYears) : null });
 
     const rows = m.getRepository(DeadlineRow);
     const before = new Map((await rows.findBy({ caseId })).map((r) => [r.kind, r]));
@@ -561,11 +568,7 @@ export class DeadlineService implements OnApplicationBootstrap, OnApplicationShu
 
   private timerIdsOf(d: DeadlineKey): string[] {
     const base = { caseId: d.caseId, kind: d.kind, revision: d.revision };
-    return [
-      ...this.settings.warnDaysBefore.map((days) => timerId({ ...base, purpose: 'warn', daysBefore: days })),
-      timerId({ ...base, purpose: 'breach' }),
-      timerId({ ...base, purpose: 'escalate' }),
-    ];
+    return [...this.settings.warnDaysBefore.map((days) => timerId({ ...base, purpose: 'warn', daysBefore: days })), timerId({ ...base, purpose: 'breach' }), timerId({ ...base, purpose: 'escalate' })];
   }
 
   private timersFor(d: DeadlineKey, now: Date): DeadlineTimer[] {

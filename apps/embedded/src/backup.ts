@@ -250,10 +250,7 @@ export function registerBackup(platform: EmbeddedPlatform, settings: { dataDir: 
     const target = request.target;
     if (typeof target !== 'string' || !target) throw new InvalidInputError('缺少备份目录');
     const path = (ds: DataSource) => String((ds.options as { database?: unknown }).database);
-    const databases = [
-      ...platform.services.map((s) => ({ name: s.name, path: path(s.app.get(DataSource)) })),
-      { name: 'gateway', path: path(platform.gateway.get(DataSource)) },
-    ];
+    const databases = [...platform.services.map((s) => ({ name: s.name, path: path(s.app.get(DataSource)) })), { name: 'gateway', path: path(platform.gateway.get(DataSource)) }];
     return takeBackup({ dataDir: settings.dataDir, target, databases, pause: platform.quiesced, fromEnvironment: settings.fromEnvironment, progress });
   });
 }
@@ -318,12 +315,16 @@ export async function restoreBackup(dir: string, dataDir: string, force: boolean
     const known = knownMigrations?.[d.name];
     const unknown = known ? d.migrations.filter((m) => !known.includes(m)) : [];
     if (unknown.length) {
-      throw new InvalidInputError(`备份来自较新的平台版本 ${manifest.platform.version}：${d.file} 含本版本（${platformVersion().version}）不认识的数据库迁移 ${unknown.join('、')}；请先升级平台再恢复`);
+      throw new InvalidInputError(
+        `备份来自较新的平台版本 ${manifest.platform.version}：${d.file} 含本版本（${platformVersion().version}）不认识的数据库迁移 ${unknown.join('、')}；请先升级平台再恢复`,
+      );
     }
   }
   const present = restorableFilesIn(dataDir);
   if (present.length && !force) {
-    throw new InvalidInputError(`DATA_DIR ${dataDir} 中已有数据（${present.join('、')}）：恢复会替换它们；确认要替换请加 --force（原有文件将移到 ${join(dataDir, 'before-restore-<时间>')}/，不会删除）`);
+    throw new InvalidInputError(
+      `DATA_DIR ${dataDir} 中已有数据（${present.join('、')}）：恢复会替换它们；确认要替换请加 --force（原有文件将移到 ${join(dataDir, 'before-restore-<时间>')}/，不会删除）`,
+    );
   }
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   chmodSync(dataDir, 0o700);

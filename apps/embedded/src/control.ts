@@ -74,7 +74,9 @@ export async function serveControl(dataDir: string, services: ServiceClient): Pr
     if (livePlatformPid(dataDir) === null) rmSync(pidFile, { force: true });
   };
   if (Buffer.byteLength(path) > MAX_SOCKET_PATH) {
-    logger.warn(`DATA_DIR is too deep for the control socket (${Buffer.byteLength(path)} bytes, at most ${MAX_SOCKET_PATH}): npm run admin cannot reach this running platform (backup, dead letters, annual export); use a shorter DATA_DIR`);
+    logger.warn(
+      `DATA_DIR is too deep for the control socket (${Buffer.byteLength(path)} bytes, at most ${MAX_SOCKET_PATH}): npm run admin cannot reach this running platform (backup, dead letters, annual export); use a shorter DATA_DIR`,
+    );
     return { path, register: () => undefined, close: async () => removePid() };
   }
   await claimDataDir(dataDir);

@@ -6,7 +6,20 @@ import { collectProcessMetrics, formatPiiKeyList, listenOrExplain, parsePiiKey, 
 import { CASE_EVENTS_TOPIC } from '#libs/contracts';
 import { InProcessBus, InProcessTransport } from '#libs/messaging';
 import type { DatabaseConfig } from '#libs/persistence';
-import { deadlinePolicy, InProcessServiceClient, logLevels, startMetricsServer, piiKeyring, prcCalendar, startService, trustProxyOf, uncoveredYearMode, type EmbeddedConfig, type RunningService, type ServiceDefinition } from '#libs/runtime';
+import {
+  deadlinePolicy,
+  InProcessServiceClient,
+  logLevels,
+  startMetricsServer,
+  piiKeyring,
+  prcCalendar,
+  startService,
+  trustProxyOf,
+  uncoveredYearMode,
+  type EmbeddedConfig,
+  type RunningService,
+  type ServiceDefinition,
+} from '#libs/runtime';
 import { assignmentService } from '../../assignment/src/assignment.module.js';
 import { closureService } from '../../closure/src/closure.module.js';
 import { deadlineService } from '../../deadline/src/deadline.module.js';
@@ -103,7 +116,13 @@ export function embeddedServiceDefinitions(config: EmbeddedConfig, pii: PiiKeyri
     intakeService({ timeZone: config.TZ, groupVisitThreshold: config.GROUP_VISIT_THRESHOLD, pii, tracking: trackingPolicyFrom(config) }),
     assignmentService({ timeZone: config.TZ, calendar, onUncoveredYear: uncoveredYearMode(config) }),
     deadlineService(
-      { policy, calendar, warnDaysBefore: config.DEADLINE_WARN_DAYS, windowDays: config.DEADLINE_WINDOW_DAYS, reconcileIntervalMs: config.RECONCILE_INTERVAL_MS, escalateAfterHours: config.ESCALATE_AFTER_HOURS,
+      {
+        policy,
+        calendar,
+        warnDaysBefore: config.DEADLINE_WARN_DAYS,
+        windowDays: config.DEADLINE_WINDOW_DAYS,
+        reconcileIntervalMs: config.RECONCILE_INTERVAL_MS,
+        escalateAfterHours: config.ESCALATE_AFTER_HOURS,
         lateEntrySettleMs: config.LATE_ENTRY_SETTLE_MINUTES * 60_000,
       },
       new InProcessScheduler(),
@@ -131,7 +150,17 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<EmbeddedPla
     services.push(
       await startService(
         def,
-        { service: def.name, db, transport: new InProcessTransport(bus), topic: CASE_EVENTS_TOPIC, timeZone: config.TZ, catchUpTimeoutMs: config.CATCH_UP_TIMEOUT_MS, relayPollMs: 1000, logLevels: logLevels(config.LOG_LEVEL), clockOffsetMs: config.CLOCK_OFFSET_MS },
+        {
+          service: def.name,
+          db,
+          transport: new InProcessTransport(bus),
+          topic: CASE_EVENTS_TOPIC,
+          timeZone: config.TZ,
+          catchUpTimeoutMs: config.CATCH_UP_TIMEOUT_MS,
+          relayPollMs: 1000,
+          logLevels: logLevels(config.LOG_LEVEL),
+          clockOffsetMs: config.CLOCK_OFFSET_MS,
+        },
         { deferRelay: true },
       ),
     );

@@ -69,7 +69,16 @@ describe('accounts: users, units and login', () => {
     }
     // Whatever the wording, one word of what was printed is the password that logs in.
     const words = printed.join('').match(/[A-Za-z0-9_-]{12,}/g) ?? [];
-    const logsIn = await Promise.all(words.map((w) => accounts().login('admin', w).then(() => w, () => null)));
+    const logsIn = await Promise.all(
+      words.map((w) =>
+        accounts()
+          .login('admin', w)
+          .then(
+            () => w,
+            () => null,
+          ),
+      ),
+    );
     expect(logsIn.filter(Boolean)).toHaveLength(1);
   });
 
@@ -119,7 +128,8 @@ describe('accounts: users, units and login', () => {
       const dir = mkdtempSync(join(tmpdir(), 'petition-accounts-old-'));
       const old = await new DataSource(dataSourceOptions('gateway', { driver: 'sqlite', dataDir: dir }, [], [GATEWAY_MIGRATIONS[0]])).initialize();
       await migrate(old);
-      for (const n of names) await old.query(`INSERT INTO gw_user (username, passwordHash, displayName, roles, unitCode, createdAt) VALUES (?, 'x', 'x', '["office"]', NULL, '2024-01-01 00:00:00.000')`, [n]);
+      for (const n of names)
+        await old.query(`INSERT INTO gw_user (username, passwordHash, displayName, roles, unitCode, createdAt) VALUES (?, 'x', 'x', '["office"]', NULL, '2024-01-01 00:00:00.000')`, [n]);
       await old.destroy();
       const now = await new DataSource(dataSourceOptions('gateway', { driver: 'sqlite', dataDir: dir }, GATEWAY_ENTITIES, GATEWAY_MIGRATIONS)).initialize();
       try {

@@ -64,10 +64,7 @@ export class AccountsService implements OnApplicationBootstrap {
   }
 
   private lockedError(until: Date, now = new Date()): LockedError {
-    return new LockedError(
-      `因连续 ${this.policy.maxFailures} 次密码错误，该账号已被锁定，请于 ${this.officeTime(until)}后再试，或请系统管理员解锁`,
-      (until.getTime() - now.getTime()) / 1000,
-    );
+    return new LockedError(`因连续 ${this.policy.maxFailures} 次密码错误，该账号已被锁定，请于 ${this.officeTime(until)}后再试，或请系统管理员解锁`, (until.getTime() - now.getTime()) / 1000);
   }
 
   private checkPassword(password: string, username: string, field: string, label: string): void {

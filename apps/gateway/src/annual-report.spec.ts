@@ -44,11 +44,7 @@ function figures(over: Partial<AnnualFigures> = {}): AnnualFigures {
       },
       assigned: { central: assigned(), provincial: assigned(), municipal: assigned() },
     },
-    units: [
-      unit('housing', 6, 5, [4, 5], [5, 6], [2, 3]),
-      unit('labour', 6, 4, [3, 4], [4, 6], [0, 0]),
-      unit('health', 0, 2, [2, 2], [0, 0], [3, 3]),
-    ],
+    units: [unit('housing', 6, 5, [4, 5], [5, 6], [2, 3]), unit('labour', 6, 4, [3, 4], [4, 6], [0, 0]), unit('health', 0, 2, [2, 2], [0, 0], [3, 3])],
     byUnit: [
       { unitCode: 'housing', cases: 6 },
       { unitCode: 'labour', cases: 6 },
@@ -102,9 +98,11 @@ describe('the annual report: first-time resolution, the units ranked, the top ca
         '戊局3件，办结3件，按期办结率100%（3/3），化解率100%（3/3），满意率—（无应统计事项）；其余2个单位见统计表。',
     );
     // The rows hold all seven.
-    expect(annualRows(figures({ units: seven }), name).filter(([s, item]) => s === '各责任单位排名' && item.endsWith('受理（件）')).map(([, item]) => item)).toEqual(
-      ['第1名 甲局', '第2名 乙局', '第3名 丙局', '第4名 丁局', '第5名 戊局', '第6名 己局', '第7名 庚局'].map((u) => `${u}：受理（件）`),
-    );
+    expect(
+      annualRows(figures({ units: seven }), name)
+        .filter(([s, item]) => s === '各责任单位排名' && item.endsWith('受理（件）'))
+        .map(([, item]) => item),
+    ).toEqual(['第1名 甲局', '第2名 乙局', '第3名 丙局', '第4名 丁局', '第5名 戊局', '第6名 己局', '第7名 庚局'].map((u) => `${u}：受理（件）`));
   });
 
   it('says so plainly when there are no units and no categories', () => {
@@ -151,7 +149,11 @@ describe('the annual report: first-time resolution, the units ranked, the top ca
     ]);
     // Ranked even when handed over out of order (equals keep the order they came in).
     const shuffled = figures({ byCategory: [...figures().byCategory].reverse() });
-    expect(annualRows(shuffled, unitName).filter(([s]) => s === '内容分类').map(([, item]) => item)).toEqual(['城乡建设', '劳动和社会保障', '国土资源', '卫生健康', '环境保护']);
+    expect(
+      annualRows(shuffled, unitName)
+        .filter(([s]) => s === '内容分类')
+        .map(([, item]) => item),
+    ).toEqual(['城乡建设', '劳动和社会保障', '国土资源', '卫生健康', '环境保护']);
   });
 
   it('writes the same rows into the CSV and the XLSX', async () => {
@@ -161,7 +163,10 @@ describe('the annual report: first-time resolution, the units ranked, the top ca
     expect(csv).toContain('\r\n各责任单位排名,第3名 卫生健康委员会：受理（件）,0\r\n');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await annualXlsx(figures(), rows)) as never);
-    const sheet = wb.worksheets[0].getSheetValues().filter(Boolean).map((row) => (row as unknown[]).slice(1));
+    const sheet = wb.worksheets[0]
+      .getSheetValues()
+      .filter(Boolean)
+      .map((row) => (row as unknown[]).slice(1));
     expect(sheet).toContainEqual(['办理情况', '一次性化解率', '63.6%（7/11）']);
     expect(sheet).toContainEqual(['各责任单位排名', '第1名 人力资源和社会保障局：受理（件）', 6]);
     expect(sheet).toContainEqual(['内容分类', '城乡建设', 5]);

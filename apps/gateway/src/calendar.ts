@@ -56,13 +56,35 @@ export const EXAMPLE_NOTICE_2027 = {
   year: 2027,
   notice: '国务院办公厅关于2027年部分节假日安排的通知',
   holidays: [
-    '2027-01-01', '2027-01-02', '2027-01-03',
-    '2027-02-05', '2027-02-06', '2027-02-07', '2027-02-08', '2027-02-09', '2027-02-10', '2027-02-11', '2027-02-12', '2027-02-13',
-    '2027-04-03', '2027-04-04', '2027-04-05',
-    '2027-05-01', '2027-05-02', '2027-05-03', '2027-05-04', '2027-05-05',
+    '2027-01-01',
+    '2027-01-02',
+    '2027-01-03',
+    '2027-02-05',
+    '2027-02-06',
+    '2027-02-07',
+    '2027-02-08',
+    '2027-02-09',
+    '2027-02-10',
+    '2027-02-11',
+    '2027-02-12',
+    '2027-02-13',
+    '2027-04-03',
+    '2027-04-04',
+    '2027-04-05',
+    '2027-05-01',
+    '2027-05-02',
+    '2027-05-03',
+    '2027-05-04',
+    '2027-05-05',
     '2027-06-09',
     '2027-09-15',
-    '2027-10-01', '2027-10-02', '2027-10-03', '2027-10-04', '2027-10-05', '2027-10-06', '2027-10-07',
+    '2027-10-01',
+    '2027-10-02',
+    '2027-10-03',
+    '2027-10-04',
+    '2027-10-05',
+    '2027-10-06',
+    '2027-10-07',
   ],
   workdays: ['2027-01-31', '2027-02-20', '2027-05-08', '2027-09-26', '2027-10-09'],
 };
@@ -110,27 +132,58 @@ export class CalendarController {
       'Otherwise it replaces the year (whole) in every service at once, no restart: the withheld and provisional deadlines are computed, any deadline the notice moves gets its new date, their timers are ' +
       're-armed, and each case’s timeline says so (deadline-recomputed). Answers the year as listed, with what the load changed',
   })
-  @ApiBody({ schema: { type: 'object', properties: { year: { type: 'integer' }, holidays: { type: 'array', items: { type: 'string', format: 'date' } }, workdays: { type: 'array', items: { type: 'string', format: 'date' } }, notice: { type: 'string' } } }, examples: { '2027': { summary: 'the 2027 notice', value: EXAMPLE_NOTICE_2027 } } })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      properties: {
+        year: { type: 'integer' },
+        holidays: { type: 'array', items: { type: 'string', format: 'date' } },
+        workdays: { type: 'array', items: { type: 'string', format: 'date' } },
+        notice: { type: 'string' },
+      },
+    },
+    examples: { '2027': { summary: 'the 2027 notice', value: EXAMPLE_NOTICE_2027 } },
+  })
   @ApiOkResponse({ type: CalendarLoadedDto, description: 'the year, now uploaded, with what the load changed' })
   @ApiErrors(
     401,
     { status: 403, message: '此操作需要以下角色之一：系统管理员' },
-    { status: 422, code: 'REGULATION', message: REFUSED, details: [{ field: '2027-02-06', messages: ['春节（正月初一）是法定节假日（《全国年节及纪念日放假办法》），但不在 2027 年的放假日期中'] }], description: 'REGULATION: the notice does not fit the law or the calendar data’s shape; details name each date or field; nothing is kept' },
+    {
+      status: 422,
+      code: 'REGULATION',
+      message: REFUSED,
+      details: [{ field: '2027-02-06', messages: ['春节（正月初一）是法定节假日（《全国年节及纪念日放假办法》），但不在 2027 年的放假日期中'] }],
+      description: 'REGULATION: the notice does not fit the law or the calendar data’s shape; details name each date or field; nothing is kept',
+    },
   )
   async load(@Body() body: Record<string, unknown>, @CurrentCaller() caller: Caller, @Req() req: { ip?: string }): Promise<unknown> {
-    const year = typeof body?.year === 'number' || typeof body?.year === 'string' ? String(body.year).slice(0, 4) : body?.years && typeof body.years === 'object' ? Object.keys(body.years as object)[0]?.slice(0, 4) ?? '?' : '?';
+    const year =
+      typeof body?.year === 'number' || typeof body?.year === 'string'
+        ? String(body.year).slice(0, 4)
+        : body?.years && typeof body.years === 'object'
+          ? (Object.keys(body.years as object)[0]?.slice(0, 4) ?? '?')
+          : '?';
     try {
       const result = await this.services.command('deadline', 'calendar-load', { actor: caller, body });
       const view = result.data as CalendarYearView & { notes: string[] };
       const r: CalendarLoadResult | null = view.result;
-      await this.security.record({ event: 'calendar-loaded', actor: caller.username, target: `calendar/${view.year}`, ip: req.ip ?? null, detail: { computed: r?.computed ?? 0, moved: r?.moved ?? 0 } });
+      await this.security.record({
+        event: 'calendar-loaded',
+        actor: caller.username,
+        target: `calendar/${view.year}`,
+        ip: req.ip ?? null,
+        detail: { computed: r?.computed ?? 0, moved: r?.moved ?? 0 },
+      });
       // The report columns and case views follow the notice: wait (bounded) until reporting has it.
       for (const id of result.eventIds) {
-        await this.services.query('reporting', 'await-event', { eventId: id }, caller).catch((e) => this.logger.warn(`reporting has not applied the ${view.year} notice yet: ${maskText(String((e as Error)?.message ?? e))}`));
+        await this.services
+          .query('reporting', 'await-event', { eventId: id }, caller)
+          .catch((e) => this.logger.warn(`reporting has not applied the ${view.year} notice yet: ${maskText(String((e as Error)?.message ?? e))}`));
       }
       return view;
     } catch (e) {
-      if (e instanceof DomainError && e.status === 422) await this.security.record({ event: 'calendar-load-refused', actor: caller.username, target: `calendar/${year}`, ip: req.ip ?? null, detail: { code: e.code } });
+      if (e instanceof DomainError && e.status === 422)
+        await this.security.record({ event: 'calendar-load-refused', actor: caller.username, target: `calendar/${year}`, ip: req.ip ?? null, detail: { code: e.code } });
       throw e;
     }
   }

@@ -12,15 +12,58 @@ import { ChangePasswordDto, CreateUnitDto, CreateUserDto, LoginDto, RefreshDto, 
 import { LoginThrottleGuard } from './login-throttle.js';
 import { SecurityLog } from './security-log.js';
 import {
-  ActionDto, AnnualQueryDto, BacklogQueryDto, BreakdownQueryDto, CloseDto, DeclineDto, DivertDto, EvaluateDto, ExtendDto, ListPetitionsDto, ObjectDto, OpinionDto, ReceptionSessionDto,
-  PeriodQueryDto, PersonLookupDto, PreviewQueryDto, RegisterPetitionDto, ReReviewOpinionDto, RouteDto, ReportCasesQueryDto, SummaryQueryDto, SuperviseDto,
+  ActionDto,
+  AnnualQueryDto,
+  BacklogQueryDto,
+  BreakdownQueryDto,
+  CloseDto,
+  DeclineDto,
+  DivertDto,
+  EvaluateDto,
+  ExtendDto,
+  ListPetitionsDto,
+  ObjectDto,
+  OpinionDto,
+  ReceptionSessionDto,
+  PeriodQueryDto,
+  PersonLookupDto,
+  PreviewQueryDto,
+  RegisterPetitionDto,
+  ReReviewOpinionDto,
+  RouteDto,
+  ReportCasesQueryDto,
+  SummaryQueryDto,
+  SuperviseDto,
 } from './dto/petition.dto.js';
 import { GATEWAY_SETTINGS, SERVICES, type GatewaySettings } from './gateway.settings.js';
 import { ApiPendingView, PendingView, PendingViewInterceptor, PetitionsFacade } from './petitions.facade.js';
 import { ApiActionBody, ApiBodyExamples, BODY_EXAMPLES, WALKTHROUGH } from './dto/examples.js';
 import {
-  ANNUAL_CONTENT, AdminUserViewDto, ApiCaseErrors, ApiErrors, CASE_403, CASE_ID_400, BacklogItemDto, BreakdownDto, CaseListDto, CaseViewDto, CaseWithQueryCodeDto, CategoryDto, HealthDto, LiveDto, MeDto, PersonCasesDto, PreviewDto,
-  ReadinessDto, ReceptionSessionViewDto, SecurityEventsPageDto, SignedInDto, ReportCasesDto, SummaryDto, UnitDto, UserViewDto,
+  ANNUAL_CONTENT,
+  AdminUserViewDto,
+  ApiCaseErrors,
+  ApiErrors,
+  CASE_403,
+  CASE_ID_400,
+  BacklogItemDto,
+  BreakdownDto,
+  CaseListDto,
+  CaseViewDto,
+  CaseWithQueryCodeDto,
+  CategoryDto,
+  HealthDto,
+  LiveDto,
+  MeDto,
+  PersonCasesDto,
+  PreviewDto,
+  ReadinessDto,
+  ReceptionSessionViewDto,
+  SecurityEventsPageDto,
+  SignedInDto,
+  ReportCasesDto,
+  SummaryDto,
+  UnitDto,
+  UserViewDto,
 } from './dto/responses.js';
 import { annualCsv, annualRows, annualText, annualXlsx, type AnnualFigures } from './annual-report.js';
 
@@ -129,7 +172,12 @@ export class AuthController {
   @ApiOperation({ summary: 'A new {accessToken, refreshToken} for a refresh token, which is spent; presenting a spent one again ends that whole session (401 TOKEN_REUSED)' })
   @ApiBodyExamples(RefreshDto, BODY_EXAMPLES.refresh, 'put the refreshToken login (or the last refresh) answered')
   @ApiOkResponse({ type: SignedInDto })
-  @ApiErrors(400, { status: 401, code: 'TOKEN_REUSED', message: '该登录凭据已被使用过，为安全起见本次登录已结束，请重新登录', description: 'unknown, expired or ended token (UNAUTHENTICATED); a spent one (TOKEN_REUSED)' })
+  @ApiErrors(400, {
+    status: 401,
+    code: 'TOKEN_REUSED',
+    message: '该登录凭据已被使用过，为安全起见本次登录已结束，请重新登录',
+    description: 'unknown, expired or ended token (UNAUTHENTICATED); a spent one (TOKEN_REUSED)',
+  })
   refresh(@Body() dto: RefreshDto, @Req() req: { ip?: string }) {
     return this.accounts.refresh(dto.refreshToken, { ip: req.ip ?? null });
   }
@@ -183,7 +231,12 @@ export class AdminController {
   @ApiOperation({ summary: 'Create a unit (admin): {code, name, parentCode?}' })
   @ApiBodyExamples(CreateUnitDto, BODY_EXAMPLES.createUnit, WALKTHROUGH)
   @ApiCreatedResponse({ type: UnitDto })
-  @ApiErrors(400, 401, { status: 403, message: '此操作需要以下角色之一：系统管理员' }, { status: 409, code: 'DUPLICATE', message: '单位代码 housing-bureau 已存在', description: 'the code exists (DUPLICATE)' })
+  @ApiErrors(
+    400,
+    401,
+    { status: 403, message: '此操作需要以下角色之一：系统管理员' },
+    { status: 409, code: 'DUPLICATE', message: '单位代码 housing-bureau 已存在', description: 'the code exists (DUPLICATE)' },
+  )
   createUnit(@Body() dto: CreateUnitDto) {
     return this.accounts.createUnit(dto);
   }
@@ -201,7 +254,12 @@ export class AdminController {
   @ApiOperation({ summary: 'Create a user (admin); a handler needs its unitCode' })
   @ApiBodyExamples(CreateUserDto, BODY_EXAMPLES.createUser, 'the example needs the unit of the POST /api/v1/units example')
   @ApiCreatedResponse({ type: UserViewDto })
-  @ApiErrors(400, 401, { status: 403, message: '此操作需要以下角色之一：系统管理员' }, { status: 409, code: 'DUPLICATE', message: '用户名 liu.fang 已存在', description: 'the username exists, in any letter case (DUPLICATE)' })
+  @ApiErrors(
+    400,
+    401,
+    { status: 403, message: '此操作需要以下角色之一：系统管理员' },
+    { status: 409, code: 'DUPLICATE', message: '用户名 liu.fang 已存在', description: 'the username exists, in any letter case (DUPLICATE)' },
+  )
   createUser(@Body() dto: CreateUserDto, @CurrentCaller() caller: Caller, @Req() req: { ip?: string }) {
     return this.accounts.createUser(dto, caller, { ip: req.ip ?? null });
   }
@@ -220,7 +278,12 @@ export class AdminController {
   @Roles('admin')
   @ApiOperation({ summary: 'Disable a user (停用): they cannot sign in, and their tokens stop working at once; 409 for oneself' })
   @ApiOkResponse({ type: AdminUserViewDto })
-  @ApiErrors(401, { status: 403, message: '此操作需要以下角色之一：系统管理员' }, { status: 404, message: '用户 liu.fang 不存在', description: 'no such user (NOT_FOUND)' }, { status: 409, message: '不能停用自己的账号', description: 'one’s own account (CASE_STATE)' })
+  @ApiErrors(
+    401,
+    { status: 403, message: '此操作需要以下角色之一：系统管理员' },
+    { status: 404, message: '用户 liu.fang 不存在', description: 'no such user (NOT_FOUND)' },
+    { status: 409, message: '不能停用自己的账号', description: 'one’s own account (CASE_STATE)' },
+  )
   disableUser(@Param('username') username: string, @CurrentCaller() caller: Caller, @Req() req: { ip?: string }) {
     return this.accounts.disable(caller, username, { ip: req.ip ?? null });
   }
@@ -241,7 +304,12 @@ export class AdminController {
   @ApiOperation({ summary: 'Give a user a new password {password} (重置密码): their sessions end, and they must change it at the next login (mustChangePassword)' })
   @ApiBodyExamples(ResetPasswordDto, BODY_EXAMPLES.resetPassword, 'path: the username of the POST /api/v1/users example (liu.fang)')
   @ApiOkResponse({ type: AdminUserViewDto })
-  @ApiErrors({ status: 400, message: '密码不得少于 10 个字符', details: [{ field: 'password', messages: ['密码不得少于 10 个字符'] }] }, 401, { status: 403, message: '此操作需要以下角色之一：系统管理员' }, { status: 404, message: '用户 liu.fang 不存在', description: 'no such user (NOT_FOUND)' })
+  @ApiErrors(
+    { status: 400, message: '密码不得少于 10 个字符', details: [{ field: 'password', messages: ['密码不得少于 10 个字符'] }] },
+    401,
+    { status: 403, message: '此操作需要以下角色之一：系统管理员' },
+    { status: 404, message: '用户 liu.fang 不存在', description: 'no such user (NOT_FOUND)' },
+  )
   resetPassword(@Param('username') username: string, @Body() dto: ResetPasswordDto, @CurrentCaller() caller: Caller, @Req() req: { ip?: string }) {
     return this.accounts.resetPassword(caller, username, dto.password, { ip: req.ip ?? null });
   }
@@ -264,7 +332,10 @@ export class AdminController {
       'Refused logins, lockouts, 403s, person lookups (the kind of key, never the key), exports, account changes; never personal data',
   })
   @ApiOkResponse({ type: SecurityEventsPageDto })
-  @ApiErrors({ status: 400, message: '输入有误：起始日期应为 YYYY-MM-DD', details: [{ field: 'from', messages: ['起始日期应为 YYYY-MM-DD'] }] }, 401, { status: 403, message: '此操作需要以下角色之一：系统管理员' })
+  @ApiErrors({ status: 400, message: '输入有误：起始日期应为 YYYY-MM-DD', details: [{ field: 'from', messages: ['起始日期应为 YYYY-MM-DD'] }] }, 401, {
+    status: 403,
+    message: '此操作需要以下角色之一：系统管理员',
+  })
   securityEvents(@Query() q: SecurityEventsQueryDto) {
     return this.security.list(q);
   }
@@ -317,7 +388,12 @@ export class PetitionsController {
   @Get(':id')
   @ApiOperation({ summary: 'The case, with allowedActions: what the caller may do now (state machine + role table)' })
   @ApiOkResponse({ type: CaseViewDto })
-  @ApiErrors(CASE_ID_400, 401, CASE_403, 404, { status: 422, code: 'CASE_DATA_INVALID', message: '该案件保存的状态「lost」无法识别，请系统管理员核查', description: 'the stored case cannot be computed (CASE_DATA_INVALID)' })
+  @ApiErrors(CASE_ID_400, 401, CASE_403, 404, {
+    status: 422,
+    code: 'CASE_DATA_INVALID',
+    message: '该案件保存的状态「lost」无法识别，请系统管理员核查',
+    description: 'the stored case cannot be computed (CASE_DATA_INVALID)',
+  })
   get(@Param('id', CaseId()) id: string, @CurrentCaller() caller: Caller) {
     return this.petitions.get(id, caller);
   }
@@ -325,7 +401,10 @@ export class PetitionsController {
   @Post(':id/query-code')
   @HttpCode(200)
   @Roles('reception', 'office')
-  @ApiOperation({ summary: 'Issue a new query code (查询码) for the case, when the petitioner lost theirs: the old one stops working, the tracking number’s lock is lifted; the answer is the only time the new code is shown. Audited (security log, and the case’s timeline names who issued it)' })
+  @ApiOperation({
+    summary:
+      'Issue a new query code (查询码) for the case, when the petitioner lost theirs: the old one stops working, the tracking number’s lock is lifted; the answer is the only time the new code is shown. Audited (security log, and the case’s timeline names who issued it)',
+  })
   @ApiOkResponse({ type: CaseWithQueryCodeDto, description: 'the case with its new queryCode' })
   @ApiPendingView('the new code is saved; the case view does not show it yet: {id, trackingNo, queryCode, eventId, eventIds, status: accepted-pending-view, message}')
   @ApiErrors(CASE_ID_400, 401, { status: 403, message: '此操作需要以下角色之一：登记接待人员、信访工作机构' }, 404)
@@ -514,7 +593,10 @@ export class PetitionersController {
   @Roles('reception', 'office')
   @ApiOperation({ summary: 'A person’s earlier and open cases, newest first: ?idNumber= or ?name=&phone= → {items, total}; every lookup is recorded with who asked' })
   @ApiOkResponse({ type: PersonCasesDto })
-  @ApiErrors({ status: 400, message: '请填写身份证号，或同时填写信访人姓名和联系电话', details: [{ field: 'idNumber', messages: ['请填写身份证号，或同时填写信访人姓名和联系电话'] }] }, 401, { status: 403, message: '此操作需要以下角色之一：登记接待人员、信访工作机构' })
+  @ApiErrors({ status: 400, message: '请填写身份证号，或同时填写信访人姓名和联系电话', details: [{ field: 'idNumber', messages: ['请填写身份证号，或同时填写信访人姓名和联系电话'] }] }, 401, {
+    status: 403,
+    message: '此操作需要以下角色之一：登记接待人员、信访工作机构',
+  })
   cases(@Query() q: PersonLookupDto, @CurrentCaller() caller: Caller) {
     if (!q.idNumber) {
       if (!q.name && !q.phone) throw InvalidInputError.field('idNumber', '请填写身份证号，或同时填写信访人姓名和联系电话');
@@ -547,7 +629,10 @@ export class ReceptionSessionsController {
   @Roles('reception', 'office', 'leader')
   @ApiOperation({ summary: 'Reception sessions in a date range, by date: [{id, kind, leader, date}] (the session picker)' })
   @ApiOkResponse({ type: [ReceptionSessionViewDto] })
-  @ApiErrors({ status: 400, message: '起始日期不得晚于结束日期', details: [{ field: 'from', messages: ['起始日期不得晚于结束日期'] }] }, 401, { status: 403, message: '此操作需要以下角色之一：登记接待人员、信访工作机构、领导' })
+  @ApiErrors({ status: 400, message: '起始日期不得晚于结束日期', details: [{ field: 'from', messages: ['起始日期不得晚于结束日期'] }] }, 401, {
+    status: 403,
+    message: '此操作需要以下角色之一：登记接待人员、信访工作机构、领导',
+  })
   list(@Query() q: PeriodQueryDto, @CurrentCaller() caller: Caller) {
     assertPeriod(q);
     return this.petitions.sessions(q, caller);
@@ -567,7 +652,10 @@ export class ReportsController {
   @Roles('leader', 'office')
   @ApiOperation({ summary: 'Figures of a period (office days): received, closed, reception, rates, assigned' })
   @ApiOkResponse({ type: SummaryDto })
-  @ApiErrors({ status: 400, message: '起始日期不得晚于结束日期', details: [{ field: 'from', messages: ['起始日期不得晚于结束日期'] }] }, 401, { status: 403, message: '此操作需要以下角色之一：领导、信访工作机构' })
+  @ApiErrors({ status: 400, message: '起始日期不得晚于结束日期', details: [{ field: 'from', messages: ['起始日期不得晚于结束日期'] }] }, 401, {
+    status: 403,
+    message: '此操作需要以下角色之一：领导、信访工作机构',
+  })
   summary(@Query() q: SummaryQueryDto, @CurrentCaller() caller: Caller) {
     assertPeriod(q);
     return this.petitions.summary(q, caller);
@@ -577,7 +665,10 @@ export class ReportsController {
   @Roles('leader', 'office')
   @ApiOperation({ summary: 'The cases behind a figure of the summary (drill-down): its numerator or denominator for the same period and filters, paged; total equals the summary’s number' })
   @ApiOkResponse({ type: ReportCasesDto })
-  @ApiErrors({ status: 400, message: '输入有误：指标应为 received、contacts、closed … 之一', details: [{ field: 'figure', messages: ['指标应为 received、contacts、closed … 之一'] }] }, 401, { status: 403, message: '此操作需要以下角色之一：领导、信访工作机构' })
+  @ApiErrors({ status: 400, message: '输入有误：指标应为 received、contacts、closed … 之一', details: [{ field: 'figure', messages: ['指标应为 received、contacts、closed … 之一'] }] }, 401, {
+    status: 403,
+    message: '此操作需要以下角色之一：领导、信访工作机构',
+  })
   reportCases(@Query() q: ReportCasesQueryDto, @CurrentCaller() caller: Caller) {
     assertPeriod(q);
     return this.petitions.reportCases(q, caller);
@@ -588,7 +679,10 @@ export class ReportsController {
   @ApiOperation({ summary: 'The annual report (Art. 41): text (zh-CN prose), csv or xlsx' })
   @ApiProduces(...Object.keys(ANNUAL_CONTENT))
   @ApiOkResponse({ description: 'format=text: zh-CN prose; csv: UTF-8 with BOM; xlsx: a workbook (content-disposition: attachment)', content: ANNUAL_CONTENT })
-  @ApiErrors({ status: 400, message: '输入有误：年度不得小于 2000', details: [{ field: 'year', messages: ['年度不得小于 2000'] }] }, 401, { status: 403, message: '此操作需要以下角色之一：领导、信访工作机构' })
+  @ApiErrors({ status: 400, message: '输入有误：年度不得小于 2000', details: [{ field: 'year', messages: ['年度不得小于 2000'] }] }, 401, {
+    status: 403,
+    message: '此操作需要以下角色之一：领导、信访工作机构',
+  })
   async annual(@Query() q: AnnualQueryDto, @CurrentCaller() caller: Caller, @Res() res: { type(t: string): void; setHeader(k: string, v: string): void; send(b: unknown): void }) {
     const figures = (await this.petitions.annual({ year: q.year }, caller)) as AnnualFigures;
     const units = new Map((await this.accounts.listUnits()).map((u) => [u.code, u.name]));
@@ -616,7 +710,10 @@ export class ReportsController {
       'Cases of a period by unit | category (first level) | channel | authority | month, with the summary’s filters: {by, period, filters, items: [{key, received, closed, overdue, closedOnTime, rates}]}; each row’s rates are the summary’s filtered to the group; months cover the period, zeros included',
   })
   @ApiOkResponse({ type: BreakdownDto })
-  @ApiErrors({ status: 400, message: '起始日期不得晚于结束日期', details: [{ field: 'from', messages: ['起始日期不得晚于结束日期'] }] }, 401, { status: 403, message: '此操作需要以下角色之一：领导、信访工作机构' })
+  @ApiErrors({ status: 400, message: '起始日期不得晚于结束日期', details: [{ field: 'from', messages: ['起始日期不得晚于结束日期'] }] }, 401, {
+    status: 403,
+    message: '此操作需要以下角色之一：领导、信访工作机构',
+  })
   breakdown(@Query() q: BreakdownQueryDto, @CurrentCaller() caller: Caller) {
     assertPeriod(q);
     return this.petitions.breakdown(q, caller);
@@ -626,7 +723,10 @@ export class ReportsController {
   @Roles('leader', 'office')
   @ApiOperation({ summary: 'Open cases assigned from above (交办积案), with their due dates, most urgent first; filters: authority, overdue, dueWithinDays' })
   @ApiOkResponse({ type: [BacklogItemDto] })
-  @ApiErrors({ status: 400, message: '输入有误：交办机关取值无效', details: [{ field: 'authority', messages: ['交办机关取值无效'] }] }, 401, { status: 403, message: '此操作需要以下角色之一：领导、信访工作机构' })
+  @ApiErrors({ status: 400, message: '输入有误：交办机关取值无效', details: [{ field: 'authority', messages: ['交办机关取值无效'] }] }, 401, {
+    status: 403,
+    message: '此操作需要以下角色之一：领导、信访工作机构',
+  })
   backlog(@Query() q: BacklogQueryDto, @CurrentCaller() caller: Caller) {
     return this.petitions.backlog(q, caller);
   }

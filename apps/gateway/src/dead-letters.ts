@@ -131,7 +131,15 @@ export class DeadLettersController {
       'Never the message itself, never personal data',
   })
   @ApiOkResponse({ type: DeadLetterListDto })
-  @ApiErrors({ status: 400, message: '输入有误：状态只能是 open（待处理）、replayed（已重放）或 discarded（已丢弃）', details: [{ field: 'status', messages: ['状态只能是 open（待处理）、replayed（已重放）或 discarded（已丢弃）'] }] }, 401, { status: 403, message: '此操作需要以下角色之一：系统管理员' })
+  @ApiErrors(
+    {
+      status: 400,
+      message: '输入有误：状态只能是 open（待处理）、replayed（已重放）或 discarded（已丢弃）',
+      details: [{ field: 'status', messages: ['状态只能是 open（待处理）、replayed（已重放）或 discarded（已丢弃）'] }],
+    },
+    401,
+    { status: 403, message: '此操作需要以下角色之一：系统管理员' },
+  )
   list(@Query() q: DeadLettersQueryDto, @CurrentCaller() caller: Caller) {
     return this.deadLetters.list(q.status, caller);
   }
@@ -149,8 +157,18 @@ export class DeadLettersController {
     401,
     { status: 403, message: '此操作需要以下角色之一：系统管理员' },
     { status: 404, message: '没有编号为 0190a3c2-5b1e-7c4d-9e8f-1a2b3c4d5e6f 的死信事件', description: 'NOT_FOUND: no such service, or no such dead letter in it' },
-    { status: 409, code: 'DEAD_LETTER_STATE', message: '该死信事件已重放，不能再重放', description: 'DEAD_LETTER_STATE: replayed or discarded already, or only a masked copy was kept (not a valid event, or personal data in clear)' },
-    { status: 422, code: 'REPLAY_FAILED', message: '重放失败，死信事件仍待处理：…', description: 'REPLAY_FAILED: the handler failed again; the dead letter stays open with one attempt more and the new reason, which the message gives' },
+    {
+      status: 409,
+      code: 'DEAD_LETTER_STATE',
+      message: '该死信事件已重放，不能再重放',
+      description: 'DEAD_LETTER_STATE: replayed or discarded already, or only a masked copy was kept (not a valid event, or personal data in clear)',
+    },
+    {
+      status: 422,
+      code: 'REPLAY_FAILED',
+      message: '重放失败，死信事件仍待处理：…',
+      description: 'REPLAY_FAILED: the handler failed again; the dead letter stays open with one attempt more and the new reason, which the message gives',
+    },
   )
   replay(@Param('service') service: string, @Param('id') id: string, @CurrentCaller() caller: Caller, @Req() req: { ip?: string }) {
     return this.deadLetters.act('replay', service, id, caller, req.ip ?? null);

@@ -8,8 +8,23 @@ import { CurrentCaller, Roles, SECURITY_EVENTS, type SecurityEvents } from '#lib
 import { CaseDataError, InvalidInputError, maskText, NotFoundError, StateConflictError } from '#libs/common';
 import { categoryName, SERVICE_METHOD_NAMES, SERVICE_METHODS, type ServiceMethod } from '#libs/contracts';
 import {
-  applicableKinds, documentDate, DocumentDataError, documentFacts, DOCUMENT_FORMATS, DOCUMENT_KINDS, DOCUMENT_TITLES, isDocumentKind, issuerSource, notApplicableReason, OFFICE_ISSUER, renderDocx, renderHtml,
-  type DocumentCase, type DocumentFormat, type DocumentKind, type DocumentPetitioner,
+  applicableKinds,
+  documentDate,
+  DocumentDataError,
+  documentFacts,
+  DOCUMENT_FORMATS,
+  DOCUMENT_KINDS,
+  DOCUMENT_TITLES,
+  isDocumentKind,
+  issuerSource,
+  notApplicableReason,
+  OFFICE_ISSUER,
+  renderDocx,
+  renderHtml,
+  type DocumentCase,
+  type DocumentFormat,
+  type DocumentKind,
+  type DocumentPetitioner,
 } from '#libs/documents';
 import { IsCalendarDate, Label, SERVICE_CLIENT, type Caller, type ServiceClient } from '#libs/runtime';
 import { ActionDto } from './dto/petition.dto.js';
@@ -86,7 +101,13 @@ export class DocumentsService {
           renderings: mine.length,
           lastRenderedAt: mine.at(-1)?.at ?? null,
           served: service
-            ? { on: service.detail!.servedOn as string, method: service.detail!.method as ServiceMethod, methodName: SERVICE_METHOD_NAMES[service.detail!.method as ServiceMethod] ?? String(service.detail!.method), by: service.actor ?? null, at: service.at }
+            ? {
+                on: service.detail!.servedOn as string,
+                method: service.detail!.method as ServiceMethod,
+                methodName: SERVICE_METHOD_NAMES[service.detail!.method as ServiceMethod] ?? String(service.detail!.method),
+                by: service.actor ?? null,
+                at: service.at,
+              }
             : null,
           links: { docx: `${base}/${kind}?format=docx`, html: `${base}/${kind}?format=html` },
         };
@@ -126,7 +147,11 @@ export class DocumentsService {
       throw e;
     }
     const issuer = await this.issuer(kind, c);
-    const result = await this.services.command('intake', 'issue-document', { caseId: c.id, actor: caller, body: { kind, format, issuerUnitCode: issuer.code, documentDate: date, requireHandlingOpinion: kind === 'handling-opinion' && !!(c.review?.opinion || c.reReview?.opinion) } });
+    const result = await this.services.command('intake', 'issue-document', {
+      caseId: c.id,
+      actor: caller,
+      body: { kind, format, issuerUnitCode: issuer.code, documentDate: date, requireHandlingOpinion: kind === 'handling-opinion' && !!(c.review?.opinion || c.reReview?.opinion) },
+    });
     const issued = result.data as IssuedDocument;
     const names = new Map((await this.units.find()).map((u) => [u.code, u.name]));
     // The number was given to this unit once: the name is that unit's (as it is called now).
@@ -194,7 +219,10 @@ function inViewOrder(people: DocumentPetitioner[], shown: { name: string }[]): D
     const i = shown.findIndex((s) => s.name === p.name);
     return i < 0 ? shown.length : i;
   };
-  return people.map((p, i) => ({ p, i })).sort((a, b) => rank(a.p) - rank(b.p) || a.i - b.i).map((x) => x.p);
+  return people
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => rank(a.p) - rank(b.p) || a.i - b.i)
+    .map((x) => x.p);
 }
 
 // ---------------------------------------------------------------- HTTP
@@ -274,18 +302,35 @@ export class DocumentsController {
   @ApiOkResponse({
     description: 'the document',
     headers: {
-      'content-disposition': { description: "docx: attachment, html: inline; filename (ASCII) and filename* (RFC 5987, UTF-8): 信访事项处理意见书-XF20241104A1B2C3D4.docx", schema: { type: 'string' } },
+      'content-disposition': {
+        description: 'docx: attachment, html: inline; filename (ASCII) and filename* (RFC 5987, UTF-8): 信访事项处理意见书-XF20241104A1B2C3D4.docx',
+        schema: { type: 'string' },
+      },
       'x-document-number': { description: 'the document number, percent-encoded UTF-8 (〔2024〕3号)', schema: { type: 'string', example: '%E3%80%942024%E3%80%953%E5%8F%B7' } },
     },
     content: { [DOCX_TYPE]: { schema: { type: 'string', format: 'binary' } }, [HTML_TYPE]: { schema: { type: 'string' }, example: '<!doctype html><html lang="zh-CN">…<h1>信访事项登记回执</h1>…' } },
   })
   @ApiErrors(
-    { status: 400, message: '文书格式应为 docx（Word 文件）或 html（打印页面）', details: [{ field: 'format', messages: ['文书格式应为 docx（Word 文件）或 html（打印页面）'] }], description: 'a bad format or a malformed id (FIELD_INVALID)' },
+    {
+      status: 400,
+      message: '文书格式应为 docx（Word 文件）或 html（打印页面）',
+      details: [{ field: 'format', messages: ['文书格式应为 docx（Word 文件）或 html（打印页面）'] }],
+      description: 'a bad format or a malformed id (FIELD_INVALID)',
+    },
     401,
     CASE_403,
     { status: 404, message: '没有「letter」这种文书；文书种类为 receipt、acceptance-notice、…', description: 'an unknown kind, or an unknown case (NOT_FOUND)' },
-    { status: 409, message: '该案件当前状态为「已受理」，尚未办结，没有书面处理意见，不能出具「信访事项处理意见书」', description: 'the case’s history has not given rise to this document (CASE_STATE)' },
-    { status: 422, code: 'CASE_DATA_INVALID', message: '案件 XF20241104A1B2C3D4 的原处理意见未能读取，不能出具「信访事项处理意见书」，请系统管理员核查', description: 'what is stored of the case cannot make the document (CASE_DATA_INVALID)' },
+    {
+      status: 409,
+      message: '该案件当前状态为「已受理」，尚未办结，没有书面处理意见，不能出具「信访事项处理意见书」',
+      description: 'the case’s history has not given rise to this document (CASE_STATE)',
+    },
+    {
+      status: 422,
+      code: 'CASE_DATA_INVALID',
+      message: '案件 XF20241104A1B2C3D4 的原处理意见未能读取，不能出具「信访事项处理意见书」，请系统管理员核查',
+      description: 'what is stored of the case cannot make the document (CASE_DATA_INVALID)',
+    },
   )
   async render(
     @Param('id', CaseId()) id: string,
@@ -312,7 +357,11 @@ export class DocumentsController {
       'Serving the 受理告知书 (acceptance-notice) is what meets the acceptance-notice deadline (Art. 23: accepting decides, the notice tells); a day after the deadline’s last day is a breach',
   })
   @ApiParam({ name: 'kind', schema: { type: 'string', enum: [...DOCUMENT_KINDS], example: 'acceptance-notice' } })
-  @ApiBodyExamples(ServeDocumentDto, BODY_EXAMPLES.serveDocument, 'path {id}: a case whose document {kind} was rendered (GET …/documents/{kind}); servedOn: the day it reached the petitioner — in the walk-through, the day you accept the case')
+  @ApiBodyExamples(
+    ServeDocumentDto,
+    BODY_EXAMPLES.serveDocument,
+    'path {id}: a case whose document {kind} was rendered (GET …/documents/{kind}); servedOn: the day it reached the petitioner — in the walk-through, the day you accept the case',
+  )
   @ApiOkResponse({ type: CaseViewDto, description: 'the updated case' })
   @ApiPendingView()
   @ApiCaseErrors({

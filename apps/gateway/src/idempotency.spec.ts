@@ -15,7 +15,14 @@ describe('idempotency keys', () => {
   /** Every statement the data source ran, in order (TypeORM hands each to its logger). */
   let statements: string[];
   const kinds = () => statements.map((q) => /^\s*(\w+)/.exec(q)![1].toUpperCase());
-  const counting: OrmLogger = { logQuery: (q: string) => void statements.push(q), logQueryError: () => undefined, logQuerySlow: () => undefined, logSchemaBuild: () => undefined, logMigration: () => undefined, log: () => undefined };
+  const counting: OrmLogger = {
+    logQuery: (q: string) => void statements.push(q),
+    logQueryError: () => undefined,
+    logQuerySlow: () => undefined,
+    logSchemaBuild: () => undefined,
+    logMigration: () => undefined,
+    log: () => undefined,
+  };
 
   beforeEach(async () => {
     statements = [];
@@ -30,7 +37,14 @@ describe('idempotency keys', () => {
   async function send(handle: () => Observable<unknown>, opts: { key?: string; body?: unknown; path?: string; status?: number } = {}) {
     const headers: Record<string, string> = {};
     const res = { statusCode: opts.status ?? 201, headers, status: (n: number) => ((res.statusCode = n), res), setHeader: (k: string, v: string) => void (headers[k.toLowerCase()] = v) };
-    const req = { method: 'POST', originalUrl: opts.path ?? '/api/v1/petitions', route: { path: opts.path ?? '/api/v1/petitions' }, headers: { 'idempotency-key': opts.key ?? 'k-1' }, body: opts.body ?? { a: 1 }, caller: { username: 'reception1' } };
+    const req = {
+      method: 'POST',
+      originalUrl: opts.path ?? '/api/v1/petitions',
+      route: { path: opts.path ?? '/api/v1/petitions' },
+      headers: { 'idempotency-key': opts.key ?? 'k-1' },
+      body: opts.body ?? { a: 1 },
+      caller: { username: 'reception1' },
+    };
     const ctx = { getType: () => 'http', switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }) } as unknown as ExecutionContext;
     let ran = 0;
     const next: CallHandler = { handle: () => (ran++, handle()) };
@@ -60,7 +74,8 @@ describe('idempotency keys', () => {
   it('takes keys on the POSTs of /api/v1 but the token routes', () => {
     expect(takesIdempotencyKey('POST', '/api/v1/petitions/:id/route')).toBe(true);
     expect(takesIdempotencyKey('GET', '/api/v1/petitions')).toBe(false);
-    for (const p of ['/api/v1/auth/login', '/api/v1/auth/refresh', '/api/v1/auth/logout', '/api/v1/auth/password', '/api/v1/admin/timer-queue/session']) expect(takesIdempotencyKey('POST', p)).toBe(false);
+    for (const p of ['/api/v1/auth/login', '/api/v1/auth/refresh', '/api/v1/auth/logout', '/api/v1/auth/password', '/api/v1/admin/timer-queue/session'])
+      expect(takesIdempotencyKey('POST', p)).toBe(false);
   });
 
   it('two reservations racing: one runs, the other finds its row', async () => {
@@ -98,7 +113,16 @@ describe('idempotency keys', () => {
 
   it('deletes the keys past their 24 hours in batches on its timer, none on the way of a request', async () => {
     const now = Date.now();
-    const row = (i: number, expiresAt: number) => ({ username: 'u', keyHash: `h${i}`, fingerprint: 'f', state: 'done', status: 201, response: 'x', createdAt: new Date(expiresAt - 24 * 3600_000), expiresAt: new Date(expiresAt) });
+    const row = (i: number, expiresAt: number) => ({
+      username: 'u',
+      keyHash: `h${i}`,
+      fingerprint: 'f',
+      state: 'done',
+      status: 201,
+      response: 'x',
+      createdAt: new Date(expiresAt - 24 * 3600_000),
+      expiresAt: new Date(expiresAt),
+    });
     await rows.insert([...Array.from({ length: 25 }, (_, i) => row(i, now - 1000 - i)), ...Array.from({ length: 3 }, (_, i) => row(100 + i, now + 3600_000))]);
     statements = [];
     await send(() => of({ id: 'c1' }));
@@ -107,7 +131,12 @@ describe('idempotency keys', () => {
     statements = [];
     expect(await store.purgeExpired(new Date(now), 10)).toBe(25);
     expect(kinds()).toEqual(['DELETE', 'DELETE', 'DELETE']);
-    expect((await rows.find()).map((r) => r.keyHash).filter((h) => h.startsWith('h')).sort()).toEqual(['h100', 'h101', 'h102']);
+    expect(
+      (await rows.find())
+        .map((r) => r.keyHash)
+        .filter((h) => h.startsWith('h'))
+        .sort(),
+    ).toEqual(['h100', 'h101', 'h102']);
     expect(await rows.count()).toBe(4);
     // the timer: a minute after the start, then every hour
     await rows.update({ keyHash: 'h100' }, { expiresAt: new Date(now - 1) });
@@ -118,7 +147,12 @@ describe('idempotency keys', () => {
       expect(await rows.count()).toBe(4);
       jest.advanceTimersByTime(1_000);
       await store.onModuleDestroy();
-      expect((await rows.find()).map((r) => r.keyHash).filter((h) => h.startsWith('h')).sort()).toEqual(['h101', 'h102']);
+      expect(
+        (await rows.find())
+          .map((r) => r.keyHash)
+          .filter((h) => h.startsWith('h'))
+          .sort(),
+      ).toEqual(['h101', 'h102']);
     } finally {
       jest.useRealTimers();
     }
@@ -138,7 +172,12 @@ describe('idempotency keys', () => {
     const first = await send(() => throwError(() => new StateConflictError('该案件当前状态为「已转送交办」，不能再转送/交办')));
     expect(first.error).toBeInstanceOf(StateConflictError);
     const again = await send(() => of('never'));
-    expect(again).toMatchObject({ ran: 0, status: 409, replayed: 'true', answer: { statusCode: 409, error: 'Conflict', code: 'CASE_STATE', message: '该案件当前状态为「已转送交办」，不能再转送/交办' } });
+    expect(again).toMatchObject({
+      ran: 0,
+      status: 409,
+      replayed: 'true',
+      answer: { statusCode: 409, error: 'Conflict', code: 'CASE_STATE', message: '该案件当前状态为「已转送交办」，不能再转送/交办' },
+    });
   });
 
   it('releases the key on a 5xx (a domain 503 or an unexpected error): the retry runs', async () => {

@@ -1,6 +1,17 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { HttpException, Injectable, Logger, StreamableFile, type OnModuleDestroy, type OnModuleInit, type ArgumentsHost, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import {
+  HttpException,
+  Injectable,
+  Logger,
+  StreamableFile,
+  type OnModuleDestroy,
+  type OnModuleInit,
+  type ArgumentsHost,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { from, lastValueFrom, type Observable, throwError } from 'rxjs';
@@ -349,9 +360,19 @@ type DocResponse = { description?: string; content?: Record<string, unknown>; he
 type DocOperation = { parameters?: unknown[]; security?: unknown[]; responses: Record<string, DocResponse> };
 
 const IDEMPOTENCY_ERRORS = {
-  400: { status: 400, message: KEY_MESSAGE, details: [{ field: IDEMPOTENCY_HEADER, messages: [KEY_MESSAGE] }], description: 'an Idempotency-Key that is not 1–200 visible ASCII characters (FIELD_INVALID)' },
+  400: {
+    status: 400,
+    message: KEY_MESSAGE,
+    details: [{ field: IDEMPOTENCY_HEADER, messages: [KEY_MESSAGE] }],
+    description: 'an Idempotency-Key that is not 1–200 visible ASCII characters (FIELD_INVALID)',
+  },
   409: { status: 409, code: 'IDEMPOTENCY_IN_PROGRESS', message: IN_PROGRESS_MESSAGE, description: 'IDEMPOTENCY_IN_PROGRESS: a request with the same Idempotency-Key is still running; Retry-After: 1' },
-  422: { status: 422, code: 'IDEMPOTENCY_KEY_REUSED', message: REUSED_MESSAGE, description: 'IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used for another request (method, path or body); nothing is run' },
+  422: {
+    status: 422,
+    code: 'IDEMPOTENCY_KEY_REUSED',
+    message: REUSED_MESSAGE,
+    description: 'IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used for another request (method, path or body); nothing is run',
+  },
 } as const;
 
 /**
@@ -375,7 +396,11 @@ export function documentIdempotency(doc: OpenAPIObject): OpenAPIObject {
       },
     ];
     for (const [status, r] of Object.entries(op.responses)) {
-      if (/^2\d\d$/.test(status)) r.headers = { ...r.headers, [REPLAYED_HEADER]: { description: 'true when this is the kept answer of an earlier request with the same Idempotency-Key', schema: { type: 'string', enum: ['true'] } } };
+      if (/^2\d\d$/.test(status))
+        r.headers = {
+          ...r.headers,
+          [REPLAYED_HEADER]: { description: 'true when this is the kept answer of an earlier request with the same Idempotency-Key', schema: { type: 'string', enum: ['true'] } },
+        };
     }
     for (const e of Object.values(IDEMPOTENCY_ERRORS)) {
       const own = op.responses[String(e.status)];

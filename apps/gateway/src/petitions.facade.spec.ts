@@ -72,7 +72,16 @@ describe('PetitionsFacade: a command does not depend on the read model (issue 11
     const r = await down.register({} as never, office);
     expect(r).toBeInstanceOf(PendingView);
     // The new case's query code is in the 202 too: the only answer that shows it.
-    expect((r as PendingView).body).toEqual({ id: 'c1', trackingNo: 'XF20240905ABCDEF01', eventId: 'e1', eventIds: ['e1'], status: 'accepted-pending-view', created: true, queryCode: 'K7M2QX', message: PENDING_VIEW_MESSAGE });
+    expect((r as PendingView).body).toEqual({
+      id: 'c1',
+      trackingNo: 'XF20240905ABCDEF01',
+      eventId: 'e1',
+      eventIds: ['e1'],
+      status: 'accepted-pending-view',
+      created: true,
+      queryCode: 'K7M2QX',
+      message: PENDING_VIEW_MESSAGE,
+    });
     const a = await down.act('c1', 'assignment', 'route', {} as never, office);
     expect((a as PendingView).body).toEqual({ id: 'c1', eventId: 'e2', eventIds: ['e2'], status: 'accepted-pending-view', message: PENDING_VIEW_MESSAGE });
 

@@ -35,14 +35,19 @@ export class PendingViewDto {
   @ApiProperty({ description: 'every event the command committed, in order', type: [String] }) eventIds: string[];
   @ApiProperty({ enum: ['accepted-pending-view'] }) status: 'accepted-pending-view';
   @ApiPropertyOptional({ description: 'registration: true when a new case was opened, false for a repeat contact' }) created?: boolean;
-  @ApiPropertyOptional({ description: 'registration of a new case, or a new code issued: the query code (查询码) the petitioner follows the case with, answered only here (null for a repeat contact)', example: 'K7M2QX', nullable: true })
+  @ApiPropertyOptional({
+    description: 'registration of a new case, or a new code issued: the query code (查询码) the petitioner follows the case with, answered only here (null for a repeat contact)',
+    example: 'K7M2QX',
+    nullable: true,
+  })
   queryCode?: string | null;
   @ApiProperty({ example: PENDING_VIEW_MESSAGE }) message: string;
 }
 
 /** Documents the 202 of a command (OpenAPI). */
-export const ApiPendingView = (description = 'the command is saved (committed) but the case view does not show it yet (the read model lags or is down): {id, trackingNo?, eventId, eventIds, status: accepted-pending-view, message 已保存，案件视图稍后更新}; GET the case later') =>
-  ApiAcceptedResponse({ type: PendingViewDto, description });
+export const ApiPendingView = (
+  description = 'the command is saved (committed) but the case view does not show it yet (the read model lags or is down): {id, trackingNo?, eventId, eventIds, status: accepted-pending-view, message 已保存，案件视图稍后更新}; GET the case later',
+) => ApiAcceptedResponse({ type: PendingViewDto, description });
 
 /** Sets 202 for a PendingView and answers its body (inside the idempotency interceptor, which keeps both). */
 @Injectable()
@@ -135,7 +140,13 @@ export class PetitionsFacade {
     this.heads.note(caseId, result.eventIds.at(-1));
     // Every act of the administrator on a case is a correction (paper records entered later, data put right): audited.
     if (caller.roles.includes('admin')) {
-      await this.security.record({ event: 'case-correction', actor: caller.username, target: `petitions/${caseId}`, ip: null, detail: { action: command, at: at ?? null, eventId: result.eventIds.at(-1) ?? null } });
+      await this.security.record({
+        event: 'case-correction',
+        actor: caller.username,
+        target: `petitions/${caseId}`,
+        ip: null,
+        detail: { action: command, at: at ?? null, eventId: result.eventIds.at(-1) ?? null },
+      });
     }
     return this.readAfter(result, caller);
   }
@@ -198,7 +209,16 @@ export class PetitionsFacade {
     const read = await this.bounded(this.services.query<CaseView>('reporting', 'case', { id: result.caseId, waitFor: eventId }, caller));
     if (read.ok) return read.value;
     this.logger.warn(`case ${result.caseId}: command committed (event ${eventId}), the read model did not show it: 202 (${read.reason})`);
-    return new PendingView({ id: result.caseId, ...('trackingNo' in extra ? { trackingNo: extra.trackingNo } : {}), eventId, eventIds: result.eventIds, status: 'accepted-pending-view', ...(extra.created !== undefined ? { created: extra.created } : {}), ...('queryCode' in extra ? { queryCode: extra.queryCode } : {}), message: PENDING_VIEW_MESSAGE });
+    return new PendingView({
+      id: result.caseId,
+      ...('trackingNo' in extra ? { trackingNo: extra.trackingNo } : {}),
+      eventId,
+      eventIds: result.eventIds,
+      status: 'accepted-pending-view',
+      ...(extra.created !== undefined ? { created: extra.created } : {}),
+      ...('queryCode' in extra ? { queryCode: extra.queryCode } : {}),
+      message: PENDING_VIEW_MESSAGE,
+    });
   }
 
   /** A read after a committed write: whatever becomes of it (error, no answer in time), the write stands. */

@@ -29,7 +29,11 @@ export class PublicThrottleGuard extends ThrottlerGuard {
     @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
   ) {
     const s = publicDoorSettings(settings);
-    super({ throttlers: [{ name: 'public-address', ttl: s.rateWindowSeconds * 1000, limit: s.ratePerAddress, getTracker: (req: { ip?: string }) => BY_ADDRESS + (req.ip ?? '') }] }, storage, reflector);
+    super(
+      { throttlers: [{ name: 'public-address', ttl: s.rateWindowSeconds * 1000, limit: s.ratePerAddress, getTracker: (req: { ip?: string }) => BY_ADDRESS + (req.ip ?? '') }] },
+      storage,
+      reflector,
+    );
   }
 
   /** One count per address for every public route (the default key is per route). */

@@ -23,7 +23,19 @@ const staffView = {
   diversion: null,
   review: null,
   reReview: null,
-  deadlines: [{ kind: 'review-request', dueAt: '2024-11-20T00:00:00+08:00', lastDay: '2024-11-19', state: 'pending', metAt: null, article: '第三十五条', basis: '收到处理意见 2024-10-20……', revision: 1, approvedBy: 'x' }],
+  deadlines: [
+    {
+      kind: 'review-request',
+      dueAt: '2024-11-20T00:00:00+08:00',
+      lastDay: '2024-11-19',
+      state: 'pending',
+      metAt: null,
+      article: '第三十五条',
+      basis: '收到处理意见 2024-10-20……',
+      revision: 1,
+      approvedBy: 'x',
+    },
+  ],
   allowedActions: ['evaluate', 'review-request', 'supervise'],
   timeline: [
     { type: 'registered', at: '2024-09-18T09:30:00+08:00', actor: 'reception1', detail: { channel: 'visit' } },
@@ -40,21 +52,51 @@ describe('the petitioner’s view of a case (built by naming each field, never b
 
   it('has exactly the documented fields, and none the staff view adds', () => {
     expect(Object.keys(v).sort()).toEqual(
-      ['trackingNo', 'status', 'statusText', 'summary', 'channel', 'receivedAt', 'unitName', 'steps', 'deadlines', 'opinion', 'review', 'reReview', 'extension', 'decline', 'diversion', 'evaluation', 'evaluationState', 'canDo'].sort(),
+      [
+        'trackingNo',
+        'status',
+        'statusText',
+        'summary',
+        'channel',
+        'receivedAt',
+        'unitName',
+        'steps',
+        'deadlines',
+        'opinion',
+        'review',
+        'reReview',
+        'extension',
+        'decline',
+        'diversion',
+        'evaluation',
+        'evaluationState',
+        'canDo',
+      ].sort(),
     );
     const text = JSON.stringify(v);
-    for (const s of ['王五', '赵六', '138', '张建国', '陈明远', 'reception1', 'leader1', 'office1', 'zhang.jianguo', '请加快', '电话告知', 'labour', '某人', '*', staffView.id]) expect({ s, found: text.includes(s) }).toEqual({ s, found: false });
+    for (const s of ['王五', '赵六', '138', '张建国', '陈明远', 'reception1', 'leader1', 'office1', 'zhang.jianguo', '请加快', '电话告知', 'labour', '某人', '*', staffView.id])
+      expect({ s, found: text.includes(s) }).toEqual({ s, found: false });
   });
 
   it('names the unit, lists the petitioner’s steps without who took them (not the office’s own: supervision, a new code), and what they can do until when', () => {
-    expect(v).toMatchObject({ unitName: '住房和城乡建设局', statusText: '已办结，已出具处理意见', extension: '经批准延长办理期限 15 日：需现场核查', opinion: { kind: '实体性办结', outcome: '支持', opinion: '补贴已拨付。' } });
+    expect(v).toMatchObject({
+      unitName: '住房和城乡建设局',
+      statusText: '已办结，已出具处理意见',
+      extension: '经批准延长办理期限 15 日：需现场核查',
+      opinion: { kind: '实体性办结', outcome: '支持', opinion: '补贴已拨付。' },
+    });
     expect(v.steps).toEqual([
       { type: 'registered', title: '信访事项登记', at: '2024-09-18T09:30:00+08:00' },
       { type: 'routed', title: '交办至住房和城乡建设局办理', at: '2024-09-19T10:00:00+08:00' },
       { type: 'closed', title: '办结，出具处理意见', at: '2024-10-20T10:00:00+08:00' },
     ]);
-    expect(v.deadlines).toEqual([{ kind: 'review-request', title: '申请复查期限', lastDay: '2024-11-19', dueAt: '2024-11-20T00:00:00+08:00', state: 'pending', stateText: '进行中', basis: '收到处理意见 2024-10-20……' }]);
+    expect(v.deadlines).toEqual([
+      { kind: 'review-request', title: '申请复查期限', lastDay: '2024-11-19', dueAt: '2024-11-20T00:00:00+08:00', state: 'pending', stateText: '进行中', basis: '收到处理意见 2024-10-20……' },
+    ]);
     // supervise is not the petitioner's to do, whatever the view lists
-    expect(v.canDo.map((a) => [a.action, a.until])).toEqual([['evaluate', null], ['review-request', '2024-11-19']]);
+    expect(v.canDo.map((a) => [a.action, a.until])).toEqual([
+      ['evaluate', null],
+      ['review-request', '2024-11-19'],
+    ]);
   });
 });

@@ -87,12 +87,10 @@ const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 const orNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const opinionOf = (o: Json | null | undefined, at: unknown): Json | null =>
   o && typeof o.opinion === 'string' ? { kind: KINDS[o.kind] ?? '', outcome: OUTCOMES[o.outcome] ?? '', opinion: o.opinion, at: text(at) } : null;
-const requestOf = (r: Json | null | undefined): Json | null =>
-  r ? { requestedAt: text(r.requestedAt), opinion: r.opinion ? opinionOf(r.opinion, r.opinion.at) : null } : null;
+const requestOf = (r: Json | null | undefined): Json | null => (r ? { requestedAt: text(r.requestedAt), opinion: r.opinion ? opinionOf(r.opinion, r.opinion.at) : null } : null);
 
 /** "可于 2024-11-19 前（含当日）申请复查"; a window whose last day waits for the year's holiday notice says so. */
-export const canDoText = (doing: string, until: string | null): string =>
-  until ? `可于 ${until} 前（含当日）${doing}` : `现在可以${doing}（截止日期待国务院节假日安排公布后确定，见办理期限说明）`;
+export const canDoText = (doing: string, until: string | null): string => (until ? `可于 ${until} 前（含当日）${doing}` : `现在可以${doing}（截止日期待国务院节假日安排公布后确定，见办理期限说明）`);
 
 function deadlineState(d: Json): string {
   if (d.withheld) return d.state === 'met' ? '已完成' : '待国务院节假日安排公布后计算';
@@ -140,7 +138,12 @@ export function toPublicView(view: Json, unitName: (code: string) => string): Pu
     decline: view.decline ? (DECLINES[view.decline.reason] ?? '不予受理') : null,
     diversion: view.diversion ? (PROCEDURES[view.diversion.procedure] ?? '其他法定程序') : null,
     evaluation: view.evaluation
-      ? { rating: text(view.evaluation.rating), ratingText: RATINGS[view.evaluation.rating] ?? '', ...(typeof view.evaluation.comment === 'string' ? { comment: view.evaluation.comment } : {}), at: text(view.evaluation.at) }
+      ? {
+          rating: text(view.evaluation.rating),
+          ratingText: RATINGS[view.evaluation.rating] ?? '',
+          ...(typeof view.evaluation.comment === 'string' ? { comment: view.evaluation.comment } : {}),
+          at: text(view.evaluation.at),
+        }
       : null,
     evaluationState: orNull(view.evaluationState),
     // What the state machine and the windows allow the petitioner now (the view's allowedActions, computed for them).
@@ -186,7 +189,10 @@ export class PublicTrackService {
     const seconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
     const tz = officeTimeZone(this.settings);
     const at = formatInstant(until, tz).slice(11, 16);
-    throw new TooManyRequestsError(`该信访编号查询码输入错误次数过多，已暂停查询，请于 ${at}（${tz === 'Asia/Shanghai' ? '北京时间' : tz}，约 ${Math.ceil(seconds / 60)} 分钟后）再试；如遗失查询码，请持身份证件到信访部门重新获取`, seconds);
+    throw new TooManyRequestsError(
+      `该信访编号查询码输入错误次数过多，已暂停查询，请于 ${at}（${tz === 'Asia/Shanghai' ? '北京时间' : tz}，约 ${Math.ceil(seconds / 60)} 分钟后）再试；如遗失查询码，请持身份证件到信访部门重新获取`,
+      seconds,
+    );
   }
 
   async track(dto: TrackDto, ip: string | null): Promise<PublicCaseViewDto> {
@@ -225,7 +231,8 @@ const WRONG = { status: 404, message: NOT_FOUND_MESSAGE, description: 'unknown t
 const LOCKED = {
   status: 429,
   message: '该信访编号查询码输入错误次数过多，已暂停查询，请于 10:45（北京时间，约 15 分钟后）再试；如遗失查询码，请持身份证件到信访部门重新获取',
-  description: 'RATE_LIMITED: TRACK_MAX_FAILURES (5) wrong codes for the number within TRACK_FAILURE_WINDOW_MINUTES lock it for TRACK_LOCKOUT_MINUTES (15), whether it exists or not; or past PUBLIC_RATE_PER_ADDRESS requests per PUBLIC_RATE_WINDOW_SECONDS from the address. Retry-After gives the seconds',
+  description:
+    'RATE_LIMITED: TRACK_MAX_FAILURES (5) wrong codes for the number within TRACK_FAILURE_WINDOW_MINUTES lock it for TRACK_LOCKOUT_MINUTES (15), whether it exists or not; or past PUBLIC_RATE_PER_ADDRESS requests per PUBLIC_RATE_WINDOW_SECONDS from the address. Retry-After gives the seconds',
 };
 const BAD = { status: 400, message: '查询码应为 6 位数字或字母（见登记回执）', details: [{ field: 'queryCode', messages: ['查询码应为 6 位数字或字母（见登记回执）'] }] };
 
@@ -244,7 +251,10 @@ export class PublicTrackController {
 
   @Post('track')
   @HttpCode(200)
-  @ApiOperation({ summary: 'The case as the petitioner may see it: its state in plain Chinese, the unit by name, the dates of each step, every deadline with its basis, the handling opinion once issued, and what they can still do until when (canDo). No staff, no petitioners, no personal data' })
+  @ApiOperation({
+    summary:
+      'The case as the petitioner may see it: its state in plain Chinese, the unit by name, the dates of each step, every deadline with its basis, the handling opinion once issued, and what they can still do until when (canDo). No staff, no petitioners, no personal data',
+  })
   @ApiBodyExamples(TrackDto, { 'the receipt’s two values': EXAMPLE_BODY }, REPLACE)
   @ApiOkResponse({ type: PublicCaseViewDto })
   @ApiErrors(BAD, WRONG, LOCKED, { status: 503, message: PUBLIC_LAGGING_MESSAGE, description: 'a case registered a moment ago that the read model does not show yet (UNAVAILABLE)' })
@@ -254,11 +264,20 @@ export class PublicTrackController {
 
   @Post('evaluate')
   @HttpCode(200)
-  @ApiOperation({ summary: 'The petitioner rates the handling (满意 / 基本满意 / 不满意, with a comment) within the evaluation window, once: the same rules as the staff’s /evaluate, recorded as the petitioner’s own' })
+  @ApiOperation({
+    summary:
+      'The petitioner rates the handling (满意 / 基本满意 / 不满意, with a comment) within the evaluation window, once: the same rules as the staff’s /evaluate, recorded as the petitioner’s own',
+  })
   @ApiBodyExamples(PublicEvaluateDto, { satisfied: { ...EXAMPLE_BODY, rating: 'satisfied', comment: '办理及时，答复清楚。' } }, `${REPLACE}; the case is closed`)
   @ApiOkResponse({ type: PublicCaseViewDto, description: 'the case after the rating' })
   @ApiAcceptedResponse({ type: PublicPendingDto, description: 'saved; the case view does not show it yet' })
-  @ApiErrors(BAD, WRONG, { status: 409, message: '该案件已评价（满意），不能重复评价' }, { status: 422, message: '满意度评价应在办结后的评价期限内作出，该期限已于 2024-11-20T00:00:00+08:00 届满（《信访工作条例》第二十一条）。计算依据：…' }, LOCKED)
+  @ApiErrors(
+    BAD,
+    WRONG,
+    { status: 409, message: '该案件已评价（满意），不能重复评价' },
+    { status: 422, message: '满意度评价应在办结后的评价期限内作出，该期限已于 2024-11-20T00:00:00+08:00 届满（《信访工作条例》第二十一条）。计算依据：…' },
+    LOCKED,
+  )
   evaluate(@Body() dto: PublicEvaluateDto, @Req() req: { ip?: string }) {
     return this.track.act(dto, 'evaluate', { rating: dto.rating, ...(dto.comment ? { comment: dto.comment } : {}) }, req.ip ?? null);
   }
@@ -269,7 +288,13 @@ export class PublicTrackController {
   @ApiBodyExamples(TrackDto, { 'the receipt’s two values': EXAMPLE_BODY }, `${REPLACE}; the case is closed`)
   @ApiOkResponse({ type: PublicCaseViewDto, description: 'the case after the request' })
   @ApiAcceptedResponse({ type: PublicPendingDto, description: 'saved; the case view does not show it yet' })
-  @ApiErrors(BAD, WRONG, { status: 409, message: '该案件当前状态为「复查中」，不能再申请复查' }, { status: 422, message: '复查申请应在收到书面处理意见之日起 30 日内提出，该期限已于 2024-12-20T00:00:00+08:00 届满（《信访工作条例》第三十五条）。计算依据：…' }, LOCKED)
+  @ApiErrors(
+    BAD,
+    WRONG,
+    { status: 409, message: '该案件当前状态为「复查中」，不能再申请复查' },
+    { status: 422, message: '复查申请应在收到书面处理意见之日起 30 日内提出，该期限已于 2024-12-20T00:00:00+08:00 届满（《信访工作条例》第三十五条）。计算依据：…' },
+    LOCKED,
+  )
   reviewRequest(@Body() dto: TrackDto, @Req() req: { ip?: string }) {
     return this.track.act(dto, 'review-request', {}, req.ip ?? null);
   }
@@ -280,7 +305,13 @@ export class PublicTrackController {
   @ApiBodyExamples(TrackDto, { 'the receipt’s two values': EXAMPLE_BODY }, `${REPLACE}; the review opinion is issued`)
   @ApiOkResponse({ type: PublicCaseViewDto, description: 'the case after the request' })
   @ApiAcceptedResponse({ type: PublicPendingDto, description: 'saved; the case view does not show it yet' })
-  @ApiErrors(BAD, WRONG, { status: 409, message: '该案件当前状态为「复核中」，不能再申请复核' }, { status: 422, message: '复核只能针对复查意见提出，请先申请复查（《信访工作条例》第三十六条）' }, LOCKED)
+  @ApiErrors(
+    BAD,
+    WRONG,
+    { status: 409, message: '该案件当前状态为「复核中」，不能再申请复核' },
+    { status: 422, message: '复核只能针对复查意见提出，请先申请复查（《信访工作条例》第三十六条）' },
+    LOCKED,
+  )
   reReviewRequest(@Body() dto: TrackDto, @Req() req: { ip?: string }) {
     return this.track.act(dto, 're-review-request', {}, req.ip ?? null);
   }

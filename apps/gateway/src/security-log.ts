@@ -40,9 +40,7 @@ export class SecurityLog implements SecurityEvents {
 
   async record(e: SecurityEventInput): Promise<void> {
     const at = new Date();
-    const detail = e.detail
-      ? Object.fromEntries(Object.entries(e.detail).map(([k, v]) => [k, typeof v === 'string' ? clean(v, 100) : v]))
-      : null;
+    const detail = e.detail ? Object.fromEntries(Object.entries(e.detail).map(([k, v]) => [k, typeof v === 'string' ? clean(v, 100) : v])) : null;
     const row = { event: e.event.slice(0, 40), actor: clean(e.actor, 60), target: clean(e.target, 200), ip: clean(e.ip, 45), at, detail: detail ? JSON.stringify(detail).slice(0, 500) : null };
     const line = JSON.stringify({ event: row.event, actor: row.actor, target: row.target, ip: row.ip, at: at.toISOString(), ...(detail ? { detail } : {}) });
     if (WARN.has(row.event)) this.logger.warn(line);

@@ -54,7 +54,10 @@ function cookieOf(req: CookieReq, name: string): string | undefined {
 @Controller('api/v1/admin/timer-queue')
 export class TimerQueueController {
   private readonly tickets: JwtService;
-  constructor(@Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings, jwt: JwtService) {
+  constructor(
+    @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
+    jwt: JwtService,
+  ) {
     this.tickets = ticketJwt(settings);
     this.access = jwt;
   }
@@ -71,7 +74,10 @@ export class TimerQueueController {
     // The guard has verified the bearer token: the ticket stands for the same user and session.
     const bearer = String(req.headers.authorization ?? '').slice(7);
     const claims = this.access.decode<TokenClaims>(bearer);
-    const ticket = await this.tickets.signAsync({ sub: claims.sub, ver: claims.ver, sid: claims.sid, roles: claims.roles, unitCode: claims.unitCode, name: claims.name }, { expiresIn: TICKET_MINUTES * 60 });
+    const ticket = await this.tickets.signAsync(
+      { sub: claims.sub, ver: claims.ver, sid: claims.sid, roles: claims.roles, unitCode: claims.unitCode, name: claims.name },
+      { expiresIn: TICKET_MINUTES * 60 },
+    );
     res.setHeader('Set-Cookie', `${COOKIE}=${encodeURIComponent(ticket)}; Path=${TIMER_QUEUE_UI}; Max-Age=${TICKET_MINUTES * 60}; HttpOnly; SameSite=Strict${req.secure ? '; Secure' : ''}`);
   }
 }
@@ -83,7 +89,11 @@ export function mountTimerQueue(app: NestExpressApplication, settings: GatewaySe
   const queue = new Queue(DEADLINE_QUEUE, { connection, prefix: settings.timerQueue.prefix });
   const board = new ExpressAdapter();
   board.setBasePath(TIMER_QUEUE_UI);
-  createBullBoard({ queues: [new BullMQAdapter(queue, { readOnlyMode: true, description: '期限计时器（提醒、超期、督办）' })], serverAdapter: board, options: { uiConfig: { boardTitle: '计时器队列' } } });
+  createBullBoard({
+    queues: [new BullMQAdapter(queue, { readOnlyMode: true, description: '期限计时器（提醒、超期、督办）' })],
+    serverAdapter: board,
+    options: { uiConfig: { boardTitle: '计时器队列' } },
+  });
   const tickets = ticketJwt(settings);
   // The platform's own error body, as ErrorBodyFilter writes it for every route.
   const refuse = (res: { status(n: number): { json(b: unknown): void } }, status: 401 | 403, message: string) => {

@@ -65,7 +65,6 @@ export class ReceptionSession {
   @Column({ type: 'datetime', precision: 3 }) createdAt: Date;
 }
 
-
 /** Every person lookup (the cases of an identity number, or of a name and phone): who asked, when, for what (masked). */
 @Entity('intake_person_lookup')
 @Index('idx_person_lookup_asked_at', ['askedAt'])

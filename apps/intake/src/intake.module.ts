@@ -35,7 +35,14 @@ export function intakeService(settings: IntakeSettings): ServiceDefinition {
       {
         provide: SERVICE_API,
         inject: [RegisterPetitionService, ReceptionSessionsService, PersonLookupService, QueryCodesService, IssueDocumentService, ServeDocumentService],
-        useFactory: (register: RegisterPetitionService, sessions: ReceptionSessionsService, persons: PersonLookupService, codes: QueryCodesService, documents: IssueDocumentService, serving: ServeDocumentService): ServiceApi => ({
+        useFactory: (
+          register: RegisterPetitionService,
+          sessions: ReceptionSessionsService,
+          persons: PersonLookupService,
+          codes: QueryCodesService,
+          documents: IssueDocumentService,
+          serving: ServeDocumentService,
+        ): ServiceApi => ({
           commands: {
             'register-petition': (cmd) => register.execute(cmd),
             'create-reception-session': (cmd) => sessions.create(cmd),
@@ -53,5 +60,18 @@ export function intakeService(settings: IntakeSettings): ServiceDefinition {
     ],
   })
   class IntakeModule {}
-  return { name: 'intake', module: IntakeModule, entities: [...INTAKE_ENTITIES, ...DOCUMENT_ENTITIES], migrations: [IntakeInitial1700000000000, IntakePersonLookups1764400000000, intakePiiAtRest(settings.pii), IntakeDeadLetters1765200000000, IntakeQueryCodes1766200000000, IntakeDocuments1766500000000, IntakeDocumentsServed1767000000000] };
+  return {
+    name: 'intake',
+    module: IntakeModule,
+    entities: [...INTAKE_ENTITIES, ...DOCUMENT_ENTITIES],
+    migrations: [
+      IntakeInitial1700000000000,
+      IntakePersonLookups1764400000000,
+      intakePiiAtRest(settings.pii),
+      IntakeDeadLetters1765200000000,
+      IntakeQueryCodes1766200000000,
+      IntakeDocuments1766500000000,
+      IntakeDocumentsServed1767000000000,
+    ],
+  };
 }

@@ -1,4 +1,14 @@
-import { passRegistrationEnvelopes, passValue, PETITIONER_PII_FIELDS, registrationEnvelopeValuesNotUnder, type PiiKeyring, type PiiPass, type PiiPassOptions, type PiiSql, type RegistrationEnvelopes } from '#libs/common';
+import {
+  passRegistrationEnvelopes,
+  passValue,
+  PETITIONER_PII_FIELDS,
+  registrationEnvelopeValuesNotUnder,
+  type PiiKeyring,
+  type PiiPass,
+  type PiiPassOptions,
+  type PiiSql,
+  type RegistrationEnvelopes,
+} from '#libs/common';
 import { personIndexes } from './petitioner-pii.js';
 
 type Sql = PiiSql;
@@ -54,7 +64,7 @@ export async function passIntakePii(sql: Sql, pii: PiiKeyring, pass: PiiPass, op
   const withIndexes = pass !== 'open' || (await hasIndexColumns(sql));
   let scanned = 0;
   let rewritten = 0;
-  for (let after = ''; ; ) {
+  for (let after = ''; ;) {
     const n = await inBatch(async (q) => {
       const rows: PetitionerRow[] = await q.query(
         `SELECT id, name, idNumber, phone, address${withIndexes ? ', idNumberHmac, namePhoneHmac' : ''} FROM intake_petitioner WHERE id > ? ORDER BY id LIMIT ${size}`,

@@ -11,7 +11,9 @@ const petitioner = { username: '信访人本人', roles: ['petitioner' as const]
 describe('query codes and the lock of a tracking number', () => {
   let intake: ServiceOnSqlite;
   beforeEach(async () => {
-    intake = await startOnSqlite(intakeService({ timeZone: 'Asia/Shanghai', groupVisitThreshold: 5, pii: PiiKeyring.ephemeral(), tracking: { maxFailures: 3, lockoutSeconds: 600, failureWindowSeconds: 600 } }));
+    intake = await startOnSqlite(
+      intakeService({ timeZone: 'Asia/Shanghai', groupVisitThreshold: 5, pii: PiiKeyring.ephemeral(), tracking: { maxFailures: 3, lockoutSeconds: 600, failureWindowSeconds: 600 } }),
+    );
   });
   afterEach(() => intake.stop());
 
@@ -110,8 +112,14 @@ describe('query codes and the lock of a tracking number', () => {
 
   it('refuses a malformed number or code (400 naming the field) without counting it', async () => {
     const c = await register();
-    await expect(intake.command('verify-query-code', { actor: petitioner, body: { trackingNo: 'XF1', queryCode: c.queryCode } })).rejects.toMatchObject({ status: 400, details: [expect.objectContaining({ field: 'trackingNo' })] });
-    await expect(intake.command('verify-query-code', { actor: petitioner, body: { trackingNo: c.trackingNo, queryCode: 'O0O0O0' } })).rejects.toMatchObject({ status: 400, details: [expect.objectContaining({ field: 'queryCode' })] });
+    await expect(intake.command('verify-query-code', { actor: petitioner, body: { trackingNo: 'XF1', queryCode: c.queryCode } })).rejects.toMatchObject({
+      status: 400,
+      details: [expect.objectContaining({ field: 'trackingNo' })],
+    });
+    await expect(intake.command('verify-query-code', { actor: petitioner, body: { trackingNo: c.trackingNo, queryCode: 'O0O0O0' } })).rejects.toMatchObject({
+      status: 400,
+      details: [expect.objectContaining({ field: 'queryCode' })],
+    });
     expect(await failureRow(c.trackingNo)).toBeNull();
   });
 });

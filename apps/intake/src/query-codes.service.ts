@@ -113,25 +113,26 @@ export class QueryCodesService {
       await m.createQueryBuilder().insert().into(TrackFailure).values({ trackingNo, failures: 0, windowStartedAt: now, lockedUntil: null }).orIgnore().execute();
       return { result: null, events: [] };
     });
-    const admit = () => this.uow.run<Admission>(async (m) => {
-      const repo = m.getRepository(TrackFailure);
-      const row = await repo.findOne({ where: { trackingNo }, ...forUpdate(m.connection) });
-      if (row?.lockedUntil && row.lockedUntil > now) return { result: { locked: row.lockedUntil }, events: [] };
-      const fresh = !row || row.failures === 0 || row.windowStartedAt.getTime() + policy.failureWindowSeconds * 1000 <= now.getTime() || (row.lockedUntil !== null && row.lockedUntil <= now);
-      const failures = fresh ? 1 : row.failures + 1;
-      const lockedUntil = failures >= policy.maxFailures ? new Date(now.getTime() + policy.lockoutSeconds * 1000) : null;
-      const next = { trackingNo, failures, windowStartedAt: fresh ? now : row.windowStartedAt, lockedUntil };
-      if (row) await repo.update({ trackingNo }, next);
-      else await repo.insert(next);
-      const found = await m
-        .getRepository(IntakeCase)
-        .createQueryBuilder('c')
-        .innerJoin(IntakeQueryCode, 'q', 'q.caseId = c.id')
-        .select(['c.id AS caseId', 'q.codeHash AS codeHash'])
-        .where('c.trackingNo = :trackingNo', { trackingNo })
-        .getRawOne<{ caseId: string; codeHash: string }>();
-      return { result: { locked: null, lockedUntil, found: found ?? null }, events: [] };
-    });
+    const admit = () =>
+      this.uow.run<Admission>(async (m) => {
+        const repo = m.getRepository(TrackFailure);
+        const row = await repo.findOne({ where: { trackingNo }, ...forUpdate(m.connection) });
+        if (row?.lockedUntil && row.lockedUntil > now) return { result: { locked: row.lockedUntil }, events: [] };
+        const fresh = !row || row.failures === 0 || row.windowStartedAt.getTime() + policy.failureWindowSeconds * 1000 <= now.getTime() || (row.lockedUntil !== null && row.lockedUntil <= now);
+        const failures = fresh ? 1 : row.failures + 1;
+        const lockedUntil = failures >= policy.maxFailures ? new Date(now.getTime() + policy.lockoutSeconds * 1000) : null;
+        const next = { trackingNo, failures, windowStartedAt: fresh ? now : row.windowStartedAt, lockedUntil };
+        if (row) await repo.update({ trackingNo }, next);
+        else await repo.insert(next);
+        const found = await m
+          .getRepository(IntakeCase)
+          .createQueryBuilder('c')
+          .innerJoin(IntakeQueryCode, 'q', 'q.caseId = c.id')
+          .select(['c.id AS caseId', 'q.codeHash AS codeHash'])
+          .where('c.trackingNo = :trackingNo', { trackingNo })
+          .getRawOne<{ caseId: string; codeHash: string }>();
+        return { result: { locked: null, lockedUntil, found: found ?? null }, events: [] };
+      });
     // The row gone in between (a right code deleted it) and two attempts inserting it again: the second counts on the first's row.
     const admitted = await admit().catch(() => admit());
     const a = admitted.result;
@@ -170,12 +171,7 @@ export class QueryCodesService {
     const before = new Date(now.getTime() - Math.max(policy.failureWindowSeconds, policy.lockoutSeconds) * 1000);
     try {
       await this.uow.run(async (m) => {
-        await m
-          .getRepository(TrackFailure)
-          .createQueryBuilder()
-          .delete()
-          .where('windowStartedAt < :before AND (lockedUntil IS NULL OR lockedUntil < :now)', { before, now })
-          .execute();
+        await m.getRepository(TrackFailure).createQueryBuilder().delete().where('windowStartedAt < :before AND (lockedUntil IS NULL OR lockedUntil < :now)', { before, now }).execute();
         return { result: null, events: [] };
       });
     } catch (e) {

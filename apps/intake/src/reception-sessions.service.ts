@@ -4,7 +4,6 @@ import { createEvent, type ReceptionSessionBody } from '#libs/contracts';
 import { UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runtime';
 import { ReceptionSession } from './intake.entities.js';
 
-
 /** Leadership reception sessions; the visits registered under one count in its figures. */
 @Injectable()
 export class ReceptionSessionsService {

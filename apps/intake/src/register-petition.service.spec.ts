@@ -44,7 +44,10 @@ describe('registering a petition', () => {
   it('the tracking number carries the office’s date received (its own day around midnight) and the case id; the answer gives it, a repeat the open case’s', async () => {
     const late = await register(petition({ receivedAt: '2024-09-05T23:59:00+08:00' }));
     const early = await register(petition({ receivedAt: '2024-09-06T00:01:00+08:00', category: 'labour-social-security' }));
-    for (const [r, day] of [[late, '20240905'], [early, '20240906']] as const) {
+    for (const [r, day] of [
+      [late, '20240905'],
+      [early, '20240906'],
+    ] as const) {
       const trackingNo = `XF${day}${r.caseId.slice(-8).toUpperCase()}`;
       expect((await registeredPayload(r.eventIds)).trackingNo).toBe(trackingNo);
       // …and the new case's query code (查询码), answered this once.

@@ -95,7 +95,11 @@ export class RegisterPetitionService {
       ]);
       // Identity numbers, phones and addresses are sealed once: the same values go to the table and the event.
       const sealed = body.petitioners.map((p) => sealPetitioner(this.settings.pii, p));
-      await insertRows(m, IntakePetitioner, body.petitioners.map((p, i) => petitionerRow(this.settings.pii, newId(), caseId, p, sealed[i])));
+      await insertRows(
+        m,
+        IntakePetitioner,
+        body.petitioners.map((p, i) => petitionerRow(this.settings.pii, newId(), caseId, p, sealed[i])),
+      );
       await this.queryCodes.issueForNewCase(m, caseId, queryCode.hash, cmd.actor.username, now);
       const event = createEvent(
         'case.registered',

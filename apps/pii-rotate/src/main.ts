@@ -32,11 +32,13 @@ if (unknown.length || batchSize < 1) {
 try {
   if (process.env.DATABASE_URL) {
     const cfg = loadConfigOrExit(DistributedRotationConfig);
-    if (flag('new-key')) throw new RotationError('--new-key is for embedded mode: in distributed mode set the new key in PII_KEY / PII_KEY_ID and the old one in PII_OLD_KEYS, on every service, then rotate');
+    if (flag('new-key'))
+      throw new RotationError('--new-key is for embedded mode: in distributed mode set the new key in PII_KEY / PII_KEY_ID and the old one in PII_OLD_KEYS, on every service, then rotate');
     const pii = piiKeyring(cfg);
     const report = await rotatePii({ db: mysqlConfigFromUrl(cfg.DATABASE_URL), pii, batchSize });
     process.stdout.write(`${report.rewritten} of ${report.scanned} rows re-sealed under ${report.keyId}; ${report.left} values left under another key\n`);
-    if (!report.left) process.stdout.write(`nothing is sealed under ${pii.keyIds.filter((k) => k !== pii.currentKeyId).join(', ') || '(no old key)'} any more: those keys may be removed from PII_OLD_KEYS\n`);
+    if (!report.left)
+      process.stdout.write(`nothing is sealed under ${pii.keyIds.filter((k) => k !== pii.currentKeyId).join(', ') || '(no old key)'} any more: those keys may be removed from PII_OLD_KEYS\n`);
     process.exit(report.left ? 1 : 0);
   } else {
     const cfg = loadConfigOrExit(EmbeddedConfig);

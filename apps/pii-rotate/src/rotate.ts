@@ -116,7 +116,10 @@ export function addEmbeddedKey(dataDir: string, file: string): string {
 export function retireEmbeddedKeys(dataDir: string, file: string, keep: string | null): void {
   const path = join(dataDir, file);
   if (!existsSync(path)) return;
-  writeKeyFile(path, parsePiiKeyList(readFileSync(path, 'utf8')).filter((k) => k.id === keep));
+  writeKeyFile(
+    path,
+    parsePiiKeyList(readFileSync(path, 'utf8')).filter((k) => k.id === keep),
+  );
 }
 
 function writeKeyFile(path: string, keys: { id: string; key: Buffer }[]): void {

@@ -1,6 +1,4 @@
-import {
-  allowedActions, assessDeadlines, computeDeadlines, daysBetween, DEADLINE_KINDS, formatInstant, toLocalDate, WINDOWS, type Deadline, type DeadlineAssessment,
-} from '#libs/regulation';
+import { allowedActions, assessDeadlines, computeDeadlines, daysBetween, DEADLINE_KINDS, formatInstant, toLocalDate, WINDOWS, type Deadline, type DeadlineAssessment } from '#libs/regulation';
 import { snapshotOf, type Caller } from '#libs/runtime';
 import { deserializeFacts } from '#libs/contracts';
 import type { RptCase } from './reporting.entities.js';
@@ -193,7 +191,7 @@ function timelineOf(row: RptCase, tz: string) {
 export function brokenCaseView(row: RptCase, caller: Caller | null, s: ReportingSettings, renderError: RenderError): CaseView {
   const tz = s.timeZone;
   const fmt = (d: Date | null) => (d && !Number.isNaN(d.getTime()) ? formatInstant(d, tz) : null);
-  const attempt = <T,>(fn: () => T, fallback: T): T => {
+  const attempt = <T>(fn: () => T, fallback: T): T => {
     try {
       return fn();
     } catch {

@@ -1,5 +1,20 @@
 import { Logger } from '@nestjs/common';
-import { maskIdNumber, maskPhone, passPetitioners, passRegistrationEnvelopes, PiiError, PETITIONER_PII_FIELDS, registrationEnvelopeValuesNotUnder, sealedKeyId, type PiiKeyring, type PiiKind, type PiiPass, type PiiPassOptions, type PiiSql, type RegistrationEnvelopes } from '#libs/common';
+import {
+  maskIdNumber,
+  maskPhone,
+  passPetitioners,
+  passRegistrationEnvelopes,
+  PiiError,
+  PETITIONER_PII_FIELDS,
+  registrationEnvelopeValuesNotUnder,
+  sealedKeyId,
+  type PiiKeyring,
+  type PiiKind,
+  type PiiPass,
+  type PiiPassOptions,
+  type PiiSql,
+  type RegistrationEnvelopes,
+} from '#libs/common';
 import type { PetitionerData } from '#libs/contracts';
 
 /**
@@ -76,7 +91,7 @@ async function passCasePii(sql: PiiSql, pii: PiiKeyring, pass: PiiPass, opts: Pi
   const inBatch = opts.inBatch ?? ((work) => work(sql));
   let scanned = 0;
   let rewritten = 0;
-  for (let after = ''; ; ) {
+  for (let after = ''; ;) {
     const n = await inBatch(async (q) => {
       const rows: { id: string; petitioners: string }[] = await q.query(`SELECT id, petitioners FROM rpt_case WHERE id > ? ORDER BY id LIMIT ${size}`, [after]);
       for (const row of rows) {
@@ -99,7 +114,7 @@ async function passCasePii(sql: PiiSql, pii: PiiKeyring, pass: PiiPass, opts: Pi
 /** Values not sealed under `kid` (0 once a rotation is complete). */
 export async function reportingValuesNotUnder(sql: PiiSql, kid: string): Promise<number> {
   let n = 0;
-  for (let after = ''; ; ) {
+  for (let after = ''; ;) {
     const rows: { id: string; petitioners: string }[] = await sql.query('SELECT id, petitioners FROM rpt_case WHERE id > ? ORDER BY id LIMIT 1000', [after]);
     for (const r of rows) for (const p of JSON.parse(r.petitioners) as Record<string, unknown>[]) for (const [c] of PETITIONER_PII_FIELDS) if (p[c] && sealedKeyId(p[c]) !== kid) n++;
     if (rows.length < 1000) break;

@@ -2,10 +2,29 @@ import { Controller, Inject } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { In, type EntityManager } from 'typeorm';
 import {
-  deserializeFacts, serializeFacts, toCaseFact,
-  type CaseAcceptedV1, type CaseClosedV1, type CaseContactAddedV1, type CaseDeclinedV1, type CaseDivertedV1, type CaseEvaluatedV1,
-  type CaseExtendedV1, type CaseObjectedV1, type CaseRegisteredV1, type CaseReviewOpinionV1, type CaseReviewRequestedV1, type CaseRoutedV1,
-  type CaseQueryCodeReissuedV1, type CaseSupervisedV1, type DeadlineEventV1, type DeadlineRecomputedV1, type DeadlineWarnedV1, type EventEnvelope, type EventType, type ReceptionSessionHeldV1,
+  deserializeFacts,
+  serializeFacts,
+  toCaseFact,
+  type CaseAcceptedV1,
+  type CaseClosedV1,
+  type CaseContactAddedV1,
+  type CaseDeclinedV1,
+  type CaseDivertedV1,
+  type CaseEvaluatedV1,
+  type CaseExtendedV1,
+  type CaseObjectedV1,
+  type CaseRegisteredV1,
+  type CaseReviewOpinionV1,
+  type CaseReviewRequestedV1,
+  type CaseRoutedV1,
+  type CaseQueryCodeReissuedV1,
+  type CaseSupervisedV1,
+  type DeadlineEventV1,
+  type DeadlineRecomputedV1,
+  type DeadlineWarnedV1,
+  type EventEnvelope,
+  type EventType,
+  type ReceptionSessionHeldV1,
 } from '#libs/contracts';
 import type { CaseDocumentRenderedV1, CaseDocumentServedV1 } from '#libs/contracts';
 import { OnCaseEvent, type CaseEventContext } from '#libs/messaging';
@@ -43,7 +62,19 @@ export interface CaseExtra {
 }
 
 /** The events the read model is built from. */
-export const PROJECTED_EVENTS: EventType[] = ['case.registered', 'case.contact-added', ...LIFECYCLE_EVENTS, 'deadline.warned', 'deadline.breached', 'deadline.met', 'deadline.recomputed', 'case.query-code-reissued', 'case.document-rendered', 'case.document-served', 'reception.session-held'];
+export const PROJECTED_EVENTS: EventType[] = [
+  'case.registered',
+  'case.contact-added',
+  ...LIFECYCLE_EVENTS,
+  'deadline.warned',
+  'deadline.breached',
+  'deadline.met',
+  'deadline.recomputed',
+  'case.query-code-reissued',
+  'case.document-rendered',
+  'case.document-served',
+  'reception.session-held',
+];
 
 /**
  * Keeps the event in the reporting service's event log (rpt_event), in the order it is applied:
@@ -57,7 +88,8 @@ export async function logEvent(m: EntityManager, e: EventEnvelope, s: ReportingS
 /** logEvent for a batch, in order, in a few statements. */
 export async function logEvents(m: EntityManager, events: EventEnvelope[], s: ReportingSettings): Promise<void> {
   const rows = events.map((e) => {
-    const stored = e.type === 'case.registered' ? { ...e, payload: { ...(e.payload as CaseRegisteredV1), petitioners: JSON.parse(petitionersToStore(s.pii, (e.payload as CaseRegisteredV1).petitioners)) } } : e;
+    const stored =
+      e.type === 'case.registered' ? { ...e, payload: { ...(e.payload as CaseRegisteredV1), petitioners: JSON.parse(petitionersToStore(s.pii, (e.payload as CaseRegisteredV1).petitioners)) } } : e;
     return { eventId: e.eventId, type: e.type, caseId: e.caseId, envelope: JSON.stringify(stored), loggedAt: new Date() };
   });
   await insertRows(m, RptEvent, rows);
@@ -213,7 +245,15 @@ export class ProjectionHandlers {
       case 'deadline.recomputed': {
         // A holiday notice computed or moved the deadline (the columns follow the calendar: ReadModelMaintainer, CalendarHandler).
         const p = e.payload as DeadlineRecomputedV1;
-        const detail = { kind: p.kind, lastDay: p.lastDay, dueAt: p.dueAt, previousLastDay: p.previousLastDay ?? null, previousDueAt: p.previousDueAt ?? null, calendarYear: p.calendarYear, basis: p.basis ?? null };
+        const detail = {
+          kind: p.kind,
+          lastDay: p.lastDay,
+          dueAt: p.dueAt,
+          previousLastDay: p.previousLastDay ?? null,
+          previousDueAt: p.previousDueAt ?? null,
+          calendarYear: p.calendarYear,
+          basis: p.basis ?? null,
+        };
         return this.update(e, known(e, w), () => ({}), entry(e, 'deadline-recomputed', e.occurredAt, detail));
       }
       case 'case.query-code-reissued':
@@ -301,105 +341,115 @@ export class ProjectionHandlers {
       receptionSessionId: c.receptionSessionId ?? null,
     };
     const at = new Date(c.receivedAt);
-    return this.update(e, w, (row) => ({
-      contact,
-      firstRepeatAt: row.firstRepeatAt && row.firstRepeatAt <= at ? row.firstRepeatAt : at,
-      repeatContacts: row.repeatContacts + 1,
-      groupVisit: row.groupVisit || e.payload.groupVisit,
-    }), entry(e, 'repeat-contact', c.receivedAt, { channel: c.channel, headcount: c.headcount, enteredAt: c.enteredAt }));
+    return this.update(
+      e,
+      w,
+      (row) => ({
+        contact,
+        firstRepeatAt: row.firstRepeatAt && row.firstRepeatAt <= at ? row.firstRepeatAt : at,
+        repeatContacts: row.repeatContacts + 1,
+        groupVisit: row.groupVisit || e.payload.groupVisit,
+      }),
+      entry(e, 'repeat-contact', c.receivedAt, { channel: c.channel, headcount: c.headcount, enteredAt: c.enteredAt }),
+    );
   }
 
   /** Every lifecycle event: the state through the one state machine, then what it records. */
   private onLifecycle(e: EventEnvelope, w: Working) {
     let item!: TimelineEntry;
-    const result = this.update(e, w, (row, recorded) => {
-      const extra = { ...recorded };
-      const change: Change = { ...advanceSnapshot(snapshotOf(row), e) };
-      const p = e.payload as never;
-      switch (e.type) {
-        case 'case.routed': {
-          const r = p as CaseRoutedV1;
-          // assignedFeedbackDueAt stays the assigning authority's date; the unit's is its own deadline (unit-feedback).
-          Object.assign(change, { unitCode: r.unitCode, routeMode: r.mode, routedAt: new Date(r.routedAt) });
-          item = entry(e, 'routed', r.routedAt, { mode: r.mode, unitCode: r.unitCode });
-          change.act = actOf(e.caseId, e.eventId, item);
-          break;
+    const result = this.update(
+      e,
+      w,
+      (row, recorded) => {
+        const extra = { ...recorded };
+        const change: Change = { ...advanceSnapshot(snapshotOf(row), e) };
+        const p = e.payload as never;
+        switch (e.type) {
+          case 'case.routed': {
+            const r = p as CaseRoutedV1;
+            // assignedFeedbackDueAt stays the assigning authority's date; the unit's is its own deadline (unit-feedback).
+            Object.assign(change, { unitCode: r.unitCode, routeMode: r.mode, routedAt: new Date(r.routedAt) });
+            item = entry(e, 'routed', r.routedAt, { mode: r.mode, unitCode: r.unitCode });
+            change.act = actOf(e.caseId, e.eventId, item);
+            break;
+          }
+          case 'case.accepted':
+            change.acceptedAt = new Date((p as CaseAcceptedV1).acceptedAt);
+            item = entry(e, 'accepted', (p as CaseAcceptedV1).acceptedAt);
+            break;
+          case 'case.objected': {
+            const o = p as CaseObjectedV1;
+            extra.objections = [...(extra.objections ?? []), { unitCode: o.unitCode, reason: o.reason, at: o.objectedAt }];
+            Object.assign(change, { unitCode: null, routeMode: null, routedAt: null });
+            item = entry(e, 'objected', o.objectedAt, { unitCode: o.unitCode, reason: o.reason });
+            break;
+          }
+          case 'case.declined': {
+            const d = p as CaseDeclinedV1;
+            extra.decline = { reason: d.reason, note: d.note ?? null, at: d.declinedAt };
+            item = entry(e, 'declined', d.declinedAt, { reason: d.reason });
+            break;
+          }
+          case 'case.diverted': {
+            const d = p as CaseDivertedV1;
+            extra.diversion = { procedure: d.procedure, note: d.note ?? null, at: d.divertedAt };
+            // A diversion ends the case procedurally (程序性办结, regulation.md "Closure and outcome").
+            Object.assign(change, { closedAt: new Date(d.divertedAt), closureKind: 'procedural', closureOutcome: null, closureOpinion: null });
+            item = entry(e, 'diverted', d.divertedAt, { procedure: d.procedure });
+            break;
+          }
+          case 'case.extended': {
+            const x = p as CaseExtendedV1;
+            extra.extension = { days: x.totalDays, reason: x.reason, approvedBy: x.approvedBy, petitionerNotice: x.petitionerNotice ?? null, at: x.extendedAt };
+            item = entry(e, 'extended', x.extendedAt, { days: x.days, totalDays: x.totalDays, approvedBy: x.approvedBy });
+            break;
+          }
+          case 'case.closed': {
+            const c = p as CaseClosedV1;
+            Object.assign(change, { closedAt: new Date(c.closedAt), closureKind: c.kind, closureOutcome: c.outcome, closureOpinion: c.opinion });
+            item = entry(e, 'closed', c.closedAt, { kind: c.kind, outcome: c.outcome });
+            break;
+          }
+          case 'case.evaluated': {
+            const v = p as CaseEvaluatedV1;
+            extra.evaluation = { rating: v.rating, at: v.evaluatedAt, ...(v.comment ? { comment: v.comment } : {}) };
+            item = entry(e, 'evaluated', v.evaluatedAt, { rating: v.rating });
+            break;
+          }
+          case 'case.review-requested':
+            extra.review = { requestedAt: (p as CaseReviewRequestedV1).requestedAt };
+            item = entry(e, 'review-requested', (p as CaseReviewRequestedV1).requestedAt);
+            break;
+          case 'case.re-review-requested':
+            extra.reReview = { requestedAt: (p as CaseReviewRequestedV1).requestedAt };
+            item = entry(e, 're-review-requested', (p as CaseReviewRequestedV1).requestedAt);
+            break;
+          case 'case.review-opinion-issued':
+          case 'case.re-review-opinion-issued': {
+            const o = p as CaseReviewOpinionV1;
+            const opinion = { kind: o.kind, outcome: o.outcome, opinion: o.opinion, at: o.issuedAt, ...(o.hearingDays !== undefined ? { hearingDays: o.hearingDays } : {}) };
+            if (e.type === 'case.review-opinion-issued') extra.review = { requestedAt: extra.review?.requestedAt ?? o.issuedAt, opinion };
+            else extra.reReview = { requestedAt: extra.reReview?.requestedAt ?? o.issuedAt, opinion };
+            // The opinion in force decides how the case counts as resolved.
+            Object.assign(change, { closureKind: o.kind, closureOutcome: o.outcome, closureOpinion: o.opinion });
+            item = entry(e, e.type === 'case.review-opinion-issued' ? 'review-opinion' : 're-review-opinion', o.issuedAt, { kind: o.kind, outcome: o.outcome });
+            break;
+          }
+          case 'case.supervised': {
+            const s = p as CaseSupervisedV1;
+            extra.supervisions = [...(extra.supervisions ?? []), { note: s.note, automatic: s.automatic, at: e.occurredAt, by: e.actor?.username ?? null }];
+            change.supervised = true;
+            item = entry(e, 'supervised', e.occurredAt, { note: s.note, automatic: s.automatic });
+            change.act = actOf(e.caseId, e.eventId, item);
+            break;
+          }
+          default:
+            item = entry(e, e.type.replace(/^case\./, ''), e.occurredAt);
         }
-        case 'case.accepted':
-          change.acceptedAt = new Date((p as CaseAcceptedV1).acceptedAt);
-          item = entry(e, 'accepted', (p as CaseAcceptedV1).acceptedAt);
-          break;
-        case 'case.objected': {
-          const o = p as CaseObjectedV1;
-          extra.objections = [...(extra.objections ?? []), { unitCode: o.unitCode, reason: o.reason, at: o.objectedAt }];
-          Object.assign(change, { unitCode: null, routeMode: null, routedAt: null });
-          item = entry(e, 'objected', o.objectedAt, { unitCode: o.unitCode, reason: o.reason });
-          break;
-        }
-        case 'case.declined': {
-          const d = p as CaseDeclinedV1;
-          extra.decline = { reason: d.reason, note: d.note ?? null, at: d.declinedAt };
-          item = entry(e, 'declined', d.declinedAt, { reason: d.reason });
-          break;
-        }
-        case 'case.diverted': {
-          const d = p as CaseDivertedV1;
-          extra.diversion = { procedure: d.procedure, note: d.note ?? null, at: d.divertedAt };
-          // A diversion ends the case procedurally (程序性办结, regulation.md "Closure and outcome").
-          Object.assign(change, { closedAt: new Date(d.divertedAt), closureKind: 'procedural', closureOutcome: null, closureOpinion: null });
-          item = entry(e, 'diverted', d.divertedAt, { procedure: d.procedure });
-          break;
-        }
-        case 'case.extended': {
-          const x = p as CaseExtendedV1;
-          extra.extension = { days: x.totalDays, reason: x.reason, approvedBy: x.approvedBy, petitionerNotice: x.petitionerNotice ?? null, at: x.extendedAt };
-          item = entry(e, 'extended', x.extendedAt, { days: x.days, totalDays: x.totalDays, approvedBy: x.approvedBy });
-          break;
-        }
-        case 'case.closed': {
-          const c = p as CaseClosedV1;
-          Object.assign(change, { closedAt: new Date(c.closedAt), closureKind: c.kind, closureOutcome: c.outcome, closureOpinion: c.opinion });
-          item = entry(e, 'closed', c.closedAt, { kind: c.kind, outcome: c.outcome });
-          break;
-        }
-        case 'case.evaluated': {
-          const v = p as CaseEvaluatedV1;
-          extra.evaluation = { rating: v.rating, at: v.evaluatedAt, ...(v.comment ? { comment: v.comment } : {}) };
-          item = entry(e, 'evaluated', v.evaluatedAt, { rating: v.rating });
-          break;
-        }
-        case 'case.review-requested':
-          extra.review = { requestedAt: (p as CaseReviewRequestedV1).requestedAt };
-          item = entry(e, 'review-requested', (p as CaseReviewRequestedV1).requestedAt);
-          break;
-        case 'case.re-review-requested':
-          extra.reReview = { requestedAt: (p as CaseReviewRequestedV1).requestedAt };
-          item = entry(e, 're-review-requested', (p as CaseReviewRequestedV1).requestedAt);
-          break;
-        case 'case.review-opinion-issued':
-        case 'case.re-review-opinion-issued': {
-          const o = p as CaseReviewOpinionV1;
-          const opinion = { kind: o.kind, outcome: o.outcome, opinion: o.opinion, at: o.issuedAt, ...(o.hearingDays !== undefined ? { hearingDays: o.hearingDays } : {}) };
-          if (e.type === 'case.review-opinion-issued') extra.review = { requestedAt: extra.review?.requestedAt ?? o.issuedAt, opinion };
-          else extra.reReview = { requestedAt: extra.reReview?.requestedAt ?? o.issuedAt, opinion };
-          // The opinion in force decides how the case counts as resolved.
-          Object.assign(change, { closureKind: o.kind, closureOutcome: o.outcome, closureOpinion: o.opinion });
-          item = entry(e, e.type === 'case.review-opinion-issued' ? 'review-opinion' : 're-review-opinion', o.issuedAt, { kind: o.kind, outcome: o.outcome });
-          break;
-        }
-        case 'case.supervised': {
-          const s = p as CaseSupervisedV1;
-          extra.supervisions = [...(extra.supervisions ?? []), { note: s.note, automatic: s.automatic, at: e.occurredAt, by: e.actor?.username ?? null }];
-          change.supervised = true;
-          item = entry(e, 'supervised', e.occurredAt, { note: s.note, automatic: s.automatic });
-          change.act = actOf(e.caseId, e.eventId, item);
-          break;
-        }
-        default:
-          item = entry(e, e.type.replace(/^case\./, ''), e.occurredAt);
-      }
-      return { ...change, extra };
-    }, () => item);
+        return { ...change, extra };
+      },
+      () => item,
+    );
     return result;
   }
 
@@ -476,4 +526,3 @@ function entry(e: EventEnvelope, type: string, at: string, detail?: Record<strin
     ...(Object.keys(rest).length ? { detail: rest } : {}),
   };
 }
-

@@ -16,7 +16,9 @@ export function asDate(v: unknown): Date | null {
 
 /** What the derived columns are computed with: the calendar, the deadline policy, the time zone and the category tree. */
 export function derivationFingerprint(s: ReportingSettings): string {
-  return createHash('sha256').update(JSON.stringify([s.calendar.fingerprint(), s.policy, s.timeZone, categoryTree()])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([s.calendar.fingerprint(), s.policy, s.timeZone, categoryTree()]))
+    .digest('hex');
 }
 
 export const DERIVED_WITH = 'derived-columns-computed-with';
@@ -41,13 +43,19 @@ async function updateRow(m: EntityManager, table: string, set: Record<string, un
   const q = (c: string) => m.connection.driver.escape(c);
   const cols = Object.keys(set);
   const keys = Object.keys(where);
-  await m.query(`UPDATE ${table} SET ${cols.map((c) => `${q(c)} = ?`).join(', ')} WHERE ${keys.map((k) => `${q(k)} = ?`).join(' AND ')}`, [...cols.map((c) => bindable(m, set[c])), ...keys.map((k) => bindable(m, where[k]))]);
+  await m.query(`UPDATE ${table} SET ${cols.map((c) => `${q(c)} = ?`).join(', ')} WHERE ${keys.map((k) => `${q(k)} = ?`).join(' AND ')}`, [
+    ...cols.map((c) => bindable(m, set[c])),
+    ...keys.map((k) => bindable(m, where[k])),
+  ]);
 }
 
 async function insertRow(m: EntityManager, table: string, row: Record<string, unknown>): Promise<void> {
   const q = (c: string) => m.connection.driver.escape(c);
   const cols = Object.keys(row);
-  await m.query(`INSERT INTO ${table} (${cols.map(q).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`, cols.map((c) => bindable(m, row[c])));
+  await m.query(
+    `INSERT INTO ${table} (${cols.map(q).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+    cols.map((c) => bindable(m, row[c])),
+  );
 }
 
 /** Records what the derived columns were computed with. */
@@ -88,7 +96,10 @@ interface RawCase {
 export async function refreshDerivedColumns(m: EntityManager, s: ReportingSettings, opts: { acts?: boolean; batch?: number; onProgress?: (done: number) => void } = {}): Promise<number> {
   const batch = opts.batch ?? 500;
   const repeats = new Map<string, Date>();
-  for (const r of (await m.query('SELECT caseId, MIN(receivedAt) AS firstAt FROM rpt_contact WHERE ' + m.connection.driver.escape('repeat') + ' = 1 GROUP BY caseId')) as { caseId: string; firstAt: unknown }[]) {
+  for (const r of (await m.query('SELECT caseId, MIN(receivedAt) AS firstAt FROM rpt_contact WHERE ' + m.connection.driver.escape('repeat') + ' = 1 GROUP BY caseId')) as {
+    caseId: string;
+    firstAt: unknown;
+  }[]) {
     const at = asDate(r.firstAt);
     if (at) repeats.set(r.caseId, at);
   }

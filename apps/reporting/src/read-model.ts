@@ -44,7 +44,6 @@ export const ALWAYS = new Date(0);
 /** Before every fact: the deadlines' states then are the settled ones, and 'pending' for the open. */
 const BEFORE_EVERYTHING = new Date(-8.64e15);
 
-
 /** The date a unit answers to on the backlog, first found first: the assigning body's feedback date, else the handling period… */
 const ANSWER_KINDS: readonly DeadlineKind[] = ['feedback', 'unit-feedback', 'handling', 'acceptance-notice', 'route', 'review-opinion', 're-review-opinion'];
 
@@ -67,7 +66,18 @@ export function deriveColumns(row: Pick<RptCase, 'facts' | 'category' | 'closedA
     reviewRequested: !!(extra.review || extra.reReview),
     comeBackBy: row.closedAt ? new Date(row.closedAt.getTime() + FIRST_TIME_DAYS * 86_400_000) : null,
   };
-  const none = { acceptanceDueAt: null, acceptanceMet: false, handlingDueAt: null, evaluationDueAt: null, evaluationWindow: null, overdueFrom: null, nextDueAt: null, nextDueKind: null, answerDueAt: null, answerDueKind: null };
+  const none = {
+    acceptanceDueAt: null,
+    acceptanceMet: false,
+    handlingDueAt: null,
+    evaluationDueAt: null,
+    evaluationWindow: null,
+    overdueFrom: null,
+    nextDueAt: null,
+    nextDueKind: null,
+    answerDueAt: null,
+    answerDueKind: null,
+  };
   let deadlines: Deadline[];
   try {
     deadlines = assessDeadlines(deserializeFacts(row.facts), BEFORE_EVERYTHING, s.policy, s.calendar).deadlines;

@@ -83,7 +83,7 @@ export class ReadModelRebuild {
     await this.gate.hold(async () => {
       const before = await this.figures();
       await this.empty();
-      for (let after = 0; ; ) {
+      for (let after = 0; ;) {
         const rows = await exclusive(this.dataSource, () =>
           this.dataSource.getRepository(RptEvent).createQueryBuilder('e').where('e.seq > :after', { after }).orderBy('e.seq', 'ASC').limit(BATCH).getMany(),
         );
@@ -98,7 +98,14 @@ export class ReadModelRebuild {
         }
         try {
           // The batch in one transaction: its cases read once, written once, its counters once (ProjectionHandlers.projectBatch).
-          const failures = await exclusive(this.dataSource, () => this.dataSource.transaction((m) => this.projection.projectBatch(events.map((x) => x.e), m)));
+          const failures = await exclusive(this.dataSource, () =>
+            this.dataSource.transaction((m) =>
+              this.projection.projectBatch(
+                events.map((x) => x.e),
+                m,
+              ),
+            ),
+          );
           for (const f of failures) this.fail(events.find((x) => x.e === f.event)!.row, f.error);
         } catch {
           // The batch could not be written as one: event by event, a savepoint each, so that one that fails again is left out alone (as it would be dead-lettered).
@@ -122,7 +129,9 @@ export class ReadModelRebuild {
       const differences = Object.keys(before).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(afterFigures[k]));
       this.status = { ...this.status, state: 'done', finishedAt: new Date().toISOString(), identical: differences.length === 0, differences };
     });
-    this.logger.log(`read model rebuilt: ${this.status.done} events, ${this.status.failures.length} failed, figures ${this.status.identical ? 'identical' : `differ: ${this.status.differences.join(', ')}`}`);
+    this.logger.log(
+      `read model rebuilt: ${this.status.done} events, ${this.status.failures.length} failed, figures ${this.status.identical ? 'identical' : `differ: ${this.status.differences.join(', ')}`}`,
+    );
   }
 
   private fail(row: RptEvent, e: unknown): void {

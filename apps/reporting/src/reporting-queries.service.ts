@@ -127,7 +127,16 @@ export class ReportingQueries {
     const s = this.settings;
     let r: ReturnType<typeof previewAction>;
     try {
-      r = previewAction({ facts: deserializeFacts(row.facts), snapshot: snapshotOf(row), action: params.action, days: params.days, mode: params.mode, now: this.clock.now(), policy: s.policy, calendar: s.calendar });
+      r = previewAction({
+        facts: deserializeFacts(row.facts),
+        snapshot: snapshotOf(row),
+        action: params.action,
+        days: params.days,
+        mode: params.mode,
+        now: this.clock.now(),
+        policy: s.policy,
+        calendar: s.calendar,
+      });
     } catch (e) {
       if (e instanceof DomainError) throw e;
       const err = renderErrorOf(row, e);
@@ -175,7 +184,14 @@ export class ReportingQueries {
     // overdue cases by received instant: idx_rpt_case_overdue_cover), then only those rows: the
     // rows are wide (histories, texts), and sorting thousands of them for one page was the cost.
     const [rows, total] = await exclusive(this.dataSource, async () => {
-      const ids = ((await qb.clone().select('c.id', 'id').offset((page - 1) * pageSize).limit(pageSize).getRawMany()) as { id: string }[]).map((r) => r.id);
+      const ids = (
+        (await qb
+          .clone()
+          .select('c.id', 'id')
+          .offset((page - 1) * pageSize)
+          .limit(pageSize)
+          .getRawMany()) as { id: string }[]
+      ).map((r) => r.id);
       const found = ids.length ? await this.cases.findBy({ id: In(ids) }) : [];
       const byId = new Map(found.map((r) => [r.id, r]));
       return [ids.map((id) => byId.get(id)).filter((r): r is RptCase => !!r), await qb.getCount()] as const;
@@ -241,23 +257,36 @@ export class ReportingQueries {
   private static filterSql(p: SummaryParams, over: 'case' | 'contact'): { sql: string[]; params: Record<string, unknown> } {
     const sql: string[] = [];
     const params: Record<string, unknown> = {};
-    if (p.unitCode) (sql.push('c.unitCode = :fUnit'), (params.fUnit = p.unitCode));
+    if (p.unitCode) {
+      sql.push('c.unitCode = :fUnit');
+      params.fUnit = p.unitCode;
+    }
     if (p.noUnit) sql.push('c.unitCode IS NULL');
-    if (p.authority) (sql.push('c.authority = :fAuthority'), (params.fAuthority = p.authority));
+    if (p.authority) {
+      sql.push('c.authority = :fAuthority');
+      params.fAuthority = p.authority;
+    }
     if (p.noAuthority) sql.push('c.authority IS NULL');
-    if (p.purpose) (sql.push('c.purpose = :fPurpose'), (params.fPurpose = p.purpose));
-    if (p.category) (sql.push('(c.category = :fCategory OR c.category LIKE :fCategoryChildren)'), (params.fCategory = p.category), (params.fCategoryChildren = `${p.category}.%`));
+    if (p.purpose) {
+      sql.push('c.purpose = :fPurpose');
+      params.fPurpose = p.purpose;
+    }
+    if (p.category) {
+      sql.push('(c.category = :fCategory OR c.category LIKE :fCategoryChildren)');
+      params.fCategory = p.category;
+      params.fCategoryChildren = `${p.category}.%`;
+    }
     // A contact counts by its own channel; a case by the channel it came in by.
-    if (p.channel) (sql.push(over === 'contact' ? 'k.channel = :fChannel' : 'c.channel = :fChannel'), (params.fChannel = p.channel));
+    if (p.channel) {
+      sql.push(over === 'contact' ? 'k.channel = :fChannel' : 'c.channel = :fChannel');
+      params.fChannel = p.channel;
+    }
     return { sql, params };
   }
 
   /** A query over the cases (c) or the contacts (k, joined to their case c) passing the summary's filters. */
   private over(p: SummaryParams, over: 'case' | 'contact', period = this.periodParams(p.from, p.to)) {
-    const qb =
-      over === 'case'
-        ? this.dataSource.createQueryBuilder().from(RptCase, 'c')
-        : this.dataSource.createQueryBuilder().from(RptContact, 'k').innerJoin(RptCase, 'c', 'c.id = k.caseId');
+    const qb = over === 'case' ? this.dataSource.createQueryBuilder().from(RptCase, 'c') : this.dataSource.createQueryBuilder().from(RptContact, 'k').innerJoin(RptCase, 'c', 'c.id = k.caseId');
     const f = ReportingQueries.filterSql(p, over);
     qb.where('1 = 1').setParameters({ ...period, ...f.params });
     for (const cond of f.sql) qb.andWhere(cond);
@@ -280,7 +309,7 @@ export class ReportingQueries {
       if (tallied) {
         // Overdue now: a breach the history settled (counted), or an open obligation past its due instant (few: found by index).
         const pending = await this.scanOverdue(p, group ? GROUP_SQL[group] : undefined, true);
-        for (const [g, n] of pending) if (!tallied.has(g)) tallied.set(g, new Map());
+        for (const g of pending.keys()) if (!tallied.has(g)) tallied.set(g, new Map());
         for (const [g, f] of tallied) f.set('overdue', (f.get('overdueSettled') ?? 0) + (pending.get(g) ?? 0));
         return tallied;
       }
@@ -404,7 +433,12 @@ export class ReportingQueries {
 
     // Cases of the period whose deadlines cannot be computed: counted where their columns suffice, named here.
     const broken = (await exclusive(this.dataSource, () =>
-      this.over(params, 'case', period).select(['c.id AS id', 'c.trackingNo AS trackingNo']).andWhere(`(${TOUCHES_PERIOD})`).andWhere('c.dataError IS NOT NULL').orderBy('c.receivedAt', 'ASC').getRawMany(),
+      this.over(params, 'case', period)
+        .select(['c.id AS id', 'c.trackingNo AS trackingNo'])
+        .andWhere(`(${TOUCHES_PERIOD})`)
+        .andWhere('c.dataError IS NOT NULL')
+        .orderBy('c.receivedAt', 'ASC')
+        .getRawMany(),
     )) as { id: string; trackingNo: string }[];
 
     const resolutionOf = (f: DrillDownFigure) => {
@@ -412,9 +446,7 @@ export class ReportingQueries {
       const byKind = (k: string) => m.get(`${f}:${k}`) ?? 0;
       return { received, closedSubstantive: byKind('substantive'), closedProcedural: byKind('procedural'), open: received - byKind('substantive') - byKind('procedural'), resolution: rateOf(f) };
     };
-    const assigned = Object.fromEntries(
-      ASSIGNED_AUTHORITIES.map((a) => [a, { ...resolutionOf(`assigned.${a}`), backlog: resolutionOf(`assigned.${a}.backlog`) }]),
-    );
+    const assigned = Object.fromEntries(ASSIGNED_AUTHORITIES.map((a) => [a, { ...resolutionOf(`assigned.${a}`), backlog: resolutionOf(`assigned.${a}.backlog`) }]));
     return {
       period: { from: params.from, to: params.to, timeZone: tz },
       filters: ReportingQueries.filtersOf(params),
@@ -473,8 +505,21 @@ export class ReportingQueries {
     const pageSize = params.pageSize ?? 50;
     const qb = this.over(params, f.over).andWhere(`(${cond})`);
     const total = Number(((await exclusive(this.dataSource, () => qb.clone().select('COUNT(*)', 'n').getRawOne())) as { n: unknown }).n);
-    const ordered = f.over === 'case' ? qb.select('c.id', 'id').orderBy(f.order ?? 'c.receivedAt', 'DESC').addOrderBy('c.id', 'ASC') : qb.select('k.caseId', 'id').orderBy('k.receivedAt', 'ASC').addOrderBy('k.id', 'ASC');
-    const slice = ((await exclusive(this.dataSource, () => ordered.offset((page - 1) * pageSize).limit(pageSize).getRawMany())) as { id: string }[]).map((r) => r.id);
+    const ordered =
+      f.over === 'case'
+        ? qb
+            .select('c.id', 'id')
+            .orderBy(f.order ?? 'c.receivedAt', 'DESC')
+            .addOrderBy('c.id', 'ASC')
+        : qb.select('k.caseId', 'id').orderBy('k.receivedAt', 'ASC').addOrderBy('k.id', 'ASC');
+    const slice = (
+      (await exclusive(this.dataSource, () =>
+        ordered
+          .offset((page - 1) * pageSize)
+          .limit(pageSize)
+          .getRawMany(),
+      )) as { id: string }[]
+    ).map((r) => r.id);
     const found = await this.items({ ids: slice }, caller);
     const byId = new Map((found.items as { id: string }[]).map((i) => [i.id, i]));
     return { figure: params.figure, part, total, page, pageSize, items: slice.map((id) => byId.get(id)).filter(Boolean) };
@@ -501,7 +546,22 @@ export class ReportingQueries {
     // Falls due within N days: its answer date's last day is today or one of the next N days (not yet past).
     if (params.dueWithinDays !== undefined) qb.andWhere('c.answerDueAt > :now AND c.answerDueAt <= :within', { within: endOfLocalDay(addDays(toLocalDate(now, tz), params.dueWithinDays), tz) });
     // Only the columns the list shows (not the histories and texts of every open assigned case).
-    qb.select(['c.id', 'c.trackingNo', 'c.unitCode', 'c.authority', 'c.assignedReference', 'c.backlog', 'c.status', 'c.summary', 'c.answerDueKind', 'c.answerDueAt', 'c.dataError', 'c.overdueFrom', 'c.supervised', 'c.receivedAt']);
+    qb.select([
+      'c.id',
+      'c.trackingNo',
+      'c.unitCode',
+      'c.authority',
+      'c.assignedReference',
+      'c.backlog',
+      'c.status',
+      'c.summary',
+      'c.answerDueKind',
+      'c.answerDueAt',
+      'c.dataError',
+      'c.overdueFrom',
+      'c.supervised',
+      'c.receivedAt',
+    ]);
     const rows = await exclusive(this.dataSource, () => qb.getMany());
     return rows.map((r) => ({
       id: r.id,
@@ -534,7 +594,14 @@ export class ReportingQueries {
     const row = (key: string, m: Map<string, number>, overdue: number) => {
       const n = (k: string) => m.get(k) ?? 0;
       const r = (f: DrillDownFigure) => rate(n(`${f}:numerator`), n(`${f}:denominator`));
-      return { key, received: n('received:numerator'), closed: n('closed:numerator'), overdue, closedOnTime: n('closedOnTime:numerator'), rates: { onTimeClosure: r('onTimeClosure'), resolution: r('resolution'), satisfaction: r('satisfaction') } };
+      return {
+        key,
+        received: n('received:numerator'),
+        closed: n('closed:numerator'),
+        overdue,
+        closedOnTime: n('closedOnTime:numerator'),
+        rates: { onTimeClosure: r('onTimeClosure'), resolution: r('resolution'), satisfaction: r('satisfaction') },
+      };
     };
     let items: ReturnType<typeof row>[];
     if (params.by === 'month') {
@@ -579,9 +646,14 @@ export class ReportingQueries {
     const countBy = async (expr: string) => {
       const qb = this.over(period, 'case').andWhere(`(${RECEIVED})`).select(expr, 'key').addSelect('COUNT(*)', 'cases').groupBy(expr);
       const rows = (await exclusive(this.dataSource, () => qb.getRawMany())) as { key: string | null; cases: unknown }[];
-      return rows.filter((r) => r.key !== null && r.key !== '').map((r) => ({ key: String(r.key), cases: Number(r.cases) })).sort((a, b) => b.cases - a.cases || a.key.localeCompare(b.key));
+      return rows
+        .filter((r) => r.key !== null && r.key !== '')
+        .map((r) => ({ key: String(r.key), cases: Number(r.cases) }))
+        .sort((a, b) => b.cases - a.cases || a.key.localeCompare(b.key));
     };
-    const groupVisits = (await exclusive(this.dataSource, () => this.over(period, 'case').andWhere(`(${RECEIVED})`).andWhere('c.groupVisit = 1').select('COUNT(*)', 'n').getRawOne())) as { n: unknown };
+    const groupVisits = (await exclusive(this.dataSource, () => this.over(period, 'case').andWhere(`(${RECEIVED})`).andWhere('c.groupVisit = 1').select('COUNT(*)', 'n').getRawOne())) as {
+      n: unknown;
+    };
     // The units ranked (Art. 41's most-complained-of units, and how each handled its cases): the breakdown by unit.
     const units = (await this.breakdown({ ...period, by: 'unit' }, caller)).items.filter((u) => u.key !== 'unassigned');
     return {

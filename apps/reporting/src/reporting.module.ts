@@ -64,5 +64,20 @@ export function reportingService(settings: ReportingSettings): ServiceDefinition
       return (events: EventEnvelope[], m: EntityManager) => projection.projectBatch(events, m, { log: true });
     },
   };
-  return { name: 'reporting', module: ReportingModule, entities: REPORTING_ENTITIES, eventGate, eventBatch, migrations: [ReportingInitial1700000000000, reportingPiiAtRest(settings.pii), ReportingDeadLetters1765200000000, ReportingDiversionCloses1765300000000, reportingReadModel(settings), reportingTallies(settings), reportingTallyWideRollups(settings)] };
+  return {
+    name: 'reporting',
+    module: ReportingModule,
+    entities: REPORTING_ENTITIES,
+    eventGate,
+    eventBatch,
+    migrations: [
+      ReportingInitial1700000000000,
+      reportingPiiAtRest(settings.pii),
+      ReportingDeadLetters1765200000000,
+      ReportingDiversionCloses1765300000000,
+      reportingReadModel(settings),
+      reportingTallies(settings),
+      reportingTallyWideRollups(settings),
+    ],
+  };
 }

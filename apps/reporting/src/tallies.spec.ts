@@ -141,7 +141,10 @@ describe('the reports’ counters (rpt_tally) against a scan of the cases', () =
   it('every combination of the five filters (unit, category, channel, authority, purpose), and the none-groups, equals the scan', async () => {
     now = new Date('2026-01-05T02:00:00.000Z');
     const values: Omit<SummaryParams, 'from' | 'to'>[] = [{ unitCode: UNITS[0] }, { category: 'urban-rural-construction' }, { channel: 'visit' }, { authority: 'municipal' }, { purpose: 'appeal' }];
-    const periods = [{ from: '2023-01-01', to: '2025-12-31' }, { from: '2023-03-10', to: '2024-02-20' }];
+    const periods = [
+      { from: '2023-01-01', to: '2025-12-31' },
+      { from: '2023-03-10', to: '2024-02-20' },
+    ];
     let nonEmpty = 0;
     for (let mask = 1; mask < 32; mask++) {
       const f = Object.assign({}, ...values.filter((_, i) => mask & (1 << i))) as Omit<SummaryParams, 'from' | 'to'>;
@@ -179,7 +182,11 @@ describe('the reports’ counters (rpt_tally) against a scan of the cases', () =
     const p = { from: '2024-01-01', to: '2024-12-31', by: 'unit' as const };
     const before = (await queries.breakdown(p, admin)).items.reduce((a, i) => a + i.overdue, 0);
     // Three cases of 2024 whose history settled a breach (overdueFrom 1970-01-01, read-model.ts ALWAYS), counted again from the rows.
-    const ids = ((await ds.query("SELECT id FROM rpt_case WHERE receivedAt >= '2024-01-01' AND receivedAt < '2024-12-31' AND overdueFrom IS NULL AND dataError IS NULL AND unitCode IS NOT NULL ORDER BY id LIMIT 3")) as { id: string }[]).map((r) => r.id);
+    const ids = (
+      (await ds.query(
+        "SELECT id FROM rpt_case WHERE receivedAt >= '2024-01-01' AND receivedAt < '2024-12-31' AND overdueFrom IS NULL AND dataError IS NULL AND unitCode IS NOT NULL ORDER BY id LIMIT 3",
+      )) as { id: string }[]
+    ).map((r) => r.id);
     expect(ids).toHaveLength(3);
     await ds.query(`UPDATE rpt_case SET overdueFrom = '1970-01-01 00:00:00.000' WHERE id IN (${ids.map(() => '?').join(', ')})`, ids);
     await ds.transaction((m) => retally(m, settings.timeZone));

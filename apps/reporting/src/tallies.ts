@@ -44,7 +44,14 @@ export const ROLLUPS: readonly { id: string; dims: readonly Dim[] }[] = [
   { id: 'cw', dims: ['category', ...SMALL] },
   { id: 'ucw', dims: ['unit', 'category', ...SMALL] },
 ];
-const ROLLUP_KEYS = ROLLUPS.map((r) => ({ id: r.id, unit: r.dims.includes('unit'), category: r.dims.includes('category'), channel: r.dims.includes('channel'), authority: r.dims.includes('authority'), purpose: r.dims.includes('purpose') }));
+const ROLLUP_KEYS = ROLLUPS.map((r) => ({
+  id: r.id,
+  unit: r.dims.includes('unit'),
+  category: r.dims.includes('category'),
+  channel: r.dims.includes('channel'),
+  authority: r.dims.includes('authority'),
+  purpose: r.dims.includes('purpose'),
+}));
 
 /**
  * The kinds of counter rows: 'D' one day (d1); pairs of months of one case (d1, d2 'YYYY-MM'):
@@ -96,8 +103,30 @@ export interface TallyCase {
 
 /** The columns of rpt_case a TallyCase is read from. */
 export const TALLY_CASE_COLUMNS = [
-  'id', 'unitCode', 'category', 'categoryTop', 'channel', 'authority', 'purpose', 'backlog', 'status', 'receivedAt', 'closedAt', 'closureKind', 'dataError',
-  'acceptanceDueAt', 'acceptanceMet', 'handlingDueAt', 'evaluationDueAt', 'evaluationWindow', 'evaluatedAt', 'evaluationRating', 'reviewRequested', 'firstRepeatAt', 'comeBackBy', 'overdueFrom',
+  'id',
+  'unitCode',
+  'category',
+  'categoryTop',
+  'channel',
+  'authority',
+  'purpose',
+  'backlog',
+  'status',
+  'receivedAt',
+  'closedAt',
+  'closureKind',
+  'dataError',
+  'acceptanceDueAt',
+  'acceptanceMet',
+  'handlingDueAt',
+  'evaluationDueAt',
+  'evaluationWindow',
+  'evaluatedAt',
+  'evaluationRating',
+  'reviewRequested',
+  'firstRepeatAt',
+  'comeBackBy',
+  'overdueFrom',
 ] as const;
 
 /** A raw row (SQLite text datetimes, 0/1 booleans) or an entity as a TallyCase. */
@@ -249,7 +278,8 @@ export interface TallyAct {
 }
 
 export function actCells(a: TallyAct, tz: string): Cell[] {
-  const counter: Counter | null = a.kind === 'routed' ? (a.mode === 'transfer' ? 'actTransfer' : a.mode === 'assign' ? 'actAssign' : null) : a.kind === 'supervised' ? (a.automatic ? 'actAuto' : 'actManual') : null;
+  const counter: Counter | null =
+    a.kind === 'routed' ? (a.mode === 'transfer' ? 'actTransfer' : a.mode === 'assign' ? 'actAssign' : null) : a.kind === 'supervised' ? (a.automatic ? 'actAuto' : 'actManual') : null;
   return counter ? [{ kind: 'D', d1: dayOf(a.at, tz), d2: '', counter, n: 1 }] : [];
 }
 
@@ -442,7 +472,13 @@ export async function tallyCounts(
   }
   // The key columns the rollup does not have are '' in its rows: saying so lets the primary key's
   // range reach the filtered columns after them (a unit × channel read: rollup, unit, '', channel).
-  for (const [dim, col] of [['unit', 'unitCode'], ['category', 'category'], ['channel', 'channel'], ['authority', 'authority'], ['purpose', 'purpose']] as const) {
+  for (const [dim, col] of [
+    ['unit', 'unitCode'],
+    ['category', 'category'],
+    ['channel', 'channel'],
+    ['authority', 'authority'],
+    ['purpose', 'purpose'],
+  ] as const) {
     if (!rollup.dims.includes(dim)) where.push(`${q(col)} = ''`);
   }
   if (rollup.dims.includes('channel')) {
@@ -454,7 +490,9 @@ export async function tallyCounts(
     if (rollup.dims.includes('category') && p.category) {
       // The codes counted under the filter, from the category rollup (at most its codes × the days kept,
       // whatever the number of cases), and the filter's own code (a case may carry the first level alone).
-      const codes = ((await query("SELECT DISTINCT category AS v FROM rpt_tally WHERE rollup = 'c' AND unitCode = '' AND (category = ? OR category LIKE ?)", [p.category, `${p.category}.%`])) as { v: unknown }[]).map((r) => String(r.v));
+      const codes = (
+        (await query("SELECT DISTINCT category AS v FROM rpt_tally WHERE rollup = 'c' AND unitCode = '' AND (category = ? OR category LIKE ?)", [p.category, `${p.category}.%`])) as { v: unknown }[]
+      ).map((r) => String(r.v));
       inList('category', [...new Set([p.category, ...codes])]);
     }
     if (p.channel) eq('channel', p.channel);
@@ -465,7 +503,10 @@ export async function tallyCounts(
     if (p.purpose) eq('purpose', p.purpose);
     else inList('purpose', PURPOSES);
   } else {
-    if (p.category) (where.push(`(category = ? OR category LIKE ?)`), params.push(p.category, `${p.category}.%`));
+    if (p.category) {
+      where.push(`(category = ? OR category LIKE ?)`);
+      params.push(p.category, `${p.category}.%`);
+    }
   }
   const groupExpr = group ? { unit: 'unitCode', category: 'categoryTop', channel: 'channel', authority: 'authority' }[group] : null;
   const select = (sums: [string, string][], kinds: string, range: [string, string], pre: unknown[]) =>
@@ -505,7 +546,11 @@ export async function tallyCounts(
     const lastWholeByEnd = toWhole ? p.to.slice(0, 7) : prevMonth(p.to.slice(0, 7));
     add(
       await select(
-        [...pairs.map((c): [string, string] => [c, when("kind = 'RC' AND d2 <= ?", c)]), ['hcIn', when("kind = 'HC' AND d2 >= ? AND d2 <= ?", 'hc')], ['hcBefore', when("kind = 'HC' AND d2 < ?", 'hc')]],
+        [
+          ...pairs.map((c): [string, string] => [c, when("kind = 'RC' AND d2 <= ?", c)]),
+          ['hcIn', when("kind = 'HC' AND d2 >= ? AND d2 <= ?", 'hc')],
+          ['hcBefore', when("kind = 'HC' AND d2 < ?", 'hc')],
+        ],
         "'RC', 'HC'",
         [core.from, core.to],
         [...pairs.map(() => lastWholeByEnd), core.from, core.to, p.from.slice(0, 7)],
@@ -574,12 +619,14 @@ const PAIR_COUNTERS = new Set<string>(COUNTERS.filter((c) => c === 'rc' || c ===
 
 /** The received-and-closed pair counters as conditions over a case row (c), for the days the month rows do not cover. */
 const PAIR_SQL: Record<string, string> = Object.fromEntries(
-  [...PAIR_COUNTERS].filter((c) => c !== 'hc').map((c) => {
-    if (c === 'rc') return [c, '1 = 1'];
-    if (c === 'rcSub') return [c, "c.closureKind = 'substantive'"];
-    const [, a, k] = c.split('_');
-    return [c, `c.authority = '${a}' AND c.closureKind = '${k === 'sub' ? 'substantive' : 'procedural'}'${c.startsWith('asgbl') ? ' AND c.backlog = 1' : ''}`];
-  }),
+  [...PAIR_COUNTERS]
+    .filter((c) => c !== 'hc')
+    .map((c) => {
+      if (c === 'rc') return [c, '1 = 1'];
+      if (c === 'rcSub') return [c, "c.closureKind = 'substantive'"];
+      const [, a, k] = c.split('_');
+      return [c, `c.authority = '${a}' AND c.closureKind = '${k === 'sub' ? 'substantive' : 'procedural'}'${c.startsWith('asgbl') ? ' AND c.backlog = 1' : ''}`];
+    }),
 );
 
 /**

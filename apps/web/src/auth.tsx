@@ -69,15 +69,21 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     [keep],
   );
 
-  const login = useCallback(async (username: string, password: string) => {
-    const { data } = await post<SignedIn>('/auth/login', { username, password });
-    return signedIn(data);
-  }, [signedIn]);
+  const login = useCallback(
+    async (username: string, password: string) => {
+      const { data } = await post<SignedIn>('/auth/login', { username, password });
+      return signedIn(data);
+    },
+    [signedIn],
+  );
 
-  const changePassword = useCallback(async (currentPassword: string, newPassword: string) => {
-    const { data } = await post<SignedIn>('/auth/password', { currentPassword, newPassword });
-    return signedIn(data);
-  }, [signedIn]);
+  const changePassword = useCallback(
+    async (currentPassword: string, newPassword: string) => {
+      const { data } = await post<SignedIn>('/auth/password', { currentPassword, newPassword });
+      return signedIn(data);
+    },
+    [signedIn],
+  );
 
   const value = useMemo<AuthState>(
     () => ({

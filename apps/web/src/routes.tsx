@@ -35,14 +35,63 @@ export function AppRoutes() {
       <Route path="/password" element={<PasswordPage />} />
       <Route element={<Shell />}>
         <Route path="/" element={user ? <Navigate to={homeOf(user)} replace /> : <Navigate to="/login" replace />} />
-        <Route path="/reception" element={<Guard roles={['reception', 'office']}><ReceptionPage /></Guard>} />
-        <Route path="/cases" element={<Guard><CasesPage /></Guard>} />
-        <Route path="/cases/:id" element={<Guard><CasePage /></Guard>} />
-        <Route path="/dashboard" element={<Guard roles={['leader', 'office']}><DashboardPage /></Guard>} />
-        <Route path="/dashboard/annual" element={<Guard roles={['leader', 'office']}><AnnualPage /></Guard>} />
-        <Route path="/admin" element={<Guard roles={['admin']}><AdminPage /></Guard>} />
+        <Route
+          path="/reception"
+          element={
+            <Guard roles={['reception', 'office']}>
+              <ReceptionPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="/cases"
+          element={
+            <Guard>
+              <CasesPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="/cases/:id"
+          element={
+            <Guard>
+              <CasePage />
+            </Guard>
+          }
+        />
+        <Route
+          path="/dashboard"
+          element={
+            <Guard roles={['leader', 'office']}>
+              <DashboardPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="/dashboard/annual"
+          element={
+            <Guard roles={['leader', 'office']}>
+              <AnnualPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="/admin"
+          element={
+            <Guard roles={['admin']}>
+              <AdminPage />
+            </Guard>
+          }
+        />
         {/* 信访查询: the public, no account (no Guard) */}
-        <Route path="/track" element={<Suspense fallback={<Spin size="large" style={{ display: 'block', margin: '80px auto' }} />}><TrackPage /></Suspense>} />
+        <Route
+          path="/track"
+          element={
+            <Suspense fallback={<Spin size="large" style={{ display: 'block', margin: '80px auto' }} />}>
+              <TrackPage />
+            </Suspense>
+          }
+        />
         <Route path="*" element={<Result status="404" title="页面不存在" subTitle="请从上方导航进入。" />} />
       </Route>
     </Routes>

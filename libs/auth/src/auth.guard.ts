@@ -7,7 +7,6 @@ import type { Role } from '#libs/runtime';
 import { IS_PUBLIC, PENDING_PASSWORD_CHANGE_OK, ROLES_KEY } from './auth.decorators.js';
 import { SECURITY_EVENTS, TOKEN_AUTHORITY, type SecurityEvents, type TokenAuthority, type TokenClaims } from './auth.ports.js';
 
-
 interface Req {
   headers?: Record<string, string | undefined>;
   method?: string;

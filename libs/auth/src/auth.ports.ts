@@ -15,9 +15,7 @@ export interface TokenClaims {
 }
 
 /** The account a token stands for, as it is now (not as it was when the token was issued). */
-export type TokenStanding =
-  | { ok: true; caller: Caller; mustChangePassword: boolean }
-  | { ok: false; message: string };
+export type TokenStanding = { ok: true; caller: Caller; mustChangePassword: boolean } | { ok: false; message: string };
 
 /** Answers, for a well-signed token, whether its user may still use it: exists, active, same version, session not ended. */
 export interface TokenAuthority {

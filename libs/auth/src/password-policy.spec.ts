@@ -23,7 +23,9 @@ describe('password policy', () => {
     ['abcdefghijkl'],
   ])('%s is common', (p) => expect(isCommonPassword(p)).toBe(true));
 
-  it.each([['reception1-pass'], ['admin-e2e-password'], ['integration-admin-pw'], ['handler-password'], ['正确的马电池订书钉'], ['Tr0ub4dor&3-horse']])('%s is not', (p) => expect(isCommonPassword(p)).toBe(false));
+  it.each([['reception1-pass'], ['admin-e2e-password'], ['integration-admin-pw'], ['handler-password'], ['正确的马电池订书钉'], ['Tr0ub4dor&3-horse']])('%s is not', (p) =>
+    expect(isCommonPassword(p)).toBe(false),
+  );
 
   it('names the field and the rule, in Chinese', () => {
     expect(passwordProblem('short', 'zhang')).toBe('密码不得少于 10 个字符');

@@ -64,9 +64,21 @@ const BAD: Record<string, string> = {
 const ANY_STRING = new Set(['HOST', 'DATA_DIR', 'CALENDAR_FILE', 'INTAKE_URL', 'ASSIGNMENT_URL', 'DEADLINE_URL', 'CLOSURE_URL', 'REPORTING_URL']);
 
 /** What a distributed process needs besides the variable under test. */
-const DISTRIBUTED_BASE = { SERVICE: 'intake', DATABASE_URL: 'mysql://petition:secret@db:3306/petition_', INTERNAL_TOKEN: 'internal-token-of-sixteen+', PII_KEY: Buffer.alloc(32, 9).toString('base64') };
+const DISTRIBUTED_BASE = {
+  SERVICE: 'intake',
+  DATABASE_URL: 'mysql://petition:secret@db:3306/petition_',
+  INTERNAL_TOKEN: 'internal-token-of-sixteen+',
+  PII_KEY: Buffer.alloc(32, 9).toString('base64'),
+};
 
-const variablesOf = (cls: Function) => [...new Set(getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false).map((m) => m.propertyName))].sort();
+const variablesOf = (cls: Function) =>
+  [
+    ...new Set(
+      getMetadataStorage()
+        .getTargetValidationMetadatas(cls, '', true, false)
+        .map((m) => m.propertyName),
+    ),
+  ].sort();
 
 const MODES: [string, new () => CommonConfig & { PORT: number }, Record<string, string>][] = [
   ['EmbeddedConfig', EmbeddedConfig, {}],
@@ -90,7 +102,11 @@ describe.each(MODES)('the %s the processes load', (_name, cls, base) => {
     expect(variables.filter((v) => !(v in BAD) && !ANY_STRING.has(v))).toEqual([]);
   });
 
-  it.each(Object.keys(BAD).filter((v) => variables.includes(v)).map((v) => [v]))('refuses a bad %s in one line that names it and what it got', (variable) => {
+  it.each(
+    Object.keys(BAD)
+      .filter((v) => variables.includes(v))
+      .map((v) => [v]),
+  )('refuses a bad %s in one line that names it and what it got', (variable) => {
     const env = { ...base, [variable]: BAD[variable] };
     let error: unknown;
     try {
@@ -119,7 +135,8 @@ describe('the distributed configuration', () => {
 describe('PII_KEY in the distributed configuration', () => {
   const { PII_KEY: _k, ...withoutKey } = DISTRIBUTED_BASE;
   it('is required by the services that keep personal data, not by the others', () => {
-    for (const service of ['intake', 'reporting']) expect(() => loadConfig(DistributedConfig, { ...withoutKey, SERVICE: service })).toThrow(/^configuration: PII_KEY must be 32 random bytes in base64.*\(got null\)$/);
+    for (const service of ['intake', 'reporting'])
+      expect(() => loadConfig(DistributedConfig, { ...withoutKey, SERVICE: service })).toThrow(/^configuration: PII_KEY must be 32 random bytes in base64.*\(got null\)$/);
     for (const service of ['gateway', 'assignment', 'deadline', 'closure']) expect(loadConfig(DistributedConfig, { ...withoutKey, SERVICE: service }).PII_KEY).toBeUndefined();
   });
 });

@@ -22,7 +22,13 @@ describe('domain errors', () => {
     const duplicate = domainErrorFromBody(new StateConflictError('单位代码 x 已存在', undefined, 'DUPLICATE').toJSON())!;
     expect(duplicate.code).toBe('DUPLICATE');
     const field = domainErrorFromBody(InvalidInputError.field('summary', '信访事项摘要不得超过 200 个字').toJSON())!;
-    expect(field.toJSON()).toEqual({ statusCode: 400, error: 'Bad Request', code: 'FIELD_INVALID', message: '信访事项摘要不得超过 200 个字', details: [{ field: 'summary', messages: ['信访事项摘要不得超过 200 个字'] }] });
+    expect(field.toJSON()).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      code: 'FIELD_INVALID',
+      message: '信访事项摘要不得超过 200 个字',
+      details: [{ field: 'summary', messages: ['信访事项摘要不得超过 200 个字'] }],
+    });
   });
 
   it('fall back to the status’s code for a body without one (an older peer)', () => {

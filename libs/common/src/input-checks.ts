@@ -142,7 +142,10 @@ export type PhoneKind = 'mobile' | 'landline' | 'service';
 export function phoneKind(value: unknown): PhoneKind | null {
   if (typeof value !== 'string' || value.length > 40) return null;
   // (0771) 5812345 → 0771-5812345; then spaces out: 138 1234 5678 → 13812345678
-  const v = value.trim().replace(/^\((0\d{2,3})\)/, '$1-').replace(/\s+/g, '');
+  const v = value
+    .trim()
+    .replace(/^\((0\d{2,3})\)/, '$1-')
+    .replace(/\s+/g, '');
   if (!/^\+?[\d-]+$/.test(v) || v.startsWith('-') || v.endsWith('-') || v.includes('--')) return null;
   const digits = v.replace(/-/g, '');
   if (MOBILE.test(digits)) return 'mobile';

@@ -21,7 +21,9 @@ export function jsonLog(service: string, levels: LogLevel[], destination?: NodeJ
       formatters: { level: (label) => ({ level: label }) },
       mixin: () => {
         const ctx = currentLogContext();
-        return ctx ? { ...(ctx.requestId ? { requestId: ctx.requestId } : {}), ...(ctx.correlationId ? { correlationId: ctx.correlationId } : {}), ...(ctx.eventId ? { eventId: ctx.eventId } : {}) } : {};
+        return ctx
+          ? { ...(ctx.requestId ? { requestId: ctx.requestId } : {}), ...(ctx.correlationId ? { correlationId: ctx.correlationId } : {}), ...(ctx.eventId ? { eventId: ctx.eventId } : {}) }
+          : {};
       },
       // Never in a line: credentials a request or a client error might carry.
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-internal-token"]', 'res.headers["set-cookie"]'], remove: true },

@@ -36,7 +36,11 @@ const SCRUBBED: [string, string, string][] = [
   ['a landline with the area code in brackets', '座机(0771)1234567', '座机(0771)***4567'],
   ['a landline written as one run of digits', '座机 07711234567', '座机 0771***4567'],
   ['a landline with a space', '座机 020 87654321', '座机 020 ****4321'],
-  ['all of them in one error message', 'insert failed: 45030219800101123X, 450302800101123, +86 138-1234-5678, (0771)1234567', 'insert failed: 450302********123X, 450302*****1123, +86 138-****-5678, (0771)***4567'],
+  [
+    'all of them in one error message',
+    'insert failed: 45030219800101123X, 450302800101123, +86 138-1234-5678, (0771)1234567',
+    'insert failed: 450302********123X, 450302*****1123, +86 138-****-5678, (0771)***4567',
+  ],
 ];
 
 /** What must come out of maskText exactly as it went in. */

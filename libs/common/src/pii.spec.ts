@@ -8,7 +8,11 @@ describe('PII sealing (AES-256-GCM)', () => {
   const ring = new PiiKeyring({ id: 'k1', key: key(1) });
 
   it('round-trips every kind, self-describing with the key id, a fresh IV each time', () => {
-    for (const [kind, clear] of [['id-number', ID], ['phone', '13812345678'], ['address', '广西壮族自治区桂林市阳和街道 12 号 🏠']] as const) {
+    for (const [kind, clear] of [
+      ['id-number', ID],
+      ['phone', '13812345678'],
+      ['address', '广西壮族自治区桂林市阳和街道 12 号 🏠'],
+    ] as const) {
       const a = ring.seal(kind, clear);
       const b = ring.seal(kind, clear);
       expect(a).toMatch(SEALED_RE);
@@ -28,7 +32,11 @@ describe('PII sealing (AES-256-GCM)', () => {
     expect(() => other.open('id-number', sealed)).toThrow(PiiError);
     const [p, v, kid, iv, ct, tag] = sealed.split(':');
     const flip = (s: string) => (s[0] === 'A' ? 'B' : 'A') + s.slice(1);
-    for (const bad of [[p, v, kid, iv, ct, flip(tag)], [p, v, kid, flip(iv), ct, tag], [p, v, kid, iv, flip(ct), tag]]) {
+    for (const bad of [
+      [p, v, kid, iv, ct, flip(tag)],
+      [p, v, kid, flip(iv), ct, tag],
+      [p, v, kid, iv, flip(ct), tag],
+    ]) {
       expect(() => ring.open('id-number', bad.join(':'))).toThrow(PiiError);
     }
     // The field kind is authenticated: an identity number does not open as a phone.

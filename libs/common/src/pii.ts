@@ -177,7 +177,9 @@ export class PiiKeyring {
   /** The blind index of a person key under one key (hex HMAC-SHA256 of the normalised input). */
   private indexUnder(kid: string, kind: PiiIndexKind, parts: string[]): string {
     const input = kind === 'id-number' ? [normalisePii.idNumber(parts[0])] : [normalisePii.name(parts[0]), normalisePii.phone(parts[1])];
-    return createHmac('sha256', this.keys.get(kid)!.index).update([kind, ...input].join('\u0000'), 'utf8').digest('hex');
+    return createHmac('sha256', this.keys.get(kid)!.index)
+      .update([kind, ...input].join('\u0000'), 'utf8')
+      .digest('hex');
   }
 
   /** The index stored with a row: under the current key. */
@@ -281,9 +283,12 @@ export async function passRegistrationEnvelopes(sql: PiiSql, pii: PiiKeyring, pa
   const inBatch = opts.inBatch ?? ((work) => work(sql));
   let scanned = 0;
   let rewritten = 0;
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const n = await inBatch(async (q) => {
-      const rows: { seq: number; json: string }[] = await q.query(`SELECT seq, ${store.json} AS json FROM ${store.table} WHERE seq > ? AND (${store.where}) ORDER BY seq LIMIT ${size}`, [after, ...(store.params ?? [])]);
+      const rows: { seq: number; json: string }[] = await q.query(`SELECT seq, ${store.json} AS json FROM ${store.table} WHERE seq > ? AND (${store.where}) ORDER BY seq LIMIT ${size}`, [
+        after,
+        ...(store.params ?? []),
+      ]);
       for (const row of rows) {
         const e = JSON.parse(row.json) as EnvelopeJson;
         const petitioners = petitionersOf(e);
@@ -306,8 +311,11 @@ export async function passRegistrationEnvelopes(sql: PiiSql, pii: PiiKeyring, pa
 /** Petitioner values of the registration envelopes in `store` not sealed under `kid` (in batches by seq). */
 export async function registrationEnvelopeValuesNotUnder(sql: PiiSql, kid: string, store: RegistrationEnvelopes): Promise<number> {
   let n = 0;
-  for (let after = 0; ; ) {
-    const rows: { seq: number; json: string }[] = await sql.query(`SELECT seq, ${store.json} AS json FROM ${store.table} WHERE seq > ? AND (${store.where}) ORDER BY seq LIMIT 1000`, [after, ...(store.params ?? [])]);
+  for (let after = 0; ;) {
+    const rows: { seq: number; json: string }[] = await sql.query(`SELECT seq, ${store.json} AS json FROM ${store.table} WHERE seq > ? AND (${store.where}) ORDER BY seq LIMIT 1000`, [
+      after,
+      ...(store.params ?? []),
+    ]);
     for (const r of rows) for (const p of petitionersOf(JSON.parse(r.json) as EnvelopeJson) ?? []) for (const [c] of PETITIONER_PII_FIELDS) if (p[c] && sealedKeyId(p[c]) !== kid) n++;
     if (rows.length < 1000) return n;
     after = Number(rows[rows.length - 1].seq);

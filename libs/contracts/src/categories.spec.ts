@@ -36,7 +36,12 @@ describe('content categories in two levels', () => {
 
   it('refuse a child whose code is not prefixed by its parent’s, naming it', () => {
     expect(() => validateCategories([{ code: 'a', name: '甲', children: [{ code: 'b.x', name: '乙' }] }])).toThrow(/\[0\]\.children\[0\]\.code must be "a\.<code>" \(got "b\.x"\)/);
-    expect(() => validateCategories([{ code: 'a', name: '甲', children: [] }, { code: 'a', name: '甲', children: [] }])).toThrow(/appears twice/);
+    expect(() =>
+      validateCategories([
+        { code: 'a', name: '甲', children: [] },
+        { code: 'a', name: '甲', children: [] },
+      ]),
+    ).toThrow(/appears twice/);
     expect(() => validateCategories({})).toThrow(/non-empty array/);
   });
 

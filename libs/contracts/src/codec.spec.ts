@@ -5,7 +5,15 @@ import { createEvent, decodeEvent, encodeEvent } from './codec.js';
 describe('event schemas check dates and instants for real', () => {
   const actor = { username: 'office1', roles: ['office'], unitCode: null };
   const routed = (payload: Record<string, unknown>) =>
-    encodeEvent(createEvent('case.routed', '01a2b3c4-0000-7000-8000-000000000001', { mode: 'assign', unitCode: 'housing', routedAt: '2024-09-19T01:00:00.000Z', ...payload } as never, actor, new Date('2024-09-19T01:00:00Z')));
+    encodeEvent(
+      createEvent(
+        'case.routed',
+        '01a2b3c4-0000-7000-8000-000000000001',
+        { mode: 'assign', unitCode: 'housing', routedAt: '2024-09-19T01:00:00.000Z', ...payload } as never,
+        actor,
+        new Date('2024-09-19T01:00:00Z'),
+      ),
+    );
 
   it('accepts real dates and instants, with Z or an offset', () => {
     expect(decodeEvent(routed({ feedbackDueAt: '2024-02-29' })).type).toBe('case.routed');

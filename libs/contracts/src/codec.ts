@@ -14,13 +14,7 @@ function describe(errors: ValidationError[], prefix = ''): string[] {
   });
 }
 
-export function createEvent<K extends EventType>(
-  type: K,
-  caseId: string,
-  payload: EventPayloads[K],
-  actor: Actor | null,
-  occurredAt: Date,
-): EventEnvelope<EventPayloads[K]> {
+export function createEvent<K extends EventType>(type: K, caseId: string, payload: EventPayloads[K], actor: Actor | null, occurredAt: Date): EventEnvelope<EventPayloads[K]> {
   const eventId = newId();
   return { eventId, type, version: LATEST_VERSION[type], caseId, occurredAt: occurredAt.toISOString(), actor, payload, correlationId: currentLogContext()?.correlationId ?? eventId };
 }

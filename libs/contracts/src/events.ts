@@ -1,8 +1,6 @@
 import { Type } from 'class-transformer';
 import { isInstantWithOffset, isRealDate, SEALED_RE } from '#libs/common';
-import {
-  IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested, ArrayMinSize, ValidateBy, ArrayMaxSize,
-} from 'class-validator';
+import { IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested, ArrayMinSize, ValidateBy, ArrayMaxSize } from 'class-validator';
 
 /**
  * One payload schema per event type and version. Events are facts, named in the past tense.
@@ -206,7 +204,10 @@ export class CaseSupervisedV1 {
 
 /** A list of real calendar dates written YYYY-MM-DD. */
 const RealDates = (): PropertyDecorator =>
-  ValidateBy({ name: 'realDates', validator: { validate: (v) => Array.isArray(v) && v.every((d) => isRealDate(d)), defaultMessage: (a) => `${a?.property} must be a list of real calendar dates written YYYY-MM-DD` } });
+  ValidateBy({
+    name: 'realDates',
+    validator: { validate: (v) => Array.isArray(v) && v.every((d) => isRealDate(d)), defaultMessage: (a) => `${a?.property} must be a list of real calendar dates written YYYY-MM-DD` },
+  });
 
 /**
  * A year's State Council holiday notice loaded by the office (`POST /api/v1/admin/calendar`),

@@ -16,7 +16,8 @@ describe('the facts the deadlines read off the events (toCaseFact)', () => {
   });
 
   it('the documents served that the law counts from: the acceptance notice, the handling and the review opinion; no other', () => {
-    const served = (kind: string) => toCaseFact(createEvent('case.document-served', 'c1', { kind, number: '〔2024〕1号', servedOn: '2024-09-11', method: 'post', servedAt: '2024-09-11T15:59:59.999Z' }, actor, new Date()));
+    const served = (kind: string) =>
+      toCaseFact(createEvent('case.document-served', 'c1', { kind, number: '〔2024〕1号', servedOn: '2024-09-11', method: 'post', servedAt: '2024-09-11T15:59:59.999Z' }, actor, new Date()));
     const at = new Date('2024-09-11T15:59:59.999Z');
     expect(served('acceptance-notice')).toEqual({ type: 'acceptance-notified', at });
     expect(served('handling-opinion')).toEqual({ type: 'opinion-served', at, opinion: 'handling' });

@@ -1,8 +1,18 @@
 import type { CaseAction, CaseFact, CaseSnapshot } from '#libs/regulation';
 import type { EventEnvelope } from './envelope.js';
 import type {
-  CaseAcceptedV1, CaseClosedV1, CaseDocumentServedV1, CaseDeclinedV1, CaseDivertedV1, CaseEvaluatedV1, CaseExtendedV1, CaseObjectedV1, CaseRegisteredV1,
-  CaseReviewOpinionV1, CaseReviewRequestedV1, CaseRoutedV1,
+  CaseAcceptedV1,
+  CaseClosedV1,
+  CaseDocumentServedV1,
+  CaseDeclinedV1,
+  CaseDivertedV1,
+  CaseEvaluatedV1,
+  CaseExtendedV1,
+  CaseObjectedV1,
+  CaseRegisteredV1,
+  CaseReviewOpinionV1,
+  CaseReviewRequestedV1,
+  CaseRoutedV1,
 } from './events.js';
 
 /**
@@ -18,7 +28,14 @@ export function toCaseFact(event: EventEnvelope): CaseFact | null {
     }
     case 'case.routed': {
       const r = p as CaseRoutedV1;
-      return { type: 'routed', at: new Date(r.routedAt), mode: r.mode, unitCode: r.unitCode, ...(r.unitName ? { unitName: r.unitName } : {}), ...(r.feedbackDueAt ? { feedbackDueDate: r.feedbackDueAt } : {}) };
+      return {
+        type: 'routed',
+        at: new Date(r.routedAt),
+        mode: r.mode,
+        unitCode: r.unitCode,
+        ...(r.unitName ? { unitName: r.unitName } : {}),
+        ...(r.feedbackDueAt ? { feedbackDueDate: r.feedbackDueAt } : {}),
+      };
     }
     case 'case.accepted': {
       // Version 1 was recorded when accepting counted as telling the petitioner: its history keeps that meaning.

@@ -4,8 +4,27 @@
  * hold the contact's case once per contact.
  */
 export const DRILL_DOWN_FIGURES = [
-  'received', 'contacts', 'closed', 'closedSubstantive', 'closedProcedural', 'closedDiverted', 'closedOnTime',
-  'timelyAcceptance', 'onTimeClosure', 'closure', 'resolution', 'substantiveResolution', 'satisfaction', 'participation', 'repeat', 'firstTimeResolution',
-  'assigned.central', 'assigned.provincial', 'assigned.municipal', 'assigned.central.backlog', 'assigned.provincial.backlog', 'assigned.municipal.backlog',
+  'received',
+  'contacts',
+  'closed',
+  'closedSubstantive',
+  'closedProcedural',
+  'closedDiverted',
+  'closedOnTime',
+  'timelyAcceptance',
+  'onTimeClosure',
+  'closure',
+  'resolution',
+  'substantiveResolution',
+  'satisfaction',
+  'participation',
+  'repeat',
+  'firstTimeResolution',
+  'assigned.central',
+  'assigned.provincial',
+  'assigned.municipal',
+  'assigned.central.backlog',
+  'assigned.provincial.backlog',
+  'assigned.municipal.backlog',
 ] as const;
 export type DrillDownFigure = (typeof DRILL_DOWN_FIGURES)[number];

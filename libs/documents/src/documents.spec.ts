@@ -31,20 +31,49 @@ function registered(): DocumentCase {
     reReview: null,
     supervisions: [],
     priorFinalCase: null,
-    deadlines: [{ kind: 'route', lastDay: '2024-10-03', state: 'pending', basis: '收到 2024-09-18，自次日起 15 日内转送（《信访工作条例》第二十二条）：至 2024-10-03 24 时止', article: '第二十二条', revision: 1 }],
+    deadlines: [
+      {
+        kind: 'route',
+        lastDay: '2024-10-03',
+        state: 'pending',
+        basis: '收到 2024-09-18，自次日起 15 日内转送（《信访工作条例》第二十二条）：至 2024-10-03 24 时止',
+        article: '第二十二条',
+        revision: 1,
+      },
+    ],
     timeline: [{ type: 'registered', at: '2024-09-18T10:00:00+08:00', actor: 'reception1' }],
   };
 }
 
 const step = (c: DocumentCase, type: string, at: string, actor: string, more: Partial<DocumentCase> = {}): DocumentCase => ({ ...c, ...more, timeline: [...c.timeline, { type, at, actor }] });
 const ARTICLES: Record<string, string> = { route: '第二十二条', 'acceptance-notice': '第二十三条', handling: '第三十四条', 'review-request': '第三十五条', 're-review-request': '第三十六条' };
-const deadline = (kind: string, lastDay: string, basis = `…（《信访工作条例》${ARTICLES[kind]}）：至 ${lastDay} 24 时止`, more: Partial<DocumentCase['deadlines'][number]> = {}) => ({ kind, lastDay, state: 'pending', basis, article: ARTICLES[kind], revision: 1, ...more });
+const deadline = (kind: string, lastDay: string, basis = `…（《信访工作条例》${ARTICLES[kind]}）：至 ${lastDay} 24 时止`, more: Partial<DocumentCase['deadlines'][number]> = {}) => ({
+  kind,
+  lastDay,
+  state: 'pending',
+  basis,
+  article: ARTICLES[kind],
+  revision: 1,
+  ...more,
+});
 const met = (c: DocumentCase, kind: string, at: string): DocumentCase => ({ ...c, deadlines: c.deadlines.map((d) => (d.kind === kind ? { ...d, state: 'met', metAt: at } : d)) });
 const withDeadline = (c: DocumentCase, d: DocumentCase['deadlines'][number]): DocumentCase => ({ ...c, deadlines: [...c.deadlines.filter((x) => x.kind !== d.kind), d] });
 
 const routed = () =>
-  withDeadline(step(met(registered(), 'route', '2024-09-19T09:00:00+08:00'), 'routed', '2024-09-19T09:00:00+08:00', 'office1', { status: 'routed', unitCode: 'housing', routeMode: 'transfer', routedAt: '2024-09-19T09:00:00+08:00' }), deadline('acceptance-notice', '2024-10-04'));
-const accepted = () => withDeadline(step(met(routed(), 'acceptance-notice', '2024-09-20T09:00:00+08:00'), 'accepted', '2024-09-20T09:00:00+08:00', 'housing1', { status: 'accepted', acceptedAt: '2024-09-20T09:00:00+08:00' }), deadline('handling', '2024-11-19'));
+  withDeadline(
+    step(met(registered(), 'route', '2024-09-19T09:00:00+08:00'), 'routed', '2024-09-19T09:00:00+08:00', 'office1', {
+      status: 'routed',
+      unitCode: 'housing',
+      routeMode: 'transfer',
+      routedAt: '2024-09-19T09:00:00+08:00',
+    }),
+    deadline('acceptance-notice', '2024-10-04'),
+  );
+const accepted = () =>
+  withDeadline(
+    step(met(routed(), 'acceptance-notice', '2024-09-20T09:00:00+08:00'), 'accepted', '2024-09-20T09:00:00+08:00', 'housing1', { status: 'accepted', acceptedAt: '2024-09-20T09:00:00+08:00' }),
+    deadline('handling', '2024-11-19'),
+  );
 const extended = () =>
   withDeadline(
     step(accepted(), 'extended', '2024-11-01T09:00:00+08:00', 'housing1', { extension: { days: 15, reason: '需现场核查并协调多个部门，无法在期限内办结', approvedBy: '住建局局长 陈明' } }),
@@ -53,7 +82,11 @@ const extended = () =>
 const OPINION = '经核实，该小区加装电梯补贴符合条件，已于本月拨付到位。';
 const closed = () =>
   withDeadline(
-    step(extended(), 'closed', '2024-11-04T15:00:00+08:00', 'housing1', { status: 'closed', closedAt: '2024-11-04T15:00:00+08:00', closure: { kind: 'substantive', outcome: 'support', opinion: OPINION } }),
+    step(extended(), 'closed', '2024-11-04T15:00:00+08:00', 'housing1', {
+      status: 'closed',
+      closedAt: '2024-11-04T15:00:00+08:00',
+      closure: { kind: 'substantive', outcome: 'support', opinion: OPINION },
+    }),
     deadline('review-request', '2024-12-04'),
   );
 const reviewed = () => {
@@ -69,7 +102,10 @@ const reReviewed = () => {
   const c = step(reviewed(), 're-review-requested', '2024-12-20T09:00:00+08:00', 'office1', { status: 'under-re-review', reReview: { requestedAt: '2024-12-20T09:00:00+08:00' } });
   return step(c, 're-review-opinion', '2025-01-10T09:00:00+08:00', 'office1', {
     status: 'final',
-    reReview: { requestedAt: '2024-12-20T09:00:00+08:00', opinion: { kind: 'substantive', outcome: 'explain', opinion: '经复核，复查意见正确，予以维持。', at: '2025-01-10T09:00:00+08:00', hearingDays: 5 } },
+    reReview: {
+      requestedAt: '2024-12-20T09:00:00+08:00',
+      opinion: { kind: 'substantive', outcome: 'explain', opinion: '经复核，复查意见正确，予以维持。', at: '2025-01-10T09:00:00+08:00', hearingDays: 5 },
+    },
   });
 };
 
@@ -95,19 +131,31 @@ describe('which documents a case’s history gives rise to', () => {
   });
 
   it('a decline gives the 不予受理告知书, one as exhausted (Art. 36(3)) the 不再受理告知书 instead; a supervision the 督办单', () => {
-    const declined = (reason: string) => step(registered(), 'declined', '2024-09-20T09:00:00+08:00', 'office1', { status: 'declined', decline: { reason, note: null, at: '2024-09-20T09:00:00+08:00' } });
+    const declined = (reason: string) =>
+      step(registered(), 'declined', '2024-09-20T09:00:00+08:00', 'office1', { status: 'declined', decline: { reason, note: null, at: '2024-09-20T09:00:00+08:00' } });
     expect(applicableKinds(declined('out-of-scope'))).toEqual(['receipt', 'decline-notice']);
     expect(applicableKinds(declined('pending-elsewhere'))).toEqual(['receipt', 'decline-notice']);
     expect(applicableKinds(declined('exhausted'))).toEqual(['receipt', 'no-further-acceptance-notice']);
-    expect(notApplicableReason('decline-notice', declined('exhausted'))).toBe('该案件当前状态为「不予受理」，系以已复核终结为由不再受理，应出具「信访事项不再受理告知书」，不能出具「信访事项不予受理告知书」');
-    const supervised = step(registered(), 'supervised', '2024-09-25T09:00:00+08:00', 'leader1', { supervised: true, supervisions: [{ note: '请尽快转送。', automatic: false, at: '2024-09-25T09:00:00+08:00', by: 'leader1' }] } as Partial<DocumentCase>);
+    expect(notApplicableReason('decline-notice', declined('exhausted'))).toBe(
+      '该案件当前状态为「不予受理」，系以已复核终结为由不再受理，应出具「信访事项不再受理告知书」，不能出具「信访事项不予受理告知书」',
+    );
+    const supervised = step(registered(), 'supervised', '2024-09-25T09:00:00+08:00', 'leader1', {
+      supervised: true,
+      supervisions: [{ note: '请尽快转送。', automatic: false, at: '2024-09-25T09:00:00+08:00', by: 'leader1' }],
+    } as Partial<DocumentCase>);
     expect(applicableKinds(supervised)).toEqual(['receipt', 'supervision-order']);
   });
 
   it('a diverted case has no handling opinion (Art. 31): the refusal names the state and the article', () => {
-    const diverted = step(accepted(), 'diverted', '2024-09-25T09:00:00+08:00', 'housing1', { status: 'diverted', closedAt: '2024-09-25T09:00:00+08:00', closure: { kind: 'procedural', outcome: null, opinion: null } });
+    const diverted = step(accepted(), 'diverted', '2024-09-25T09:00:00+08:00', 'housing1', {
+      status: 'diverted',
+      closedAt: '2024-09-25T09:00:00+08:00',
+      closure: { kind: 'procedural', outcome: null, opinion: null },
+    });
     expect(applicableKinds(diverted)).not.toContain('handling-opinion');
-    expect(notApplicableReason('handling-opinion', diverted)).toBe('该案件当前状态为「已导入相应程序」，已导入相应程序，不出具处理意见书（《信访工作条例》第三十一条），不能出具「信访事项处理意见书」');
+    expect(notApplicableReason('handling-opinion', diverted)).toBe(
+      '该案件当前状态为「已导入相应程序」，已导入相应程序，不出具处理意见书（《信访工作条例》第三十一条），不能出具「信访事项处理意见书」',
+    );
   });
 
   it('a kind the history has not reached yet is refused naming the state: no acceptance notice before acceptance', () => {
@@ -129,7 +177,14 @@ describe('which documents a case’s history gives rise to', () => {
 
   it('a document bears the office day of the act it records (23:30 is still that day, 16:30 UTC the next one)', () => {
     const c = reReviewed();
-    expect(DOCUMENT_KINDS.filter((k) => applicableKinds(c).includes(k)).map((k) => documentDate(k, c, TZ))).toEqual(['2024-09-18', '2024-09-20', '2024-11-01', '2024-11-04', '2024-12-10', '2025-01-10']);
+    expect(DOCUMENT_KINDS.filter((k) => applicableKinds(c).includes(k)).map((k) => documentDate(k, c, TZ))).toEqual([
+      '2024-09-18',
+      '2024-09-20',
+      '2024-11-01',
+      '2024-11-04',
+      '2024-12-10',
+      '2025-01-10',
+    ]);
     expect(documentDate('receipt', { ...c, receivedAt: '2024-09-18T23:30:00+08:00' }, TZ)).toBe('2024-09-18');
     expect(documentDate('receipt', { ...c, receivedAt: '2024-09-18T16:30:00Z' }, TZ)).toBe('2024-09-19');
   });
@@ -150,7 +205,14 @@ describe('what each document states', () => {
   });
 
   it('a review window whose last day fell on a holiday and was rolled over says so, with the later day', () => {
-    const c = withDeadline(closed(), deadline('review-request', '2024-10-08', '收到处理意见 2024-09-01，自次日起 30 日内可请求复查（《信访工作条例》第三十五条）：末日 2024-10-01 为法定节假日，顺延至 2024-10-08（《民法典》第二百零三条），至 2024-10-08 24 时止'));
+    const c = withDeadline(
+      closed(),
+      deadline(
+        'review-request',
+        '2024-10-08',
+        '收到处理意见 2024-09-01，自次日起 30 日内可请求复查（《信访工作条例》第三十五条）：末日 2024-10-01 为法定节假日，顺延至 2024-10-08（《民法典》第二百零三条），至 2024-10-08 24 时止',
+      ),
+    );
     const f = documentFacts('handling-opinion', c, ctx());
     expect(f.nextStep.lastDay).toBe('2024-10-08');
     expect(f.nextStep.text).toContain('（至二〇二四年十月八日止）');
@@ -198,7 +260,8 @@ describe('what each document states', () => {
   });
 
   it('the decline notices cite the article that applies and set no period', () => {
-    const declined = (reason: string, note: string | null = null) => step(registered(), 'declined', '2024-09-20T09:00:00+08:00', 'office1', { status: 'declined', decline: { reason, note, at: '2024-09-20T09:00:00+08:00' } });
+    const declined = (reason: string, note: string | null = null) =>
+      step(registered(), 'declined', '2024-09-20T09:00:00+08:00', 'office1', { status: 'declined', decline: { reason, note, at: '2024-09-20T09:00:00+08:00' } });
     expect(documentFacts('decline-notice', declined('out-of-scope', '请向区人民法院起诉'), ctx()).nextStep).toMatchObject({ article: '第二十三条', lastDay: null });
     expect(text(documentFacts('decline-notice', declined('out-of-scope', '请向区人民法院起诉'), ctx()))).toContain('说明：请向区人民法院起诉。');
     expect(documentFacts('decline-notice', declined('pending-elsewhere'), ctx()).nextStep.article).toBe('第十九条第三款');
@@ -213,9 +276,16 @@ describe('what each document states', () => {
       step(c, 'supervised', '2024-11-10T09:00:00+08:00', 'leader1', { supervisions: [{ note: '请加快办理', automatic: false, at: '2024-11-10T09:00:00+08:00', by: 'leader1' }] });
     const open = documentFacts('supervision-order', sup(accepted()), ctx());
     expect(open.addressee).toBe('住房和城乡建设局');
-    expect(open.nextStep).toEqual({ heading: '办理要求', text: '办结并书面答复信访人的期限至二〇二四年十一月十九日止（《信访工作条例》第三十四条），请在期限内办理，并将办理情况书面报送本机关。', article: '第三十四条', lastDay: '2024-11-19' });
+    expect(open.nextStep).toEqual({
+      heading: '办理要求',
+      text: '办结并书面答复信访人的期限至二〇二四年十一月十九日止（《信访工作条例》第三十四条），请在期限内办理，并将办理情况书面报送本机关。',
+      article: '第三十四条',
+      lastDay: '2024-11-19',
+    });
     const late = withDeadline(sup(accepted()), deadline('handling', '2024-11-19', '…', { state: 'breached', article: '第三十四条' }));
-    expect(documentFacts('supervision-order', late, ctx()).nextStep.text).toBe('办结并书面答复信访人的期限已于二〇二四年十一月十九日届满（《信访工作条例》第三十四条），请立即办理，并将办理情况及逾期原因书面报送本机关。');
+    expect(documentFacts('supervision-order', late, ctx()).nextStep.text).toBe(
+      '办结并书面答复信访人的期限已于二〇二四年十一月十九日届满（《信访工作条例》第三十四条），请立即办理，并将办理情况及逾期原因书面报送本机关。',
+    );
     expect(text(open)).toContain('二〇二四年十一月十日：请加快办理。');
   });
 
@@ -260,8 +330,24 @@ describe('the renderings', () => {
     const styles = await zip.file('word/styles.xml')!.async('string');
     expect(styles).toContain('w:eastAsia="仿宋"');
     const texts = [...xml.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('\n');
-    const decoded = texts.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
-    for (const s of ['信访事项处理意见书', '〔2024〕1号', '王五', '45030219800101122X', '13812345678', '幸福路 <b>3</b> 号', OPINION, '二〇二四年十一月四日', '（至二〇二四年十二月四日止）', '<script>alert("x")</script>']) {
+    const decoded = texts
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&apos;/g, "'")
+      .replace(/&amp;/g, '&');
+    for (const s of [
+      '信访事项处理意见书',
+      '〔2024〕1号',
+      '王五',
+      '45030219800101122X',
+      '13812345678',
+      '幸福路 <b>3</b> 号',
+      OPINION,
+      '二〇二四年十一月四日',
+      '（至二〇二四年十二月四日止）',
+      '<script>alert("x")</script>',
+    ]) {
       expect([s, decoded.includes(s)]).toEqual([s, true]);
     }
     // the case's markup is text in the XML, never elements

@@ -59,7 +59,11 @@ const LAW = '《信访工作条例》';
 /** A sentence of free text ends with its own punctuation, or gets a full stop. */
 const sentence = (s: string) => (/[。！？；…”）)]$/.test(s.trim()) ? s.trim() : `${s.trim()}。`);
 /** Free text as paragraphs (one per line typed). */
-const paragraphsOf = (s: string) => s.split(/\r?\n/).map((p) => p.trim()).filter(Boolean);
+const paragraphsOf = (s: string) =>
+  s
+    .split(/\r?\n/)
+    .map((p) => p.trim())
+    .filter(Boolean);
 
 type Deadline = DocumentCase['deadlines'][number];
 

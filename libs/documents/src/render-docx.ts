@@ -22,8 +22,7 @@ const body = (text: string, opts: { indent?: boolean; align?: (typeof AlignmentT
     children: [new TextRun({ text, font: font(DOCX_FONTS.body), size: SIZE.body })],
   });
 
-const heading = (text: string) =>
-  new Paragraph({ spacing: { ...LINE, before: 120 }, children: [new TextRun({ text, font: font(DOCX_FONTS.heading), size: SIZE.body })] });
+const heading = (text: string) => new Paragraph({ spacing: { ...LINE, before: 120 }, children: [new TextRun({ text, font: font(DOCX_FONTS.heading), size: SIZE.body })] });
 
 const cell = (text: string, opts: { header?: boolean; span?: number; width?: number } = {}) =>
   new TableCell({

@@ -38,18 +38,9 @@ th { font-family: ${family(FONTS.heading)}; width: 22%; }
 /** A print-ready HTML page of the document: everything it states escaped, no script. */
 export function renderHtml(f: DocumentFacts): string {
   const e = escapeHtml;
-  const rows = [
-    ...f.particulars.map((p) => `<tr><th scope="row">${e(p.label)}</th><td colspan="3">${e(p.value)}</td></tr>`),
-  ].join('');
-  const people = f.petitioners
-    .map(
-      (p) =>
-        `<tr><td>${e(p.name)}</td><td>${e(p.idNumber ?? '—')}</td><td>${e(p.phone ?? '—')}</td><td>${e(p.address ?? '—')}</td></tr>`,
-    )
-    .join('');
-  const sections = f.sections
-    .map((s) => `${s.heading ? `<h2>${e(s.heading)}</h2>` : ''}${s.paragraphs.map((p) => `<p>${e(p)}</p>`).join('')}`)
-    .join('');
+  const rows = [...f.particulars.map((p) => `<tr><th scope="row">${e(p.label)}</th><td colspan="3">${e(p.value)}</td></tr>`)].join('');
+  const people = f.petitioners.map((p) => `<tr><td>${e(p.name)}</td><td>${e(p.idNumber ?? '—')}</td><td>${e(p.phone ?? '—')}</td><td>${e(p.address ?? '—')}</td></tr>`).join('');
+  const sections = f.sections.map((s) => `${s.heading ? `<h2>${e(s.heading)}</h2>` : ''}${s.paragraphs.map((p) => `<p>${e(p)}</p>`).join('')}`).join('');
   return `<!doctype html>
 <html lang="zh-CN">
 <head>

@@ -31,7 +31,10 @@ const str = (v: unknown, max: number): string | null => (typeof v === 'string' &
 export function deadLetterSourceKey(message: ReceivedMessage, json?: Record<string, unknown> | null): string {
   const eventId = str(json?.eventId, 36);
   if (eventId) return `event:${eventId}`;
-  const hash = createHash('sha256').update(message.value ?? '').digest('hex').slice(0, 32);
+  const hash = createHash('sha256')
+    .update(message.value ?? '')
+    .digest('hex')
+    .slice(0, 32);
   return `msg:${message.topic.slice(0, 100)}:${message.partition ?? ''}:${message.offset ?? ''}:${hash}`;
 }
 
@@ -55,7 +58,10 @@ export async function storeDeadLetter(ds: DataSource, input: DeadLetterInput, no
       if (existing) {
         // A redelivery: one row. A discarded one stays discarded (the administrator decided).
         const status: DeadLetterStatus = existing.status === 'discarded' ? 'discarded' : 'open';
-        await repo.update({ id: existing.id }, { attempts: existing.attempts + input.attempts, reason, lastFailedAt: now, status, ...(status === 'open' ? { resolvedAt: null, resolvedBy: null } : {}) });
+        await repo.update(
+          { id: existing.id },
+          { attempts: existing.attempts + input.attempts, reason, lastFailedAt: now, status, ...(status === 'open' ? { resolvedAt: null, resolvedBy: null } : {}) },
+        );
         return (await repo.findOneBy({ id: existing.id }))!;
       }
       const row: DeadLetterRecord = {

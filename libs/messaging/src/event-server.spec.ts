@@ -292,7 +292,8 @@ describe('the case event server, a broker batch at a time', () => {
   });
 
   const message = (value: string, offset: number) => ({ topic: CASE_EVENTS_TOPIC, partition: 0, offset: String(offset), key: 'k', value });
-  const routed = (caseId: string) => createEvent('case.routed', caseId, { mode: 'transfer', unitCode: 'housing', routedAt: '2024-09-19T02:00:00.000Z' }, { username: 'office1' }, new Date('2024-09-19T02:00:00Z'));
+  const routed = (caseId: string) =>
+    createEvent('case.routed', caseId, { mode: 'transfer', unitCode: 'housing', routedAt: '2024-09-19T02:00:00.000Z' }, { username: 'office1' }, new Date('2024-09-19T02:00:00Z'));
   const processed = async () => (await ds.getRepository(ProcessedEventRecord).find()).length;
 
   it('applies each run of batch-type events in one transaction, in order; other types, bad messages and duplicates take the one-message path', async () => {
@@ -302,7 +303,10 @@ describe('the case event server, a broker batch at a time', () => {
     batch.splice(4, 0, message('not json', 99));
     await server.receiveBatch(batch);
     // a, b (a again: once) | routed b: its own | not json: dead-lettered | c, d
-    expect(runs).toEqual([['a', 'b'], ['c', 'd']]);
+    expect(runs).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
     expect(single).toEqual(['b']);
     expect(await processed()).toBe(5);
     expect(await ds.getRepository(DeadLetterRecord).count()).toBe(1);
@@ -310,7 +314,10 @@ describe('the case event server, a broker batch at a time', () => {
     // the second time known to this process, the third time found in processed_event.
     await server.receiveBatch(batch);
     await server.receiveBatch(batch);
-    expect(runs).toEqual([['a', 'b'], ['c', 'd']]);
+    expect(runs).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
     expect(single).toEqual(['b']);
     expect(await processed()).toBe(5);
     expect(await ds.getRepository(DeadLetterRecord).count()).toBe(1);

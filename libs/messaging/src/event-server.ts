@@ -141,7 +141,10 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
       let rest = run;
       run = [];
       while (rest.length) {
-        const result = await this.applyRun(rest.map((x) => x.event), special);
+        const result = await this.applyRun(
+          rest.map((x) => x.event),
+          special,
+        );
         if (result === true) return;
         if (result === false) {
           for (const x of rest) await this.receive(x.message);
@@ -155,7 +158,14 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
           return;
         }
         const head = rest.slice(0, at);
-        if (head.length && (await this.applyRun(head.map((x) => x.event), special)) !== true) for (const x of head) await this.receive(x.message);
+        if (
+          head.length &&
+          (await this.applyRun(
+            head.map((x) => x.event),
+            special,
+          )) !== true
+        )
+          for (const x of head) await this.receive(x.message);
         await this.receive(rest[at].message, 1);
         rest = rest.slice(at + 1);
       }
@@ -207,7 +217,11 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
           // New ones only, each once (a redelivered batch may carry an event twice).
           const fresh = events.filter((e) => !seen.has(e.eventId) && (seen.add(e.eventId), true));
           if (!fresh.length) return fresh;
-          await insertRows(manager, ProcessedEventRecord, fresh.map((e) => ({ eventId: e.eventId, type: e.type, processedAt: new Date() })));
+          await insertRows(
+            manager,
+            ProcessedEventRecord,
+            fresh.map((e) => ({ eventId: e.eventId, type: e.type, processedAt: new Date() })),
+          );
           if (special) {
             const failures = (await this.options.batch!.apply(fresh, manager)) as { event?: EventEnvelope }[];
             if (failures.length) {
@@ -228,13 +242,18 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
     try {
       fresh = await (this.options.gate ? this.options.gate.through(work) : work());
     } catch (e) {
-      this.logger.warn(`${service}: a batch of ${events.length} events could not be applied whole (${maskText(String((e as Error)?.message ?? e))}); ${failed ? `event ${failed} alone` : 'one by one'}`);
+      this.logger.warn(
+        `${service}: a batch of ${events.length} events could not be applied whole (${maskText(String((e as Error)?.message ?? e))}); ${failed ? `event ${failed} alone` : 'one by one'}`,
+      );
       return failed ? { failed } : false;
     }
     const applied = new Set(fresh);
     for (const e of events) metrics.eventsHandled.inc({ service, type: e.type, outcome: applied.has(e) ? 'applied' : 'duplicate' });
     for (const e of fresh) this.appliedHere.add(e.eventId);
-    announceApplied(dataSource, fresh.map((e) => e.eventId));
+    announceApplied(
+      dataSource,
+      fresh.map((e) => e.eventId),
+    );
     await runAfterCommit(afterCommit, (e) => this.logger.error(`${service}: an after-commit step of a batch failed: ${maskText(String(e?.message ?? e))}`));
     if (fresh.length) {
       // As the one-message path reports each event (its correlation id in the line), with the batch's time shared out.
@@ -319,9 +338,16 @@ export class CaseEventServer extends Server implements CustomTransportStrategy {
   async applyLocalMany(manager: EntityManager, events: EventEnvelope[], afterCommit: Array<() => Promise<void>>): Promise<void> {
     if (!events.length) return;
     const now = new Date();
-    await insertRows(manager, ProcessedEventRecord, events.map((e) => ({ eventId: e.eventId, type: e.type, processedAt: now })));
+    await insertRows(
+      manager,
+      ProcessedEventRecord,
+      events.map((e) => ({ eventId: e.eventId, type: e.type, processedAt: now })),
+    );
     afterCommit.push(async () => {
-      announceApplied(manager.connection, events.map((e) => e.eventId));
+      announceApplied(
+        manager.connection,
+        events.map((e) => e.eventId),
+      );
       for (const e of events) {
         this.appliedHere.add(e.eventId);
         // From the broker, or in the command that produced it (whose copy from the broker then counts as a duplicate).

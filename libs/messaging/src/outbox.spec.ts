@@ -21,12 +21,26 @@ describe('the outbox relay, woken by the commits that wrote rows', () => {
     }
   });
 
-  const registered = (caseId: string): EventEnvelope => createEvent('case.contact-added', caseId, { contact: { contactId: caseId, channel: 'visit', receivedAt: new Date().toISOString(), enteredAt: new Date().toISOString(), headcount: 1, receptionSessionId: null }, groupVisit: false }, { username: 'reception1', roles: ['reception'] }, new Date());
+  const registered = (caseId: string): EventEnvelope =>
+    createEvent(
+      'case.contact-added',
+      caseId,
+      { contact: { contactId: caseId, channel: 'visit', receivedAt: new Date().toISOString(), enteredAt: new Date().toISOString(), headcount: 1, receptionSessionId: null }, groupVisit: false },
+      { username: 'reception1', roles: ['reception'] },
+      new Date(),
+    );
 
   /** A data source that counts its statements, a transport that records what it was given (or fails while `failing` > 0). */
   async function setup(opts: { pollIntervalMs?: number; batchSize?: number } = {}) {
     const statements: string[] = [];
-    const logger: OrmLogger = { logQuery: (q: string) => void statements.push(q), logQueryError: () => undefined, logQuerySlow: () => undefined, logSchemaBuild: () => undefined, logMigration: () => undefined, log: () => undefined };
+    const logger: OrmLogger = {
+      logQuery: (q: string) => void statements.push(q),
+      logQueryError: () => undefined,
+      logQuerySlow: () => undefined,
+      logSchemaBuild: () => undefined,
+      logMigration: () => undefined,
+      log: () => undefined,
+    };
     const ds = await new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: MESSAGING_ENTITIES, synchronize: true, logger }).initialize();
     const sent: string[] = [];
     const transport = {

@@ -266,7 +266,10 @@ export class OutboxRelay {
           const rows = await repo.find({ where: { publishedAt: IsNull() }, order: { seq: 'ASC' }, take: this.options.batchSize });
           if (rows.length) {
             await this.transport.publish(rows.map((r) => ({ topic: r.topic, key: r.messageKey, value: r.value })));
-            await repo.update(rows.map((r) => r.seq), { publishedAt: new Date() });
+            await repo.update(
+              rows.map((r) => r.seq),
+              { publishedAt: new Date() },
+            );
             this.observePublished(rows);
           }
           if (!this.active || this.holds > 0 || (rows.length < this.options.batchSize && !this.dirty)) return 'done';
@@ -299,7 +302,12 @@ export class OutboxRelay {
       await exclusive(this.dataSource, () => repo.increment({ seq: rows[0].seq }, 'attempts', 1));
       throw e;
     }
-    await exclusive(this.dataSource, () => repo.update(rows.map((r) => r.seq), { publishedAt: new Date() }));
+    await exclusive(this.dataSource, () =>
+      repo.update(
+        rows.map((r) => r.seq),
+        { publishedAt: new Date() },
+      ),
+    );
     this.observePublished(rows);
     return rows.length;
   }

@@ -4,20 +4,14 @@ import type { DataSource, DataSourceOptions, MixedList } from 'typeorm';
 import { MaskingQueryLogger } from './query-logger.js';
 
 export type DatabaseConfig =
-  | { driver: 'sqlite'; dataDir: string }
-  | { driver: 'mysql'; flavour: 'mysql' | 'mariadb'; host: string; port: number; user: string; password: string; databasePrefix: string };
+  { driver: 'sqlite'; dataDir: string } | { driver: 'mysql'; flavour: 'mysql' | 'mariadb'; host: string; port: number; user: string; password: string; databasePrefix: string };
 
 /** Each service owns a database of its own: one SQLite file, or one MySQL schema. */
 export function databaseName(db: DatabaseConfig, service: string): string {
   return db.driver === 'sqlite' ? join(db.dataDir, `${service}.sqlite`) : `${db.databasePrefix}${service}`;
 }
 
-export function dataSourceOptions(
-  service: string,
-  db: DatabaseConfig,
-  entities: MixedList<Function>,
-  migrations: MixedList<Function>,
-): DataSourceOptions {
+export function dataSourceOptions(service: string, db: DatabaseConfig, entities: MixedList<Function>, migrations: MixedList<Function>): DataSourceOptions {
   // Migrations run through `migrate` (below), under a lock, not on initialize.
   // Failed queries are logged without their parameters, and masked (personal data never reaches a log line).
   const common = { entities, migrations, migrationsRun: false, synchronize: false, logging: ['error', 'warn'] as ('error' | 'warn')[], logger: new MaskingQueryLogger() };

@@ -26,7 +26,14 @@ describe('insertRows', () => {
   it('refuses rows that set different columns, or a property that is no column, and writes nothing', async () => {
     const ds = await open();
     const at = new Date();
-    await expect(ds.transaction((m) => insertRows(m, Sample, [{ id: 'a', at, doneAt: null, flag: true, note: '' }, { id: 'b', at, flag: true, note: '' }]))).rejects.toThrow('every row must set the same columns');
+    await expect(
+      ds.transaction((m) =>
+        insertRows(m, Sample, [
+          { id: 'a', at, doneAt: null, flag: true, note: '' },
+          { id: 'b', at, flag: true, note: '' },
+        ]),
+      ),
+    ).rejects.toThrow('every row must set the same columns');
     await expect(ds.transaction((m) => insertRows(m, Sample, [{ id: 'a', at, flag: true, note: '', colour: 'red' } as never]))).rejects.toThrow('not columns: colour');
     expect(await ds.getRepository(Sample).count()).toBe(0);
     await ds.destroy();
@@ -38,7 +45,17 @@ describe('insertRows', () => {
     const later = new Date('2026-12-05T10:00:00.000Z');
     await ds.transaction((m) => insertRows(m, Sample, [{ id: 'a', at, doneAt: null, flag: false, n: 1, note: 'first' }]));
     // Replace: every column the rows set takes the new value; a new id is inserted beside it.
-    await ds.transaction((m) => insertRows(m, Sample, [{ id: 'a', at: later, doneAt: later, flag: true, n: 5, note: '第二' }, { id: 'b', at, doneAt: null, flag: false, n: 2, note: 'b' }], { onConflict: { key: ['id'] } }));
+    await ds.transaction((m) =>
+      insertRows(
+        m,
+        Sample,
+        [
+          { id: 'a', at: later, doneAt: later, flag: true, n: 5, note: '第二' },
+          { id: 'b', at, doneAt: null, flag: false, n: 2, note: 'b' },
+        ],
+        { onConflict: { key: ['id'] } },
+      ),
+    );
     expect(await ds.getRepository(Sample).find({ order: { id: 'ASC' } })).toEqual([
       { id: 'a', at: later, doneAt: later, flag: true, n: 5, note: '第二' },
       { id: 'b', at, doneAt: null, flag: false, n: 2, note: 'b' },
@@ -48,8 +65,13 @@ describe('insertRows', () => {
     const plain = (id: string, n: number, note: string) => ({ id, at: '2026-12-04 10:00:00.000', doneAt: null, flag: true, n, note });
     await ds.transaction((m) => insertRows(m, { table: 'sample' }, [plain('a', 10, 'added'), plain('b', -2, 'b2')], { onConflict: { key: ['id'], add: ['n'] } }));
     const rows = (await ds.query('SELECT id, n, note FROM sample ORDER BY id')) as { id: string; n: number; note: string }[];
-    expect(rows).toEqual([{ id: 'a', n: 15, note: 'added' }, { id: 'b', n: 0, note: 'b2' }]);
-    await expect(ds.transaction((m) => insertRows(m, Sample, [{ id: 'a', at, doneAt: null, flag: true, note: '' }], { onConflict: { key: ['id'], add: ['n'] } }))).rejects.toThrow('not among the columns');
+    expect(rows).toEqual([
+      { id: 'a', n: 15, note: 'added' },
+      { id: 'b', n: 0, note: 'b2' },
+    ]);
+    await expect(ds.transaction((m) => insertRows(m, Sample, [{ id: 'a', at, doneAt: null, flag: true, note: '' }], { onConflict: { key: ['id'], add: ['n'] } }))).rejects.toThrow(
+      'not among the columns',
+    );
     await ds.destroy();
   });
 });

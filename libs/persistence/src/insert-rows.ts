@@ -47,12 +47,7 @@ async function executePrepared(manager: EntityManager, sql: string, params: unkn
  * is read back. `opts.onConflict`: an upsert (MySQL `ON DUPLICATE KEY UPDATE`, SQLite `ON CONFLICT … DO
  * UPDATE`); two rows of one statement must not share a key.
  */
-export async function insertRows<T extends ObjectLiteral>(
-  manager: EntityManager,
-  target: EntityTarget<T> | PlainTable,
-  rows: readonly Partial<T>[],
-  opts: InsertOptions = {},
-): Promise<void> {
+export async function insertRows<T extends ObjectLiteral>(manager: EntityManager, target: EntityTarget<T> | PlainTable, rows: readonly Partial<T>[], opts: InsertOptions = {}): Promise<void> {
   const { onConflict, prepare = true } = opts;
   if (!rows.length) return;
   const driver = manager.connection.driver;
@@ -65,7 +60,9 @@ export async function insertRows<T extends ObjectLiteral>(
   } else {
     const meta = manager.connection.getMetadata(target);
     table = meta.tablePath;
-    columns = meta.columns.filter((c) => c.propertyName in rows[0]).map((c) => ({ propertyName: c.propertyName, databaseName: c.databaseName, prepare: (v: unknown) => driver.preparePersistentValue(v, c) as unknown }));
+    columns = meta.columns
+      .filter((c) => c.propertyName in rows[0])
+      .map((c) => ({ propertyName: c.propertyName, databaseName: c.databaseName, prepare: (v: unknown) => driver.preparePersistentValue(v, c) as unknown }));
     if (columns.length !== names.length) throw new Error(`insertRows(${meta.tableName}): not columns: ${names.filter((n) => !columns.some((c) => c.propertyName === n)).join(', ')}`);
   }
   const head = `INSERT INTO ${driver.escape(table)} (${columns.map((c) => driver.escape(c.databaseName)).join(', ')}) VALUES `;

@@ -7,7 +7,10 @@ import { assertSafeInput } from './body-guards.js';
 const LABEL = 'field:label';
 
 /** The field's name as the users know it (zh-CN): validation messages name fields by it. */
-export const Label = (label: string): PropertyDecorator => (target, property) => Reflect.defineMetadata(LABEL, label, target, property);
+export const Label =
+  (label: string): PropertyDecorator =>
+  (target, property) =>
+    Reflect.defineMetadata(LABEL, label, target, property);
 
 /** The label of `property` on a DTO instance (its class or a parent's), else the property itself. */
 export function labelOf(target: object | undefined, property: string): string {

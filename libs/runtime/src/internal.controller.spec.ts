@@ -42,7 +42,17 @@ describe('the internal port of a service', () => {
     class ProbeModule {}
     service = await startService(
       { name: 'probe', module: ProbeModule, entities: [], migrations: [] },
-      { service: 'probe', db: { driver: 'sqlite', dataDir }, transport: new InProcessTransport(new InProcessBus()), topic: CASE_EVENTS_TOPIC, timeZone: 'Asia/Shanghai', catchUpTimeoutMs: 100, relayPollMs: 60_000, internalToken: TOKEN, logLevels: ['error'] },
+      {
+        service: 'probe',
+        db: { driver: 'sqlite', dataDir },
+        transport: new InProcessTransport(new InProcessBus()),
+        topic: CASE_EVENTS_TOPIC,
+        timeZone: 'Asia/Shanghai',
+        catchUpTimeoutMs: 100,
+        relayPollMs: 60_000,
+        internalToken: TOKEN,
+        logLevels: ['error'],
+      },
       { listen: { port: 0 }, deferRelay: true },
     );
     url = (await service.app.getUrl()).replace('[::1]', '127.0.0.1');

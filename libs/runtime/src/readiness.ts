@@ -93,4 +93,3 @@ export class ServiceHealthController {
     return readinessCheck(this.health, this.indicators, () => readiness(this.checks.current));
   }
 }
-

@@ -118,10 +118,12 @@ export class ServiceRuntimeModule {
  */
 export function addDeadLetterApi(api: ServiceApi, box: DeadLetterBox): void {
   api.queries['dead-letters'] = (p: { status?: string } | null) => box.list(p?.status);
-  const command = (fn: (id: string, who: Caller) => Promise<DeadLetterView>) => async (cmd: ServiceCommand<{ id: string }>): Promise<CommandResult> => {
-    const view = await fn(String(cmd.body?.id ?? ''), cmd.actor);
-    return { caseId: view.caseId ?? '', eventIds: view.eventId ? [view.eventId] : [], data: view };
-  };
+  const command =
+    (fn: (id: string, who: Caller) => Promise<DeadLetterView>) =>
+    async (cmd: ServiceCommand<{ id: string }>): Promise<CommandResult> => {
+      const view = await fn(String(cmd.body?.id ?? ''), cmd.actor);
+      return { caseId: view.caseId ?? '', eventIds: view.eventId ? [view.eventId] : [], data: view };
+    };
   api.commands['dead-letter-replay'] = command((id, who) => box.replay(id, who));
   api.commands['dead-letter-discard'] = command((id, who) => box.discard(id, who));
 }
@@ -138,11 +140,7 @@ export interface RunningService {
  * Starts one service: its database (migrations run), its event server on the case-events
  * topic, its outbox relay, and (distributed) its internal HTTP port for the gateway.
  */
-export async function startService(
-  def: ServiceDefinition,
-  options: RuntimeOptions,
-  opts: { listen?: { port: number; host?: string }; deferRelay?: boolean } = {},
-): Promise<RunningService> {
+export async function startService(def: ServiceDefinition, options: RuntimeOptions, opts: { listen?: { port: number; host?: string }; deferRelay?: boolean } = {}): Promise<RunningService> {
   @Module({ imports: [ServiceRuntimeModule.forService(def, options), def.module] })
   class ServiceRootModule {}
   Object.defineProperty(ServiceRootModule, 'name', { value: `${def.name[0].toUpperCase()}${def.name.slice(1)}RootModule` });

@@ -5,7 +5,11 @@ import { deadlinePolicy, EmbeddedConfig, logLevels } from './settings.js';
 describe('platform settings', () => {
   it('roll over holidays for the petitioner’s windows by default, and for what HOLIDAY_ROLLOVER lists', () => {
     const byDefault = deadlinePolicy(loadConfig(EmbeddedConfig, {}));
-    expect(Object.entries(byDefault.rollOver).filter(([, on]) => on).map(([k]) => k)).toEqual(['review-request', 're-review-request']);
+    expect(
+      Object.entries(byDefault.rollOver)
+        .filter(([, on]) => on)
+        .map(([k]) => k),
+    ).toEqual(['review-request', 're-review-request']);
     const custom = deadlinePolicy(loadConfig(EmbeddedConfig, { HOLIDAY_ROLLOVER: 'handling, review-request' }));
     expect(custom.rollOver.handling).toBe(true);
     expect(custom.rollOver['re-review-request']).toBe(false);

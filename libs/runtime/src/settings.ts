@@ -1,5 +1,20 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, Validate, ValidateBy, ValidateIf, ValidatorConstraint, type ValidationArguments, type ValidatorConstraintInterface } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  Validate,
+  ValidateBy,
+  ValidateIf,
+  ValidatorConstraint,
+  type ValidationArguments,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
 import { KEY_ID_RE, parsePiiKey, parsePiiKeyList, PiiKeyring } from '#libs/common';
 import { CategoryDataError, loadCategoriesFile, useCategories } from '#libs/contracts';
 import { DEADLINE_KINDS, DEFAULT_POLICY, mergeCalendarData, PRC_CALENDAR_DATA, PrcCalendar, type DeadlinePolicy } from '#libs/regulation';
@@ -25,8 +40,7 @@ export function isKnownTimeZone(v: unknown): boolean {
   }
 }
 
-const intList = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.split(',').map((s) => Number(s.trim())) : value;
+const intList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((s) => Number(s.trim())) : value);
 
 /**
  * CATEGORIES_FILE: read and checked while the configuration is validated, so a bad file stops the
@@ -86,8 +100,12 @@ export function logLevels(level: string): ('fatal' | 'error' | 'warn' | 'log' | 
 export class CommonConfig {
   @IsIn(LOG_LEVELS) LOG_LEVEL: string = 'log';
   /** The office's time zone: dates and 24:00 deadlines are in it; the database keeps UTC. */
-  @IsString() @Matches(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, { message: 'TZ must be an IANA time zone such as Asia/Shanghai' })
-  @ValidateBy({ name: 'ianaTimeZone', validator: { validate: (v) => isKnownTimeZone(v), defaultMessage: () => 'TZ is not a time zone this Node.js knows (Intl); expected an IANA name such as Asia/Shanghai' } })
+  @IsString()
+  @Matches(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, { message: 'TZ must be an IANA time zone such as Asia/Shanghai' })
+  @ValidateBy({
+    name: 'ianaTimeZone',
+    validator: { validate: (v) => isKnownTimeZone(v), defaultMessage: () => 'TZ is not a time zone this Node.js knows (Intl); expected an IANA name such as Asia/Shanghai' },
+  })
   TZ: string = 'Asia/Shanghai';
   @IsInt() @Min(2) @Max(1000) GROUP_VISIT_THRESHOLD: number = 5;
   /** An updated PRC holiday calendar (JSON); the bundled one is used when unset. */
@@ -114,7 +132,14 @@ export class CommonConfig {
    * Deadline kinds whose last day moves past a statutory holiday (Civil Code Art. 203(1)); the
    * others must be met before the break. Default: the petitioner's own windows.
    */
-  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((s: string) => s.trim()).filter(Boolean) : value))
+  @Transform(({ value }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((s: string) => s.trim())
+          .filter(Boolean)
+      : value,
+  )
   @IsIn(DEADLINE_KINDS as unknown as string[], { each: true })
   HOLIDAY_ROLLOVER: string[] = DEADLINE_KINDS.filter((k) => DEFAULT_POLICY.rollOver[k]);
   @IsInt() @Min(10) @Max(60000) READ_YOUR_WRITES_TIMEOUT_MS: number = 10000;

@@ -14,9 +14,23 @@ const SERVICE_NAMES: Record<string, string> = { intake: '登记', assignment: '�
 
 /** The timeline's steps as the office names them (for the back-dating check's message). */
 const STEP_NAMES: Record<string, string> = {
-  registered: '登记', 'repeat-contact': '重复信访登记', routed: '转送交办', accepted: '受理', objected: '退回', declined: '不予受理', diverted: '导入相应程序',
-  extended: '延期', closed: '办结', evaluated: '满意度评价', 'review-requested': '申请复查', 're-review-requested': '申请复核',
-  'review-opinion': '复查意见', 're-review-opinion': '复核意见', supervised: '督办', 'acceptance-notice-served': '送达受理告知书', 'opinion-served': '送达意见书',
+  registered: '登记',
+  'repeat-contact': '重复信访登记',
+  routed: '转送交办',
+  accepted: '受理',
+  objected: '退回',
+  declined: '不予受理',
+  diverted: '导入相应程序',
+  extended: '延期',
+  closed: '办结',
+  evaluated: '满意度评价',
+  'review-requested': '申请复查',
+  're-review-requested': '申请复核',
+  'review-opinion': '复查意见',
+  're-review-opinion': '复核意见',
+  supervised: '督办',
+  'acceptance-notice-served': '送达受理告知书',
+  'opinion-served': '送达意见书',
 };
 
 /**

@@ -2,8 +2,17 @@ import 'reflect-metadata';
 import { Transform } from 'class-transformer';
 import { ValidateBy, type ValidationArguments } from 'class-validator';
 import {
-  DATE_YEAR_RANGE, forbiddenCharIn, forbiddenCharKind, ID_NUMBER_PROBLEM_TEXT, idNumberProblem, instantProblem, isPhone, isRealDate, normaliseIdNumber,
-  normalisePhone, PHONE_RULE_TEXT,
+  DATE_YEAR_RANGE,
+  forbiddenCharIn,
+  forbiddenCharKind,
+  ID_NUMBER_PROBLEM_TEXT,
+  idNumberProblem,
+  instantProblem,
+  isPhone,
+  isRealDate,
+  normaliseIdNumber,
+  normalisePhone,
+  PHONE_RULE_TEXT,
 } from '#libs/common';
 import { labelOf } from './http-errors.js';
 
@@ -45,10 +54,7 @@ export function IsInstant(): PropertyDecorator {
     name: 'isInstant',
     validator: {
       validate: (v) => instantProblem(v) === null,
-      defaultMessage: (args) =>
-        instantProblem(args!.value) === 'format'
-          ? `${label(args!)}必须是带时区的时间，如 2024-09-18T09:30:00+08:00`
-          : `${label(args!)}不是真实存在的日期或时间`,
+      defaultMessage: (args) => (instantProblem(args!.value) === 'format' ? `${label(args!)}必须是带时区的时间，如 2024-09-18T09:30:00+08:00` : `${label(args!)}不是真实存在的日期或时间`),
     },
   });
 }

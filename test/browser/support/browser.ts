@@ -25,7 +25,11 @@ export function launch(): Promise<Browser> {
 /** A phone (iPhone 6/7/8 size, 375×667 CSS pixels), for the pages people open on one (/track). */
 export const PHONE = { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 
-export async function newPage(browser: Browser, baseURL: string, device: { viewport: { width: number; height: number }; isMobile?: boolean; hasTouch?: boolean; deviceScaleFactor?: number } = { viewport: VIEWPORT }): Promise<{ context: BrowserContext; page: Page }> {
+export async function newPage(
+  browser: Browser,
+  baseURL: string,
+  device: { viewport: { width: number; height: number }; isMobile?: boolean; hasTouch?: boolean; deviceScaleFactor?: number } = { viewport: VIEWPORT },
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ baseURL, ...device, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', reducedMotion: 'reduce' });
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
@@ -60,7 +64,11 @@ const exactly = (text: string) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\
 export async function choose(page: Page, field: Locator, option: string, opts: { keepOpen?: boolean } = {}): Promise<void> {
   await field.click();
   const open = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
-  await open.locator('.ant-select-item-option').filter({ hasText: exactly(option) }).first().click();
+  await open
+    .locator('.ant-select-item-option')
+    .filter({ hasText: exactly(option) })
+    .first()
+    .click();
   // a single select closes on the click; a multiple one stays open until Escape
   if (!opts.keepOpen) await pwExpect(open).toHaveCount(0);
 }
@@ -69,7 +77,10 @@ export async function chooseCascade(page: Page, field: Locator, path: string[]):
   await field.click();
   for (const [i, name] of path.entries()) {
     const menu = page.locator('.ant-cascader-dropdown:not(.ant-select-dropdown-hidden) .ant-cascader-menu').nth(i);
-    await menu.locator('.ant-cascader-menu-item').filter({ hasText: exactly(name) }).click();
+    await menu
+      .locator('.ant-cascader-menu-item')
+      .filter({ hasText: exactly(name) })
+      .click();
   }
   await page.keyboard.press('Escape');
   await pwExpect(page.locator('.ant-cascader-dropdown:not(.ant-select-dropdown-hidden)')).toHaveCount(0);
@@ -89,6 +100,13 @@ export async function axe(page: Page, name: string): Promise<string[]> {
   const result = await new AxeBuilder({ page }).analyze();
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   mkdirSync(SCREENS, { recursive: true });
-  writeFileSync(join(SCREENS, `${name}.axe.json`), JSON.stringify(result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target) })), null, 2));
+  writeFileSync(
+    join(SCREENS, `${name}.axe.json`),
+    JSON.stringify(
+      result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target) })),
+      null,
+      2,
+    ),
+  );
   return bad.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }

@@ -144,7 +144,14 @@ export class Cluster {
 
   async query<T = Record<string, unknown>>(service: string, sql: string, params: unknown[] = []): Promise<T[]> {
     const u = new URL(MYSQL_URL);
-    const conn = await mysql.createConnection({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username || 'root'), password: decodeURIComponent(u.password), database: this.databaseName(service), timezone: 'Z' });
+    const conn = await mysql.createConnection({
+      host: u.hostname,
+      port: Number(u.port || 3306),
+      user: decodeURIComponent(u.username || 'root'),
+      password: decodeURIComponent(u.password),
+      database: this.databaseName(service),
+      timezone: 'Z',
+    });
     try {
       const [rows] = await conn.query(sql, params);
       return rows as T[];

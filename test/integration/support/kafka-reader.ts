@@ -51,8 +51,7 @@ export async function readTopicToEnd(topic: string, timeoutMs = 30000): Promise<
   } finally {
     await admin.disconnect();
   }
-  const done = (msgs: RawMessage[]) =>
-    [...ends].every(([partition, high]) => high === 0n || msgs.some((m) => m.partition === partition && BigInt(m.offset) >= high - 1n));
+  const done = (msgs: RawMessage[]) => [...ends].every(([partition, high]) => high === 0n || msgs.some((m) => m.partition === partition && BigInt(m.offset) >= high - 1n));
   const msgs = await readTopic(topic, done, timeoutMs);
   if (!done(msgs)) throw new Error(`${topic}: not read to its end within ${timeoutMs} ms`);
   return msgs.filter((m) => BigInt(m.offset) < ends.get(m.partition)!);

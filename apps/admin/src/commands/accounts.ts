@@ -16,7 +16,12 @@ const noServices: ServiceClient = {
 async function withAccounts(fn: (accounts: AccountsService, operator: Caller) => Promise<void>): Promise<number> {
   const mode = await adminMode();
   await mode.ensure('gateway');
-  const app = await createGatewayApp({ mode: mode.kind, jwtSecret: mode.jwtSecret(), jwtTtlSeconds: 60, adminPassword: process.env.ADMIN_PASSWORD, timeZone: process.env.TZ ?? 'Asia/Shanghai' }, mode.db, noServices, ['error']);
+  const app = await createGatewayApp(
+    { mode: mode.kind, jwtSecret: mode.jwtSecret(), jwtTtlSeconds: 60, adminPassword: process.env.ADMIN_PASSWORD, timeZone: process.env.TZ ?? 'Asia/Shanghai' },
+    mode.db,
+    noServices,
+    ['error'],
+  );
   await app.init();
   // The security log names who ran it: the operating-system account, marked as the command line.
   const operator: Caller = { username: `cli:${userInfo().username}`, roles: ['admin'], unitCode: null };

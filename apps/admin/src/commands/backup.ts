@@ -1,14 +1,7 @@
 import { join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { DomainError } from '#libs/common';
-import {
-  EMBEDDED_DATABASES,
-  platformVersion,
-  restoreBackup,
-  takeBackup,
-  type BackupManifest,
-  type BackupProgress,
-} from '../../../embedded/src/backup.js';
+import { EMBEDDED_DATABASES, platformVersion, restoreBackup, takeBackup, type BackupManifest, type BackupProgress } from '../../../embedded/src/backup.js';
 import { embeddedServiceDefinitions } from '../../../embedded/src/embedded.js';
 import { GATEWAY_MIGRATIONS } from '../../../gateway/src/migrations/index.js';
 import { connectControl } from '../control-client.js';
@@ -20,7 +13,7 @@ const DISTRIBUTED = (what: string) =>
   '对每个服务的数据库 petition_<服务名> 执行 mysqldump --single-transaction，并保证 Kafka 主题的保留期长于备份间隔\n';
 
 /** The name TypeORM records for a migration class (its `name` property, else the class name). */
-const migrationName = (m: Function): string => (new (m as new () => { name?: string })().name ?? m.name);
+const migrationName = (m: Function): string => new (m as new () => { name?: string })().name ?? m.name;
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
@@ -58,7 +51,11 @@ function printManifest(dir: string, m: BackupManifest): void {
     lines.push(`  ${d.file.padEnd(17)} ${mb(d.size).padStart(9)}  ${String(Object.keys(d.tables).length).padStart(2)} 张表 ${String(rows).padStart(7)} 行  迁移 ${d.migrations.length} 个  完整性 ok`);
   }
   lines.push(`  其他文件：${m.files.map((f) => f.file).join('、') || '无'}`);
-  lines.push(m.taken === 'quiesced' ? `暂停事件投递 ${m.pausedMs} ms（其中等待在途事件送达 ${m.drainedMs} ms；期间各服务照常受理请求，事件在恢复投递后送出；复制在暂停结束后进行）` : '平台未运行：直接从 DATA_DIR 复制了数据库');
+  lines.push(
+    m.taken === 'quiesced'
+      ? `暂停事件投递 ${m.pausedMs} ms（其中等待在途事件送达 ${m.drainedMs} ms；期间各服务照常受理请求，事件在恢复投递后送出；复制在暂停结束后进行）`
+      : '平台未运行：直接从 DATA_DIR 复制了数据库',
+  );
   if (m.fromEnvironment.piiKey) lines.push('注意：个人信息加密密钥来自环境变量 PII_KEY，不在备份中；请另行妥善保存该密钥，恢复后须以同一个 PII_KEY 启动平台');
   if (m.fromEnvironment.jwtSecret) lines.push('注意：JWT_SECRET 来自环境变量，不在备份中（恢复后若更换，已签发的登录令牌失效，用户重新登录即可）');
   lines.push(`清单及每个文件的 SHA-256 见 ${join(dir, 'manifest.json')}；备份中含个人信息和密钥，请像 DATA_DIR 一样保管（目录 700、文件 600）`);
@@ -147,7 +144,9 @@ export const restore: AdminCommand = {
       if (manifest.fromEnvironment.piiKey || !hasKeys) {
         lines.push('注意：备份时个人信息加密密钥来自环境变量 PII_KEY，备份中没有 pii-keys；启动平台时必须设置同一个 PII_KEY（以及当时的 PII_OLD_KEYS），否则已加密的身份证号、电话和地址无法读取');
       } else if (mode.embedded?.PII_KEY) {
-        lines.push('注意：当前环境设置了 PII_KEY：平台将用它加密新的个人信息；备份中恢复的 pii-keys 作为旧密钥继续用于读取已加密的数据，直到 npm run pii:rotate 将全部数据改用 PII_KEY 加密。不要删除 pii-keys');
+        lines.push(
+          '注意：当前环境设置了 PII_KEY：平台将用它加密新的个人信息；备份中恢复的 pii-keys 作为旧密钥继续用于读取已加密的数据，直到 npm run pii:rotate 将全部数据改用 PII_KEY 加密。不要删除 pii-keys',
+        );
       } else {
         lines.push('个人信息加密密钥（pii-keys）已随备份恢复');
       }

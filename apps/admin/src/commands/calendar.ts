@@ -109,7 +109,9 @@ export const calendar: AdminCommand = {
       const mode = await adminMode();
       if (mode.kind === 'distributed' && process.env.INTERNAL_TOKEN) return upload(checked.data);
       if (mode.kind === 'distributed') {
-        out('分布式部署：未设置 INTERNAL_TOKEN，本工具无法调用期限服务（也可在系统管理 → 节假日安排中上传，或设置 INTERNAL_TOKEN、DEADLINE_URL、REPORTING_URL 后重试，立即生效、无需重启）。检查已通过，请按以下步骤加载（deploy/k8s）：');
+        out(
+          '分布式部署：未设置 INTERNAL_TOKEN，本工具无法调用期限服务（也可在系统管理 → 节假日安排中上传，或设置 INTERNAL_TOKEN、DEADLINE_URL、REPORTING_URL 后重试，立即生效、无需重启）。检查已通过，请按以下步骤加载（deploy/k8s）：',
+        );
         out(`  1. kubectl -n petition create configmap petition-calendar --from-file=calendar.json=${resolve(file)} --dry-run=client -o yaml | kubectl apply -f -`);
         out('  2. 在 deploy/k8s/configmap.yaml 中启用 CALENDAR_FILE: "/etc/petition/calendar/calendar.json"（已挂载到 assignment、deadline、closure、reporting）并 kubectl apply');
         out('  3. 重启这四个服务：kubectl -n petition rollout restart deployment assignment deadline closure reporting；启动时校验该文件，期限服务重算此前因缺少年份而未计算的期限');

@@ -8,13 +8,4 @@ import { migrations } from './migrations.js';
 import { reporting } from './reporting.js';
 
 /** Every command of `npm run admin`, in the order the usage lists them. One line per command file. */
-export const COMMANDS: AdminCommand[] = [
-  resetPassword,
-  unlock,
-  backup, restore,
-  calendar,
-  deadLetters,
-  migrations,
-  annual,
-  reporting,
-];
+export const COMMANDS: AdminCommand[] = [resetPassword, unlock, backup, restore, calendar, deadLetters, migrations, annual, reporting];

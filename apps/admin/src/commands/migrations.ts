@@ -69,7 +69,7 @@ const nameOf = (m: Function): string => (m as { name?: string }).name ?? String(
 
 async function stateOf(mode: AdminMode, s: ServiceMigrations): Promise<MigrationState> {
   const database = databaseName(mode.db, s.service);
-  const known = s.migrations.map((m) => (new (m as new () => { name?: string })().name ?? nameOf(m)));
+  const known = s.migrations.map((m) => new (m as new () => { name?: string })().name ?? nameOf(m));
   if (!(await databaseExists(mode, s.service))) return { service: s.service, database, exists: false, applied: [], pending: known, unknown: [] };
   const applied = await withDataSource(mode, s, async (ds) => (await new MigrationExecutor(ds).getExecutedMigrations()).map((m) => m.name));
   return {
@@ -85,7 +85,9 @@ async function stateOf(mode: AdminMode, s: ServiceMigrations): Promise<Migration
 function print(states: MigrationState[]): void {
   const out = (line: string) => void process.stdout.write(line + '\n');
   for (const st of states) {
-    out(`${st.service}（${st.database}）：${st.exists ? '' : '数据库尚未创建；'}已执行 ${st.applied.length} 个，待执行 ${st.pending.length} 个${st.unknown.length ? `，本版本不认识的 ${st.unknown.length} 个` : ''}`);
+    out(
+      `${st.service}（${st.database}）：${st.exists ? '' : '数据库尚未创建；'}已执行 ${st.applied.length} 个，待执行 ${st.pending.length} 个${st.unknown.length ? `，本版本不认识的 ${st.unknown.length} 个` : ''}`,
+    );
     for (const n of st.applied) out(`  [已执行] ${n}`);
     for (const n of st.pending) out(`  [待执行] ${n}`);
     for (const n of st.unknown) out(`  [未知]   ${n}（数据库由更新的版本迁移过）`);

@@ -51,7 +51,10 @@ export const reporting: AdminCommand = {
     }
     const tty = !!process.stdout.isTTY;
     const bar = tty
-      ? new cliProgress.SingleBar({ format: '重建统计数据 |{bar}| {value}/{total} 个事件 | {rate} 个/秒 | 剩余约 {eta_formatted}', hideCursor: true, etaBuffer: 20 }, cliProgress.Presets.shades_classic)
+      ? new cliProgress.SingleBar(
+          { format: '重建统计数据 |{bar}| {value}/{total} 个事件 | {rate} 个/秒 | 剩余约 {eta_formatted}', hideCursor: true, etaBuffer: 20 },
+          cliProgress.Presets.shades_classic,
+        )
       : null;
     bar?.start(Math.max(1, s.total), 0, { rate: 0 });
     const t0 = Date.now();

@@ -95,7 +95,10 @@ export class CalendarNoticesService implements OnModuleInit, OnApplicationBootst
     const check = checkYearNotice(cmd.body);
     if (!check.notice) {
       throw new RuleViolationError(
-        `节假日安排未加载（${check.problems.length} 处问题，未作任何更改）：${check.problems.slice(0, 5).map((p) => `${p.at}：${p.message}`).join('；')}${check.problems.length > 5 ? '；……' : ''}`,
+        `节假日安排未加载（${check.problems.length} 处问题，未作任何更改）：${check.problems
+          .slice(0, 5)
+          .map((p) => `${p.at}：${p.message}`)
+          .join('；')}${check.problems.length > 5 ? '；……' : ''}`,
         check.problems.map((p) => ({ field: p.at, messages: [p.message] })),
       );
     }
@@ -167,7 +170,16 @@ export class CalendarNoticesService implements OnModuleInit, OnApplicationBootst
               createEvent(
                 'deadline.recomputed',
                 caseId,
-                { kind: a.kind, revision: a.revision, dueAt: formatInstant(a.dueAt, tz), lastDay: a.lastDay, basis: a.basis, previousDueAt: b ? formatInstant(b.dueAt, tz) : null, previousLastDay: b?.lastDay ?? null, calendarYear: year },
+                {
+                  kind: a.kind,
+                  revision: a.revision,
+                  dueAt: formatInstant(a.dueAt, tz),
+                  lastDay: a.lastDay,
+                  basis: a.basis,
+                  previousDueAt: b ? formatInstant(b.dueAt, tz) : null,
+                  previousLastDay: b?.lastDay ?? null,
+                  calendarYear: year,
+                },
                 { username: actor.username, roles: actor.roles },
                 this.clock.now(),
               ),
@@ -190,7 +202,9 @@ export class CalendarNoticesService implements OnModuleInit, OnApplicationBootst
         this.logger.error(`case ${caseId}: recomputing with the ${year} holiday notice failed: ${maskText(String((e as Error)?.message ?? e))}`);
       }
     }
-    this.logger.log(`holiday notice of ${year} (event ${causedBy}): ${result.casesRecomputed} case(s) recomputed, ${result.computed} deadline(s) computed, ${result.moved} moved, ${result.timersArmed} timer(s) armed`);
+    this.logger.log(
+      `holiday notice of ${year} (event ${causedBy}): ${result.casesRecomputed} case(s) recomputed, ${result.computed} deadline(s) computed, ${result.moved} moved, ${result.timersArmed} timer(s) armed`,
+    );
     return result;
   }
 }

@@ -5,7 +5,7 @@ import { timerId, type DeadlineTimer } from './timer-scheduler.js';
 
 /** Waits until `done` holds (at most 5 s: a loaded CI machine delays timers), then a little more. */
 async function settle(done: () => boolean): Promise<void> {
-  for (const until = Date.now() + 5000; !done() && Date.now() < until; ) await new Promise((r) => setTimeout(r, 10));
+  for (const until = Date.now() + 5000; !done() && Date.now() < until;) await new Promise((r) => setTimeout(r, 10));
   await new Promise((r) => setTimeout(r, 50));
 }
 

@@ -55,7 +55,7 @@ describe('ThrottledErrors (BullMQ / Redis error events, issue 11)', () => {
     errors.report('redis', new Error('connect ECONNREFUSED 127.0.0.1:6380'));
     errors.report('redis', new Error('connect ECONNREFUSED 127.0.0.1:6380'));
     errors.report('timer queue', new Error('connect ECONNREFUSED 127.0.0.1:6380'));
-    errors.report('redis', new Error('READONLY You can\'t write against a read only replica.'));
+    errors.report('redis', new Error("READONLY You can't write against a read only replica."));
     expect(lines).toEqual(['redis: connect ECONNREFUSED 127.0.0.1:6380', 'timer queue: connect ECONNREFUSED 127.0.0.1:6380', "redis: READONLY You can't write against a read only replica."]);
     expect(lines.every((l) => !l.includes('\n'))).toBe(true);
     errors.report('timer worker', new Error('job for 45030219800101122X failed\n    at Worker.run (worker.js:1:1)'));
@@ -84,7 +84,14 @@ describe('BullMqScheduler error events', () => {
     const raw: unknown[][] = [];
     const consoleError = console.error;
     console.error = (...args: unknown[]) => void raw.push(args);
-    Logger.overrideLogger({ error: (m: unknown) => void logged.push(String(m)), warn: () => undefined, log: () => undefined, debug: () => undefined, verbose: () => undefined, fatal: () => undefined });
+    Logger.overrideLogger({
+      error: (m: unknown) => void logged.push(String(m)),
+      warn: () => undefined,
+      log: () => undefined,
+      debug: () => undefined,
+      verbose: () => undefined,
+      fatal: () => undefined,
+    });
     const scheduler = new BullMqScheduler('redis://127.0.0.1:1', { prefix: 'spec' });
     try {
       await new Promise((r) => setTimeout(r, 1500));

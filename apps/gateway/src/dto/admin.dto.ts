@@ -21,7 +21,12 @@ export class CreateUserDto {
   @ApiProperty() @Label('用户名') @Matches(/^[A-Za-z0-9][A-Za-z0-9_.-]{1,59}$/, { message: '用户名应为 2–60 位字母、数字或 _ . -' }) username: string;
   @ApiProperty({ minLength: 10, description: PASSWORD_RULES }) @Label('密码') @IsString() @IsNotEmpty() @MaxLength(200) password: string;
   @ApiProperty() @Label('姓名') @IsCleanText() @MaxLength(100) displayName: string;
-  @ApiProperty({ enum: ROLES, isArray: true }) @Label('角色') @IsArray() @ArrayMinSize(1) @IsIn(ROLES, { each: true, message: '角色应为 reception、office、handler、leader 或 admin' }) roles: (typeof ROLES)[number][];
+  @ApiProperty({ enum: ROLES, isArray: true })
+  @Label('角色')
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsIn(ROLES, { each: true, message: '角色应为 reception、office、handler、leader 或 admin' })
+  roles: (typeof ROLES)[number][];
   @ApiPropertyOptional({ description: 'required for handler' }) @Label('所属单位') @IsOptional() @IsString() @MaxLength(40) unitCode?: string;
 }
 
@@ -39,9 +44,21 @@ export class ResetPasswordDto {
 }
 
 export class SecurityEventsQueryDto {
-  @ApiPropertyOptional({ example: '2024-09-01', description: 'first office day (inclusive)' }) @Label('起始日期') @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '起始日期应为 YYYY-MM-DD' }) from?: string;
-  @ApiPropertyOptional({ example: '2024-09-30', description: 'last office day (inclusive)' }) @Label('结束日期') @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '结束日期应为 YYYY-MM-DD' }) to?: string;
-  @ApiPropertyOptional({ description: 'only this event (login-failed, account-locked, access-denied, person-lookup, report-export, user-created …)' }) @Label('事件') @IsOptional() @Matches(/^[a-z-]{1,40}$/, { message: '事件名称格式不正确' }) event?: string;
+  @ApiPropertyOptional({ example: '2024-09-01', description: 'first office day (inclusive)' })
+  @Label('起始日期')
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '起始日期应为 YYYY-MM-DD' })
+  from?: string;
+  @ApiPropertyOptional({ example: '2024-09-30', description: 'last office day (inclusive)' })
+  @Label('结束日期')
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '结束日期应为 YYYY-MM-DD' })
+  to?: string;
+  @ApiPropertyOptional({ description: 'only this event (login-failed, account-locked, access-denied, person-lookup, report-export, user-created …)' })
+  @Label('事件')
+  @IsOptional()
+  @Matches(/^[a-z-]{1,40}$/, { message: '事件名称格式不正确' })
+  event?: string;
   @ApiPropertyOptional({ default: 1 }) @Label('页码') @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
   @ApiPropertyOptional({ default: 50 }) @Label('每页条数') @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) pageSize?: number;
 }

@@ -18,7 +18,11 @@ const MULTILINE = { multiline: true };
 
 export class PetitionerDto {
   @ApiProperty({ example: '张三' }) @Label('信访人姓名') @IsCleanText() @MaxLength(100) name: string;
-  @ApiPropertyOptional({ description: '居民身份证号, GB 11643: 18 characters with a correct check character (x taken as X), or the 15 digits of an old card' }) @Label('身份证号') @IsOptional() @IsIdNumber() idNumber?: string;
+  @ApiPropertyOptional({ description: '居民身份证号, GB 11643: 18 characters with a correct check character (x taken as X), or the 15 digits of an old card' })
+  @Label('身份证号')
+  @IsOptional()
+  @IsIdNumber()
+  idNumber?: string;
   @ApiPropertyOptional({ description: 'a mainland mobile, a landline with its area code, or a service number (12345, 95588)' }) @Label('联系电话') @IsOptional() @IsPhone() phone?: string;
   @ApiPropertyOptional() @Label('住址') @IsOptional() @IsCleanText() @MaxLength(200) address?: string;
 }
@@ -60,7 +64,10 @@ export class ActionDto {
 }
 
 export class RouteDto extends ActionDto {
-  @ApiProperty({ enum: ROUTE_MODES, description: 'transfer 转送 / assign 交办' }) @Label('转送方式') @IsIn(ROUTE_MODES, { message: '转送方式应为 transfer（转送）或 assign（交办）' }) mode: (typeof ROUTE_MODES)[number];
+  @ApiProperty({ enum: ROUTE_MODES, description: 'transfer 转送 / assign 交办' })
+  @Label('转送方式')
+  @IsIn(ROUTE_MODES, { message: '转送方式应为 transfer（转送）或 assign（交办）' })
+  mode: (typeof ROUTE_MODES)[number];
   @ApiProperty() @Label('责任单位') @IsString() @IsNotEmpty() @MaxLength(40) unitCode: string;
   @ApiPropertyOptional({ example: '2024-12-31' }) @Label('反馈期限') @IsOptional() @IsCalendarDate() feedbackDueAt?: string;
 }
@@ -176,8 +183,15 @@ export class SummaryQueryDto {
 
 /** The cases behind one figure of the summary: the same period and filters. */
 export class ReportCasesQueryDto extends SummaryQueryDto {
-  @ApiProperty({ enum: DRILL_DOWN_FIGURES, example: 'onTimeClosure' }) @Label('指标') @IsIn(DRILL_DOWN_FIGURES as unknown as string[], { message: `指标应为 ${DRILL_DOWN_FIGURES.join('、')} 之一` }) figure: (typeof DRILL_DOWN_FIGURES)[number];
-  @ApiPropertyOptional({ enum: ['numerator', 'denominator'], default: 'numerator', example: 'denominator' }) @Label('分子或分母') @IsOptional() @IsIn(['numerator', 'denominator'], { message: '应为 numerator（分子）或 denominator（分母）' }) part?: 'numerator' | 'denominator';
+  @ApiProperty({ enum: DRILL_DOWN_FIGURES, example: 'onTimeClosure' })
+  @Label('指标')
+  @IsIn(DRILL_DOWN_FIGURES as unknown as string[], { message: `指标应为 ${DRILL_DOWN_FIGURES.join('、')} 之一` })
+  figure: (typeof DRILL_DOWN_FIGURES)[number];
+  @ApiPropertyOptional({ enum: ['numerator', 'denominator'], default: 'numerator', example: 'denominator' })
+  @Label('分子或分母')
+  @IsOptional()
+  @IsIn(['numerator', 'denominator'], { message: '应为 numerator（分子）或 denominator（分母）' })
+  part?: 'numerator' | 'denominator';
   @ApiPropertyOptional({ default: 1 }) @Label('页码') @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000) page?: number;
   @ApiPropertyOptional({ default: 50 }) @Label('每页条数') @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) pageSize?: number;
 }
@@ -195,7 +209,11 @@ export class BreakdownQueryDto extends SummaryQueryDto {
 export class PreviewQueryDto {
   @ApiProperty({ enum: CASE_ACTIONS, example: 'route' }) @Label('操作') @IsIn(CASE_ACTIONS as unknown as string[], { message: '操作不是有效的案件操作' }) action: (typeof CASE_ACTIONS)[number];
   @ApiPropertyOptional({ minimum: 1, maximum: 30, description: 'extend only: the days asked for' }) @Label('延期天数') @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(30) days?: number;
-  @ApiPropertyOptional({ enum: ROUTE_MODES, description: 'route only: transfer 转送 (default) or assign 交办' }) @Label('转送方式') @IsOptional() @IsIn(ROUTE_MODES) mode?: (typeof ROUTE_MODES)[number];
+  @ApiPropertyOptional({ enum: ROUTE_MODES, description: 'route only: transfer 转送 (default) or assign 交办' })
+  @Label('转送方式')
+  @IsOptional()
+  @IsIn(ROUTE_MODES)
+  mode?: (typeof ROUTE_MODES)[number];
 }
 
 export class PersonLookupDto {

@@ -27,14 +27,26 @@ export class TrackDto {
 }
 
 export class PublicEvaluateDto extends TrackDto {
-  @ApiProperty({ enum: RATINGS, description: '满意 / 基本满意 / 不满意' }) @Label('满意度') @IsIn(RATINGS, { message: '满意度应为 satisfied（满意）、basically-satisfied（基本满意）或 dissatisfied（不满意）' }) rating: (typeof RATINGS)[number];
-  @ApiPropertyOptional({ maxLength: 500, description: 'what the petitioner wants to say with the rating' }) @Label('评价意见') @IsOptional() @IsCleanText({ multiline: true }) @MaxLength(500) comment?: string;
+  @ApiProperty({ enum: RATINGS, description: '满意 / 基本满意 / 不满意' })
+  @Label('满意度')
+  @IsIn(RATINGS, { message: '满意度应为 satisfied（满意）、basically-satisfied（基本满意）或 dissatisfied（不满意）' })
+  rating: (typeof RATINGS)[number];
+  @ApiPropertyOptional({ maxLength: 500, description: 'what the petitioner wants to say with the rating' })
+  @Label('评价意见')
+  @IsOptional()
+  @IsCleanText({ multiline: true })
+  @MaxLength(500)
+  comment?: string;
 }
 
 // ---------------------------------------------------------------- the answer
 
 export class PublicStepDto {
-  @ApiProperty({ example: 'routed', description: 'registered, repeat-contact, routed, accepted, declined, diverted, extended, closed, evaluated, review-requested, review-opinion, re-review-requested, re-review-opinion' }) type: string;
+  @ApiProperty({
+    example: 'routed',
+    description: 'registered, repeat-contact, routed, accepted, declined, diverted, extended, closed, evaluated, review-requested, review-opinion, re-review-requested, re-review-opinion',
+  })
+  type: string;
   @ApiProperty({ example: '转送至住房和城乡建设局办理' }) title: string;
   @ApiProperty({ example: '2024-09-19T10:00:00+08:00' }) at: string;
 }
@@ -91,7 +103,8 @@ export class PublicCaseViewDto {
   @ApiProperty({ type: PublicOpinionDto, nullable: true, description: 'the written handling opinion (信访处理意见), once issued' }) opinion: PublicOpinionDto | null;
   @ApiProperty({ type: PublicRequestDto, nullable: true, description: 'the review (复查), once asked for' }) review: PublicRequestDto | null;
   @ApiProperty({ type: PublicRequestDto, nullable: true, description: 'the re-review (复核), once asked for' }) reReview: PublicRequestDto | null;
-  @ApiProperty({ type: String, nullable: true, example: '经批准延长办理期限 15 日：需现场核查并协调多个部门。', description: 'an extension of the handling period and its reason (Art. 34)' }) extension: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '经批准延长办理期限 15 日：需现场核查并协调多个部门。', description: 'an extension of the handling period and its reason (Art. 34)' })
+  extension: string | null;
   @ApiProperty({ type: String, nullable: true, example: '不属于信访受理范围', description: 'declined (不予受理): why' }) decline: string | null;
   @ApiProperty({ type: String, nullable: true, example: '诉讼', description: 'diverted to another procedure (导入相应程序, Art. 31): which' }) diversion: string | null;
   @ApiProperty({ type: PublicEvaluationDto, nullable: true }) evaluation: PublicEvaluationDto | null;

@@ -15,9 +15,26 @@ export class FieldErrorDto {
 }
 
 const ERROR_CODES = [
-  'FIELD_INVALID', 'UNAUTHENTICATED', 'FORBIDDEN', 'WRONG_UNIT', 'NOT_FOUND', 'CASE_STATE', 'DUPLICATE', 'REGULATION', 'UNAVAILABLE', 'INTERNAL',
-  'RATE_LIMITED', 'ACCOUNT_LOCKED', 'ACCOUNT_DISABLED', 'PASSWORD_CHANGE_REQUIRED', 'TOKEN_REUSED', 'CASE_DATA_INVALID', 'DEAD_LETTER_STATE', 'REPLAY_FAILED',
-  'IDEMPOTENCY_IN_PROGRESS', 'IDEMPOTENCY_KEY_REUSED',
+  'FIELD_INVALID',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'WRONG_UNIT',
+  'NOT_FOUND',
+  'CASE_STATE',
+  'DUPLICATE',
+  'REGULATION',
+  'UNAVAILABLE',
+  'INTERNAL',
+  'RATE_LIMITED',
+  'ACCOUNT_LOCKED',
+  'ACCOUNT_DISABLED',
+  'PASSWORD_CHANGE_REQUIRED',
+  'TOKEN_REUSED',
+  'CASE_DATA_INVALID',
+  'DEAD_LETTER_STATE',
+  'REPLAY_FAILED',
+  'IDEMPOTENCY_IN_PROGRESS',
+  'IDEMPOTENCY_KEY_REUSED',
 ] as const;
 
 /** Every refusal: { statusCode, error, code, message, details? } (the API contract). */
@@ -28,7 +45,10 @@ export class ErrorBodyDto {
   @ApiProperty({ example: '输入有误：信访事项摘要不得超过 200 个字', description: 'for people (zh-CN): names the state (409) or cites the article (422)' }) message: string;
   @ApiPropertyOptional({
     description: '400: one entry per bad field; 503 from /health/ready: the terminus report',
-    oneOf: [{ type: 'array', items: { $ref: '#/components/schemas/FieldErrorDto' } }, { type: 'object', additionalProperties: true }],
+    oneOf: [
+      { type: 'array', items: { $ref: '#/components/schemas/FieldErrorDto' } },
+      { type: 'object', additionalProperties: true },
+    ],
   })
   details?: FieldErrorDto[] | Record<string, unknown>;
 }
@@ -70,7 +90,12 @@ const DEFAULTS: Record<number, Required<Omit<ErrorExample, 'details'>> & { detai
     description: 'the role may not (FORBIDDEN), another unit’s case (WRONG_UNIT), or the password must be changed first (PASSWORD_CHANGE_REQUIRED)',
   },
   404: { status: 404, code: 'NOT_FOUND', message: '案件 0190a3c2-5b1e-7c4d-9e8f-1a2b3c4d5e6f 不存在', description: 'unknown id (NOT_FOUND)' },
-  409: { status: 409, code: 'CASE_STATE', message: '该案件当前状态为「已受理」，不能再受理', description: 'the action does not fit the case’s current state (CASE_STATE; the message names the state)' },
+  409: {
+    status: 409,
+    code: 'CASE_STATE',
+    message: '该案件当前状态为「已受理」，不能再受理',
+    description: 'the action does not fit the case’s current state (CASE_STATE; the message names the state)',
+  },
   413: { status: 413, code: 'FIELD_INVALID', message: '请求内容过大', description: 'the body is larger than 1 MB' },
   422: {
     status: 422,
@@ -230,7 +255,10 @@ export class CategoryDto {
 // ---------------------------------------------------------------- cases
 
 export class DeadlineDto {
-  @ApiProperty({ example: 'route', description: 'route, acceptance-notice, objection, feedback, unit-feedback, handling, evaluation, review-request, review-opinion, re-review-request, re-review-opinion' })
+  @ApiProperty({
+    example: 'route',
+    description: 'route, acceptance-notice, objection, feedback, unit-feedback, handling, evaluation, review-request, review-opinion, re-review-request, re-review-opinion',
+  })
   kind: string;
   @ApiProperty({ example: '2024-10-04T00:00:00+08:00', description: '24:00 of the last day, office time' }) dueAt: string;
   @ApiProperty({ example: '2024-10-03' }) lastDay: string;
@@ -315,7 +343,8 @@ export class CaseWithQueryCodeDto extends CaseViewDto {
     type: String,
     nullable: true,
     example: 'K7M2QX',
-    description: 'the query code (查询码: 6 of 2–9 and A–Z without I, O) with which the petitioner follows the case at /track (POST /api/v1/public/track) — answered only here, kept only as a hash; null for a repeat contact',
+    description:
+      'the query code (查询码: 6 of 2–9 and A–Z without I, O) with which the petitioner follows the case at /track (POST /api/v1/public/track) — answered only here, kept only as a hash; null for a repeat contact',
   })
   queryCode: string | null;
 }
@@ -327,7 +356,8 @@ export class CaseSummaryDto extends CaseViewDto {
 export class ReportCasesDto {
   @ApiProperty({ example: 'onTimeClosure' }) figure: string;
   @ApiProperty({ enum: ['numerator', 'denominator'], example: 'denominator' }) part: string;
-  @ApiProperty({ type: [CaseSummaryDto], description: 'the case summaries of the page, as the case list gives them (a contact count lists the contact’s case once per contact)' }) items: CaseSummaryDto[];
+  @ApiProperty({ type: [CaseSummaryDto], description: 'the case summaries of the page, as the case list gives them (a contact count lists the contact’s case once per contact)' })
+  items: CaseSummaryDto[];
   @ApiProperty({ example: 1, description: 'equals the figure’s numerator or denominator in the summary of the same period and filters' }) total: number;
   @ApiProperty({ example: 1 }) page: number;
   @ApiProperty({ example: 50 }) pageSize: number;
@@ -371,11 +401,23 @@ export class SummaryDto {
   @ApiProperty({ example: { from: '2022-01-01', to: '2022-12-31', timeZone: 'Asia/Shanghai' } }) period: Record<string, string>;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true }) filters?: Record<string, unknown>;
   @ApiProperty({ example: { cases: 1, contacts: 2, persons: 2, byChannel: { visit: 1, letter: 0, online: 0, phone: 1, fax: 0 } } }) received: Record<string, unknown>;
-  @ApiProperty({ example: { total: 1, substantive: 1, procedural: 0, diverted: 0, onTime: 1 }, description: 'procedural includes the diverted (导入相应程序, Art. 31)' }) closed: Record<string, number>;
+  @ApiProperty({ example: { total: 1, substantive: 1, procedural: 0, diverted: 0, onTime: 1 }, description: 'procedural includes the diverted (导入相应程序, Art. 31)' }) closed: Record<
+    string,
+    number
+  >;
   @ApiProperty({ example: { sessions: 1, persons: 0, cases: 0, byKind: { 'leader-day': 1, appointment: 0, special: 0 } } }) reception: Record<string, unknown>;
-  @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/RateDto' }, description: 'timelyAcceptance, onTimeClosure, closure, resolution, substantiveResolution, satisfaction, participation, repeat, firstTimeResolution (一次性化解率: closed substantively with no review request and no repeat contact within 90 days ÷ closed)' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { $ref: '#/components/schemas/RateDto' },
+    description:
+      'timelyAcceptance, onTimeClosure, closure, resolution, substantiveResolution, satisfaction, participation, repeat, firstTimeResolution (一次性化解率: closed substantively with no review request and no repeat contact within 90 days ÷ closed)',
+  })
   rates: Record<string, RateDto>;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'central, provincial, municipal: each {received, closedSubstantive, closedProcedural, open, resolution, backlog: the same for the backlog cases (积案, backlog: true) among them}' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'central, provincial, municipal: each {received, closedSubstantive, closedProcedural, open, resolution, backlog: the same for the backlog cases (积案, backlog: true) among them}',
+  })
   assigned: Record<string, unknown>;
   @ApiProperty({ example: { transfer: 1, assign: 0 }, description: 'routing acts of the period: 转送 / 交办' }) routing: Record<string, number>;
   @ApiProperty({ example: { total: 1, manual: 1, automatic: 0 }, description: 'supervision acts (督办) of the period: by a leader, or automatic after a breach' }) supervision: Record<string, number>;

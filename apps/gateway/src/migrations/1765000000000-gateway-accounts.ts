@@ -14,9 +14,7 @@ export class GatewayAccounts1765000000000 implements MigrationInterface {
   async up(qr: QueryRunner): Promise<void> {
     const clashes: { k: string }[] = await qr.query('SELECT LOWER(username) AS k FROM gw_user GROUP BY LOWER(username) HAVING COUNT(*) > 1');
     if (clashes.length) {
-      throw new Error(
-        `gateway migration: usernames differing only in case must be merged or renamed first (usernames are now case-insensitive): ${clashes.map((c) => c.k).join(', ')}`,
-      );
+      throw new Error(`gateway migration: usernames differing only in case must be merged or renamed first (usernames are now case-insensitive): ${clashes.map((c) => c.k).join(', ')}`);
     }
     await qr.addColumns('gw_user', [
       new TableColumn(col.str('usernameKey', 60, true)),

@@ -21,7 +21,12 @@ describe('issuing a document', () => {
 
   let n = 0;
   const register = async (petitioner: Record<string, unknown> = PETITIONER) =>
-    (await intake.command('register-petition', { actor: ACTORS.reception, body: { channel: 'visit', petitioners: [petitioner], purpose: 'appeal', category: `cat-${++n}`, summary: '小区加装电梯补贴未发放', content: '……' } })).caseId;
+    (
+      await intake.command('register-petition', {
+        actor: ACTORS.reception,
+        body: { channel: 'visit', petitioners: [petitioner], purpose: 'appeal', category: `cat-${++n}`, summary: '小区加装电梯补贴未发放', content: '……' },
+      })
+    ).caseId;
   const issue = (caseId: string, body: Record<string, unknown> = {}, actor: Caller = ACTORS.housing) =>
     intake.command('issue-document', { caseId, actor, body: { kind: 'acceptance-notice', format: 'docx', issuerUnitCode: 'housing', documentDate: '2024-11-04', ...body } });
   const data = (r: { data?: unknown }) => r.data as IssuedDocument;
@@ -111,7 +116,12 @@ describe('issuing a document', () => {
   it('refuses an unknown case (404) and bad input naming the field (400), writing nothing', async () => {
     await expect(issue('00000000-0000-4000-8000-000000000000')).rejects.toBeInstanceOf(NotFoundError);
     const id = await register();
-    for (const [body, field] of [[{ kind: 'letter' }, 'kind'], [{ format: 'pdf' }, 'format'], [{ issuerUnitCode: '../x' }, 'issuerUnitCode'], [{ documentDate: '2024-02-30' }, 'documentDate']] as const) {
+    for (const [body, field] of [
+      [{ kind: 'letter' }, 'kind'],
+      [{ format: 'pdf' }, 'format'],
+      [{ issuerUnitCode: '../x' }, 'issuerUnitCode'],
+      [{ documentDate: '2024-02-30' }, 'documentDate'],
+    ] as const) {
       const e = await issue(id, body).catch((x: unknown) => x);
       expect([field, e instanceof InvalidInputError && (e.details as { field: string }[])[0].field]).toEqual([field, field]);
     }

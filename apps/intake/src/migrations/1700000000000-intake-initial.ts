@@ -47,14 +47,7 @@ export class IntakeInitial1700000000000 implements MigrationInterface {
       ],
       [{ name: 'idx_contact_case', columns: ['caseId'] }],
     );
-    await createTable(qr, 'intake_reception_session', [
-      col.id('id'),
-      col.str('kind', 20),
-      col.str('leader', 100),
-      col.date('date'),
-      col.str('createdBy', 60),
-      col.time('createdAt'),
-    ]);
+    await createTable(qr, 'intake_reception_session', [col.id('id'), col.str('kind', 20), col.str('leader', 100), col.date('date'), col.str('createdBy', 60), col.time('createdAt')]);
   }
   async down(qr: QueryRunner): Promise<void> {
     for (const t of ['intake_reception_session', 'intake_contact', 'intake_petitioner', 'intake_case', 'processed_event', 'outbox']) await qr.dropTable(t, true);

@@ -20,14 +20,27 @@ describe('intake migration: personal data at rest', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pii-migration-'));
   const pii = new PiiKeyring({ id: 'k1', key: Buffer.alloc(32, 5) });
   const ds = (migrations: Function[]) =>
-    new DataSource({ type: 'better-sqlite3', database: join(dir, 'intake.sqlite'), entities: [...MESSAGING_ENTITIES, ...INTAKE_ENTITIES], migrations, prepareDatabase: (c: { pragma(s: string): unknown }) => c.pragma('journal_mode = WAL') } as never);
+    new DataSource({
+      type: 'better-sqlite3',
+      database: join(dir, 'intake.sqlite'),
+      entities: [...MESSAGING_ENTITIES, ...INTAKE_ENTITIES],
+      migrations,
+      prepareDatabase: (c: { pragma(s: string): unknown }) => c.pragma('journal_mode = WAL'),
+    } as never);
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('seals every clear value (rows and outbox), fills the blind index, zeroes what it leaves, and is idempotent; down opens them again', async () => {
     const before = await ds([IntakeInitial1700000000000, IntakePersonLookups1764400000000]).initialize();
     await before.runMigrations();
     for (let i = 0; i < 40; i++) {
-      await before.query('INSERT INTO intake_petitioner (id, caseId, name, idNumber, phone, address) VALUES (?, ?, ?, ?, ?, ?)', [`p${i}`, `c${i}`, '王五', CLEAR.idNumber, CLEAR.phone, CLEAR.address]);
+      await before.query('INSERT INTO intake_petitioner (id, caseId, name, idNumber, phone, address) VALUES (?, ?, ?, ?, ?, ?)', [
+        `p${i}`,
+        `c${i}`,
+        '王五',
+        CLEAR.idNumber,
+        CLEAR.phone,
+        CLEAR.address,
+      ]);
     }
     await before.query('INSERT INTO intake_petitioner (id, caseId, name, idNumber, phone, address) VALUES (?, ?, ?, ?, ?, ?)', ['q', 'c-q', '赵六', null, null, null]);
     const event = createEvent('case.registered', 'c0', { petitioners: [{ name: '王五', ...CLEAR }] } as never, null, new Date());
@@ -40,7 +53,11 @@ describe('intake migration: personal data at rest', () => {
       const rows = await after.query('SELECT * FROM intake_petitioner ORDER BY id');
       expect(rows).toHaveLength(41);
       for (const r of rows.filter((r: { id: string }) => r.id !== 'q')) {
-        for (const [c, kind] of [['idNumber', 'id-number'], ['phone', 'phone'], ['address', 'address']] as const) {
+        for (const [c, kind] of [
+          ['idNumber', 'id-number'],
+          ['phone', 'phone'],
+          ['address', 'address'],
+        ] as const) {
           expect(isSealed(r[c])).toBe(true);
           expect(pii.open(kind, r[c])).toBe(CLEAR[c]);
         }

@@ -30,16 +30,29 @@ export function intakePiiAtRest(pii: PiiKeyring): new () => MigrationInterface {
       });
       if (narrow.length) {
         if (sqlite) {
-          await qr.changeColumns(T, narrow.map((c) => ({ oldColumn: table.findColumnByName(c)!, newColumn: new TableColumn({ name: c, type: width[c].type, ...(width[c].length ? { length: width[c].length } : {}), isNullable: true }) })));
+          await qr.changeColumns(
+            T,
+            narrow.map((c) => ({
+              oldColumn: table.findColumnByName(c)!,
+              newColumn: new TableColumn({ name: c, type: width[c].type, ...(width[c].length ? { length: width[c].length } : {}), isNullable: true }),
+            })),
+          );
         } else {
           await qr.query(`ALTER TABLE \`${T}\` ${narrow.map((c) => `MODIFY \`${c}\` ${width[c].type === 'text' ? 'text' : `varchar(${width[c].length})`} NULL`).join(', ')}`);
         }
       }
       table = (await qr.getTable(T))!;
       const add = ['idNumberHmac', 'namePhoneHmac'].filter((c) => !table.findColumnByName(c));
-      if (add.length) await qr.addColumns(T, add.map((name) => new TableColumn({ name, type: 'varchar', length: '64', isNullable: true })));
+      if (add.length)
+        await qr.addColumns(
+          T,
+          add.map((name) => new TableColumn({ name, type: 'varchar', length: '64', isNullable: true })),
+        );
       table = (await qr.getTable(T))!;
-      for (const [name, column] of [['idx_petitioner_id_number_hmac', 'idNumberHmac'], ['idx_petitioner_name_phone_hmac', 'namePhoneHmac']]) {
+      for (const [name, column] of [
+        ['idx_petitioner_id_number_hmac', 'idNumberHmac'],
+        ['idx_petitioner_name_phone_hmac', 'namePhoneHmac'],
+      ]) {
         if (!table.indices.some((i) => i.name === name)) await qr.createIndex(T, new TableIndex({ name, columnNames: [column] }));
       }
       await passIntakePii(qr, pii, 'seal');

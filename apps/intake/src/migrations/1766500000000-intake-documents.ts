@@ -8,7 +8,17 @@ export class IntakeDocuments1766500000000 implements MigrationInterface {
     await createTable(
       qr,
       'intake_document',
-      [col.id('id'), col.str('caseId', 36), col.str('kind', 40), col.str('unitCode', 40), col.int('year'), col.int('sequence'), col.str('documentNumber', 20), col.time('issuedAt'), col.str('issuedBy', 60)],
+      [
+        col.id('id'),
+        col.str('caseId', 36),
+        col.str('kind', 40),
+        col.str('unitCode', 40),
+        col.int('year'),
+        col.int('sequence'),
+        col.str('documentNumber', 20),
+        col.time('issuedAt'),
+        col.str('issuedBy', 60),
+      ],
       [
         { name: 'uq_intake_document_case_kind', columns: ['caseId', 'kind'], unique: true },
         { name: 'uq_intake_document_sequence', columns: ['unitCode', 'kind', 'year', 'sequence'], unique: true },

@@ -54,12 +54,7 @@ export class ReportingInitial1700000000000 implements MigrationInterface {
       [col.id('id'), col.str('caseId', 36), col.str('channel', 10), col.time('receivedAt'), col.int('headcount'), col.bool('repeat'), col.str('receptionSessionId', 36, true)],
       [{ name: 'idx_rpt_contact_received', columns: ['receivedAt'] }],
     );
-    await createTable(
-      qr,
-      'rpt_reception_session',
-      [col.id('id'), col.str('kind', 20), col.str('leader', 100), col.date('date')],
-      [{ name: 'idx_rpt_session_date', columns: ['date'] }],
-    );
+    await createTable(qr, 'rpt_reception_session', [col.id('id'), col.str('kind', 20), col.str('leader', 100), col.date('date')], [{ name: 'idx_rpt_session_date', columns: ['date'] }]);
   }
   async down(qr: QueryRunner): Promise<void> {
     for (const t of ['rpt_reception_session', 'rpt_contact', 'rpt_case', 'processed_event', 'outbox']) await qr.dropTable(t, true);

@@ -70,10 +70,19 @@ describe('reporting migration: the read model columns', () => {
       { type: 'routed', at: '2024-03-01T06:00:00.000Z', actor: 'o', detail: { mode: 'transfer', unitCode: 'health' } },
       { type: 'supervised', at: '2024-03-20T06:00:00.000Z', actor: null, detail: { note: 'x', automatic: true } },
     ];
-    await insert('good', { facts: JSON.stringify(facts), timeline: JSON.stringify(timeline), extra: JSON.stringify({ evaluation: { rating: 'dissatisfied', at: '2024-04-25T02:00:00.000Z' } }), closedAt: '2024-04-20 02:00:00.000' });
+    await insert('good', {
+      facts: JSON.stringify(facts),
+      timeline: JSON.stringify(timeline),
+      extra: JSON.stringify({ evaluation: { rating: 'dissatisfied', at: '2024-04-25T02:00:00.000Z' } }),
+      closedAt: '2024-04-20 02:00:00.000',
+    });
     await insert('badDate', { facts: JSON.stringify([{ type: 'registered', at: '2024-03-01T02:00:00.000Z', feedbackDueDate: '2024-02-30' }]), timeline: 'not json', extra: '{}' });
     await insert('badExtra', { facts: '[]', timeline: '[]', extra: '{"evaluation": ' });
-    for (const [id, at, repeat] of [['k1', '2024-03-01 02:00:00.000', 0], ['k2', '2024-04-01 02:00:00.000', 1], ['k3', '2024-04-09 02:00:00.000', 1]] as const)
+    for (const [id, at, repeat] of [
+      ['k1', '2024-03-01 02:00:00.000', 0],
+      ['k2', '2024-04-01 02:00:00.000', 1],
+      ['k3', '2024-04-09 02:00:00.000', 1],
+    ] as const)
       await ds.query(`INSERT INTO rpt_contact (id, caseId, channel, receivedAt, headcount, "repeat") VALUES (?, 'good', 'visit', ?, 1, ?)`, [id, at, repeat]);
 
     await migrate();
@@ -141,7 +150,10 @@ describe('reporting migration: the read model columns', () => {
 
     // A policy that rolls the handling period over holidays, and a notice that makes its last day (Mon 09-30) a day off too.
     const rolling = { ...settings, policy: { ...settings.policy, rollOver: { ...settings.policy.rollOver, handling: true }, rollOverWeekends: true } };
-    const calendar = new PrcCalendar({ ...PRC_CALENDAR_DATA, years: { ...PRC_CALENDAR_DATA.years, '2024': { ...PRC_CALENDAR_DATA.years['2024'], holidays: [...PRC_CALENDAR_DATA.years['2024'].holidays, '2024-09-30'].sort() } } });
+    const calendar = new PrcCalendar({
+      ...PRC_CALENDAR_DATA,
+      years: { ...PRC_CALENDAR_DATA.years, '2024': { ...PRC_CALENDAR_DATA.years['2024'], holidays: [...PRC_CALENDAR_DATA.years['2024'].holidays, '2024-09-30'].sort() } },
+    });
     const changed = { ...rolling, calendar };
     expect(await derivedWith(ds.manager, changed)).toBe(false);
     await new ReadModelMaintainer(ds, changed).onApplicationBootstrap();

@@ -63,7 +63,10 @@ export function reportingReadModel(settings: ReportingSettings): new () => Migra
   return class ReportingReadModel1765400000000 implements MigrationInterface {
     name = 'ReportingReadModel1765400000000';
     async up(qr: QueryRunner): Promise<void> {
-      await qr.addColumns('rpt_case', COLUMNS.map((c) => new TableColumn({ ...c, ...(c.name === 'categoryTop' ? { default: "''" } : {}) })));
+      await qr.addColumns(
+        'rpt_case',
+        COLUMNS.map((c) => new TableColumn({ ...c, ...(c.name === 'categoryTop' ? { default: "''" } : {}) })),
+      );
       for (const [name, columns] of CASE_INDICES) await qr.createIndex('rpt_case', new TableIndex({ name, columnNames: columns }));
       await qr.createIndex('rpt_contact', new TableIndex({ name: 'idx_rpt_contact_case', columnNames: ['caseId'] }));
       await createTable(
@@ -79,7 +82,14 @@ export function reportingReadModel(settings: ReportingSettings): new () => Migra
       await createTable(
         qr,
         'rpt_event',
-        [{ name: 'seq', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' }, col.str('eventId', 36), col.str('type', 60), col.str('caseId', 36), col.text('envelope'), col.time('loggedAt')],
+        [
+          { name: 'seq', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+          col.str('eventId', 36),
+          col.str('type', 60),
+          col.str('caseId', 36),
+          col.text('envelope'),
+          col.time('loggedAt'),
+        ],
         [{ name: 'idx_rpt_event_id', columns: ['eventId'], unique: true }],
       );
       // The log starts now: cases the read model already holds cannot be rebuilt from it (the rebuild says so and refuses).
@@ -95,7 +105,10 @@ export function reportingReadModel(settings: ReportingSettings): new () => Migra
       await qr.dropTable('rpt_act');
       await qr.dropIndex('rpt_contact', 'idx_rpt_contact_case');
       for (const [name] of CASE_INDICES) await qr.dropIndex('rpt_case', name);
-      await qr.dropColumns('rpt_case', COLUMNS.map((c) => c.name));
+      await qr.dropColumns(
+        'rpt_case',
+        COLUMNS.map((c) => c.name),
+      );
     }
   };
 }

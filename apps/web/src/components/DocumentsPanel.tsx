@@ -95,40 +95,38 @@ export function DocumentsPanel({ caseId, trackingNo, version, canServe }: { case
         <Spin />
       ) : q.isError ? (
         <Alert type="error" title={errorText(q.error)} />
-      ) : (
-        q.data!.items.length ? (
-          <ul className="document-list" style={{ listStyle: 'none', margin: 0, padding: 0 }}>
-            {q.data!.items.map((d) => (
-              <li key={d.kind} style={{ padding: '6px 0', borderBottom: '1px solid #f0f0f0' }}>
-                {/* The buttons keep their own names (下载 Word, 打印); the group says which document: the case page's action names (受理, 延期…) stay unique. */}
-                <div role="group" aria-label={d.title} style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', justifyContent: 'space-between', gap: 8 }}>
-                  <div>
-                    <Typography.Text strong>{d.title}</Typography.Text>
-                    <div className="muted">{d.number ? `${d.number} · 已出具 ${d.renderings} 次，最近 ${formatTime(d.lastRenderedAt)}` : '尚未出具（首次出具时编号）'}</div>
-                    {d.served ? (
-                      <div className="document-served">
-                        已送达：{d.served.on}，{d.served.methodName}
-                      </div>
-                    ) : d.number && d.kind === 'acceptance-notice' ? (
-                      <div className="muted">尚未登记送达（告知受理期限以送达为准）</div>
-                    ) : null}
-                  </div>
-                  <div>
-                    <Button type="link" size="small" loading={busy === `${d.kind}:docx`} onClick={() => void downloadWord(d)}>
-                      下载 Word
-                    </Button>
-                    <Button type="link" size="small" loading={busy === `${d.kind}:html`} onClick={() => void print(d)}>
-                      打印
-                    </Button>
-                    {canServe && d.number && !d.served && <DocumentServe caseId={caseId} kind={d.kind} title={d.title} />}
-                  </div>
+      ) : q.data!.items.length ? (
+        <ul className="document-list" style={{ listStyle: 'none', margin: 0, padding: 0 }}>
+          {q.data!.items.map((d) => (
+            <li key={d.kind} style={{ padding: '6px 0', borderBottom: '1px solid #f0f0f0' }}>
+              {/* The buttons keep their own names (下载 Word, 打印); the group says which document: the case page's action names (受理, 延期…) stay unique. */}
+              <div role="group" aria-label={d.title} style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', justifyContent: 'space-between', gap: 8 }}>
+                <div>
+                  <Typography.Text strong>{d.title}</Typography.Text>
+                  <div className="muted">{d.number ? `${d.number} · 已出具 ${d.renderings} 次，最近 ${formatTime(d.lastRenderedAt)}` : '尚未出具（首次出具时编号）'}</div>
+                  {d.served ? (
+                    <div className="document-served">
+                      已送达：{d.served.on}，{d.served.methodName}
+                    </div>
+                  ) : d.number && d.kind === 'acceptance-notice' ? (
+                    <div className="muted">尚未登记送达（告知受理期限以送达为准）</div>
+                  ) : null}
                 </div>
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <span className="muted">暂无文书</span>
-        )
+                <div>
+                  <Button type="link" size="small" loading={busy === `${d.kind}:docx`} onClick={() => void downloadWord(d)}>
+                    下载 Word
+                  </Button>
+                  <Button type="link" size="small" loading={busy === `${d.kind}:html`} onClick={() => void print(d)}>
+                    打印
+                  </Button>
+                  {canServe && d.number && !d.served && <DocumentServe caseId={caseId} kind={d.kind} title={d.title} />}
+                </div>
+              </div>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <span className="muted">暂无文书</span>
       )}
     </Panel>
   );

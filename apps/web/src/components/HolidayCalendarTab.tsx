@@ -98,7 +98,8 @@ export default function HolidayCalendarTab() {
       <Card title="上传节假日安排" size="small" style={{ marginBottom: 16 }}>
         <Space orientation="vertical" style={{ width: '100%' }}>
           <Typography.Text type="secondary">
-            一次上传一个年度：{'{"year": 2027, "holidays": [放假日期…], "workdays": [调休上班日期…], "notice": "通知名称"}'}，或 npm run admin -- calendar export 导出的文件格式中只含一个年度。放假日期包括与周末连休的日子，每个日期列在其所在的年份下。
+            一次上传一个年度：{'{"year": 2027, "holidays": [放假日期…], "workdays": [调休上班日期…], "notice": "通知名称"}'}，或 npm run admin -- calendar export
+            导出的文件格式中只含一个年度。放假日期包括与周末连休的日子，每个日期列在其所在的年份下。
           </Typography.Text>
           <Space>
             <input ref={fileInput} type="file" accept=".json,application/json" aria-label="选择 JSON 文件" style={{ display: 'none' }} onChange={(e) => void chooseFile(e.target.files?.[0])} />
@@ -177,9 +178,16 @@ function ChangedCases({ result }: { result: CalendarLoadResult | null }) {
     <ul style={{ margin: '8px 0 0', paddingLeft: 20 }}>
       {result.cases.map((c) => (
         <li key={c.caseId}>
-          <Link to={`/cases/${c.caseId}`} style={{ textDecoration: 'underline' }}>信访事项 …{c.caseId.slice(-8)}</Link>：
+          <Link to={`/cases/${c.caseId}`} style={{ textDecoration: 'underline' }}>
+            信访事项 …{c.caseId.slice(-8)}
+          </Link>
+          ：
           {c.deadlines
-            .map((d) => (d.change === 'computed' ? `${label(DEADLINE_KINDS, d.kind)}：此前暂不计算，最后一日为 ${d.lastDay}` : `${label(DEADLINE_KINDS, d.kind)}：最后一日由 ${d.previousLastDay} 调整为 ${d.lastDay}`))
+            .map((d) =>
+              d.change === 'computed'
+                ? `${label(DEADLINE_KINDS, d.kind)}：此前暂不计算，最后一日为 ${d.lastDay}`
+                : `${label(DEADLINE_KINDS, d.kind)}：最后一日由 ${d.previousLastDay} 调整为 ${d.lastDay}`,
+            )
             .join('；')}
         </li>
       ))}

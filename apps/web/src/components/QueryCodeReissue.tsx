@@ -42,10 +42,18 @@ export function QueryCodeReissue({ caseId, trackingNo }: { caseId: string; track
         onCancel={close}
         footer={
           code
-            ? [<Button key="close" type="primary" onClick={close}>完成</Button>]
+            ? [
+                <Button key="close" type="primary" onClick={close}>
+                  完成
+                </Button>,
+              ]
             : [
-                <Button key="cancel" onClick={close}>取消</Button>,
-                <Button key="ok" type="primary" loading={busy} onClick={() => void issue()}>确定</Button>,
+                <Button key="cancel" onClick={close}>
+                  取消
+                </Button>,
+                <Button key="ok" type="primary" loading={busy} onClick={() => void issue()}>
+                  确定
+                </Button>,
               ]
         }
       >

@@ -12,13 +12,39 @@ export function Receipt({ view, categoryName, clerk }: { view: RegisteredCase; c
       <h2>信访事项登记回执</h2>
       <table>
         <tbody>
-          <tr><th>信访编号</th><td className="receipt-no">{view.trackingNo}</td></tr>
-          {view.queryCode && <tr><th>查询码</th><td className="receipt-no">{view.queryCode}</td></tr>}
-          <tr><th>登记时间</th><td>{formatTime(view.receivedAt)}</td></tr>
-          <tr><th>来源渠道</th><td>{label(CHANNELS, view.channel)}</td></tr>
-          <tr><th>信访人</th><td>{view.petitioners.map((p) => p.name).join('、')}{view.headcount > 1 ? `（共 ${view.headcount} 人）` : ''}</td></tr>
-          <tr><th>内容分类</th><td>{categoryName}</td></tr>
-          <tr><th>信访事项摘要</th><td>{view.summary}</td></tr>
+          <tr>
+            <th>信访编号</th>
+            <td className="receipt-no">{view.trackingNo}</td>
+          </tr>
+          {view.queryCode && (
+            <tr>
+              <th>查询码</th>
+              <td className="receipt-no">{view.queryCode}</td>
+            </tr>
+          )}
+          <tr>
+            <th>登记时间</th>
+            <td>{formatTime(view.receivedAt)}</td>
+          </tr>
+          <tr>
+            <th>来源渠道</th>
+            <td>{label(CHANNELS, view.channel)}</td>
+          </tr>
+          <tr>
+            <th>信访人</th>
+            <td>
+              {view.petitioners.map((p) => p.name).join('、')}
+              {view.headcount > 1 ? `（共 ${view.headcount} 人）` : ''}
+            </td>
+          </tr>
+          <tr>
+            <th>内容分类</th>
+            <td>{categoryName}</td>
+          </tr>
+          <tr>
+            <th>信访事项摘要</th>
+            <td>{view.summary}</td>
+          </tr>
           <tr>
             <th>办理去向</th>
             <td>
@@ -35,7 +61,10 @@ export function Receipt({ view, categoryName, clerk }: { view: RegisteredCase; c
                 : '请妥善保管本回执。凭信访编号可向本信访部门查询办理进展和结果；办结后可对办理情况进行满意度评价（第二十一条）。'}
             </td>
           </tr>
-          <tr><th>登记人</th><td>{clerk}</td></tr>
+          <tr>
+            <th>登记人</th>
+            <td>{clerk}</td>
+          </tr>
         </tbody>
       </table>
       <p className="receipt-foot">{'信访部门（盖章）\u3000\u3000\u3000\u3000\u3000\u3000\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日'}</p>

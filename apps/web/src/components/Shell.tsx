@@ -39,7 +39,9 @@ export function Shell() {
               </Button>
             </Dropdown>
             {user.roles.map((r) => (
-              <Tag key={r} color="gold">{ROLES[r] ?? r}</Tag>
+              <Tag key={r} color="gold">
+                {ROLES[r] ?? r}
+              </Tag>
             ))}
             {user.unitCode && <span className="unit">{unitName(user.unitCode)}</span>}
             <Button

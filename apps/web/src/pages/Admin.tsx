@@ -62,9 +62,21 @@ function ResetPasswordDialog({ user, onClose }: { user: AdminUser | null; onClos
 /** 已停用 / 已锁定 / 须修改密码, as tags. */
 function UserState({ u }: { u: AdminUser }) {
   const tags = [
-    u.disabled && <Tag key="disabled" color="red">已停用</Tag>,
-    u.lockedUntil && <Tag key="locked" color="orange">已锁定（至 {u.lockedUntil.slice(5, 16).replace('T', ' ')}）</Tag>,
-    u.mustChangePassword && <Tag key="pw" color="gold">须修改密码</Tag>,
+    u.disabled && (
+      <Tag key="disabled" color="red">
+        已停用
+      </Tag>
+    ),
+    u.lockedUntil && (
+      <Tag key="locked" color="orange">
+        已锁定（至 {u.lockedUntil.slice(5, 16).replace('T', ' ')}）
+      </Tag>
+    ),
+    u.mustChangePassword && (
+      <Tag key="pw" color="gold">
+        须修改密码
+      </Tag>
+    ),
   ].filter(Boolean);
   return tags.length ? <>{tags}</> : <Tag color="green">正常</Tag>;
 }
@@ -128,7 +140,13 @@ function UsersTab() {
                       启用
                     </Button>
                   ) : (
-                    <Popconfirm title={`停用 ${u.displayName}（${u.username}）？`} description="停用后其立即退出登录，且不能再登录" okText="确定" cancelText="取消" onConfirm={() => act(u, 'disable', '已停用')}>
+                    <Popconfirm
+                      title={`停用 ${u.displayName}（${u.username}）？`}
+                      description="停用后其立即退出登录，且不能再登录"
+                      okText="确定"
+                      cancelText="取消"
+                      onConfirm={() => act(u, 'disable', '已停用')}
+                    >
                       <Button size="small" danger disabled={u.username === me?.username}>
                         停用
                       </Button>
@@ -283,7 +301,16 @@ function SecurityTab() {
         { title: '操作人', dataIndex: 'actor', render: (a: string | null) => a ?? '—' },
         { title: '对象', dataIndex: 'target', render: (x: string | null) => x ?? '—' },
         { title: '来源地址', dataIndex: 'ip', render: (x: string | null) => x ?? '—' },
-        { title: '说明', dataIndex: 'detail', render: (d: Record<string, unknown> | null) => (d ? Object.entries(d).map(([k, v]) => `${k}: ${String(v)}`).join('；') : '') },
+        {
+          title: '说明',
+          dataIndex: 'detail',
+          render: (d: Record<string, unknown> | null) =>
+            d
+              ? Object.entries(d)
+                  .map(([k, v]) => `${k}: ${String(v)}`)
+                  .join('；')
+              : '',
+        },
       ]}
     />
   );
@@ -337,12 +364,23 @@ function DeadLettersTab() {
         某个服务无法处理的事件（格式不正确，或处理三次仍失败）。请先排除原因，再点“重放”；确认该事件不应生效时点“丢弃”。
         {health.data?.mode === 'distributed' && (
           <>
-            {' '}期限计时器在 Redis 中排队，可<Button type="link" size="small" onClick={() => void openTimerQueue()}>打开计时器队列</Button>（只读，15 分钟内有效）。
+            {' '}
+            期限计时器在 Redis 中排队，可
+            <Button type="link" size="small" onClick={() => void openTimerQueue()}>
+              打开计时器队列
+            </Button>
+            （只读，15 分钟内有效）。
           </>
         )}
       </Typography.Paragraph>
       {unavailable.length > 0 && (
-        <Alert type="warning" showIcon role="alert" title={`以下服务暂时无法访问，其死信事件未列出：${unavailable.map((s) => SERVICES[s as DeadLetter['service']] ?? s).join('、')}`} style={{ marginBottom: 16 }} />
+        <Alert
+          type="warning"
+          showIcon
+          role="alert"
+          title={`以下服务暂时无法访问，其死信事件未列出：${unavailable.map((s) => SERVICES[s as DeadLetter['service']] ?? s).join('、')}`}
+          style={{ marginBottom: 16 }}
+        />
       )}
       <Table<DeadLetter>
         rowKey={(d) => `${d.service}/${d.id}`}
@@ -363,7 +401,14 @@ function DeadLettersTab() {
             key: 'actions',
             render: (_: unknown, d) => (
               <Space>
-                <Button size="small" type="primary" disabled={!d.replayable} loading={busy === `${d.service}/${d.id}/replay`} onClick={() => act(d, 'replay')} title={d.replayable ? undefined : '只保存了脱敏副本，无法重放'}>
+                <Button
+                  size="small"
+                  type="primary"
+                  disabled={!d.replayable}
+                  loading={busy === `${d.service}/${d.id}/replay`}
+                  onClick={() => act(d, 'replay')}
+                  title={d.replayable ? undefined : '只保存了脱敏副本，无法重放'}
+                >
                   重放
                 </Button>
                 <Popconfirm title="丢弃该死信事件？" description="丢弃后该事件不再生效，也不能再重放" okText="确定" cancelText="取消" onConfirm={() => act(d, 'discard')}>
@@ -384,7 +429,9 @@ function DeadLettersTab() {
 export default function AdminPage() {
   return (
     <div className="page">
-      <Typography.Title level={1} className="page-title">系统管理</Typography.Title>
+      <Typography.Title level={1} className="page-title">
+        系统管理
+      </Typography.Title>
       <Tabs
         items={[
           { key: 'users', label: '用户', children: <UsersTab /> },

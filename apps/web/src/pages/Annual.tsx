@@ -14,7 +14,9 @@ export default function AnnualPage() {
   const text = useQuery({ queryKey: ['annual', year], queryFn: () => getText('/reports/annual', { year, format: 'text' }) });
   return (
     <div className="page">
-      <Typography.Title level={1} className="page-title">年度报告</Typography.Title>
+      <Typography.Title level={1} className="page-title">
+        年度报告
+      </Typography.Title>
       <Space style={{ marginBottom: 16 }} wrap>
         <Link to="/dashboard">返回领导驾驶舱</Link>
         <Form.Item label="年度" htmlFor="annual-year" style={{ margin: 0 }}>
@@ -37,9 +39,7 @@ export default function AnnualPage() {
           下载 Excel
         </Button>
       </Space>
-      <Card>
-        {text.isLoading ? <Spin /> : text.isError ? <Alert type="error" title={errorText(text.error)} /> : <pre className="annual-text">{text.data}</pre>}
-      </Card>
+      <Card>{text.isLoading ? <Spin /> : text.isError ? <Alert type="error" title={errorText(text.error)} /> : <pre className="annual-text">{text.data}</pre>}</Card>
     </div>
   );
 }

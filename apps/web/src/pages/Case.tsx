@@ -9,9 +9,7 @@ import { QueryCodeReissue } from '../components/QueryCodeReissue';
 import { useAuth } from '../auth';
 import { Panel } from '../components/Panel';
 import { errorText } from '../form-errors';
-import {
-  AUTHORITIES, CHANNELS, CLOSURE_KINDS, DEADLINE_KINDS, DECLINE_REASONS, OUTCOMES, PROCEDURES, PURPOSES, RATINGS, STATUSES, TIMELINE, formatTime, label,
-} from '../labels';
+import { AUTHORITIES, CHANNELS, CLOSURE_KINDS, DEADLINE_KINDS, DECLINE_REASONS, OUTCOMES, PROCEDURES, PURPOSES, RATINGS, STATUSES, TIMELINE, formatTime, label } from '../labels';
 import { useCategoryName, useUnitName } from '../queries';
 
 /** Entered well after it happened (paper records, 补录): a few minutes' typing is not. */
@@ -137,7 +135,9 @@ export function CasePage() {
                 {c.headcount} 人{c.groupVisit ? '（集体访）' : ''}
               </Descriptions.Item>
               <Descriptions.Item label="重复信访">{c.repeatContacts ? `${c.repeatContacts} 次` : '无'}</Descriptions.Item>
-              <Descriptions.Item label="信访事项摘要" span={2}>{c.summary}</Descriptions.Item>
+              <Descriptions.Item label="信访事项摘要" span={2}>
+                {c.summary}
+              </Descriptions.Item>
               <Descriptions.Item label="主要诉求及事实" span={2}>
                 <div className="pre">{c.content}</div>
               </Descriptions.Item>
@@ -165,8 +165,16 @@ export function CasePage() {
                   {c.closure.opinion && <div className="pre">{c.closure.opinion}</div>}
                 </Descriptions.Item>
               )}
-              {c.decline && <Descriptions.Item label="不予受理" span={2}>{label(DECLINE_REASONS, c.decline.reason)} {c.decline.note ?? ''}</Descriptions.Item>}
-              {c.diversion && <Descriptions.Item label="导入程序" span={2}>{label(PROCEDURES, c.diversion.procedure)} {c.diversion.note ?? ''}</Descriptions.Item>}
+              {c.decline && (
+                <Descriptions.Item label="不予受理" span={2}>
+                  {label(DECLINE_REASONS, c.decline.reason)} {c.decline.note ?? ''}
+                </Descriptions.Item>
+              )}
+              {c.diversion && (
+                <Descriptions.Item label="导入程序" span={2}>
+                  {label(PROCEDURES, c.diversion.procedure)} {c.diversion.note ?? ''}
+                </Descriptions.Item>
+              )}
               {c.evaluationState && (
                 <Descriptions.Item label="满意度评价" span={2}>
                   {c.evaluation ? `${label(RATINGS, c.evaluation.rating)}（${formatTime(c.evaluation.at)}）` : c.evaluationState}
@@ -219,8 +227,16 @@ export function CasePage() {
                     <div>
                       <strong>{label(TIMELINE, t.type)}</strong> <span className="muted">{formatTime(t.at)}</span>
                       {t.actor && <span className="muted"> · {t.actor}</span>}
-                      {isLateEntry(t) && <Tag color="orange" style={{ marginLeft: 8 }}>补录 {formatTime(t.enteredAt)}</Tag>}
-                      {t.correction && !isLateEntry(t) && <Tag color="orange" style={{ marginLeft: 8 }}>管理员更正</Tag>}
+                      {isLateEntry(t) && (
+                        <Tag color="orange" style={{ marginLeft: 8 }}>
+                          补录 {formatTime(t.enteredAt)}
+                        </Tag>
+                      )}
+                      {t.correction && !isLateEntry(t) && (
+                        <Tag color="orange" style={{ marginLeft: 8 }}>
+                          管理员更正
+                        </Tag>
+                      )}
                       {t.type === 'deadline-recomputed' && t.detail && <div className="muted">{recomputedText(t.detail)}</div>}
                       {t.type === 'document-rendered' && t.detail && <div className="muted">{documentRenderedText(t.detail)}</div>}
                       {t.type === 'document-served' && t.detail && <div className="muted">{documentServedText(t.detail)}</div>}

@@ -16,8 +16,7 @@ const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}
 const rateText = (r: Rate | undefined) => (!r || r.denominator === 0 ? '—' : `${pct(r.rate)}（${r.numerator}/${r.denominator}）`);
 
 /** A chart's words for screen readers: "按责任单位：住房和城乡建设局 3 件；…". */
-const describe = (title: string, b: Breakdown | undefined, item: (i: BreakdownItem) => string) =>
-  `${title}：${b ? (b.items.length ? b.items.map(item).join('；') : '本期无数据') : '加载中'}`;
+const describe = (title: string, b: Breakdown | undefined, item: (i: BreakdownItem) => string) => `${title}：${b ? (b.items.length ? b.items.map(item).join('；') : '本期无数据') : '加载中'}`;
 
 /**
  * ECharts' aria writes its own generated description over the container's aria-label on every
@@ -40,7 +39,23 @@ const FILTER_NAMES: Record<keyof Filters, string> = { unitCode: '责任单位', 
  * The cases behind a figure card (GET /reports/cases): its numerator or its denominator for the
  * same period, paged, each opening the case. The list's total is the card's number.
  */
-function FigureCases({ figure, title, from, to, filters, filterText, onClose }: { figure: string | null; title: string; from: string; to: string; filters: Filters; filterText: string; onClose: () => void }) {
+function FigureCases({
+  figure,
+  title,
+  from,
+  to,
+  filters,
+  filterText,
+  onClose,
+}: {
+  figure: string | null;
+  title: string;
+  from: string;
+  to: string;
+  filters: Filters;
+  filterText: string;
+  onClose: () => void;
+}) {
   const [part, setPart] = useState<'numerator' | 'denominator'>('numerator');
   const [page, setPage] = useState(1);
   const unitName = useUnitName();
@@ -175,7 +190,9 @@ export default function DashboardPage() {
     <div className="page">
       <Row justify="space-between" align="middle">
         <Col>
-          <Typography.Title level={1} className="page-title">领导驾驶舱</Typography.Title>
+          <Typography.Title level={1} className="page-title">
+            领导驾驶舱
+          </Typography.Title>
         </Col>
         <Col>
           <Space>
@@ -214,7 +231,15 @@ export default function DashboardPage() {
             />
           </Form.Item>
           <Form.Item label="交办机关" htmlFor="filter-authority">
-            <Select id="filter-authority" allowClear style={{ width: 130 }} placeholder="全部" value={filters.authority} onChange={(v?: string) => setFilter('authority', v)} options={options(AUTHORITIES)} />
+            <Select
+              id="filter-authority"
+              allowClear
+              style={{ width: 130 }}
+              placeholder="全部"
+              value={filters.authority}
+              onChange={(v?: string) => setFilter('authority', v)}
+              options={options(AUTHORITIES)}
+            />
           </Form.Item>
           <Form.Item label="来源渠道" htmlFor="filter-channel">
             <Select id="filter-channel" allowClear style={{ width: 120 }} placeholder="全部" value={filters.channel} onChange={(v?: string) => setFilter('channel', v)} options={options(CHANNELS)} />
@@ -313,8 +338,7 @@ export default function DashboardPage() {
             {
               title: '剩余天数',
               key: 'left',
-              render: (_: unknown, b) =>
-                b.overdue ? <Tag color="red">已超期</Tag> : b.daysLeft === null ? '—' : <Tag color={b.daysLeft <= 7 ? 'orange' : 'green'}>剩余 {b.daysLeft} 天</Tag>,
+              render: (_: unknown, b) => (b.overdue ? <Tag color="red">已超期</Tag> : b.daysLeft === null ? '—' : <Tag color={b.daysLeft <= 7 ? 'orange' : 'green'}>剩余 {b.daysLeft} 天</Tag>),
             },
             { title: '督办', dataIndex: 'supervised', render: (v: boolean) => (v ? <Tag color="red">已督办</Tag> : '—') },
             {

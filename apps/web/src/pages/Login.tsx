@@ -32,7 +32,9 @@ export function LoginPage() {
   return (
     <main className="login-page">
       <Card className="login-card">
-        <Typography.Title level={1} className="login-title">信访工作平台</Typography.Title>
+        <Typography.Title level={1} className="login-title">
+          信访工作平台
+        </Typography.Title>
         <Typography.Paragraph type="secondary">依据《信访工作条例》登记、转送交办、受理办理、办结评价</Typography.Paragraph>
         <Form layout="vertical" onFinish={submit} requiredMark={false}>
           <Form.Item label="用户名" name="username" rules={[{ required: true, message: '请输入用户名' }]}>

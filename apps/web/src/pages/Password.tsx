@@ -39,7 +39,9 @@ export function PasswordPage() {
   return (
     <main className="login-page">
       <Card className="login-card password-card">
-        <Typography.Title level={1} className="login-title">修改密码</Typography.Title>
+        <Typography.Title level={1} className="login-title">
+          修改密码
+        </Typography.Title>
         <Typography.Paragraph type="secondary" style={{ textAlign: 'center' }}>
           {user.displayName}（{user.username}）
         </Typography.Paragraph>
@@ -48,7 +50,15 @@ export function PasswordPage() {
           <Form.Item label="当前密码" name="currentPassword" extra={forced ? '即管理员告知您的临时密码' : undefined} rules={[{ required: true, message: '请输入当前密码' }]}>
             <Input.Password autoComplete="current-password" autoFocus />
           </Form.Item>
-          <Form.Item label="新密码" name="newPassword" extra={RULES} rules={[{ required: true, message: '请输入新密码' }, { min: 10, message: '新密码不得少于 10 个字符' }]}>
+          <Form.Item
+            label="新密码"
+            name="newPassword"
+            extra={RULES}
+            rules={[
+              { required: true, message: '请输入新密码' },
+              { min: 10, message: '新密码不得少于 10 个字符' },
+            ]}
+          >
             <Input.Password autoComplete="new-password" />
           </Form.Item>
           <Form.Item

@@ -70,7 +70,9 @@ function QueryCode({ code, copy }: { code: string; copy?: boolean }) {
   return (
     <>
       <div className="tracking-label">查询码</div>
-      <div className="tracking-no" aria-label="查询码">{code}</div>
+      <div className="tracking-no" aria-label="查询码">
+        {code}
+      </div>
       <div className="track-hint">
         凭信访编号和查询码，信访人可在“信访查询”页面（{trackUrl()}）查询办理进展、进行满意度评价或申请复查。查询码只显示这一次
         {copy ? '，回执暂不能打印，请抄给信访人。' : '，已印在回执上。'}
@@ -174,7 +176,9 @@ export function ReceptionPage() {
   if (pending) {
     return (
       <div className="page">
-        <Typography.Title level={1} className="page-title">接待登记</Typography.Title>
+        <Typography.Title level={1} className="page-title">
+          接待登记
+        </Typography.Title>
         <Result
           status="success"
           title="登记已保存"
@@ -183,7 +187,9 @@ export function ReceptionPage() {
               {pending.trackingNo && (
                 <>
                   <div className="tracking-label">信访编号</div>
-                  <div className="tracking-no" aria-label="信访编号">{pending.trackingNo}</div>
+                  <div className="tracking-no" aria-label="信访编号">
+                    {pending.trackingNo}
+                  </div>
                 </>
               )}
               {pending.queryCode && <QueryCode code={pending.queryCode} copy />}
@@ -191,8 +197,12 @@ export function ReceptionPage() {
             </div>
           }
           extra={[
-            <LinkButton key="view" to={`/cases/${pending.id}`} primary>查看案件</LinkButton>,
-            <Button key="again" onClick={again}>继续登记</Button>,
+            <LinkButton key="view" to={`/cases/${pending.id}`} primary>
+              查看案件
+            </LinkButton>,
+            <Button key="again" onClick={again}>
+              继续登记
+            </Button>,
           ]}
         />
       </div>
@@ -204,7 +214,9 @@ export function ReceptionPage() {
     const route = v.deadlines.find((d) => d.kind === 'route');
     return (
       <div className="page">
-        <Typography.Title level={1} className="page-title">接待登记</Typography.Title>
+        <Typography.Title level={1} className="page-title">
+          接待登记
+        </Typography.Title>
         {saved.repeat ? (
           <Result
             status="warning"
@@ -214,7 +226,9 @@ export function ReceptionPage() {
               <LinkButton key="open" to={`/cases/${v.id}`} primary>
                 查看在办案件 {v.trackingNo}
               </LinkButton>,
-              <Button key="again" onClick={again}>继续登记</Button>,
+              <Button key="again" onClick={again}>
+                继续登记
+              </Button>,
             ]}
           />
         ) : (
@@ -224,15 +238,23 @@ export function ReceptionPage() {
             subTitle={
               <div>
                 <div className="tracking-label">信访编号</div>
-                <div className="tracking-no" aria-label="信访编号">{v.trackingNo}</div>
+                <div className="tracking-no" aria-label="信访编号">
+                  {v.trackingNo}
+                </div>
                 {v.queryCode && <QueryCode code={v.queryCode} />}
                 {route?.lastDay && <div>信访部门将于 {route.lastDay} 前转送或交办有权处理的机关、单位（《信访工作条例》第二十二条）。</div>}
               </div>
             }
             extra={[
-              <Button key="print" type="primary" onClick={() => window.print()}>打印回执</Button>,
-              <LinkButton key="view" to={`/cases/${v.id}`}>查看案件</LinkButton>,
-              <Button key="again" onClick={again}>继续登记</Button>,
+              <Button key="print" type="primary" onClick={() => window.print()}>
+                打印回执
+              </Button>,
+              <LinkButton key="view" to={`/cases/${v.id}`}>
+                查看案件
+              </LinkButton>,
+              <Button key="again" onClick={again}>
+                继续登记
+              </Button>,
             ]}
           />
         )}
@@ -243,17 +265,13 @@ export function ReceptionPage() {
 
   return (
     <div className="page">
-      <Typography.Title level={1} className="page-title">接待登记</Typography.Title>
+      <Typography.Title level={1} className="page-title">
+        接待登记
+      </Typography.Title>
       <Row gutter={24}>
         <Col xs={24} lg={15}>
           <Card>
-            <Form<FormValues>
-              form={form}
-              layout="vertical"
-              onFinish={submit}
-              scrollToFirstError
-              initialValues={{ channel: 'visit', receivedAt: dayjs(), petitioners: [{}] }}
-            >
+            <Form<FormValues> form={form} layout="vertical" onFinish={submit} scrollToFirstError initialValues={{ channel: 'visit', receivedAt: dayjs(), petitioners: [{}] }}>
               <Row gutter={16}>
                 <Col span={12}>
                   <Form.Item label="来源渠道" name="channel" rules={[{ required: true, message: '请选择来源渠道' }]}>
@@ -261,12 +279,13 @@ export function ReceptionPage() {
                   </Form.Item>
                 </Col>
                 <Col span={12}>
-                  <Form.Item
-                    label={<span>收信/来访时间 {lateEntry && <Tag color="orange">补录</Tag>}</span>}
-                    name="receivedAt"
-                    extra={lateEntry ? '早于当前时间：按补录登记，系统留痕' : undefined}
-                  >
-                    <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} disabledDate={(d) => d.isAfter(dayjs(), 'day') || d.isBefore(EARLIEST_RECEIPT_DATE, 'day')} />
+                  <Form.Item label={<span>收信/来访时间 {lateEntry && <Tag color="orange">补录</Tag>}</span>} name="receivedAt" extra={lateEntry ? '早于当前时间：按补录登记，系统留痕' : undefined}>
+                    <DatePicker
+                      showTime={{ format: 'HH:mm' }}
+                      format="YYYY-MM-DD HH:mm"
+                      style={{ width: '100%' }}
+                      disabledDate={(d) => d.isAfter(dayjs(), 'day') || d.isBefore(EARLIEST_RECEIPT_DATE, 'day')}
+                    />
                   </Form.Item>
                 </Col>
               </Row>

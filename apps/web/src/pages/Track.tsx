@@ -10,12 +10,25 @@ interface Receipt {
   queryCode: string;
 }
 
-const STATE_COLOR: Record<string, string> = { registered: 'blue', routed: 'blue', accepted: 'gold', closed: 'green', final: 'green', declined: 'red', diverted: 'purple', 'under-review': 'gold', 'under-re-review': 'gold' };
+const STATE_COLOR: Record<string, string> = {
+  registered: 'blue',
+  routed: 'blue',
+  accepted: 'gold',
+  closed: 'green',
+  final: 'green',
+  declined: 'red',
+  diverted: 'purple',
+  'under-review': 'gold',
+  'under-re-review': 'gold',
+};
 
 /** What each request does, said before it is sent (the article and the period that follows). */
 const REQUESTS: Record<'review-request' | 're-review-request', { title: string; effect: string }> = {
   'review-request': { title: '申请复查', effect: '对处理意见不服的，可以请求原办理机关的上一级机关复查。收到复查请求后，复查机关应在 30 日内提出复查意见（《信访工作条例》第三十五条）。' },
-  're-review-request': { title: '申请复核', effect: '对复查意见不服的，可以请求复查机关的上一级机关复核。收到复核请求后，复核机关应在 30 日内提出复核意见；复核后不再受理（《信访工作条例》第三十六条）。' },
+  're-review-request': {
+    title: '申请复核',
+    effect: '对复查意见不服的，可以请求复查机关的上一级机关复核。收到复核请求后，复核机关应在 30 日内提出复核意见；复核后不再受理（《信访工作条例》第三十六条）。',
+  },
 };
 
 /**
@@ -68,7 +81,9 @@ export function TrackPage() {
 
   return (
     <div className="page track-page">
-      <Typography.Title level={1} className="page-title">信访查询</Typography.Title>
+      <Typography.Title level={1} className="page-title">
+        信访查询
+      </Typography.Title>
       {!view ? (
         <Panel title="查询办理情况">
           <Typography.Paragraph className="muted">请输入登记回执上的信访编号和查询码。查询码遗失的，请持身份证件到信访部门重新获取。</Typography.Paragraph>
@@ -104,7 +119,17 @@ function Opinion({ o }: { o: PublicOpinion }) {
   );
 }
 
-function CaseForPetitioner({ view: v, notice, act, leave }: { view: PublicCaseView; notice: string | null; act: (action: string, body?: Record<string, unknown>) => Promise<void>; leave: () => void }) {
+function CaseForPetitioner({
+  view: v,
+  notice,
+  act,
+  leave,
+}: {
+  view: PublicCaseView;
+  notice: string | null;
+  act: (action: string, body?: Record<string, unknown>) => Promise<void>;
+  leave: () => void;
+}) {
   const evaluate = v.canDo.find((a) => a.action === 'evaluate');
   const requests = v.canDo.filter((a): a is typeof a & { action: 'review-request' | 're-review-request' } => a.action !== 'evaluate');
   return (
@@ -116,12 +141,30 @@ function CaseForPetitioner({ view: v, notice, act, leave }: { view: PublicCaseVi
         </div>
         <Descriptions column={{ xs: 1, sm: 1, md: 2 }} size="small" className="track-facts">
           <Descriptions.Item label="信访编号">{v.trackingNo}</Descriptions.Item>
-          <Descriptions.Item label="登记时间">{formatTime(v.receivedAt)}（{v.channel}）</Descriptions.Item>
-          <Descriptions.Item label="信访事项" span={2}>{v.summary}</Descriptions.Item>
-          <Descriptions.Item label="责任单位" span={2}>{v.unitName ?? '尚未确定（信访部门转送或交办后显示）'}</Descriptions.Item>
-          {v.extension && <Descriptions.Item label="延期" span={2}>{v.extension}</Descriptions.Item>}
-          {v.decline && <Descriptions.Item label="不予受理" span={2}>{v.decline}</Descriptions.Item>}
-          {v.diversion && <Descriptions.Item label="导入程序" span={2}>请通过{v.diversion}程序解决</Descriptions.Item>}
+          <Descriptions.Item label="登记时间">
+            {formatTime(v.receivedAt)}（{v.channel}）
+          </Descriptions.Item>
+          <Descriptions.Item label="信访事项" span={2}>
+            {v.summary}
+          </Descriptions.Item>
+          <Descriptions.Item label="责任单位" span={2}>
+            {v.unitName ?? '尚未确定（信访部门转送或交办后显示）'}
+          </Descriptions.Item>
+          {v.extension && (
+            <Descriptions.Item label="延期" span={2}>
+              {v.extension}
+            </Descriptions.Item>
+          )}
+          {v.decline && (
+            <Descriptions.Item label="不予受理" span={2}>
+              {v.decline}
+            </Descriptions.Item>
+          )}
+          {v.diversion && (
+            <Descriptions.Item label="导入程序" span={2}>
+              请通过{v.diversion}程序解决
+            </Descriptions.Item>
+          )}
           {v.evaluationState && (
             <Descriptions.Item label="满意度" span={2}>
               {v.evaluation ? `${v.evaluation.ratingText}（${formatTime(v.evaluation.at)}）` : v.evaluationState}
@@ -166,7 +209,15 @@ function CaseForPetitioner({ view: v, notice, act, leave }: { view: PublicCaseVi
       ))}
 
       <Panel title="办理过程">
-        <Timeline items={v.steps.map((s) => ({ children: <div><strong>{s.title}</strong> <span className="muted">{formatTime(s.at)}</span></div> }))} />
+        <Timeline
+          items={v.steps.map((s) => ({
+            children: (
+              <div>
+                <strong>{s.title}</strong> <span className="muted">{formatTime(s.at)}</span>
+              </div>
+            ),
+          }))}
+        />
       </Panel>
 
       <Panel title="办理期限">

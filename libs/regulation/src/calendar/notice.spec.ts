@@ -9,12 +9,35 @@ const NOTICE_2027 = {
   year: 2027,
   notice: '国务院办公厅关于2027年部分节假日安排的通知',
   holidays: [
-    '2027-01-01', '2027-01-02', '2027-01-03',
-    '2027-02-05', '2027-02-06', '2027-02-07', '2027-02-08', '2027-02-09', '2027-02-10', '2027-02-11', '2027-02-12', '2027-02-13',
-    '2027-04-03', '2027-04-04', '2027-04-05',
-    '2027-05-01', '2027-05-02', '2027-05-03', '2027-05-04', '2027-05-05',
-    '2027-06-09', '2027-09-15',
-    '2027-10-01', '2027-10-02', '2027-10-03', '2027-10-04', '2027-10-05', '2027-10-06', '2027-10-07',
+    '2027-01-01',
+    '2027-01-02',
+    '2027-01-03',
+    '2027-02-05',
+    '2027-02-06',
+    '2027-02-07',
+    '2027-02-08',
+    '2027-02-09',
+    '2027-02-10',
+    '2027-02-11',
+    '2027-02-12',
+    '2027-02-13',
+    '2027-04-03',
+    '2027-04-04',
+    '2027-04-05',
+    '2027-05-01',
+    '2027-05-02',
+    '2027-05-03',
+    '2027-05-04',
+    '2027-05-05',
+    '2027-06-09',
+    '2027-09-15',
+    '2027-10-01',
+    '2027-10-02',
+    '2027-10-03',
+    '2027-10-04',
+    '2027-10-05',
+    '2027-10-06',
+    '2027-10-07',
   ],
   workdays: ['2027-01-31', '2027-02-20', '2027-05-08', '2027-09-26', '2027-10-09'],
 };
@@ -32,13 +55,36 @@ describe('one year’s holiday notice as the office uploads it', () => {
     // Every bundled year passes as an upload of itself.
     for (const [y, e] of Object.entries(PRC_CALENDAR_DATA.years)) expect([y, problemsOf({ year: Number(y), ...e })]).toEqual([y, []]);
     // A year beyond the lunar table: fit, with the note that only the solar holidays were checked.
-    const far = checkYearNotice({ year: 2051, holidays: ['2051-01-01', '2051-05-01', '2051-05-02', '2051-10-01', '2051-10-02', '2051-10-03', '2051-10-04', '2051-10-05', '2051-10-06', '2051-10-09', '2051-10-10', '2051-10-11', '2051-10-12', '2051-10-13', '2051-10-16'], workdays: [] });
+    const far = checkYearNotice({
+      year: 2051,
+      holidays: [
+        '2051-01-01',
+        '2051-05-01',
+        '2051-05-02',
+        '2051-10-01',
+        '2051-10-02',
+        '2051-10-03',
+        '2051-10-04',
+        '2051-10-05',
+        '2051-10-06',
+        '2051-10-09',
+        '2051-10-10',
+        '2051-10-11',
+        '2051-10-12',
+        '2051-10-13',
+        '2051-10-16',
+      ],
+      workdays: [],
+    });
     expect(far.problems).toEqual([]);
     expect(far.notes.join()).toContain('没有该年的农历数据');
   });
 
   it('refuses a statutory holiday left out, a weekday make-up day, a date both or twice, naming each date', () => {
-    expect(problemsOf({ ...NOTICE_2027, holidays: NOTICE_2027.holidays.filter((d) => d !== '2027-02-06') })).toContainEqual({ at: '2027-02-06', message: expect.stringContaining('春节（正月初一）是法定节假日') });
+    expect(problemsOf({ ...NOTICE_2027, holidays: NOTICE_2027.holidays.filter((d) => d !== '2027-02-06') })).toContainEqual({
+      at: '2027-02-06',
+      message: expect.stringContaining('春节（正月初一）是法定节假日'),
+    });
     expect(problemsOf({ ...NOTICE_2027, workdays: [...NOTICE_2027.workdays, '2027-02-22'] })).toContainEqual({ at: '2027-02-22', message: expect.stringContaining('调休上班日只能是星期六或星期日') });
     expect(problemsOf({ ...NOTICE_2027, workdays: [...NOTICE_2027.workdays, '2027-02-13'] })).toContainEqual({ at: '2027-02-13', message: '既是放假日又是调休上班日' });
     expect(problemsOf({ ...NOTICE_2027, holidays: [...NOTICE_2027.holidays, '2027-01-01'] })).toContainEqual({ at: '2027-01-01', message: expect.stringContaining('重复出现') });

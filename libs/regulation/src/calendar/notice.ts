@@ -49,7 +49,8 @@ export function checkYearNotice(body: unknown): YearNoticeCheck {
     const years = (body as { years?: unknown }).years;
     if (typeof years !== 'object' || years === null || Array.isArray(years)) return fail('years', 'years 必须是以年份为键的对象');
     const keys = Object.keys(years);
-    if (keys.length !== 1) return fail('years', `一次只能上传一个年度的节假日安排，文件中有 ${keys.length} 个年度${keys.length ? `（${keys.slice(0, 5).join('、')}${keys.length > 5 ? '…' : ''}）` : ''}`);
+    if (keys.length !== 1)
+      return fail('years', `一次只能上传一个年度的节假日安排，文件中有 ${keys.length} 个年度${keys.length ? `（${keys.slice(0, 5).join('、')}${keys.length > 5 ? '…' : ''}）` : ''}`);
     for (const k of Object.keys(body)) if (k !== 'years' && k !== 'source') problems.push({ at: k, message: `未知字段「${k}」（只能有 years 和 source）` });
     key = keys[0];
     entry = (years as Record<string, unknown>)[key];

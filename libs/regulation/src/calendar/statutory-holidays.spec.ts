@@ -34,7 +34,11 @@ describe('the statutory holidays of 《全国年节及纪念日放假办法》',
     expect([y.days, y.holidays.length]).toEqual([11, 11]);
     expect(y.holidays.filter((h) => h.name.startsWith('春节')).map((h) => h.date)).toEqual(['2024-02-10', '2024-02-11', '2024-02-12']);
     expect(y.holidays.filter((h) => h.name === '劳动节').map((h) => h.date)).toEqual(['2024-05-01']);
-    expect(statutoryHolidays(2013)!.holidays.filter((h) => h.name.startsWith('春节')).map((h) => h.date)).toEqual(['2013-02-09', '2013-02-10', '2013-02-11']);
+    expect(
+      statutoryHolidays(2013)!
+        .holidays.filter((h) => h.name.startsWith('春节'))
+        .map((h) => h.date),
+    ).toEqual(['2013-02-09', '2013-02-10', '2013-02-11']);
     expect(statutoryHolidays(2007)).toBeNull();
   });
 
@@ -117,7 +121,30 @@ describe('checkCalendarData: a holiday-calendar file against the bundled shape a
   });
 
   it('a year past the lunar table: solar holidays and the count are checked, the lunar ones said not to be', () => {
-    const ok = { years: { '2051': { holidays: ['2051-01-01', '2051-05-01', '2051-05-02', '2051-10-02', '2051-10-03', '2051-10-04', '2051-10-05', '2051-10-06', '2051-02-13', '2051-02-14', '2051-02-15', '2051-02-16', '2051-04-05', '2051-06-01', '2051-09-18'], workdays: [] } } };
+    const ok = {
+      years: {
+        '2051': {
+          holidays: [
+            '2051-01-01',
+            '2051-05-01',
+            '2051-05-02',
+            '2051-10-02',
+            '2051-10-03',
+            '2051-10-04',
+            '2051-10-05',
+            '2051-10-06',
+            '2051-02-13',
+            '2051-02-14',
+            '2051-02-15',
+            '2051-02-16',
+            '2051-04-05',
+            '2051-06-01',
+            '2051-09-18',
+          ],
+          workdays: [],
+        },
+      },
+    };
     const r = checkCalendarData(ok);
     expect(r.problems).toEqual([{ at: '2051-10-01', message: expect.stringContaining('国庆节') }]);
     expect(r.notes).toEqual([expect.stringMatching(/^2051 年：没有该年的农历数据.*未核对春节、清明节、端午节、中秋节/)]);
@@ -135,7 +162,9 @@ describe('checkCalendarData: a holiday-calendar file against the bundled shape a
       days.add(lieu);
     }
     const short = checkCalendarData({ years: { '2031': { holidays: [...days], workdays: [] } } });
-    expect(short.problems).toEqual([{ at: '2031 年', message: expect.stringMatching(/净放假 12 天，少于法定节假日的 13 天（节日逢周末或两节同日（2031-10-01 国庆节与中秋节（八月十五）同日）应在工作日补假）/) }]);
+    expect(short.problems).toEqual([
+      { at: '2031 年', message: expect.stringMatching(/净放假 12 天，少于法定节假日的 13 天（节日逢周末或两节同日（2031-10-01 国庆节与中秋节（八月十五）同日）应在工作日补假）/) },
+    ]);
     days.add('2031-10-06');
     expect(checkCalendarData({ years: { '2031': { holidays: [...days], workdays: [] } } }).problems).toEqual([]);
   });

@@ -65,13 +65,9 @@ export function statutoryHolidays(year: number): StatutoryYear | null {
           { date: addDays(ny, 1), name: '春节（正月初二）' },
           { date: addDays(ny, 2), name: '春节（正月初三）' },
         ];
-  const holidays = [
-    ...solar,
-    ...spring,
-    { date: lunar.qingming, name: '清明节' },
-    { date: lunar.dragonBoat, name: '端午节（五月初五）' },
-    { date: lunar.midAutumn, name: '中秋节（八月十五）' },
-  ].sort((a, b) => a.date.localeCompare(b.date));
+  const holidays = [...solar, ...spring, { date: lunar.qingming, name: '清明节' }, { date: lunar.dragonBoat, name: '端午节（五月初五）' }, { date: lunar.midAutumn, name: '中秋节（八月十五）' }].sort(
+    (a, b) => a.date.localeCompare(b.date),
+  );
   return { year, days, holidays, lunarKnown: true };
 }
 

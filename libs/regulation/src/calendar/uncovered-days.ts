@@ -89,7 +89,7 @@ export function statusWithoutNotice(d: LocalDate, radius: number = NOTICE_RADIUS
 export function describeDates(dates: readonly LocalDate[]): string {
   const sorted = [...new Set(dates)].sort();
   const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && addDays(sorted[j], 1) === sorted[j + 1]) j++;
     parts.push(i === j ? sorted[i] : `${sorted[i]} 至 ${sorted[j]}`);

@@ -83,7 +83,22 @@ describe('the cached offsets equal Intl at every instant', () => {
   const formats = new Map<string, Intl.DateTimeFormat>();
   const reference = (ms: number, timeZone: string): string => {
     let f = formats.get(timeZone);
-    if (!f) formats.set(timeZone, (f = new Intl.DateTimeFormat('en-US', { timeZone, calendar: 'gregory', numberingSystem: 'latn', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })));
+    if (!f)
+      formats.set(
+        timeZone,
+        (f = new Intl.DateTimeFormat('en-US', {
+          timeZone,
+          calendar: 'gregory',
+          numberingSystem: 'latn',
+          hourCycle: 'h23',
+          year: 'numeric',
+          month: '2-digit',
+          day: '2-digit',
+          hour: '2-digit',
+          minute: '2-digit',
+          second: '2-digit',
+        })),
+      );
     const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
     return `${p.year.padStart(4, '0')}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
   };

@@ -173,10 +173,7 @@ export function formatInstant(instant: Date, timeZone: string): string {
   const om = Math.floor((abs % 3600) / 60);
   const os = abs % 60;
   const offset = `${sign}${pad2(oh)}:${pad2(om)}${os ? ':' + pad2(os) : ''}`;
-  return (
-    `${formatLocalDate(w)}T${pad2(w.hour)}:${pad2(w.minute)}:${pad2(w.second)}` +
-    `${ms ? '.' + String(ms).padStart(3, '0') : ''}${offset}`
-  );
+  return `${formatLocalDate(w)}T${pad2(w.hour)}:${pad2(w.minute)}:${pad2(w.second)}` + `${ms ? '.' + String(ms).padStart(3, '0') : ''}${offset}`;
 }
 
 /** Throws a RangeError when `timeZone` is not a zone Intl knows. */

@@ -133,7 +133,8 @@ describe('routing, the acceptance notice and the objection window (Art. 22–23)
   });
 
   it('the acceptance notice served (acceptance-notified) meets it on that day: by its last day met, the day after breached (Art. 23)', () => {
-    const told = (on: string) => deadlines([registered('2024-09-02T09:00:00'), routed('2024-09-05T10:00:00'), accepted('2024-09-10T10:00:00'), fact('acceptance-notified', on)], '2024-10-01T00:00:00')['acceptance-notice'];
+    const told = (on: string) =>
+      deadlines([registered('2024-09-02T09:00:00'), routed('2024-09-05T10:00:00'), accepted('2024-09-10T10:00:00'), fact('acceptance-notified', on)], '2024-10-01T00:00:00')['acceptance-notice'];
     expect(told('2024-09-20T23:59:59')).toMatchObject({ state: 'met', lastDay: '2024-09-20' });
     expect(show(told('2024-09-20T23:59:59').metAt!)).toBe('2024-09-20T23:59:59+08:00');
     expect(told('2024-09-21T00:00:00')).toMatchObject({ state: 'breached', lastDay: '2024-09-20' });
@@ -257,7 +258,15 @@ describe('a full lifecycle: evaluation, review and re-review (Art. 21, 35, 36)',
 
   it('the deadlines come back in a fixed order, one per kind', () => {
     expect(computeDeadlines(full, at('2025-03-01T00:00:00'), DEFAULT_POLICY, calendar).map((d) => d.kind)).toEqual([
-      'route', 'acceptance-notice', 'objection', 'handling', 'evaluation', 'review-request', 'review-opinion', 're-review-request', 're-review-opinion',
+      'route',
+      'acceptance-notice',
+      'objection',
+      'handling',
+      'evaluation',
+      'review-request',
+      'review-opinion',
+      're-review-request',
+      're-review-opinion',
     ]);
   });
 
@@ -361,12 +370,25 @@ describe('time zone and the calendar’s limits', () => {
     it('withholds the 5-working-day objection reaching 2027 and computes the rest', () => {
       const { deadlines: ds, withheld } = assessDeadlines([registered('2026-12-20T09:00:00'), routed('2026-12-28T10:00:00')], at('2026-12-28T12:00:00'), policy, calendar);
       expect(ds.map((d) => d.kind)).toEqual(['route', 'acceptance-notice']);
-      expect(withheld).toEqual([
-        expect.objectContaining({ kind: 'objection', year: 2027, revision: 1, holder: 'unit', article: '第二十三条', trigger: at('2026-12-28T10:00:00') }),
-      ]);
+      expect(withheld).toEqual([expect.objectContaining({ kind: 'objection', year: 2027, revision: 1, holder: 'unit', article: '第二十三条', trigger: at('2026-12-28T10:00:00') })]);
       expect(withheld[0].basis).toContain('无法计算：2027 年节假日安排尚未收录');
       expect(withheld[0].basis).toContain('5 个工作日');
-      expect(withheld[0].unknownDates).toEqual(['2027-01-02', '2027-01-03', '2027-01-04', '2027-01-05', '2027-01-06', '2027-01-07', '2027-01-08', '2027-01-09', '2027-01-10', '2027-01-11', '2027-01-12', '2027-01-13', '2027-01-14', '2027-01-15']);
+      expect(withheld[0].unknownDates).toEqual([
+        '2027-01-02',
+        '2027-01-03',
+        '2027-01-04',
+        '2027-01-05',
+        '2027-01-06',
+        '2027-01-07',
+        '2027-01-08',
+        '2027-01-09',
+        '2027-01-10',
+        '2027-01-11',
+        '2027-01-12',
+        '2027-01-13',
+        '2027-01-14',
+        '2027-01-15',
+      ]);
       expect(withheld[0].basis).toBe(
         '转送至 U01 2026-12-28，自次日起 5 个工作日内可对转送、交办提出异议（《信访工作条例》第二十三条），暂无法计算：2027 年节假日安排尚未收录，2027-01-02 至 2027-01-15 的放假调休安排未定，不作推算，载入国务院办公厅 2027 年节假日安排后计算',
       );
@@ -389,7 +411,7 @@ describe('time zone and the calendar’s limits', () => {
       // An objection window withheld, then re-opened when the case comes back: revision 2.
       const reopened = assessDeadlines([...facts, { type: 'objected', at: at('2026-12-29T10:00:00') }, routed('2026-12-30T10:00:00')], at('2026-12-30T12:00:00'), policy, calendar);
       expect(reopened.withheld).toEqual([expect.objectContaining({ kind: 'objection', revision: 2 })]);
-      expect(reopened.deadlines.find((d) => d.kind === 'route')).toMatchObject({ state: 'met', revision: 1 }) // opened by the objection, met by the new routing;
+      expect(reopened.deadlines.find((d) => d.kind === 'route')).toMatchObject({ state: 'met', revision: 1 }); // opened by the objection, met by the new routing;
     });
 
     it('never withholds under the other policies', () => {
@@ -427,14 +449,39 @@ describe('golden vectors for years without a notice (2027, 2028), policy withhol
     // 2026-12-03 + 30 = Sat 2027-01-02, the day after 元旦 (Fri): joined to the break (→ Mon 01-04 or later) or an ordinary Saturday (stays): the notice decides.
     ['review-request closed 2026-12-03, ends Sat 2027-01-02 beside 元旦: withheld', [fact('closed', '2026-12-03T10:00:00')], 'review-request', { withheld: '2027-01-02 至 2027-01-15', year: 2027 }],
     ['evaluation of the same closure: no roll-over, no calendar: 2027-01-02', [fact('closed', '2026-12-03T10:00:00')], 'evaluation', { lastDay: '2027-01-02', dueAt: '2027-01-03T00:00:00+08:00' }],
-    ['review-request closed 2027-02-08, ends Wed 2027-03-10, 30 days from 春节 and 26 from 清明: computed', [fact('closed', '2027-02-08T10:00:00')], 'review-request', { lastDay: '2027-03-10', dueAt: '2027-03-11T00:00:00+08:00' }],
-    ['review-request closed 2027-01-29, ends Sun 2027-02-28, an ordinary Sunday by law: no roll-over', [fact('closed', '2027-01-29T10:00:00')], 'review-request', { lastDay: '2027-02-28', dueAt: '2027-03-01T00:00:00+08:00' }],
-    ['review-request closed 2027-01-06, ends on 除夕 2027-02-05: rolls through 春节 into days the notice settles: withheld', [fact('closed', '2027-01-06T10:00:00')], 'review-request', { withheld: '2027-02-09 至 2027-02-22', year: 2027 }],
+    [
+      'review-request closed 2027-02-08, ends Wed 2027-03-10, 30 days from 春节 and 26 from 清明: computed',
+      [fact('closed', '2027-02-08T10:00:00')],
+      'review-request',
+      { lastDay: '2027-03-10', dueAt: '2027-03-11T00:00:00+08:00' },
+    ],
+    [
+      'review-request closed 2027-01-29, ends Sun 2027-02-28, an ordinary Sunday by law: no roll-over',
+      [fact('closed', '2027-01-29T10:00:00')],
+      'review-request',
+      { lastDay: '2027-02-28', dueAt: '2027-03-01T00:00:00+08:00' },
+    ],
+    [
+      'review-request closed 2027-01-06, ends on 除夕 2027-02-05: rolls through 春节 into days the notice settles: withheld',
+      [fact('closed', '2027-01-06T10:00:00')],
+      'review-request',
+      { withheld: '2027-02-09 至 2027-02-22', year: 2027 },
+    ],
     ['objection routed Wed 2027-03-10: 03-11, 03-12, 03-15, 03-16, 03-17: computed', [routed('2027-03-10T10:00:00')], 'objection', { lastDay: '2027-03-17', dueAt: '2027-03-18T00:00:00+08:00' }],
     ['objection routed Mon 2027-02-01, across 春节: withheld', [routed('2027-02-01T10:00:00')], 'objection', { withheld: '2027-02-02 至 2027-02-04、2027-02-09 至 2027-02-22', year: 2027 }],
-    ['handling accepted 2026-12-10: 60 days end on 正月初三 2027-02-08, no roll-over for the unit: computed', [fact('accepted', '2026-12-10T10:00:00')], 'handling', { lastDay: '2027-02-08', dueAt: '2027-02-09T00:00:00+08:00' }],
+    [
+      'handling accepted 2026-12-10: 60 days end on 正月初三 2027-02-08, no roll-over for the unit: computed',
+      [fact('accepted', '2026-12-10T10:00:00')],
+      'handling',
+      { lastDay: '2027-02-08', dueAt: '2027-02-09T00:00:00+08:00' },
+    ],
     ['handling accepted 2027-03-01: 2027-04-30', [fact('accepted', '2027-03-01T10:00:00')], 'handling', { lastDay: '2027-04-30', dueAt: '2027-05-01T00:00:00+08:00' }],
-    ['re-review-request from an opinion of 2027-11-15: Wed 2027-12-15, 17 days before 元旦 2028: computed', [fact('review-opinion-issued', '2027-11-15T10:00:00')], 're-review-request', { lastDay: '2027-12-15', dueAt: '2027-12-16T00:00:00+08:00' }],
+    [
+      're-review-request from an opinion of 2027-11-15: Wed 2027-12-15, 17 days before 元旦 2028: computed',
+      [fact('review-opinion-issued', '2027-11-15T10:00:00')],
+      're-review-request',
+      { lastDay: '2027-12-15', dueAt: '2027-12-16T00:00:00+08:00' },
+    ],
     [
       're-review-request from an opinion of 2027-11-20: Mon 2027-12-20, near 元旦 2028 whose days run into 春节 2028: withheld across the year',
       [fact('review-opinion-issued', '2027-11-20T10:00:00')],
@@ -444,7 +491,12 @@ describe('golden vectors for years without a notice (2027, 2028), policy withhol
     ['review-request closed 2028-06-20: Thu 2028-07-20: computed', [fact('closed', '2028-06-20T10:00:00')], 'review-request', { lastDay: '2028-07-20', dueAt: '2028-07-21T00:00:00+08:00' }],
     ['review-request closed 2028-09-03: ends on 国庆 and 中秋 2028-10-03: withheld', [fact('closed', '2028-09-03T10:00:00')], 'review-request', { withheld: '2028-10-04 至 2028-10-17', year: 2028 }],
     ['objection routed Wed 2028-03-01: 03-02, 03-03, 03-06, 03-07, 03-08: computed', [routed('2028-03-01T10:00:00')], 'objection', { lastDay: '2028-03-08', dueAt: '2028-03-09T00:00:00+08:00' }],
-    ['review-opinion requested 2028-09-05: 2028-10-05, no roll-over for the office: computed', [fact('review-requested', '2028-09-05T10:00:00')], 'review-opinion', { lastDay: '2028-10-05', dueAt: '2028-10-06T00:00:00+08:00' }],
+    [
+      'review-opinion requested 2028-09-05: 2028-10-05, no roll-over for the office: computed',
+      [fact('review-requested', '2028-09-05T10:00:00')],
+      'review-opinion',
+      { lastDay: '2028-10-05', dueAt: '2028-10-06T00:00:00+08:00' },
+    ],
   ];
 
   it.each(vectors)('%s', (_name, facts, kind, expected) => {
@@ -474,7 +526,19 @@ describe('golden vectors for years without a notice (2027, 2028), policy withhol
   it('every vector is in a year the calendar lacks', () => {
     expect([calendar.covers(2027), calendar.covers(2028)]).toEqual([false, false]);
     expect(statutoryHolidays(2028)!.holidays.map((h) => h.date)).toEqual([
-      '2028-01-01', '2028-01-25', '2028-01-26', '2028-01-27', '2028-01-28', '2028-04-04', '2028-05-01', '2028-05-02', '2028-05-28', '2028-10-01', '2028-10-02', '2028-10-03', '2028-10-03',
+      '2028-01-01',
+      '2028-01-25',
+      '2028-01-26',
+      '2028-01-27',
+      '2028-01-28',
+      '2028-04-04',
+      '2028-05-01',
+      '2028-05-02',
+      '2028-05-28',
+      '2028-10-01',
+      '2028-10-02',
+      '2028-10-03',
+      '2028-10-03',
     ]);
   });
 

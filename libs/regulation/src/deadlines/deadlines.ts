@@ -34,17 +34,7 @@ import { endOfLocalDay, formatInstant, toLocalDate } from '../dates/time-zone.js
 import { calendarDaysPeriod, workingDaysPeriod, type PeriodResult } from '../periods/periods.js';
 
 export type DeadlineKind =
-  | 'route'
-  | 'acceptance-notice'
-  | 'objection'
-  | 'feedback'
-  | 'unit-feedback'
-  | 'handling'
-  | 'evaluation'
-  | 'review-request'
-  | 'review-opinion'
-  | 're-review-request'
-  | 're-review-opinion';
+  'route' | 'acceptance-notice' | 'objection' | 'feedback' | 'unit-feedback' | 'handling' | 'evaluation' | 'review-request' | 'review-opinion' | 're-review-request' | 're-review-opinion';
 
 export const DEADLINE_KINDS: readonly DeadlineKind[] = [
   'route',
@@ -385,11 +375,7 @@ export function assessDeadlines(facts: CaseFact[], now: Date, policy: DeadlinePo
     if (prev) {
       const replacedAt = opts.replacedAt ?? spec.trigger;
       const resolved = prev.metAt !== undefined || prev.mootAt !== undefined;
-      const state: DeadlineState = resolved
-        ? stateOf(prev, replacedAt)
-        : opts.retroactive
-          ? 'lapsed'
-          : stateOf({ ...prev, mootAt: replacedAt }, replacedAt);
+      const state: DeadlineState = resolved ? stateOf(prev, replacedAt) : opts.retroactive ? 'lapsed' : stateOf({ ...prev, mootAt: replacedAt }, replacedAt);
       inst.superseded.push({
         revision: prev.revision,
         trigger: prev.trigger,

@@ -53,7 +53,12 @@ function historyFor(v: Vector): CaseFact[] {
     case 'objection':
       return [{ type: 'routed', at, mode: 'transfer', unitCode: 'housing' }];
     case 'handling':
-      return extra ? [{ type: 'accepted', at }, { type: 'extended', at: later, days: extra }] : [{ type: 'accepted', at }];
+      return extra
+        ? [
+            { type: 'accepted', at },
+            { type: 'extended', at: later, days: extra },
+          ]
+        : [{ type: 'accepted', at }];
     case 'evaluation':
     case 'review-request':
       return [{ type: 'closed', at }];
@@ -62,7 +67,12 @@ function historyFor(v: Vector): CaseFact[] {
     case 're-review-request':
       return [{ type: 'review-opinion-issued', at }];
     case 're-review-opinion':
-      return extra ? [{ type: 're-review-requested', at }, { type: 're-review-opinion-issued', at: later, hearingDays: extra }] : [{ type: 're-review-requested', at }];
+      return extra
+        ? [
+            { type: 're-review-requested', at },
+            { type: 're-review-opinion-issued', at: later, hearingDays: extra },
+          ]
+        : [{ type: 're-review-requested', at }];
     default:
       throw new Error(`no history for a golden vector of kind ${v.kind}`);
   }
@@ -91,7 +101,11 @@ describe('golden deadline vectors', () => {
     expect(withheld).toEqual([]);
     const d = deadlines.find((x) => x.kind === v.kind);
     expect(d).toBeDefined();
-    expect({ trigger: d!.trigger.getTime(), days: d!.days, workingDays: d!.workingDays ?? false }).toEqual({ trigger: new Date(v.trigger).getTime(), days: v.days, workingDays: v.workingDays ?? false });
+    expect({ trigger: d!.trigger.getTime(), days: d!.days, workingDays: d!.workingDays ?? false }).toEqual({
+      trigger: new Date(v.trigger).getTime(),
+      days: v.days,
+      workingDays: v.workingDays ?? false,
+    });
     expect({ lastDay: d!.lastDay, dueAt: formatInstant(d!.dueAt, DEFAULT_POLICY.timeZone) }).toEqual({ lastDay: v.expectedLastDay, dueAt: v.expectedDueAt });
     expect(d!.dueAt.getTime()).toBe(new Date(v.expectedDueAt).getTime());
   });

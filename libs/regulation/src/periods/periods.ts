@@ -100,10 +100,7 @@ export function calendarDaysPeriod(trigger: Date, days: number, opts: CalendarDa
       lastDay = addDays(lastDay, 1);
     }
   }
-  return withAssumed(
-    { lastDay, dueAt: endOfLocalDay(lastDay, opts.timeZone), rolledOver: lastDay !== originalLastDay, originalLastDay },
-    cal.assumedYears(),
-  );
+  return withAssumed({ lastDay, dueAt: endOfLocalDay(lastDay, opts.timeZone), rolledOver: lastDay !== originalLastDay, originalLastDay }, cal.assumedYears());
 }
 
 /**
@@ -127,11 +124,7 @@ function undecidedRollOver(calendar: PrcCalendar, from: LocalDate, skip: (s: Day
  * the last day is undecided, the count could come out otherwise and CalendarNotCoveredError is
  * thrown with every undecided day up to the latest possible last day: it never guesses.
  */
-export function workingDaysPeriod(
-  trigger: Date,
-  days: number,
-  opts: { timeZone: string; calendar: PrcCalendar; uncovered?: UncoveredYearMode },
-): PeriodResult {
+export function workingDaysPeriod(trigger: Date, days: number, opts: { timeZone: string; calendar: PrcCalendar; uncovered?: UncoveredYearMode }): PeriodResult {
   assertDays(days);
   const cal = calendarView(opts.calendar, opts.uncovered);
   const start = toLocalDate(trigger, opts.timeZone);
@@ -139,7 +132,7 @@ export function workingDaysPeriod(
   // only if none was met on the way (one of them not working would move the last day later).
   let d = start;
   let undecided = false;
-  for (let counted = 0; counted < days; ) {
+  for (let counted = 0; counted < days;) {
     d = addDays(d, 1);
     const s = cal.status(d);
     if (s === 'unknown') undecided = true;
@@ -158,10 +151,7 @@ export function workingDaysPeriod(
     }
     throw new CalendarNotCoveredError(yearOf(unknown[0]), unknown);
   }
-  return withAssumed(
-    { lastDay: d, dueAt: endOfLocalDay(d, opts.timeZone), rolledOver: false, originalLastDay: d },
-    cal.assumedYears(),
-  );
+  return withAssumed({ lastDay: d, dueAt: endOfLocalDay(d, opts.timeZone), rolledOver: false, originalLastDay: d }, cal.assumedYears());
 }
 
 function withAssumed(r: PeriodResult, assumedYears: number[] | undefined): PeriodResult {

@@ -93,7 +93,10 @@ describe('the actions a caller may take now', () => {
   });
 
   it('do not include a request whose window has ended, nor an objection after its 5 working days', () => {
-    const ended = [{ kind: 'review-request', dueAt: now }, { kind: 'evaluation', dueAt: new Date(now.getTime() + 1) }];
+    const ended = [
+      { kind: 'review-request', dueAt: now },
+      { kind: 'evaluation', dueAt: new Date(now.getTime() + 1) },
+    ];
     expect(ctx('closed', role('office'), { windows: ended })).toEqual(['evaluate']);
     expect(ctx('routed', handler('housing'), { windows: [{ kind: 'objection', dueAt: new Date(now.getTime() - 1) }] })).toEqual(['accept', 'decline', 'divert']);
     expect(ctx('routed', handler('housing'), { windows: [{ kind: 'objection', dueAt: null }] })).toContain('object');

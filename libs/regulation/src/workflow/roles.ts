@@ -85,7 +85,10 @@ export function mayAct(snapshot: CaseSnapshot, action: CaseAction, actor: Actor,
 }
 
 function grantNames(action: CaseAction, status: CaseStatus): string {
-  return ACTION_ROLES[action].filter((g) => !g.onlyIn || g.onlyIn.includes(status)).map((g) => roleName(g.role)).join('、');
+  return ACTION_ROLES[action]
+    .filter((g) => !g.onlyIn || g.onlyIn.includes(status))
+    .map((g) => roleName(g.role))
+    .join('、');
 }
 
 /**

@@ -9,8 +9,19 @@ import { ACTION_NAMES, applyAction, CASE_ACTIONS, CASE_STATUSES, decide, STATUS_
  */
 type Expect = CaseStatus | 409 | 422;
 const COLUMNS: CaseAction[] = [
-  'route', 'accept', 'decline', 'divert', 'object', 'extend', 'close', 'evaluate',
-  'review-request', 'review-opinion', 're-review-request', 're-review-opinion', 'supervise',
+  'route',
+  'accept',
+  'decline',
+  'divert',
+  'object',
+  'extend',
+  'close',
+  'evaluate',
+  'review-request',
+  'review-opinion',
+  're-review-request',
+  're-review-opinion',
+  'supervise',
 ];
 // prettier-ignore
 const EXPECTED: Array<[string, CaseSnapshot, Expect[]]> = [
@@ -36,9 +47,7 @@ const EXPECTED: Array<[string, CaseSnapshot, Expect[]]> = [
     [409, 409, 409, 409, 409, 409, 409, 409, 422, 409, 422, 409, 409]],
 ];
 
-const cases = EXPECTED.flatMap(([label, snapshot, row]) =>
-  row.map((expected, i) => [label, COLUMNS[i], snapshot, expected] as const),
-);
+const cases = EXPECTED.flatMap(([label, snapshot, row]) => row.map((expected, i) => [label, COLUMNS[i], snapshot, expected] as const));
 
 describe('the case state machine', () => {
   it('the expected table has every status and every action', () => {
@@ -62,9 +71,7 @@ describe('the case state machine', () => {
   });
 
   it('TRANSITIONS lists exactly the allowed pairs of the expected table', () => {
-    const allowed = cases
-      .filter(([, , , e]) => typeof e === 'string')
-      .map(([, action, s, e]) => `${s.status} -${action}-> ${e}`);
+    const allowed = cases.filter(([, , , e]) => typeof e === 'string').map(([, action, s, e]) => `${s.status} -${action}-> ${e}`);
     expect(new Set(TRANSITIONS.map((t) => `${t.from} -${t.action}-> ${t.to}`))).toEqual(new Set(allowed));
   });
 
@@ -118,8 +125,18 @@ describe('the case state machine', () => {
   it('walks a full lifecycle with applyAction: the review opinion marks the case reviewed', () => {
     let s: CaseSnapshot = { status: 'registered', reviewed: false, extensionDaysUsed: 0 };
     const steps: Array<[CaseAction, { extensionDays?: number }?]> = [
-      ['route'], ['object'], ['route'], ['accept'], ['extend', { extensionDays: 15 }], ['extend', { extensionDays: 15 }],
-      ['close'], ['evaluate'], ['review-request'], ['review-opinion'], ['re-review-request'], ['re-review-opinion'],
+      ['route'],
+      ['object'],
+      ['route'],
+      ['accept'],
+      ['extend', { extensionDays: 15 }],
+      ['extend', { extensionDays: 15 }],
+      ['close'],
+      ['evaluate'],
+      ['review-request'],
+      ['review-opinion'],
+      ['re-review-request'],
+      ['re-review-opinion'],
     ];
     for (const [action, input] of steps) s = applyAction(s, action, input);
     expect(s).toEqual({ status: 'final', reviewed: true, extensionDaysUsed: 30 });

@@ -7,43 +7,12 @@
  * Messages are zh-CN: they reach the users as they are.
  */
 
-export type CaseStatus =
-  | 'registered'
-  | 'routed'
-  | 'accepted'
-  | 'closed'
-  | 'declined'
-  | 'diverted'
-  | 'under-review'
-  | 'under-re-review'
-  | 'final';
+export type CaseStatus = 'registered' | 'routed' | 'accepted' | 'closed' | 'declined' | 'diverted' | 'under-review' | 'under-re-review' | 'final';
 
 export type CaseAction =
-  | 'route'
-  | 'accept'
-  | 'decline'
-  | 'divert'
-  | 'object'
-  | 'extend'
-  | 'close'
-  | 'evaluate'
-  | 'review-request'
-  | 'review-opinion'
-  | 're-review-request'
-  | 're-review-opinion'
-  | 'supervise';
+  'route' | 'accept' | 'decline' | 'divert' | 'object' | 'extend' | 'close' | 'evaluate' | 'review-request' | 'review-opinion' | 're-review-request' | 're-review-opinion' | 'supervise';
 
-export const CASE_STATUSES: readonly CaseStatus[] = [
-  'registered',
-  'routed',
-  'accepted',
-  'closed',
-  'declined',
-  'diverted',
-  'under-review',
-  'under-re-review',
-  'final',
-];
+export const CASE_STATUSES: readonly CaseStatus[] = ['registered', 'routed', 'accepted', 'closed', 'declined', 'diverted', 'under-review', 'under-re-review', 'final'];
 
 export const CASE_ACTIONS: readonly CaseAction[] = [
   'route',

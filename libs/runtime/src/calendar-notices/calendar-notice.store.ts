@@ -75,7 +75,16 @@ export async function keepNotice(m: EntityManager, e: EventEnvelope<CalendarNoti
   const loadedAt = new Date(e.payload.loadedAt);
   if (old && old.loadedAt.getTime() > loadedAt.getTime()) return false;
   const n = noticeOfEvent(e);
-  await repo.save({ year: n.year, holidays: JSON.stringify(n.holidays), workdays: JSON.stringify(n.workdays), notice: n.notice ?? null, loadedBy: e.actor?.username ?? 'unknown', loadedAt, eventId: e.eventId, result: old?.eventId === e.eventId ? old.result : null });
+  await repo.save({
+    year: n.year,
+    holidays: JSON.stringify(n.holidays),
+    workdays: JSON.stringify(n.workdays),
+    notice: n.notice ?? null,
+    loadedBy: e.actor?.username ?? 'unknown',
+    loadedAt,
+    eventId: e.eventId,
+    result: old?.eventId === e.eventId ? old.result : null,
+  });
   return true;
 }
 
