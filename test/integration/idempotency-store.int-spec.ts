@@ -6,6 +6,7 @@ import { GATEWAY_MIGRATIONS } from '../../apps/gateway/src/migrations/index.js';
 import { IdempotencyKeyRecord } from '../../apps/gateway/src/idempotency.entity.js';
 import { IdempotencyStore } from '../../apps/gateway/src/idempotency.js';
 import { MYSQL_URL, requireInfrastructure } from './support/infra.js';
+import { statementLogger } from '../support/statements.js';
 
 /**
  * Issue 11: the Idempotency-Key's row on MariaDB, where its SQL differs from SQLite's (INSERT
@@ -25,14 +26,10 @@ describe('the idempotency store on MariaDB', () => {
     await ensureDatabase('gateway', db);
     ds = await new DataSource({
       ...dataSourceOptions('gateway', db, GATEWAY_ENTITIES, GATEWAY_MIGRATIONS),
-      logger: {
-        logQuery: (q: string) => void seen.push(q),
-        logQueryError: (e: unknown, q: string) => void seen.push(`ERROR ${q}`),
-        logQuerySlow: () => undefined,
-        logSchemaBuild: () => undefined,
-        logMigration: () => undefined,
-        log: () => undefined,
-      },
+      logger: statementLogger(
+        (q) => void seen.push(q),
+        (q) => void seen.push(`ERROR ${q}`),
+      ),
     }).initialize();
     await migrate(ds);
     store = new IdempotencyStore(ds.getRepository(IdempotencyKeyRecord));

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DataSource, IsNull, type Logger as OrmLogger } from 'typeorm';
+import { DataSource, IsNull } from 'typeorm';
 import { CASE_EVENTS_TOPIC, createEvent } from '#libs/contracts';
 import { appendToOutbox, MESSAGING_ENTITIES, OutboxRecord, OutboxRelay, type EventTransport, type TransportMessage } from '#libs/messaging';
 import { dataSourceOptions, ensureDatabase, mysqlConfigFromUrl, type DatabaseConfig } from '#libs/persistence';
 import { MYSQL_URL, requireInfrastructure } from './support/infra.js';
+import { statementLogger } from '../support/statements.js';
 import { waitUntil } from './support/wait.js';
 
 const T = 120_000;
@@ -41,14 +42,7 @@ describe('two outbox relays of one service, woken by their commits (MariaDB)', (
   });
 
   async function instance(name: string, first: boolean) {
-    const logger: OrmLogger = {
-      logQuery: (q: string) => void statements[name].push(q),
-      logQueryError: () => undefined,
-      logQuerySlow: () => undefined,
-      logSchemaBuild: () => undefined,
-      logMigration: () => undefined,
-      log: () => undefined,
-    };
+    const logger = statementLogger((q) => void statements[name].push(q));
     const ds = await new DataSource({ ...dataSourceOptions('intake', db, MESSAGING_ENTITIES, []), synchronize: first, logger }).initialize();
     const relay = new OutboxRelay(ds, slowBroker(name), { pollIntervalMs: 60_000, batchSize: 5 });
     relay.start();

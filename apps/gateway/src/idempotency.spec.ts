@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 import { StateConflictError, UnavailableError } from '#libs/common';
 import type { CallHandler, ExecutionContext } from '@nestjs/common';
 import { lastValueFrom, of, throwError, type Observable } from 'rxjs';
-import { DataSource, type Logger as OrmLogger, type Repository } from 'typeorm';
+import { DataSource, type Repository } from 'typeorm';
+import { statementLogger } from '../../../test/support/statements.js';
 import { GATEWAY_ENTITIES } from './gateway.entities.js';
 import { IdempotencyKeyRecord } from './idempotency.entity.js';
 import { canonicalJson, IdempotencyInterceptor, IdempotencyStore, openAnswer, requestFingerprint, sealAnswer, takesIdempotencyKey } from './idempotency.js';
@@ -15,14 +16,7 @@ describe('idempotency keys', () => {
   /** Every statement the data source ran, in order (TypeORM hands each to its logger). */
   let statements: string[];
   const kinds = () => statements.map((q) => /^\s*(\w+)/.exec(q)![1].toUpperCase());
-  const counting: OrmLogger = {
-    logQuery: (q: string) => void statements.push(q),
-    logQueryError: () => undefined,
-    logQuerySlow: () => undefined,
-    logSchemaBuild: () => undefined,
-    logMigration: () => undefined,
-    log: () => undefined,
-  };
+  const counting = statementLogger((q) => void statements.push(q));
 
   beforeEach(async () => {
     statements = [];

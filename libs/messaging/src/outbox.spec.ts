@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
-import { DataSource, type Logger as OrmLogger } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { statementLogger } from '../../../test/support/statements.js';
 import { CASE_EVENTS_TOPIC, createEvent, type EventEnvelope } from '#libs/contracts';
 import { exclusive } from '#libs/persistence';
 import { MESSAGING_ENTITIES, OutboxRecord } from './entities.js';
@@ -33,14 +34,7 @@ describe('the outbox relay, woken by the commits that wrote rows', () => {
   /** A data source that counts its statements, a transport that records what it was given (or fails while `failing` > 0). */
   async function setup(opts: { pollIntervalMs?: number; batchSize?: number } = {}) {
     const statements: string[] = [];
-    const logger: OrmLogger = {
-      logQuery: (q: string) => void statements.push(q),
-      logQueryError: () => undefined,
-      logQuerySlow: () => undefined,
-      logSchemaBuild: () => undefined,
-      logMigration: () => undefined,
-      log: () => undefined,
-    };
+    const logger = statementLogger((q) => void statements.push(q));
     const ds = await new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: MESSAGING_ENTITIES, synchronize: true, logger }).initialize();
     const sent: string[] = [];
     const transport = {
