@@ -157,7 +157,8 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<EmbeddedPla
           topic: CASE_EVENTS_TOPIC,
           timeZone: config.TZ,
           catchUpTimeoutMs: config.CATCH_UP_TIMEOUT_MS,
-          relayPollMs: 1000,
+          // The relays are woken by the commits that wrote outbox rows; this is the fallback look (as RELAY_POLL_MS's default).
+          relayPollMs: 5000,
           logLevels: logLevels(config.LOG_LEVEL),
           clockOffsetMs: config.CLOCK_OFFSET_MS,
         },
