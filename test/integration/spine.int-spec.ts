@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import request from 'supertest';
+import { LATEST_VERSION, type EventType } from '#libs/contracts';
 import { Cluster, SERVICES } from './support/cluster.js';
 import { REDIS_URL, requireInfrastructure } from './support/infra.js';
 import { waitUntil } from './support/wait.js';
@@ -301,7 +302,8 @@ describe('distributed spine (Kafka, MariaDB, Redis)', () => {
         expect(event).toEqual({
           eventId: expect.stringMatching(UUID),
           type: expect.any(String),
-          version: 1,
+          // Each type's latest version (case.accepted is at 2: the acceptance notice is served apart).
+          version: LATEST_VERSION[event.type as EventType],
           caseId,
           occurredAt: expect.stringMatching(/Z$/),
           actor: event.type.startsWith('deadline.') ? null : expect.objectContaining({ username: expect.any(String) }),

@@ -126,6 +126,13 @@ describe('routing, the acceptance notice and the objection window (Art. 22–23)
     expect(deadlines([registered('2024-09-02T09:00:00'), routed('2024-09-05T10:00:00'), accepted('2024-09-10T10:00:00')], '2024-09-21T00:00:00')['acceptance-notice'].state).toBe('breached');
   });
 
+  it('a closure tells the petitioner too: an acceptance notice still owed is met by the written opinion — in time before its last day, a breach after', () => {
+    const closedOn = (t: string) =>
+      deadlines([registered('2024-09-02T09:00:00'), routed('2024-09-05T10:00:00'), accepted('2024-09-10T10:00:00'), fact('closed', t)], '2024-10-30T00:00:00')['acceptance-notice'];
+    expect(closedOn('2024-09-18T10:00:00')).toMatchObject({ state: 'met' });
+    expect(closedOn('2024-09-25T10:00:00')).toMatchObject({ state: 'breached' });
+  });
+
   it('a history recorded before the 已送达 mark (an acceptance without noticeToServe): accepting met the acceptance notice, as the rule then was', () => {
     const ds = deadlines([registered('2024-09-02T09:00:00'), routed('2024-09-05T10:00:00'), fact('accepted', '2024-09-10T10:00:00')], '2024-09-21T00:00:00');
     expect(ds['acceptance-notice']).toMatchObject({ state: 'met' });

@@ -5,7 +5,7 @@
  * | kind               | trigger                         | period                      | met by                          | holder     | article |
  * |--------------------|---------------------------------|-----------------------------|---------------------------------|------------|---------|
  * | route              | receipt, or the latest objection| 15 days                     | routed (or declined by office)  | office     | 22      |
- * | acceptance-notice  | routed                          | 15 days                     | notice served / declined / div. | unit       | 23      |
+ * | acceptance-notice  | routed                          | 15 days                     | notice served / declined / diverted / closed | unit | 23 |
  * | objection (window) | routed                          | 5 working days              | objected                        | unit       | 23(3)   |
  * | feedback           | handed down with a due date     | end of that date            | closed / declined / diverted    | office     | 22(1)(三)|
  * | unit-feedback      | assigned (交办) with a due date  | end of that date            | closed / declined / diverted    | unit       | 22(1)(三)|
@@ -517,6 +517,9 @@ export function assessDeadlines(facts: CaseFact[], now: Date, policy: DeadlinePo
         break;
       }
       case 'closed': {
+        // The written opinion tells the petitioner the case was taken up: an acceptance notice still
+        // owed is met by it (late, a breach, when its last day has passed).
+        meet('acceptance-notice', f.at);
         meet('handling', f.at);
         meet('feedback', f.at);
         meet('unit-feedback', f.at);
