@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { QueryFailedError, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { isDeadlockVictim, isUniqueViolation } from '#libs/persistence';
 import { CaseDataError, CLOCK, InvalidInputError, isRealDate, newId, NotFoundError, PiiError, type Clock } from '#libs/common';
 import { createEvent, type IssueDocumentBody as IssueDocumentInput } from '#libs/contracts';
 import { documentNumber, isDocumentFormat, isDocumentKind, type DocumentFormat, type DocumentKind, type DocumentPetitioner } from '#libs/documents';
@@ -29,11 +30,7 @@ const UNIT_CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/;
 const ATTEMPTS = 5;
 
 /** A unique key refused the row (SQLite and MySQL), or MySQL chose this transaction as a deadlock's victim: worth another try. */
-function isRetryable(e: unknown): boolean {
-  if (!(e instanceof QueryFailedError)) return false;
-  const d = (e as QueryFailedError & { driverError?: { code?: string; errno?: number } }).driverError;
-  return ['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY', 'ER_DUP_ENTRY', 'ER_LOCK_DEADLOCK'].includes(d?.code ?? '') || d?.errno === 1062 || d?.errno === 1213;
-}
+const isRetryable = (e: unknown): boolean => isUniqueViolation(e) || isDeadlockVictim(e);
 
 /**
  * A document of a case is rendered (issue 13): the number is given once per case and kind — the

@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { QueryFailedError } from 'typeorm';
 import { InvalidInputError, isRealDate, RuleViolationError, StateConflictError } from '#libs/common';
 import { createEvent, SERVICE_METHOD_NAMES, SERVICE_METHODS, type ServeDocumentBody as ServeDocumentInput, type ServiceMethod } from '#libs/contracts';
 import { DOCUMENT_TITLES, isDocumentKind, type DocumentKind } from '#libs/documents';
 import { endOfLocalDay, formatInstant, toLocalDate, type LocalDate } from '#libs/regulation';
 import { UnitOfWork, type CommandResult, type ServiceCommand } from '#libs/runtime';
-import { forUpdate } from '#libs/persistence';
+import { forUpdate, isUniqueViolation } from '#libs/persistence';
 import { IntakeCase } from '../intake.entities.js';
 import { INTAKE_SETTINGS, type IntakeSettings } from '../intake.settings.js';
 import { IntakeDocument, IntakeDocumentServed } from './document.entities.js';
@@ -21,12 +20,6 @@ export function servedInstant(servedOn: LocalDate, recordedAt: Date, timeZone: s
   const end = endOfLocalDay(servedOn, timeZone).getTime() - 1;
   return new Date(Math.min(end, recordedAt.getTime()));
 }
-
-const isDuplicate = (e: unknown): boolean => {
-  if (!(e instanceof QueryFailedError)) return false;
-  const d = (e as QueryFailedError & { driverError?: { code?: string; errno?: number } }).driverError;
-  return ['SQLITE_CONSTRAINT_PRIMARYKEY', 'SQLITE_CONSTRAINT_UNIQUE', 'ER_DUP_ENTRY'].includes(d?.code ?? '') || d?.errno === 1062;
-};
 
 /**
  * A document of the case was served on the petitioner (已送达, issue 13): only one that was
@@ -73,7 +66,7 @@ export class ServeDocumentService {
       });
     } catch (e) {
       // Two marks at once: the second finds the row the first inserted.
-      if (isDuplicate(e)) throw new StateConflictError(`「${title}」已登记送达，不能重复登记`);
+      if (isUniqueViolation(e)) throw new StateConflictError(`「${title}」已登记送达，不能重复登记`);
       throw e;
     }
   }
