@@ -116,16 +116,11 @@ export class DocumentsService {
   }
 
   /** One document rendered: numbered (once) and recorded by intake, then laid out. */
-  async render(id: string, kind: string, format: DocumentFormat, caller: Caller, ip: string | null) {
-    if (!isDocumentKind(kind)) throw new NotFoundError(`没有「${maskText(kind).slice(0, 40)}」这种文书；文书种类为 ${DOCUMENT_KINDS.join('、')}`);
-    const c = await this.view(id, caller);
-    // A case whose stored data cannot be computed makes no document (its dates and deadlines would be wrong).
-    if (c.renderError) throw new CaseDataError(c.renderError.message);
-    const why = notApplicableReason(kind, c);
-    if (why) throw new StateConflictError(why);
-    const facts = (issued: IssuedDocument, issuerName: string, unitName: (code: string) => string) => {
-      try {
-        return documentFacts(kind, c, {
+  async render(id: string, kindName: string, format: DocumentFormat, caller: Caller, ip: string | null) {
+    const { c, kind, date } = await this.applicable(id, kindName, caller);
+    const facts = (issued: IssuedDocument, issuerName: string, unitName: (code: string) => string) =>
+      caseData(() =>
+        documentFacts(kind, c, {
           number: issued.number,
           issuer: issuerName,
           petitioners: inViewOrder(issued.petitioners, c.petitioners),
@@ -133,19 +128,8 @@ export class DocumentsService {
           unitName,
           categoryName,
           handlingOpinion: issued.handlingOpinion,
-        });
-      } catch (e) {
-        if (e instanceof DocumentDataError) throw new CaseDataError(e.message);
-        throw e;
-      }
-    };
-    let date: string;
-    try {
-      date = documentDate(kind, c, this.timeZone);
-    } catch (e) {
-      if (e instanceof DocumentDataError) throw new CaseDataError(e.message);
-      throw e;
-    }
+        }),
+      );
     const issuer = await this.issuer(kind, c);
     const result = await this.services.command('intake', 'issue-document', {
       caseId: c.id,
@@ -171,20 +155,23 @@ export class DocumentsService {
    * intake checks it was issued and not yet marked. The acceptance notice's service meets the
    * acceptance-notice deadline (Art. 23).
    */
-  async serve(id: string, kind: string, dto: ServeDocumentDto, caller: Caller): Promise<unknown> {
+  async serve(id: string, kindName: string, dto: ServeDocumentDto, caller: Caller): Promise<unknown> {
+    const { c, kind, date } = await this.applicable(id, kindName, caller);
+    return this.petitions.act(c.id, 'intake', 'serve-document', { kind, servedOn: dto.servedOn, method: dto.method, documentDate: date, ...(dto.at ? { at: dto.at } : {}) }, caller);
+  }
+
+  /**
+   * A kind that exists (404), a case the caller may see whose history gives rise to it (409), and
+   * the date the document bears — a case whose stored data cannot be computed makes no document
+   * (its dates and deadlines would be wrong: 422).
+   */
+  private async applicable(id: string, kind: string, caller: Caller): Promise<{ c: CaseView; kind: DocumentKind; date: string }> {
     if (!isDocumentKind(kind)) throw new NotFoundError(`没有「${maskText(kind).slice(0, 40)}」这种文书；文书种类为 ${DOCUMENT_KINDS.join('、')}`);
     const c = await this.view(id, caller);
     if (c.renderError) throw new CaseDataError(c.renderError.message);
     const why = notApplicableReason(kind, c);
     if (why) throw new StateConflictError(why);
-    let date: string;
-    try {
-      date = documentDate(kind, c, this.timeZone);
-    } catch (e) {
-      if (e instanceof DocumentDataError) throw new CaseDataError(e.message);
-      throw e;
-    }
-    return this.petitions.act(c.id, 'intake', 'serve-document', { kind, servedOn: dto.servedOn, method: dto.method, documentDate: date, ...(dto.at ? { at: dto.at } : {}) }, caller);
+    return { c, kind, date: caseData(() => documentDate(kind, c, this.timeZone)) };
   }
 
   /** The unit that issues it: the responsible unit, or the acting person's; the petition office when they have none. */
@@ -210,6 +197,16 @@ export class DocumentsService {
     } finally {
       clearTimeout(timer);
     }
+  }
+}
+
+/** What libs/documents cannot make of the stored case is the case's data error (422 CASE_DATA_INVALID). */
+function caseData<T>(make: () => T): T {
+  try {
+    return make();
+  } catch (e) {
+    if (e instanceof DocumentDataError) throw new CaseDataError(e.message);
+    throw e;
   }
 }
 
