@@ -28,12 +28,9 @@ export class ClosureHandlers {
   /** An opinion served on the petitioner: the window to ask for review or re-review runs from it (the closure checks those requests). */
   @OnCaseEvent('case.document-served')
   async onDocumentServed(@Payload() event: EventEnvelope, @Ctx() ctx: CaseEventContext): Promise<void> {
-    const fact = toCaseFact(event);
-    if (!fact) return;
-    const repo = ctx.manager.getRepository(ClosureCase);
-    const row = await repo.findOneBy({ id: event.caseId });
-    if (!row) return;
-    await repo.update({ id: row.id }, { facts: serializeFacts([...deserializeFacts(row.facts), fact]) });
+    // Only those the deadlines count from are facts (the rest change nothing here); kept as every fact is.
+    if (!toCaseFact(event)) return;
+    await followCase(ctx.manager, event, ClosureCase, 'id', (e, _next, row) => closureColumns(e, row));
   }
 
   @OnCaseEvent(...LIFECYCLE_EVENTS)
@@ -42,7 +39,7 @@ export class ClosureHandlers {
   }
 }
 
-/** What the closure keeps of each lifecycle event besides the state: the facts, the unit, the opinion in force, the rating. */
+/** What the closure keeps of each event besides the state: the facts, the unit, the opinion in force, the rating. */
 function closureColumns(event: EventEnvelope, row: ClosureCase): Partial<ClosureCase> {
   const fact = toCaseFact(event);
   const change: Partial<ClosureCase> = fact ? { facts: serializeFacts([...deserializeFacts(row.facts), fact]) } : {};

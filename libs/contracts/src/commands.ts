@@ -138,36 +138,3 @@ export type CommandBody<N extends CommandName> = Commands[N]['body'];
 export type CommandsOf<S extends ServiceName> = { [N in CommandName]: Commands[N]['service'] extends S | '*' ? N : never }[CommandName];
 /** The commands a service itself implements (not those libs/runtime adds to every service). */
 export type OwnCommandsOf<S extends ServiceName> = { [N in CommandName]: Commands[N]['service'] extends S ? N : never }[CommandName];
-
-/** Whether `name` is a command `service` answers (for the transports, which receive names as strings). */
-export function isCommandOf(service: string, name: string): boolean {
-  const owner = (COMMAND_OWNERS as Record<string, string>)[name];
-  return owner === '*' || (owner !== undefined && owner === service);
-}
-
-/** The registry at run time (the same as `Commands`, checked by the type below). */
-export const COMMAND_OWNERS: { readonly [N in CommandName]: Commands[N]['service'] } = {
-  'register-petition': 'intake',
-  'create-reception-session': 'intake',
-  'verify-query-code': 'intake',
-  'reissue-query-code': 'intake',
-  'issue-document': 'intake',
-  'serve-document': 'intake',
-  route: 'assignment',
-  accept: 'assignment',
-  decline: 'assignment',
-  divert: 'assignment',
-  object: 'assignment',
-  supervise: 'deadline',
-  'calendar-load': 'deadline',
-  extend: 'closure',
-  close: 'closure',
-  evaluate: 'closure',
-  'review-request': 'closure',
-  'review-opinion': 'closure',
-  're-review-request': 'closure',
-  're-review-opinion': 'closure',
-  'rebuild-read-model': 'reporting',
-  'dead-letter-replay': '*',
-  'dead-letter-discard': '*',
-};
